@@ -1,0 +1,30 @@
+package org.dmabuf4j.api;
+
+/**
+ * The exporter refused an attachment (ATT-1): the device cannot reach the memory, its constraints cannot be
+ * met, it does not allow peer-to-peer (P2P-2), or it cannot be revoked in bounded time (REV-3). No attachment exists.
+ */
+public class AttachRefusedException extends DmaBufException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param rule the rule that was broken; not null
+     * @param message what happened, which objects were involved and what to do instead; not null
+     */
+    public AttachRefusedException(Rule rule, String message) {
+        super(rule, message);
+    }
+
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param rule the rule that was broken; not null
+     * @param message what happened, which objects were involved and what to do instead; not null
+     * @param cause the underlying exception, or null
+     */
+    public AttachRefusedException(Rule rule, String message, Throwable cause) {
+        super(rule, message, cause);
+    }
+}

@@ -1,0 +1,116 @@
+package org.dmabuf4j.api;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A CPU window on a region of a buffer, from {@link DmaBuf#beginCpuAccess(Access, Region, Confinement)} to
+ * {@link #close()} (begin_cpu_access to end_cpu_access).
+ *
+ * <p>The window exposes exactly its region (CPU-3): a 1-D window one segment, a 2-D window one segment per row. Every
+ * segment is closed with the window: touching it afterwards fails (CPU-4). Segments of a READ window are read-only
+ * (CPU-6). A THREAD-confined window is touched and closed by its opening thread only (CPU-5).
+ *
+ * <pre>
+ *   2-D window on Rect(x, y, w, h):   row(0) ─► [ w * bpp bytes ]     (stride gap: not reachable)
+ *                                     row(1) ─► [ w * bpp bytes ]
+ *                                     ...
+ * </pre>
+ *
+ * @see "DMA_BUF_IOCTL_SYNC START/END"
+ */
+public interface CpuAccess extends AutoCloseable {
+    /**
+     * The buffer.
+     *
+     * @return the buffer, as the handle that opened the window
+     */
+    DmaBuf buffer();
+
+    /**
+     * What the window allows.
+     *
+     * @return the access
+     */
+    Access access();
+
+    /**
+     * The region the window covers.
+     *
+     * @return the region
+     */
+    Region region();
+
+    /**
+     * The region's bytes as buffer spans, one per segment.
+     *
+     * @return the spans
+     */
+    List<Span> spans();
+
+    /**
+     * The one segment of a 1-D window (WHOLE or Range).
+     *
+     * @return the segment, {@code region.length} bytes, closed with the window
+     * @throws RuleViolationException (CPU-3) if the window is 2-D: use {@link #row(int)}
+     * @throws ClosedException (CPU-4) if the window is closed
+     */
+    MemorySegment segment();
+
+    /**
+     * The number of segments: 1 for a 1-D window, the rectangle's height for a 2-D one.
+     *
+     * @return the count
+     */
+    int rowCount();
+
+    /**
+     * One segment of the window: row {@code i} of a 2-D window, or the single segment (i = 0) of a 1-D one.
+     *
+     * @param i 0 to {@link #rowCount()} - 1
+     * @return the segment, closed with the window
+     * @throws RuleViolationException (CPU-3) if {@code i} is out of range
+     * @throws ClosedException (CPU-4) if the window is closed
+     */
+    MemorySegment row(int i);
+
+    /**
+     * All segments, in span order.
+     *
+     * @return the segments
+     * @throws ClosedException (CPU-4) if the window is closed
+     */
+    List<MemorySegment> segments();
+
+    /**
+     * The bytes the window covers.
+     *
+     * @return the sum of the spans' lengths
+     */
+    long byteSize();
+
+    /**
+     * Which threads may use the window.
+     *
+     * @return the confinement
+     */
+    Confinement confinement();
+
+    /**
+     * Whether the window is open.
+     *
+     * @return false once closed
+     */
+    boolean isOpen();
+
+    /**
+     * Ends the access (end_cpu_access): cleans the region for a writable window on a non-coherent buffer (CPU-9),
+     * writes staged bytes back, and closes every segment (CPU-4). Idempotent. Called without the reservation lock
+     * (CPU-8), by the opening thread for a THREAD window (CPU-5).
+     *
+     * @throws RuleViolationException (CPU-5) from another thread of a THREAD window, (CPU-8) if the lock is held
+     * @see "dma_buf_end_cpu_access"
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,249 @@
+package org.dmabuf4j.api;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A handle to a shared buffer: what a file descriptor of a dma-buf is in Linux.
+ *
+ * <p>A buffer has a fixed size (BUF-1), an exporter that owns its memory, a reservation that orders access to it, and
+ * any number of handles. {@link #share()} makes another handle (a dup, BUF-6), {@link #close()} drops this one; the
+ * exporter's release runs once, after the last handle is closed and the last attachment detached (BUF-2). A closed
+ * handle rejects every call but close (BUF-3). Handles are thread-safe.
+ *
+ * <pre>
+ *   heap.allocate ─► DmaBuf ─ share() ─► DmaBuf ─ attach(dev) ─► Attachment ─ map(dir) ─► Mapping (per device)
+ *                      │                                                                   SgEntry(dmaAddress, length)
+ *                      └─ beginCpuAccess(access, region) ─► CpuAccess ─ close() = end_cpu_access
+ * </pre>
+ *
+ * @see "struct dma_buf, dma_buf_fd, dma_buf_get, dma_buf_put"
+ */
+public interface DmaBuf extends AutoCloseable {
+    /**
+     * A number unique among the buffers of this system, the same for every handle of one buffer (like an inode).
+     *
+     * @return the buffer id
+     */
+    long id();
+
+    /**
+     * The size in bytes, fixed for the buffer's life (BUF-1). Works on closed handles.
+     *
+     * @return a positive multiple of the page size
+     */
+    long size();
+
+    /**
+     * The buffer's name, shared by all its handles.
+     *
+     * @return the name, empty if never set
+     * @throws ClosedException (BUF-3) if this handle is closed
+     */
+    String name();
+
+    /**
+     * Renames the buffer, at any time (BUF-5). Called without or with the reservation lock.
+     *
+     * @param name at most 31 bytes of UTF-8 without NUL (BUF-4); not null
+     * @throws RuleViolationException (BUF-4) if too long, null or containing NUL; the old name is kept
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @see "DMA_BUF_SET_NAME"
+     */
+    void setName(String name);
+
+    /**
+     * The exporter's name. Works on closed handles.
+     *
+     * @return the name given at export
+     */
+    String exporterName();
+
+    /**
+     * The buffer's 2-D layout, if it has one.
+     *
+     * @return the layout, or empty for a plain byte buffer
+     */
+    Optional<BufferLayout> layout();
+
+    /**
+     * The buffer's reservation object: its lock and its fences.
+     *
+     * @return the reservation, the same for every handle
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @see "dma_buf.resv"
+     */
+    Reservation reservation();
+
+    /**
+     * Makes another handle to the same buffer (BUF-6). Called without the reservation lock (BUF-9).
+     *
+     * @return a new open handle, which must be closed on its own
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @see "dma_buf_fd, get_dma_buf"
+     */
+    DmaBuf share();
+
+    /**
+     * Whether this handle is open.
+     *
+     * @return false once {@link #close()} was called on this handle
+     */
+    boolean isOpen();
+
+    /**
+     * Whether the buffer was revoked (REV-2).
+     *
+     * @return true once revoked
+     */
+    boolean isRevoked();
+
+    /**
+     * Attaches a static importer on {@code device}: pinned, never notified (MOVE-4). With a dynamic exporter the buffer
+     * is pinned and mapped BIDIRECTIONAL now, and {@link Attachment#map} returns that cached mapping (ATT-5, MAP-6).
+     * Called without the reservation lock (BUF-9). The attachment keeps the buffer alive until detached.
+     *
+     * @param device the importing device; open; not null
+     * @return the attachment; close it to detach
+     * @throws AttachRefusedException (ATT-1, REV-3) if the exporter refuses
+     * @throws ClosedException (BUF-3, ATT-7) if this handle or the device is closed
+     * @throws RevokedException (REV-2) if the buffer is revoked
+     * @see "dma_buf_attach"
+     */
+    Attachment attach(Device device);
+
+    /**
+     * Attaches a dynamic importer on {@code device} (ATT-3): mappings are made under the reservation lock, are not
+     * pinned, and die when the exporter moves the buffer after calling {@link Importer#moveNotify} (MOVE-5). With a
+     * static exporter the buffer is mapped BIDIRECTIONAL now and cached (ATT-5). Called without the lock (BUF-9).
+     *
+     * @param device the importing device; open; not null
+     * @param importer the importer's callbacks; not null
+     * @return the attachment; close it to detach
+     * @throws AttachRefusedException (ATT-1, P2P-2) if the exporter refuses
+     * @throws ClosedException (BUF-3, ATT-7) if this handle or the device is closed
+     * @throws RevokedException (REV-2) if the buffer is revoked
+     * @see "dma_buf_dynamic_attach"
+     */
+    Attachment attach(Device device, Importer importer);
+
+    /**
+     * Begins CPU access to the whole buffer, confined to this thread.
+     *
+     * @param access what the CPU will do; not null
+     * @return the window; close it to end the access
+     * @throws RuntimeException as {@link #beginCpuAccess(Access, Region, Confinement)}
+     * @see "DMA_BUF_IOCTL_SYNC with DMA_BUF_SYNC_START"
+     */
+    default CpuAccess beginCpuAccess(Access access) {
+        return beginCpuAccess(access, Region.WHOLE, Confinement.THREAD);
+    }
+
+    /**
+     * Begins CPU access to a region, confined to this thread.
+     *
+     * @param access what the CPU will do; not null
+     * @param region the bytes to access; not null
+     * @return the window; close it to end the access
+     * @throws RuntimeException as {@link #beginCpuAccess(Access, Region, Confinement)}
+     * @see "DMA_BUF_IOCTL_SYNC with DMA_BUF_SYNC_START"
+     */
+    default CpuAccess beginCpuAccess(Access access, Region region) {
+        return beginCpuAccess(access, region, Confinement.THREAD);
+    }
+
+    /**
+     * Begins CPU access to a region (CPU-1): waits for the fences the access implies (CPU-2), makes the region
+     * coherent for the CPU (CPU-9) and returns a window that exposes exactly the region (CPU-3) until it is closed
+     * (CPU-4). Called without the reservation lock (CPU-8).
+     *
+     * @param access what the CPU will do; READ windows are read-only (CPU-6); not null
+     * @param region the bytes to access; within the buffer (CPU-7); not null
+     * @param confinement which threads may use the window (CPU-5); not null
+     * @return the window; {@link CpuAccess#close()} ends the access (end_cpu_access)
+     * @throws RuleViolationException (CPU-7, CPU-8) on a bad region or if the calling thread holds the lock
+     * @throws UnsupportedFeatureException (CPU-12) if the exporter has no CPU access
+     * @throws RevokedException (REV-2) if the buffer is revoked
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws DmaInterruptedException (CPU-2) if interrupted while waiting for fences; nothing is opened
+     * @see "dma_buf_begin_cpu_access"
+     */
+    CpuAccess beginCpuAccess(Access access, Region region, Confinement confinement);
+
+    /**
+     * Maps the whole buffer for long-lived CPU use (kernel vmap); counted: the exporter maps on the first call only.
+     * Called with the reservation lock held (CPU-14). Coherency still needs {@link #beginCpuAccess}.
+     *
+     * @return the mapping; close it (with the lock held) to drop this count
+     * @throws UnsupportedFeatureException (CPU-14) if the exporter does not vmap
+     * @throws RuleViolationException (CPU-14) if the lock is not held by the calling thread
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @see "dma_buf_vmap"
+     */
+    VMapping vmap();
+
+    /**
+     * Exports the fences an access would wait for as a sync file: for READ the WRITE-usage fences, for WRITE the
+     * READ-usage fences (SYNC-5). A snapshot: later fences are not in it (SYNC-1). Called without the lock.
+     *
+     * @param access the access to be synchronised with; not null
+     * @return the sync file
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @see "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"
+     */
+    SyncFile exportSyncFile(Access access);
+
+    /**
+     * Adds the fences of a sync file to the buffer's reservation: with WRITE usage if {@code access} writes, else READ
+     * (SYNC-6), unwrapped to leaves (RESV-8). Called without the lock; takes it.
+     *
+     * @param syncFile the fences; not null
+     * @param access how the fences' work uses the buffer; not null
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @see "DMA_BUF_IOCTL_IMPORT_SYNC_FILE"
+     */
+    void importSyncFile(SyncFile syncFile, Access access);
+
+    /**
+     * Poll: whether an access could start now without waiting (SYNC-4). Readiness says only that device work finished;
+     * CPU access still needs {@link #beginCpuAccess}.
+     *
+     * @param access READ (no pending writer) or WRITE (no pending reader or writer); not null
+     * @return true if ready
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @see "dma_buf_poll"
+     */
+    boolean isReady(Access access);
+
+    /**
+     * Completes when the buffer becomes ready for {@code access} (SYNC-4), on the thread that signals the last fence
+     * (or at once if ready).
+     *
+     * @param access READ or WRITE readiness; not null
+     * @return a future completed with null when ready; cancelling it drops the wait
+     * @throws ClosedException (BUF-3) if this handle is closed
+     * @see "dma_buf_poll"
+     */
+    CompletableFuture<Void> whenReady(Access access);
+
+    /**
+     * Waits until the buffer is ready for {@code access} (SYNC-4), or the timeout passes.
+     *
+     * @param access READ or WRITE readiness; not null
+     * @param timeout how long to wait; zero polls; not negative
+     * @return true if ready
+     * @throws InterruptedException if interrupted while waiting
+     * @throws RuleViolationException (RESV-14) on a negative timeout
+     */
+    boolean awaitReady(Access access, Duration timeout) throws InterruptedException;
+
+    /**
+     * Drops this handle (BUF-2). Idempotent (BUF-3). Called without the reservation lock (BUF-9). The buffer is
+     * released once no handle and no attachment remain.
+     *
+     * @see "dma_buf_put"
+     */
+    @Override
+    void close();
+}

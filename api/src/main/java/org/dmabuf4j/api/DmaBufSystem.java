@@ -1,0 +1,98 @@
+package org.dmabuf4j.api;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * One dmabuf4j world: its buffers, heaps, devices, fences and locks. The entry point for exporters and users.
+ *
+ * <p>Obtain one from the implementation (for the reference implementation, {@code org.dmabuf4j.core.DmaBufs});
+ * close it when done: closing reports and releases what is still open.
+ *
+ * @see "the dma-buf core: dma_buf_export, /dev/dma_heap, dma_fence_context_alloc"
+ */
+public interface DmaBufSystem extends AutoCloseable {
+    /**
+     * Exports a buffer (BUF-7): creates it with an embedded reservation and its first handle. Called without any
+     * reservation lock (BUF-9).
+     *
+     * @param info what to export; not null
+     * @return the exporter's capability, whose {@link ExportedBuffer#handle()} is the first handle
+     * @throws RuleViolationException (BUF-7, BUF-10) if the information or exporter is invalid; nothing is created
+     * @throws ClosedException (BUF-3) if the system is closed
+     * @see "dma_buf_export"
+     */
+    ExportedBuffer export(ExportInfo info);
+
+    /**
+     * A heap by name.
+     *
+     * @param name "system", "contiguous" or another registered heap; not null
+     * @return the heap
+     * @throws RuleViolationException (HEAP-3) if there is no heap of that name; the message lists the heaps
+     */
+    DmaHeap heap(String name);
+
+    /**
+     * The system heap: scattered chunks (HEAP-6).
+     *
+     * @return the heap named "system"
+     */
+    default DmaHeap systemHeap() {
+        return heap("system");
+    }
+
+    /**
+     * Every heap.
+     *
+     * @return the heaps
+     */
+    Collection<DmaHeap> heaps();
+
+    /**
+     * The fence factories of this system.
+     *
+     * @return the fences
+     */
+    Fences fences();
+
+    /**
+     * A new acquire context for wait-die locking (RESV-5); tickets increase.
+     *
+     * @return the context, used by the calling thread only (RESV-13)
+     * @see "ww_acquire_init"
+     */
+    AcquireContext newAcquireContext();
+
+    /**
+     * Locks every reservation, in any order, without deadlock: retries after would-deadlock with lockSlow (RESV-6)
+     * until it holds them all. Duplicates are locked once.
+     *
+     * @param reservations the reservations; not null, elements not null
+     * @return the held set; close it to unlock all
+     * @throws DmaInterruptedException (RESV-6) if interrupted; nothing stays locked
+     * @see "drm_exec"
+     */
+    ReservationSet lockAll(Collection<? extends Reservation> reservations);
+
+    /**
+     * The open buffers, one handle-less description each, for dumps and leak checks.
+     *
+     * @return a bufinfo-style table: size, flags, exporter, name, handles, attachments with device and mapping state
+     * @see "/sys/kernel/debug/dma_buf/bufinfo"
+     */
+    String describeBuffers();
+
+    /**
+     * The ids of buffers not yet released.
+     *
+     * @return the ids
+     */
+    List<Long> liveBufferIds();
+
+    /**
+     * Closes the system: reports buffers still open, closes devices, releases memory. Idempotent.
+     */
+    @Override
+    void close();
+}

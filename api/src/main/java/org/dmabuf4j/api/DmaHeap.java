@@ -1,0 +1,64 @@
+package org.dmabuf4j.api;
+
+/**
+ * A named allocator of buffers (/dev/dma_heap/NAME): zeroed memory (HEAP-1), page-rounded sizes (HEAP-2).
+ *
+ * @see "DMA_HEAP_IOCTL_ALLOC"
+ */
+public interface DmaHeap {
+    /**
+     * The heap's name, unique within its system ("system", "contiguous", ...).
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Allocates a buffer of at least {@code size} bytes, rounded up to the page size (HEAP-2), zeroed (HEAP-1).
+     *
+     * @param size bytes; positive
+     * @return the first handle of the buffer
+     * @throws RuleViolationException (HEAP-3) on a zero or negative size
+     * @throws HeapExhaustedException (HEAP-3, HEAP-7) if the heap cannot satisfy it; nothing is allocated
+     */
+    default DmaBuf allocate(long size) {
+        return allocate(size, 0L);
+    }
+
+    /**
+     * Allocates a buffer with heap flags.
+     *
+     * @param size bytes; positive
+     * @param heapFlags the flags; only bits of {@link #validFlags()} (HEAP-4)
+     * @return the first handle of the buffer
+     * @throws RuleViolationException (HEAP-3, HEAP-4) on a bad size or unknown flags
+     * @throws HeapExhaustedException (HEAP-3, HEAP-7) if the heap cannot satisfy it; nothing is allocated
+     */
+    DmaBuf allocate(long size, long heapFlags);
+
+    /**
+     * Allocates a buffer for an image layout: size is the layout's {@link BufferLayout#minimumSize()} rounded up.
+     *
+     * @param layout the layout; not null
+     * @return the first handle of the buffer, with the layout
+     * @throws RuleViolationException (HEAP-3) on a null layout
+     * @throws HeapExhaustedException (HEAP-3, HEAP-7) if the heap cannot satisfy it
+     */
+    DmaBuf allocate(BufferLayout layout);
+
+    /**
+     * The heap flags this heap knows.
+     *
+     * @return a bit mask; 0 for the standard heaps
+     */
+    default long validFlags() {
+        return 0L;
+    }
+
+    /**
+     * Bytes currently allocated from this heap (live buffers).
+     *
+     * @return the byte count
+     */
+    long liveBytes();
+}

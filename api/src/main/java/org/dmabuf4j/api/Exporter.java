@@ -1,0 +1,167 @@
+package org.dmabuf4j.api;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * The exporter's side of one buffer: the callbacks through which the framework reaches the memory (SPI).
+ *
+ * <p>Implemented by whoever owns the memory (heaps, device-memory pools, tiled surfaces, third-party pools) and passed
+ * to {@link DmaBufSystem#export(ExportInfo)}; one instance per buffer. {@link #map}, {@link #unmap} and
+ * {@link #release} are mandatory; the rest are optional with the kernel's defaults. The framework calls each method
+ * in the lock state stated here; the exporter never calls them itself.
+ *
+ * <table>
+ *   <caption>Lock state of each callback (kernel-semantics §1.3)</caption>
+ *   <tr><th>callback</th><th>reservation lock</th><th>kernel</th></tr>
+ *   <tr><td>attach, detach, release, beginCpuAccess, endCpuAccess</td><td>not held (may lock)</td>
+ *       <td>attach, detach, release, begin/end_cpu_access</td></tr>
+ *   <tr><td>pin, unpin, map, unmap, vmap, vunmap</td><td>held by the caller</td>
+ *       <td>pin, unpin, map_dma_buf, unmap_dma_buf, vmap, vunmap</td></tr>
+ * </table>
+ *
+ * @see "struct dma_buf_ops"
+ */
+public interface Exporter {
+    /**
+     * Whether this exporter may move its memory and so implements {@link #pin} and {@link #unpin} (BUF-10). A dynamic
+     * exporter's static importers are pinned and mapped once at attach (ATT-5, PIN-4).
+     *
+     * @return false unless overridden
+     * @see "dma_buf_is_dynamic"
+     */
+    default boolean isDynamic() {
+        return false;
+    }
+
+    /**
+     * Checks that the attachment's device can reach the memory and that its constraints can be met (ATT-1); may keep
+     * per-attachment state keyed by the attachment. Called without the lock held.
+     *
+     * @param attachment the new attachment, not yet visible to anyone else
+     * @throws AttachRefusedException (ATT-1, P2P-2, REV-3) to refuse; nothing is left behind
+     * @see "dma_buf_ops.attach"
+     */
+    default void attach(Attachment attachment) {
+    }
+
+    /**
+     * Drops per-attachment state. Called without the lock held, after every mapping of the attachment is gone.
+     *
+     * @param attachment the attachment being detached
+     * @see "dma_buf_ops.detach"
+     */
+    default void detach(Attachment attachment) {
+    }
+
+    /**
+     * Stops the memory from moving for as long as the attachment is pinned (PIN-3). Called with the lock held; only
+     * for dynamic exporters.
+     *
+     * @param attachment the attachment to pin for
+     * @throws PinRefusedException (PIN-2) to refuse
+     * @see "dma_buf_ops.pin"
+     */
+    default void pin(Attachment attachment) {
+        throw new UnsupportedFeatureException(Rule.PIN_2,
+                "exporter " + getClass().getName() + " is not dynamic and does not pin");
+    }
+
+    /**
+     * Lets the memory move again. Called with the lock held, once per successful pin (PIN-6).
+     *
+     * @param attachment the attachment to unpin for
+     * @see "dma_buf_ops.unpin"
+     */
+    default void unpin(Attachment attachment) {
+    }
+
+    /**
+     * Maps the whole buffer into the attachment's device's address space (mandatory). Called with the lock held.
+     *
+     * <p>The entries cover exactly the buffer's size in order (MAP-2), are page aligned (MAP-3), honour the device's
+     * constraints (MAP-4) and are new for every call (MAP-5); memory without CPU pages only for importers that allow
+     * peer-to-peer (P2P-1). Build them with {@link Device#mapPages} or {@link Device#mapPeer}. The framework wraps them
+     * into a {@link Mapping} whose CPU views it scopes (MAP-12). After an invalidation, a fresh map succeeds for as long
+     * as the buffer is valid and returns the new location (MOVE-6, a predictable exporter).
+     *
+     * @param attachment the attachment; its {@link Attachment#device()} is the target
+     * @param direction the direction of the mapping
+     * @return the entries; ownership passes to the framework until {@link #unmap}
+     * @throws RevokedException (REV-2) once the buffer is revoked
+     * @see "dma_buf_ops.map_dma_buf"
+     */
+    List<SgEntry> map(Attachment attachment, Direction direction);
+
+    /**
+     * Removes a mapping made by {@link #map} (mandatory): exactly its translations (DEV-9). Called with the lock held,
+     * once per mapping, by the importer's unmap or by the framework when it kills a mapping (MOVE-5).
+     *
+     * @param attachment the attachment the mapping was made for
+     * @param entries exactly the entries {@link #map} returned
+     * @param direction the direction they were mapped with
+     * @see "dma_buf_ops.unmap_dma_buf"
+     */
+    void unmap(Attachment attachment, List<SgEntry> entries, Direction direction);
+
+    /**
+     * Frees the memory (mandatory). Called exactly once (BUF-2), without the lock, after the last handle is closed and
+     * the last attachment detached. Heap memory is returned here, and not before (HEAP-5).
+     *
+     * @see "dma_buf_ops.release"
+     */
+    void release();
+
+    /**
+     * Prepares CPU access and returns the buffer's CPU-visible memory in linear layout. Called without the lock held,
+     * after the framework waited for the fences of the access (CPU-2).
+     *
+     * <p>The returned segment spans the whole buffer ({@code size()} bytes); the framework hands out only views of the
+     * spans, scoped to the window (CPU-3, CPU-4). Coherent linear memory returns its backing memory (zero copy,
+     * CPU-10); tiled or device memory returns a staging segment with the spans' bytes filled in, and only those.
+     *
+     * @param access what the CPU will do
+     * @param spans the bytes to make coherent, in increasing order; never empty
+     * @return the CPU-visible memory of the buffer
+     * @throws UnsupportedFeatureException (CPU-12) if the exporter has no CPU access; the default
+     * @throws RevokedException (REV-2) once the buffer is revoked
+     * @see "dma_buf_ops.begin_cpu_access, dma_buf_ops.mmap"
+     */
+    default MemorySegment beginCpuAccess(Access access, List<Span> spans) {
+        throw new UnsupportedFeatureException(Rule.CPU_12,
+                "exporter " + getClass().getName() + " does not offer CPU access");
+    }
+
+    /**
+     * Ends CPU access begun by {@link #beginCpuAccess}: writes staged bytes back (retile, copy to device memory) for
+     * the spans if the access wrote. Called without the lock held, once per begin.
+     *
+     * @param access what the CPU did
+     * @param spans the spans passed to begin
+     * @param view the segment begin returned
+     * @see "dma_buf_ops.end_cpu_access"
+     */
+    default void endCpuAccess(Access access, List<Span> spans, MemorySegment view) {
+    }
+
+    /**
+     * Maps the whole buffer for long-lived CPU use by the framework's vmap count (CPU-14). Called with the lock held,
+     * on the first vmap only.
+     *
+     * @return the buffer's memory, linear, {@code size()} bytes
+     * @throws UnsupportedFeatureException (CPU-14) if not supported; the default
+     * @see "dma_buf_ops.vmap"
+     */
+    default MemorySegment vmap() {
+        throw new UnsupportedFeatureException(Rule.CPU_14, "exporter " + getClass().getName() + " does not vmap");
+    }
+
+    /**
+     * Undoes {@link #vmap}. Called with the lock held, on the last vmap's close.
+     *
+     * @param memory what vmap returned
+     * @see "dma_buf_ops.vunmap"
+     */
+    default void vunmap(MemorySegment memory) {
+    }
+}

@@ -1,0 +1,184 @@
+package org.dmabuf4j.api;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A one-shot completion signal for device work: a point on a timeline (context) that signals once (FENCE-1),
+ * optionally with an error.
+ *
+ * <p>Fences of one context are ordered by their 64-bit seqno (FENCE-5). Anyone may wait on a fence or add callbacks;
+ * only its issuer signals it, through {@link SignalingFence}. Waiting while holding a reservation lock is allowed,
+ * so the signaling path never takes one (FENCE-4). Implementations are thread-safe.
+ *
+ * <pre>
+ *   PENDING ──signal()──► SIGNALED          callbacks run once, on the signaling thread (FENCE-2)
+ *      │                                    timestamp taken at signal (FENCE-8)
+ *      └─setError(e)─► PENDING+error ──signal()──► ERROR
+ * </pre>
+ *
+ * @see "struct dma_fence"
+ */
+public interface Fence {
+    /**
+     * The fence's context (timeline), unique in the JVM (FENCE-6).
+     *
+     * @return the context; 0 only for the signaled stub
+     */
+    long context();
+
+    /**
+     * The position on the context's timeline.
+     *
+     * @return the seqno, compared unsigned
+     */
+    long seqno();
+
+    /**
+     * The name of the driver that issued the fence.
+     *
+     * @return the driver name
+     * @see "dma_fence_ops.get_driver_name"
+     */
+    String driverName();
+
+    /**
+     * The name of the fence's timeline.
+     *
+     * @return the timeline name
+     * @see "dma_fence_ops.get_timeline_name"
+     */
+    String timelineName();
+
+    /**
+     * The fence's state.
+     *
+     * @return PENDING, SIGNALED or ERROR
+     * @see "dma_fence_get_status"
+     */
+    FenceStatus status();
+
+    /**
+     * Whether the fence has signaled, with or without error.
+     *
+     * @return true once signaled
+     * @see "dma_fence_is_signaled"
+     */
+    boolean isSignaled();
+
+    /**
+     * The error the fence carries (set before signaling, FENCE-3).
+     *
+     * @return the error, or empty
+     */
+    Optional<Throwable> error();
+
+    /**
+     * When the fence signaled, on {@link System#nanoTime()}'s clock (FENCE-8).
+     *
+     * @return the timestamp
+     * @throws RuleViolationException (FENCE-8) if the fence has not signaled
+     * @see "dma_fence_timestamp"
+     */
+    long timestampNanos();
+
+    /**
+     * Adds a callback to run once when the fence signals (FENCE-2), on the signaling thread, which may hold internal
+     * locks: keep it short, never block and never take a reservation lock in it (FENCE-4).
+     *
+     * @param callback the callback; not null; one fence at a time
+     * @return true if queued; false if the fence has already signaled, in which case the callback is not run
+     * @see "dma_fence_add_callback"
+     */
+    boolean addCallback(FenceCallback callback);
+
+    /**
+     * Removes a queued callback.
+     *
+     * @param callback a callback added to this fence; not null
+     * @return true if it was still pending and will now not run; false if it already ran or was never added
+     * @see "dma_fence_remove_callback"
+     */
+    boolean removeCallback(FenceCallback callback);
+
+    /**
+     * Waits until the fence signals or the timeout passes (FENCE-12). Spins briefly, then parks; does not pin a
+     * virtual thread. Allowed while holding reservation locks.
+     *
+     * @param timeout how long to wait; {@link Duration#ZERO} polls; not negative
+     * @return true if the fence has signaled (with or without error)
+     * @throws InterruptedException if interrupted while waiting
+     * @throws RuleViolationException (FENCE-12) on a negative or null timeout
+     * @see "dma_fence_wait_timeout"
+     */
+    boolean await(Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits until the fence signals.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     * @see "dma_fence_wait"
+     */
+    void await() throws InterruptedException;
+
+    /**
+     * Waits until the fence signals, ignoring interrupts (the interrupt status is kept).
+     *
+     * @see "dma_fence_wait(fence, false)"
+     */
+    void awaitUninterruptibly();
+
+    /**
+     * Whether this fence comes after {@code other} on their common context (FENCE-5).
+     *
+     * @param other a fence of the same context; not null
+     * @return true if this seqno is later
+     * @throws RuleViolationException (FENCE-5) if the contexts differ
+     * @see "dma_fence_is_later"
+     */
+    boolean isLaterThan(Fence other);
+
+    /**
+     * Whether this fence is {@code other} or comes after it (FENCE-5).
+     *
+     * @param other a fence of the same context; not null
+     * @return true if the same fence or later
+     * @throws RuleViolationException (FENCE-5) if the contexts differ
+     * @see "dma_fence_is_later_or_same"
+     */
+    boolean isLaterOrSame(Fence other);
+
+    /**
+     * Hints that the fence's result is needed by {@code deadlineNanos} ({@link System#nanoTime()} clock). Ignored once
+     * signaled.
+     *
+     * @param deadlineNanos the deadline
+     * @see "dma_fence_set_deadline"
+     */
+    void setDeadline(long deadlineNanos);
+
+    /**
+     * The earliest deadline hinted so far.
+     *
+     * @return the deadline, or empty if none was set
+     */
+    java.util.OptionalLong deadline();
+
+    /**
+     * The fence as a future: completed with this fence when it signals without error, exceptionally with its error.
+     *
+     * @return a new future; cancelling it removes its callback
+     */
+    CompletableFuture<Fence> toCompletableFuture();
+
+    /**
+     * Whether this is a container (array or chain) rather than a leaf. Containers are never added to a reservation
+     * (RESV-8).
+     *
+     * @return true for {@link FenceArray} and {@link FenceChain}
+     */
+    default boolean isContainer() {
+        return false;
+    }
+}

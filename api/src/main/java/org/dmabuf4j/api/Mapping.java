@@ -1,0 +1,73 @@
+package org.dmabuf4j.api;
+
+import java.util.List;
+
+/**
+ * A buffer as one device sees it: a scatter list of entries in that device's DMA address space.
+ *
+ * <pre>
+ *   buffer offset:  0          1 MiB      1 MiB + 64 KiB          size
+ *                   |  entry 0  | entry 1  |  entry 2 ...          |
+ *   device address: 0x00100000  0x00ff0000 0x00200000 ...   (valid for ONE device, MAP-9)
+ * </pre>
+ *
+ * <p>A mapping lives until it is unmapped (MAP-11), or until the exporter invalidates it before a move (MOVE-5) or
+ * revokes the buffer (REV-2). After that its addresses fault in the device and its CPU views are closed; the
+ * importer still unmaps it (MAP-10).
+ *
+ * @see "struct sg_table as returned by dma_buf_map_attachment"
+ */
+public interface Mapping {
+    /**
+     * The attachment that made the mapping.
+     *
+     * @return the attachment
+     */
+    Attachment attachment();
+
+    /**
+     * The direction the mapping was made with.
+     *
+     * @return the direction
+     */
+    Direction direction();
+
+    /**
+     * The entries, in buffer order, covering exactly the buffer's size (MAP-2).
+     *
+     * @return an immutable list
+     * @throws InvalidatedMappingException (MAP-11, MOVE-5) if the mapping is dead
+     */
+    List<SgEntry> entries();
+
+    /**
+     * The mapped bytes.
+     *
+     * @return the buffer's size
+     */
+    long size();
+
+    /**
+     * Whether the mapping is alive: not unmapped, not invalidated, not revoked.
+     *
+     * @return true while the addresses translate
+     */
+    boolean isValid();
+
+    /**
+     * Whether this is the attachment's cached mapping (MAP-6), which lives until detach.
+     *
+     * @return true if cached
+     */
+    boolean isCached();
+
+    /**
+     * The device address of a byte of the buffer.
+     *
+     * @param offset a byte offset in the buffer; in {@code [0, size())}
+     * @return the address of that byte in the mapping's device
+     * @throws InvalidatedMappingException (MAP-11, MOVE-5) if the mapping is dead
+     * @throws RuleViolationException (MAP-2) if the offset is out of range
+     */
+    long dmaAddress(long offset);
+}

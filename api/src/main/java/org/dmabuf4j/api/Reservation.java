@@ -1,0 +1,211 @@
+package org.dmabuf4j.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A buffer's reservation object: a wound/wait mutex (wait-die) and a list of fences with usages. It orders all access
+ * to the buffer: implicit synchronisation is "wait for the fences of the right usage" (RESV-9).
+ *
+ * <p>Locking: without a context it is a plain non-reentrant mutex; with an {@link AcquireContext} several
+ * reservations can be locked in any order without deadlock (RESV-5). Fence changes and locked iteration need the
+ * lock (RESV-4); waits, tests and unlocked iteration do not. The lock is owned by a thread and unlocked by it
+ * (RESV-11). Code on a fence's signaling path never takes a reservation lock (FENCE-4).
+ *
+ * <pre>
+ *   slots:  [ f1 ctx 7 WRITE ][ f2 ctx 9 READ ][ f3 ctx 7 BOOKKEEP ][ reserved ][ reserved ]
+ *   query(WRITE)    = f1              query(READ) = f1, f2          query(BOOKKEEP) = all
+ * </pre>
+ *
+ * @see "struct dma_resv"
+ */
+public interface Reservation {
+    /**
+     * Locks without deadlock detection, uninterruptibly.
+     *
+     * @throws RuleViolationException (RESV-7) if the calling thread already holds it, (FENCE-4) on a fence's
+     *     signaling path
+     * @see "dma_resv_lock(obj, NULL)"
+     */
+    void lock();
+
+    /**
+     * Locks under an acquire context (RESV-5).
+     *
+     * @param ctx the context; not null; used by this thread only (RESV-13)
+     * @throws WouldDeadlockException (RESV-5) if an older context holds it: back off (RESV-6)
+     * @throws AlreadyLockedException (RESV-7) if {@code ctx} already holds it
+     * @throws RuleViolationException (RESV-13) if {@code ctx} is done or closed, (FENCE-4) on a signaling path
+     * @see "dma_resv_lock"
+     */
+    void lock(AcquireContext ctx);
+
+    /**
+     * {@link #lock(AcquireContext)}, interruptibly.
+     *
+     * @param ctx the context; not null
+     * @throws InterruptedException if interrupted while waiting; the lock is not taken
+     * @throws WouldDeadlockException (RESV-5) as {@link #lock(AcquireContext)}
+     * @throws AlreadyLockedException (RESV-7) as {@link #lock(AcquireContext)}
+     * @see "dma_resv_lock_interruptible"
+     */
+    void lockInterruptibly(AcquireContext ctx) throws InterruptedException;
+
+    /**
+     * Locks after a back-off (RESV-6): sleeps until free; cannot fail with would-deadlock. The context must hold no
+     * other lock.
+     *
+     * @param ctx the context; not null; holding nothing
+     * @throws RuleViolationException (RESV-6) if {@code ctx} holds locks
+     * @see "dma_resv_lock_slow"
+     */
+    void lockSlow(AcquireContext ctx);
+
+    /**
+     * Locks if free, without waiting and without deadlock detection.
+     *
+     * @return true if locked by this call
+     * @see "dma_resv_trylock"
+     */
+    boolean tryLock();
+
+    /**
+     * Unlocks (RESV-11); unused fence slots are dropped (RESV-12).
+     *
+     * @throws RuleViolationException (RESV-11) if the calling thread does not hold the lock
+     * @see "dma_resv_unlock"
+     */
+    void unlock();
+
+    /**
+     * Whether any thread holds the lock.
+     *
+     * @return true if locked
+     * @see "dma_resv_is_locked"
+     */
+    boolean isLocked();
+
+    /**
+     * Whether the calling thread holds the lock.
+     *
+     * @return true if held by this thread
+     * @see "dma_resv_held"
+     */
+    boolean isHeldByCurrentThread();
+
+    /**
+     * Throws unless the calling thread holds the lock.
+     *
+     * @param rule the rule that requires the lock, named in the exception; not null
+     * @throws RuleViolationException ({@code rule}) if not held
+     * @see "dma_resv_assert_held"
+     */
+    void assertHeld(Rule rule);
+
+    /**
+     * The context the lock is held under.
+     *
+     * @return the context, or empty if unlocked or held without one
+     * @see "dma_resv_locking_ctx"
+     */
+    Optional<AcquireContext> lockingContext();
+
+    /**
+     * Reserves {@code n} fence slots for this lock hold (RESV-1, RESV-12). Lock held (RESV-4).
+     *
+     * @param n slots; at least 1
+     * @throws RuleViolationException (RESV-1) if n &lt; 1, (RESV-4) if the lock is not held
+     * @see "dma_resv_reserve_fences"
+     */
+    void reserveFences(int n);
+
+    /**
+     * Adds a fence (RESV-2): replaces an entry of the same context with usage at least {@code usage} and a fence not
+     * later, or a signaled entry; otherwise takes a reserved slot. Lock held (RESV-4).
+     *
+     * @param fence a leaf fence (RESV-8); not null
+     * @param usage its usage; not null
+     * @throws RuleViolationException (RESV-1) if no slot is reserved and nothing is replaced, (RESV-8) for a
+     *     container, (RESV-4) if the lock is not held
+     * @see "dma_resv_add_fence"
+     */
+    void addFence(Fence fence, FenceUsage usage);
+
+    /**
+     * Replaces every fence of {@code context} with {@code replacement} at {@code usage}. Lock held (RESV-4).
+     *
+     * @param context the context whose fences go
+     * @param replacement the fence that takes their place; a leaf; not null
+     * @param usage the replacement's usage; not null
+     * @throws RuleViolationException (RESV-4) if the lock is not held, (RESV-8) for a container
+     * @see "dma_resv_replace_fences"
+     */
+    void replaceFences(long context, Fence replacement, FenceUsage usage);
+
+    /**
+     * Locked iteration (RESV-4): every entry whose usage is covered by {@code usage} (RESV-9), signaled included.
+     *
+     * @param usage the query usage; not null
+     * @return a snapshot of the entries, in slot order
+     * @throws RuleViolationException (RESV-4) if the lock is not held
+     * @see "dma_resv_for_each_fence"
+     */
+    List<FenceEntry> entries(FenceUsage usage);
+
+    /**
+     * Unlocked iteration (RESV-10) over unsignaled fences covered by {@code usage}.
+     *
+     * @param usage the query usage; not null
+     * @return a cursor
+     * @see "dma_resv_iter_begin"
+     */
+    FenceCursor cursor(FenceUsage usage);
+
+    /**
+     * An unlocked snapshot of the unsignaled fences covered by {@code usage}.
+     *
+     * @param usage the query usage; not null
+     * @return the fences
+     * @see "dma_resv_get_fences"
+     */
+    List<Fence> fences(FenceUsage usage);
+
+    /**
+     * The unsignaled fences covered by {@code usage} as one fence.
+     *
+     * @param usage the query usage; not null
+     * @return empty if none, the fence if one, else a new array
+     * @see "dma_resv_get_singleton"
+     */
+    Optional<Fence> singleton(FenceUsage usage);
+
+    /**
+     * Waits for every fence covered by {@code usage} (RESV-14). No lock needed; allowed with it held.
+     *
+     * @param usage the query usage; not null
+     * @param timeout how long in total; zero polls; not negative
+     * @return true if all have signaled
+     * @throws InterruptedException if interrupted
+     * @throws RuleViolationException (RESV-14) on a negative timeout
+     * @see "dma_resv_wait_timeout"
+     */
+    boolean await(FenceUsage usage, Duration timeout) throws InterruptedException;
+
+    /**
+     * Whether every fence covered by {@code usage} has signaled. No lock needed.
+     *
+     * @param usage the query usage; not null
+     * @return true if none is pending
+     * @see "dma_resv_test_signaled"
+     */
+    boolean isSignaled(FenceUsage usage);
+
+    /**
+     * A debugfs-style description: one line per entry with usage, driver, timeline, seqno and status.
+     *
+     * @return the description
+     * @see "dma_resv_describe"
+     */
+    String describe();
+}

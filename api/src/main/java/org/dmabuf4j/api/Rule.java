@@ -1,0 +1,386 @@
+package org.dmabuf4j.api;
+
+import java.util.Locale;
+
+/**
+ * The contract of dmabuf4j as a closed catalogue of rules, each with a stable ID.
+ *
+ * <p>Every exception the library throws for a broken rule carries the rule ({@link DmaBufException#rule()}); every
+ * testkit failure names it; the javadoc of every api method lists the rules that apply to it. The project page
+ * {@code docs/RULES.md} is generated from this enum and checked against it by a test, so this file is the single
+ * source of truth. IDs are stable: a rule that is dropped keeps its number retired, never reused.
+ *
+ * <p>Families: {@code BUF} buffers and handles, {@code ATT} attachments, {@code MAP} mappings, {@code CPU} CPU access,
+ * {@code RESV} reservations, {@code FENCE} fences, {@code SYNC} sync files, timelines and poll, {@code MOVE} moves,
+ * {@code PIN} pinning, {@code P2P} peer-to-peer memory, {@code REV} revocation, {@code HEAP} heaps, {@code DEV}
+ * devices.
+ */
+public enum Rule {
+    // ---- BUF: buffers and handles -------------------------------------------------------------------------------
+    /** Size is fixed. */
+    BUF_1(Level.MUST, Party.FRAMEWORK, "A buffer's size is fixed at export, is a positive multiple of the page size, and never changes.", "dma-buf.h: struct dma_buf.size"),
+    /** Release once. */
+    BUF_2(Level.MUST, Party.FRAMEWORK, "The exporter's release runs exactly once, after the last handle is closed and the last attachment is detached.", "dma-buf.c: dma_buf_release"),
+    /** Closed handles. */
+    BUF_3(Level.MUST, Party.FRAMEWORK, "A closed handle rejects every call but close(), which is idempotent; other handles of the same buffer are unaffected.", "file refcounting: fput"),
+    /** Names. */
+    BUF_4(Level.MUST, Party.FRAMEWORK, "A buffer name is at most 31 bytes of UTF-8 (32 with the terminating NUL) and contains no NUL; longer or invalid names are rejected and the old name kept.", "DMA_BUF_SET_NAME, DMA_BUF_NAME_LEN"),
+    /** Renaming. */
+    BUF_5(Level.MAY, Party.IMPORTER, "The name may be changed at any time, whether or not the buffer is attached or mapped.", "dma-buf.c: dma_buf_set_name (5.15+)"),
+    /** share() is dup. */
+    BUF_6(Level.MUST, Party.FRAMEWORK, "share() returns a new independent handle to the same buffer (a dup); every handle must be closed on its own.", "dma_buf_fd / get_dma_buf"),
+    /** Export validation. */
+    BUF_7(Level.MUST, Party.EXPORTER, "An export names a non-blank exporter, a positive size and an exporter implementing map, unmap and release; invalid export information is rejected before anything is created.", "dma-buf.c: dma_buf_export -EINVAL cases"),
+    /** Leak reports. */
+    BUF_8(Level.SHOULD, Party.FRAMEWORK, "A handle that becomes unreachable while open is reported as a leak, with the stack trace of where it was created.", "seed 001; DESIGN §8"),
+    /** Lock state of lifecycle calls. */
+    BUF_9(Level.MUST, Party.IMPORTER, "export, share, close, attach and detach are called without holding the buffer's reservation lock.", "dma-buf.c: DOC locking convention"),
+    /** Dynamic exporters pin. */
+    BUF_10(Level.MUST, Party.EXPORTER, "An exporter that may move its memory declares itself dynamic and implements pin and unpin together.", "dma-buf.c: dma_buf_export pin/unpin pairing"),
+
+    // ---- ATT: attachments ---------------------------------------------------------------------------------------
+    /** Attach may be refused. */
+    ATT_1(Level.MAY, Party.EXPORTER, "An exporter may refuse an attachment when the device cannot reach the memory or its constraints cannot be met; a refused attach leaves no attachment behind.", "dma_buf_ops.attach -EBUSY"),
+    /** Detach after unmap. */
+    ATT_2(Level.MUST, Party.IMPORTER, "An importer detaches only after unmapping every mapping it made through the attachment (the cached mapping excepted).", "dma-buf.c: DOC dma buf device access"),
+    /** Dynamic importers. */
+    ATT_3(Level.MUST, Party.IMPORTER, "A dynamic importer supplies an Importer whose moveNotify handles invalidation; attaching with a null importer is a static attachment.", "dma_buf_dynamic_attach -EINVAL without move_notify"),
+    /** Attachments are per device. */
+    ATT_4(Level.MUST, Party.FRAMEWORK, "An attachment binds one buffer to one device; a detached attachment rejects every call but close().", "struct dma_buf_attachment"),
+    /** Mixed static/dynamic attach. */
+    ATT_5(Level.MUST, Party.FRAMEWORK, "When importer and exporter differ in being dynamic, attach pins (dynamic exporter) and maps BIDIRECTIONAL once, caching the mapping; if that fails the attach is undone.", "dma-buf.c: dma_buf_dynamic_attach"),
+    /** Detach releases cached state. */
+    ATT_6(Level.MUST, Party.FRAMEWORK, "Detach unmaps the cached mapping and drops the implicit pin before the exporter's detach runs.", "dma-buf.c: dma_buf_detach"),
+    /** Attach to an open device. */
+    ATT_7(Level.MUST, Party.FRAMEWORK, "A buffer can only be attached to an open device, and an attachment belongs to the buffer it was made from.", "dma-buf.c: dma_buf_detach WARN"),
+
+    // ---- MAP: mappings -------------------------------------------------------------------------------------------
+    /** Lock held for map. */
+    MAP_1(Level.MUST, Party.IMPORTER, "map and unmap are called with the buffer's reservation lock held; the ...Unlocked variants are called without it and take it themselves.", "dma-buf.c: dma_buf_map_attachment dma_resv_assert_held"),
+    /** Coverage. */
+    MAP_2(Level.MUST, Party.EXPORTER, "A mapping's entries cover exactly size() bytes of the buffer, in buffer order.", "dma_buf_ops.map_dma_buf"),
+    /** Alignment. */
+    MAP_3(Level.MUST, Party.EXPORTER, "Every entry's DMA address and length are multiples of the page size.", "dma_buf_ops.map_dma_buf PAGE_SIZE alignment"),
+    /** Constraints. */
+    MAP_4(Level.MUST, Party.EXPORTER, "Every entry respects the device's constraints: it lies below the DMA mask, is no longer than the maximum segment size and does not cross a segment boundary.", "dma_parms; seed 004"),
+    /** Fresh mappings. */
+    MAP_5(Level.MUST, Party.EXPORTER, "Each map call returns a new mapping whose ownership passes to the caller until unmap; the exporter never returns the same entries twice.", "dma_buf_ops.map_dma_buf"),
+    /** Cached mappings. */
+    MAP_6(Level.MUST, Party.FRAMEWORK, "An attachment with a cached mapping returns it from map; unmap of the cached mapping does nothing; it lives until detach.", "dma-buf.c: dma_buf_map_attachment sgt cache"),
+    /** Cached direction. */
+    MAP_7(Level.MUST, Party.FRAMEWORK, "Mapping a cached attachment in a direction the cached mapping does not cover fails with a busy error; the cached mapping is unchanged.", "dma-buf.c: -EBUSY on direction mismatch"),
+    /** KERNEL fences. */
+    MAP_8(Level.MUST, Party.FRAMEWORK, "map for a non-dynamic importer waits for the buffer's KERNEL fences before returning.", "dma-buf.c: dma_buf_map_attachment"),
+    /** Per-device addresses. */
+    MAP_9(Level.MUST, Party.FRAMEWORK, "A mapping's DMA addresses are valid for the attachment's device only.", "seed 004; sg_table per attachment"),
+    /** Unmap once. */
+    MAP_10(Level.MUST, Party.IMPORTER, "A mapping is unmapped exactly once, through the attachment that made it and in the direction it was made with.", "dma_buf_unmap_attachment"),
+    /** Dead after unmap. */
+    MAP_11(Level.MUST, Party.FRAMEWORK, "After unmap, a mapping's DMA addresses no longer translate and its CPU views are closed.", "DESIGN §5 temporal safety"),
+    /** Importers see device addresses. */
+    MAP_12(Level.MUST, Party.FRAMEWORK, "Importers reach CPU memory through mapping entries only as views scoped to the mapping, never as the exporter's backing segment.", "CONFIG_DMABUF_DEBUG; seed 001"),
+
+    // ---- CPU: CPU access ---------------------------------------------------------------------------------------
+    /** Bracketing. */
+    CPU_1(Level.MUST, Party.IMPORTER, "Every CPU access to a buffer is bracketed by beginCpuAccess and close of the returned window.", "DMA_BUF_IOCTL_SYNC; seed 002"),
+    /** Implicit waits. */
+    CPU_2(Level.MUST, Party.FRAMEWORK, "beginCpuAccess waits for the fences implied by the access: READ waits for WRITE-usage fences (writers and kernel), WRITE waits for READ-usage fences (readers, writers and kernel).", "dma-buf.c: dma_buf_begin_cpu_access + dma_resv_usage_rw"),
+    /** Exact region. */
+    CPU_3(Level.MUST, Party.FRAMEWORK, "A window exposes exactly its region: a 1-D window one segment of the range, a 2-D window one segment per row and nothing between the rows.", "seed 002: 2-D sync regions"),
+    /** Temporal safety. */
+    CPU_4(Level.MUST, Party.FRAMEWORK, "Every segment of a window fails on access after the window is closed.", "DESIGN §5"),
+    /** Confinement. */
+    CPU_5(Level.MUST, Party.FRAMEWORK, "A window is confined to the thread that opened it unless opened SHARED; its close() must then come from that thread.", "DESIGN §5"),
+    /** Declared access. */
+    CPU_6(Level.MUST, Party.FRAMEWORK, "A READ window is read-only: writing through it fails.", "dma_buf_begin_cpu_access direction"),
+    /** Region validity. */
+    CPU_7(Level.MUST, Party.IMPORTER, "A region lies within the buffer; a 2-D region requires a buffer layout and lies within its width and height.", "seed 002"),
+    /** Lock state. */
+    CPU_8(Level.MUST, Party.IMPORTER, "beginCpuAccess and window close are called without holding the buffer's reservation lock.", "dma-buf.c: might_lock in begin/end_cpu_access"),
+    /** Non-coherent maintenance. */
+    CPU_9(Level.MUST, Party.FRAMEWORK, "For a buffer attached to a non-coherent device, begin invalidates exactly the region's bytes for reading and closing a writable window cleans exactly the region's bytes.", "seed 000, seed 002; dma_sync_sg_for_cpu/for_device"),
+    /** Zero copy. */
+    CPU_10(Level.SHOULD, Party.FRAMEWORK, "A window on a coherent buffer with linear CPU memory is a zero-copy view of that memory.", "DESIGN §5"),
+    /** Ownership. */
+    CPU_11(Level.MUST, Party.FRAMEWORK, "A CPU write window and a device access to the same bytes at the same time are reported under the ownership policy.", "seed 000"),
+    /** Exporter support. */
+    CPU_12(Level.MUST, Party.EXPORTER, "An exporter without CPU access refuses beginCpuAccess cleanly, with nothing opened.", "dma_buf_ops.mmap/begin_cpu_access optional"),
+    /** Sync flag decoding. */
+    CPU_13(Level.MUST, Party.FRAMEWORK, "Kernel sync flags are a non-zero subset of READ|WRITE, optionally with END; any other bit is rejected.", "DMA_BUF_IOCTL_SYNC -EINVAL"),
+    /** vmap. */
+    CPU_14(Level.MUST, Party.IMPORTER, "vmap and its close are called with the reservation lock held; vmaps are counted and the exporter maps on the first and unmaps on the last.", "dma-buf.c: dma_buf_vmap"),
+
+    // ---- RESV: reservation objects ------------------------------------------------------------------------------
+    /** Reserve before add. */
+    RESV_1(Level.MUST, Party.IMPORTER, "Fence slots are reserved (n >= 1) under the lock before fences are added; adding without a reserved slot is refused.", "dma-resv.c: dma_resv_reserve_fences / add_fence BUG_ON"),
+    /** Replacement. */
+    RESV_2(Level.MUST, Party.FRAMEWORK, "Adding a fence replaces an entry of the same context whose usage is at least the new usage and whose fence is not later, or any signaled entry; otherwise it appends.", "dma-resv.c: dma_resv_add_fence"),
+    /** Promotion only. */
+    RESV_3(Level.MUST, Party.FRAMEWORK, "A fence's usage can be promoted (towards KERNEL) but never degraded.", "dma-resv.h: enum dma_resv_usage"),
+    /** Lock held for fence changes. */
+    RESV_4(Level.MUST, Party.IMPORTER, "reserveFences, addFence, replaceFences and locked iteration are called with the lock held.", "dma_resv_assert_held"),
+    /** Wait-die. */
+    RESV_5(Level.MUST, Party.FRAMEWORK, "With acquire contexts, an older context waits for a younger holder and a younger context asking for a lock an older one holds fails with would-deadlock.", "ww_mutex wait-die"),
+    /** Back off. */
+    RESV_6(Level.MUST, Party.IMPORTER, "After would-deadlock, a context releases every lock it holds, then takes the contended lock with lockSlow before retrying the rest.", "Documentation/locking/ww-mutex-design.rst"),
+    /** Already locked. */
+    RESV_7(Level.MUST, Party.FRAMEWORK, "Locking an object again with the context that holds it fails with already-locked and changes nothing.", "ww_mutex -EALREADY"),
+    /** Leaves only. */
+    RESV_8(Level.MUST, Party.IMPORTER, "Only leaf fences are added to a reservation; containers (arrays, chains) are unwrapped first.", "dma-resv.c: WARN on container"),
+    /** Usage queries. */
+    RESV_9(Level.MUST, Party.FRAMEWORK, "A query at usage U covers every fence whose usage is U or stronger (KERNEL < WRITE < READ < BOOKKEEP).", "dma-resv.h: dma_resv_usage"),
+    /** Unlocked iteration. */
+    RESV_10(Level.MUST, Party.FRAMEWORK, "Unlocked iteration skips signaled fences and restarts from the first fence when the list changes underneath it, flagging the restart.", "dma-resv.c: dma_resv_iter_*_unlocked"),
+    /** Unlock by holder. */
+    RESV_11(Level.MUST, Party.IMPORTER, "Only the holder unlocks a reservation, and only when it holds it.", "ww_mutex_unlock"),
+    /** Reservations are per lock hold. */
+    RESV_12(Level.MUST, Party.FRAMEWORK, "Unused fence slots are dropped at unlock: a reservation of slots is valid for one lock hold only.", "dma-resv.c: debug unlock resets max_fences"),
+    /** Context lifecycle. */
+    RESV_13(Level.MUST, Party.IMPORTER, "An acquire context is used by one thread, takes no new lock after done(), and is closed only after every lock taken under it is released.", "ww_acquire_done / ww_acquire_fini"),
+    /** Wait bounds. */
+    RESV_14(Level.MUST, Party.FRAMEWORK, "A reservation wait with a timeout returns false when the timeout passes with fences pending; a zero timeout polls and a negative one is rejected.", "dma_resv_wait_timeout"),
+
+    // ---- FENCE ----------------------------------------------------------------------------------------------------
+    /** Signal once. */
+    FENCE_1(Level.MUST, Party.FRAMEWORK, "A fence signals once; a second signal changes nothing and reports that the fence was already signaled.", "dma_fence_check_and_signal"),
+    /** Callbacks. */
+    FENCE_2(Level.MUST, Party.FRAMEWORK, "A callback added to a pending fence runs exactly once, on the signaling thread; adding one to a signaled fence is refused and does not run it.", "dma_fence_add_callback -ENOENT"),
+    /** Error before signal. */
+    FENCE_3(Level.MUST, Party.EXPORTER, "A fence's error is set only before it signals.", "dma_fence_set_error"),
+    /** Signaling never takes reservation locks. */
+    FENCE_4(Level.MUST, Party.EXPORTER, "Code on a fence's signaling path (its callbacks included) never takes a reservation lock, since waiters may hold one.", "dma-fence.c: DOC fence cross-driver contract"),
+    /** Ordering. */
+    FENCE_5(Level.MUST, Party.FRAMEWORK, "Fences of one context are totally ordered by a 64-bit seqno; fences of different contexts are not comparable.", "dma_fence_is_later"),
+    /** Contexts. */
+    FENCE_6(Level.MUST, Party.FRAMEWORK, "Fence contexts are unique and increasing; a context issues strictly increasing seqnos.", "dma_fence_context_alloc"),
+    /** Finite time. */
+    FENCE_7(Level.MUST, Party.EXPORTER, "A fence signals in finite time; work that hangs is completed with an error rather than left pending.", "Documentation: Indefinite DMA Fences"),
+    /** Timestamp. */
+    FENCE_8(Level.MUST, Party.FRAMEWORK, "A fence's timestamp is taken when it signals and exists only after it has signaled.", "dma_fence_timestamp"),
+    /** Arrays. */
+    FENCE_9(Level.MUST, Party.FRAMEWORK, "A fence array signals when all its fences have signaled and carries the first error among them.", "dma-fence-array.c"),
+    /** Chains. */
+    FENCE_10(Level.MUST, Party.FRAMEWORK, "A chain node is signaled when it and all earlier nodes are; finding a seqno returns the oldest unsignaled node that covers it and refuses a seqno later than the chain.", "dma-fence-chain.c: dma_fence_chain_find_seqno"),
+    /** Merge. */
+    FENCE_11(Level.MUST, Party.FRAMEWORK, "Merging unwraps containers, drops signaled fences, keeps the later fence per context and sorts by context; nothing left gives a signaled stub, one left gives that fence.", "dma-fence-unwrap.c: dma_fence_unwrap_merge"),
+    /** Waits. */
+    FENCE_12(Level.MUST, Party.FRAMEWORK, "A wait with a timeout returns whether the fence signaled; a zero timeout polls and a negative one is rejected; waits are interruptible.", "dma_fence_wait_timeout"),
+
+    // ---- SYNC: sync files, timelines, poll --------------------------------------------------------------------
+    /** Snapshot. */
+    SYNC_1(Level.MUST, Party.FRAMEWORK, "An exported sync file is a snapshot: fences added to the buffer afterwards are not in it.", "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"),
+    /** Merge. */
+    SYNC_2(Level.MUST, Party.FRAMEWORK, "Merging sync files keeps one fence per context, the later one, and leaves both inputs valid.", "SYNC_IOC_MERGE"),
+    /** Timeline close. */
+    SYNC_3(Level.MUST, Party.FRAMEWORK, "Closing a timeline signals each of its pending points with a timeline-closed error; signaled points keep their status.", "sw_sync.c: release"),
+    /** Poll. */
+    SYNC_4(Level.MUST, Party.FRAMEWORK, "A buffer is ready to read when no fence of WRITE usage or stronger is pending, and ready to write when none of READ usage or stronger is; BOOKKEEP fences never block readiness.", "dma-buf.c: DOC implicit fence polling"),
+    /** Export usage. */
+    SYNC_5(Level.MUST, Party.FRAMEWORK, "Exporting a sync file for READ collects WRITE-usage fences and for WRITE collects READ-usage fences.", "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"),
+    /** Import usage. */
+    SYNC_6(Level.MUST, Party.FRAMEWORK, "Importing a sync file adds each of its leaf fences with WRITE usage if the access writes and READ usage otherwise, promoting existing entries.", "DMA_BUF_IOCTL_IMPORT_SYNC_FILE"),
+    /** Past points. */
+    SYNC_7(Level.MUST, Party.FRAMEWORK, "A timeline point at a value not later than the timeline's value is created signaled.", "sw_sync.c: SW_SYNC_IOC_CREATE_FENCE"),
+    /** Advance. */
+    SYNC_8(Level.MUST, Party.FRAMEWORK, "Advancing a timeline signals, in seqno order, every pending point at or below the new value.", "sw_sync.c: SW_SYNC_IOC_INC"),
+    /** Info. */
+    SYNC_9(Level.MUST, Party.FRAMEWORK, "A sync file's info lists each leaf fence with its timeline, driver, status and timestamp (zero while pending).", "SYNC_IOC_FILE_INFO"),
+
+    // ---- MOVE -----------------------------------------------------------------------------------------------------
+    /** Under lock. */
+    MOVE_1(Level.MUST, Party.EXPORTER, "An exporter moves a buffer's backing store only while holding its reservation lock.", "dma-buf.h: move_notify"),
+    /** Not pinned. */
+    MOVE_2(Level.MUST, Party.EXPORTER, "An exporter never moves a buffer while any attachment pins it.", "dma-buf.h: pin"),
+    /** Notify first. */
+    MOVE_3(Level.MUST, Party.EXPORTER, "Before a move takes effect the exporter invalidates the mappings, which calls moveNotify on every dynamic attachment with the lock held.", "dma_buf_move_notify / dma_buf_invalidate_mappings"),
+    /** Static never notified. */
+    MOVE_4(Level.MUST, Party.FRAMEWORK, "Static attachments are never notified; their buffers are pinned instead.", "dma-buf.c: dma_buf_move_notify"),
+    /** Dead after notify. */
+    MOVE_5(Level.MUST, Party.FRAMEWORK, "After an invalidation, every mapping made before it is dead: device access through it faults and its CPU views are closed.", "seed 001"),
+    /** Predictable. */
+    MOVE_6(Level.MUST, Party.EXPORTER, "An exporter is predictable: after an invalidation, a fresh map succeeds for as long as the buffer is valid, and returns the new location.", "seed 003"),
+    /** Importer duties. */
+    MOVE_7(Level.MUST, Party.IMPORTER, "moveNotify tolerates repeated calls, neither takes nor releases the reservation lock, and makes the importer drop its mappings and re-map before its next access.", "dma-buf.h: move_notify doc"),
+    /** Kernel fences for moves. */
+    MOVE_8(Level.MUST, Party.EXPORTER, "The copy of a move is published as a KERNEL-usage fence, and no device or CPU touches the new location before it signals.", "dma-resv.h: DMA_RESV_USAGE_KERNEL"),
+
+    // ---- PIN ------------------------------------------------------------------------------------------------------
+    /** Who pins. */
+    PIN_1(Level.MUST, Party.IMPORTER, "pin and unpin are called by dynamic importers only, with the reservation lock held.", "dma_buf_pin"),
+    /** Refusal. */
+    PIN_2(Level.MAY, Party.EXPORTER, "An exporter may refuse a pin; a refused pin leaves the attachment unpinned.", "dma_buf_ops.pin"),
+    /** Pinned stays. */
+    PIN_3(Level.MUST, Party.EXPORTER, "A pinned buffer's memory does not move and its mappings stay valid until unpinned, revocation excepted.", "dma-buf.h: pin"),
+    /** Implicit pins. */
+    PIN_4(Level.MUST, Party.FRAMEWORK, "A static importer of a dynamic exporter is pinned from attach to detach.", "dma-buf.c: dma_buf_dynamic_attach"),
+    /** Long-lived only. */
+    PIN_5(Level.SHOULD, Party.IMPORTER, "Pinning is for long-lived uses such as scanout, not for the duration of one job.", "dma_buf_pin kernel-doc"),
+    /** Balanced. */
+    PIN_6(Level.MUST, Party.IMPORTER, "unpin is called only on a pinned attachment, once per pin.", "dma_buf_unpin"),
+
+    // ---- P2P ------------------------------------------------------------------------------------------------------
+    /** Opt in. */
+    P2P_1(Level.MUST, Party.EXPORTER, "Entries for memory without CPU pages are given only to importers that allow peer-to-peer, on devices that can reach the memory.", "attach->peer2peer; seed 004"),
+    /** Otherwise migrate or refuse. */
+    P2P_2(Level.MUST, Party.EXPORTER, "For any other importer the exporter migrates the buffer to memory with CPU pages (a move with notification) or refuses.", "seed 003, seed 004"),
+    /** No page, no segment. */
+    P2P_3(Level.MUST, Party.FRAMEWORK, "Asking an entry without a CPU page for a CPU segment fails clearly.", "seed 004"),
+
+    // ---- REV ------------------------------------------------------------------------------------------------------
+    /** Sequence. */
+    REV_1(Level.MUST, Party.EXPORTER, "Revocation first makes new maps fail, then invalidates every importer, waits for every fence (BOOKKEEP), then waits for the importers to unmap, within a timeout.", "dma_buf_attach_revocable (2026)"),
+    /** After. */
+    REV_2(Level.MUST, Party.FRAMEWORK, "After revocation every map and CPU access fails with the revoked error, while handles can still be closed, attachments detached and memory released.", "dma_buf_attach_revocable (2026)"),
+    /** Revocable attach. */
+    REV_3(Level.MAY, Party.EXPORTER, "An exporter may refuse attachments that cannot be revoked in bounded time (static importers, which have no moveNotify).", "dma_buf_attach_revocable (2026)"),
+    /** Timeout names. */
+    REV_4(Level.MUST, Party.FRAMEWORK, "A revocation that times out fails with an error naming the importers that did not unmap.", "seed 003"),
+    /** Importers stop. */
+    REV_5(Level.MUST, Party.IMPORTER, "An importer notified of a revocation stops device access and unmaps without waiting to be able to map again.", "dma_buf_attach_revocable (2026)"),
+
+    // ---- HEAP -----------------------------------------------------------------------------------------------------
+    /** Zeroed. */
+    HEAP_1(Level.MUST, Party.EXPORTER, "Heap allocations are zeroed: no data passes between users of the memory.", "heaps/system_heap.c, cma_heap.c"),
+    /** Page rounding. */
+    HEAP_2(Level.MUST, Party.FRAMEWORK, "Heap sizes are rounded up to the page size.", "dma-heap.c: PAGE_ALIGN"),
+    /** Bad sizes. */
+    HEAP_3(Level.MUST, Party.FRAMEWORK, "A zero, negative or over-capacity size is rejected and nothing is allocated.", "dma-heap.c -EINVAL/-ENOMEM"),
+    /** Bad flags. */
+    HEAP_4(Level.MUST, Party.FRAMEWORK, "Unknown heap flags are rejected.", "dma-heap.c: DMA_HEAP_VALID_HEAP_FLAGS"),
+    /** Freed on release. */
+    HEAP_5(Level.MUST, Party.EXPORTER, "A heap buffer's memory is returned when the buffer is released, and not before.", "heaps: release"),
+    /** System heap chunks. */
+    HEAP_6(Level.MUST, Party.EXPORTER, "The system heap backs a buffer with chunks of 1 MiB, 64 KiB and 4 KiB, each no larger than the previous.", "heaps/system_heap.c orders 8, 4, 0"),
+    /** Contiguous heap. */
+    HEAP_7(Level.MUST, Party.EXPORTER, "The contiguous heap backs a buffer with one contiguous region of its pool and fails cleanly, allocating nothing, when no region is large enough.", "heaps/cma_heap.c"),
+
+    // ---- DEV ------------------------------------------------------------------------------------------------------
+    /** Own mappings. */
+    DEV_1(Level.MUST, Party.FRAMEWORK, "A device reaches memory only through its own current mappings; any other address is an IOMMU fault naming the device and the address.", "seed 004; IOMMU"),
+    /** Distinct spaces. */
+    DEV_2(Level.MUST, Party.FRAMEWORK, "Each device has its own DMA address space; device addresses are never native CPU addresses.", "seed 004"),
+    /** Constraints. */
+    DEV_3(Level.MUST, Party.FRAMEWORK, "Device DMA mapping honours the device's constraints and refuses memory it cannot reach.", "dma_map_sg; dma_parms"),
+    /** Direction. */
+    DEV_4(Level.MUST, Party.FRAMEWORK, "A device writes only through mappings made FROM_DEVICE or BIDIRECTIONAL and reads only through TO_DEVICE or BIDIRECTIONAL ones.", "dma_data_direction"),
+    /** Bounds. */
+    DEV_5(Level.MUST, Party.FRAMEWORK, "A device access that runs past the end of a mapped range faults without touching memory.", "IOMMU"),
+    /** Two writers. */
+    DEV_6(Level.MUST, Party.FRAMEWORK, "Two writers in different coherency domains touching the same bytes at the same time are reported under the ownership policy.", "seed 000"),
+    /** Device close. */
+    DEV_7(Level.MUST, Party.FRAMEWORK, "Closing a device ends its engines; jobs still pending fail their fences with an error.", "hot-unplug"),
+    /** Engines. */
+    DEV_8(Level.MUST, Party.FRAMEWORK, "An engine job runs after its implicit and explicit dependencies signal, touches memory only through the device's current mappings, and on a fault fails its fence with the fault as error.", "drm scheduler; dma_resv implicit sync"),
+    /** Unmap exactly. */
+    DEV_9(Level.MUST, Party.EXPORTER, "An exporter removes exactly the translations it installed: after unmap and release no translation of the buffer is left in any device.", "dma_unmap_sg");
+
+    /** How strongly a rule binds, as in RFC 2119. */
+    public enum Level {
+        /** An absolute requirement; breaking it is an error the library or the testkit reports. */
+        MUST,
+        /** A strong recommendation; the library may warn. */
+        SHOULD,
+        /** Truly optional. */
+        MAY
+    }
+
+    /** Whom a rule binds. */
+    public enum Party {
+        /** Code implementing {@link Exporter}. */
+        EXPORTER,
+        /** Code that attaches to, maps or accesses a buffer: devices, drivers, applications. */
+        IMPORTER,
+        /** dmabuf4j itself. */
+        FRAMEWORK
+    }
+
+    private final Level level;
+    private final Party binds;
+    private final String statement;
+    private final String source;
+
+    Rule(Level level, Party binds, String statement, String source) {
+        this.level = level;
+        this.binds = binds;
+        this.statement = statement;
+        this.source = source;
+    }
+
+    /**
+     * The stable, human-readable ID, for example {@code MAP-1}.
+     *
+     * @return the ID as it appears in messages, javadoc and {@code docs/RULES.md}
+     */
+    public String id() {
+        return name().replace('_', '-');
+    }
+
+    /**
+     * How strongly the rule binds.
+     *
+     * @return the level
+     */
+    public Level level() {
+        return level;
+    }
+
+    /**
+     * Whom the rule binds.
+     *
+     * @return the party
+     */
+    public Party binds() {
+        return binds;
+    }
+
+    /**
+     * The rule in one sentence.
+     *
+     * @return the statement
+     */
+    public String statement() {
+        return statement;
+    }
+
+    /**
+     * Where the rule comes from: a kernel file or document, or a seed discussion.
+     *
+     * @return the source
+     */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * The family of the rule, for example {@code MAP}.
+     *
+     * @return the part of the ID before the dash
+     */
+    public String family() {
+        String id = id();
+        return id.substring(0, id.indexOf('-'));
+    }
+
+    /**
+     * Looks a rule up by its ID.
+     *
+     * @param id an ID such as {@code "MAP-1"}; case-insensitive
+     * @return the rule
+     * @throws IllegalArgumentException if {@code id} is null or names no rule
+     */
+    public static Rule byId(String id) {
+        if (id == null) {
+            throw new IllegalArgumentException("rule id is null");
+        }
+        try {
+            return valueOf(id.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("no rule with id '" + id + "'; see docs/RULES.md", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id();
+    }
+}

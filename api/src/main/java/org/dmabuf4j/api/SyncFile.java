@@ -1,0 +1,68 @@
+package org.dmabuf4j.api;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A snapshot of fences, passed between parties for explicit synchronisation: what a sync_file fd is in Linux.
+ *
+ * @see "drivers/dma-buf/sync_file.c"
+ */
+public interface SyncFile {
+    /**
+     * The sync file's name: given at merge, else "driver-timeline context-seqno" of its fence.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * The one fence it wraps (possibly an array).
+     *
+     * @return the fence
+     * @see "sync_file_get_fence"
+     */
+    Fence fence();
+
+    /**
+     * Merges two sync files (SYNC-2): one fence per context, the later one. Both stay valid.
+     *
+     * @param other the other sync file; not null
+     * @param name the new file's name, or null
+     * @return the merged sync file
+     * @see "SYNC_IOC_MERGE"
+     */
+    SyncFile merge(SyncFile other, String name);
+
+    /**
+     * Status and per-leaf information (SYNC-9).
+     *
+     * @return the information
+     * @see "SYNC_IOC_FILE_INFO"
+     */
+    SyncFileInfo info();
+
+    /**
+     * Poll: whether the fence has signaled (with or without error).
+     *
+     * @return true if signaled
+     * @see "sync_file_poll"
+     */
+    boolean poll();
+
+    /**
+     * Waits for the fence (FENCE-12).
+     *
+     * @param timeout how long; zero polls; not negative
+     * @return true if signaled
+     * @throws InterruptedException if interrupted
+     */
+    boolean await(Duration timeout) throws InterruptedException;
+
+    /**
+     * The fence as a future, see {@link Fence#toCompletableFuture()}.
+     *
+     * @return a new future
+     */
+    CompletableFuture<Fence> toCompletableFuture();
+}
