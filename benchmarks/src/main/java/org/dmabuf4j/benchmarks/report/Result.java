@@ -1,0 +1,143 @@
+package org.dmabuf4j.benchmarks.report;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One JMH result: a benchmark method with one set of parameter values.
+ *
+ * @param benchmark the fully qualified method, e.g. {@code org.dmabuf4j.benchmarks.MapBenchmark.cachedMapUnmap}
+ * @param mode JMH's mode: {@code avgt}, {@code thrpt}, {@code ss} or {@code sample}
+ * @param threads benchmark threads
+ * @param params parameter values, in JMH's order
+ * @param score the primary metric's score
+ * @param error its 99.9 % error half-width; NaN with a single iteration
+ * @param unit the score's unit, e.g. {@code ns/op} or {@code ops/us}
+ * @param settings fork and iteration settings, for the report's header
+ */
+record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
+              String unit, String settings) {
+
+    Result {
+        params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    /**
+     * Reads one element of a JMH JSON result array.
+     *
+     * @param element the parsed element
+     * @return the result
+     * @throws IllegalArgumentException if a required field is missing or of the wrong type
+     */
+    static Result fromJmh(Object element) {
+        Map<String, Object> m = asObject(element, "result");
+        Map<String, Object> primary = asObject(m.get("primaryMetric"), "primaryMetric");
+        Map<String, String> params = new LinkedHashMap<>();
+        if (m.get("params") != null) {
+            asObject(m.get("params"), "params").forEach((k, v) -> params.put(k, String.valueOf(v)));
+        }
+        String settings = (long) number(m.get("forks"), "forks", 0) + " fork(s), "
+                + (long) number(m.get("warmupIterations"), "warmupIterations", 0) + "×" + m.get("warmupTime") + " warm-up, "
+                + (long) number(m.get("measurementIterations"), "measurementIterations", 0) + "×" + m.get("measurementTime")
+                + " measurement";
+        return new Result(string(m.get("benchmark"), "benchmark"), string(m.get("mode"), "mode"),
+                (int) number(m.get("threads"), "threads", 1), params,
+                number(primary.get("score"), "primaryMetric.score", Double.NaN),
+                number(primary.get("scoreError"), "primaryMetric.scoreError", Double.NaN),
+                string(primary.get("scoreUnit"), "primaryMetric.scoreUnit"), settings);
+    }
+
+    /**
+     * The simple class name, e.g. {@code MapBenchmark}.
+     *
+     * @return the class part of {@link #benchmark()}
+     */
+    String className() {
+        String owner = benchmark.substring(0, benchmark.lastIndexOf('.'));
+        return owner.substring(owner.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * The method name.
+     *
+     * @return the last part of {@link #benchmark()}
+     */
+    String method() {
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * The short name used in goals and tables: {@code Class.method}.
+     *
+     * @return class and method
+     */
+    String shortName() {
+        return className() + "." + method();
+    }
+
+    /**
+     * The cost of one operation in nanoseconds: the score itself for time units, its inverse for throughput units.
+     * For a multi-threaded throughput score this is wall time per operation of all threads together.
+     *
+     * @return nanoseconds per operation
+     * @throws IllegalArgumentException if the unit is unknown
+     */
+    double nanosPerOp() {
+        return Units.nanosPerOp(score, unit);
+    }
+
+    /**
+     * The parameters as {@code k=v} pairs.
+     *
+     * @return e.g. {@code windowSize=4096}, or empty
+     */
+    String paramText() {
+        StringBuilder sb = new StringBuilder();
+        params.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asObject(Object o, String what) {
+        if (o instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new IllegalArgumentException("JMH result: " + what + " is not an object: " + o);
+    }
+
+    private static String string(Object o, String what) {
+        if (o instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("JMH result: " + what + " is missing or not a string: " + o);
+    }
+
+    /** JMH writes NaN as the string "NaN"; accept numbers, numeric strings, or the default when absent. */
+    private static double number(Object o, String what, double absent) {
+        if (o == null) {
+            return absent;
+        }
+        if (o instanceof Double d) {
+            return d;
+        }
+        if (o instanceof String s) {
+            try {
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("JMH result: " + what + " is not a number: " + s, e);
+            }
+        }
+        throw new IllegalArgumentException("JMH result: " + what + " is not a number: " + o);
+    }
+
+    /**
+     * Reads every result of a JMH JSON array.
+     *
+     * @param elements the parsed elements
+     * @return the results, in order
+     */
+    static List<Result> fromJmh(List<Json.Element> elements) {
+        return elements.stream().map(e -> fromJmh(e.value())).toList();
+    }
+}
