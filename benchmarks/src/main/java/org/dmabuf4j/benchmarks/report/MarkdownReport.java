@@ -17,8 +17,9 @@ final class MarkdownReport {
      * @param command the command that reproduces the run
      * @param generatedAt when the report was generated (ISO-8601)
      * @param environment JDK, JMH and host, as one line
+     * @param notes further lines for the header
      */
-    record Header(String profile, String command, String generatedAt, String environment) {
+    record Header(String profile, String command, String generatedAt, String environment, List<String> notes) {
     }
 
     /**
@@ -52,6 +53,9 @@ final class MarkdownReport {
         md.append("- Generated: ").append(h.generatedAt()).append('\n');
         md.append("- Environment: ").append(h.environment()).append('\n');
         md.append("- Settings: ").append(settings(e.results())).append('\n');
+        for (String note : h.notes()) {
+            md.append("- ").append(note).append('\n');
+        }
         md.append("- Ratio = cost per operation of the row ÷ cost per operation of its baseline, measured in the same ")
                 .append("run (throughput is inverted to time per operation): below 1 is cheaper than the baseline.\n\n");
 

@@ -21,7 +21,7 @@ import java.util.List;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.dmabuf4j.benchmarks.report.ReportGenerator \
  *     --profile quick --out benchmarks/results [--readme benchmarks/README.md] [--command "benchmarks/run-quick.sh"] \
- *     benchmarks/results/tmp/*.json
+ *     [--note "load average ..."] benchmarks/results/tmp/*.json
  * </pre>
  */
 public final class ReportGenerator {
@@ -35,14 +35,16 @@ public final class ReportGenerator {
      * @param out output directory
      * @param readme README to update, or null
      * @param command the reproducing command shown in the report
+     * @param notes lines added to the report's header (e.g. the machine's load during the run)
      * @param inputs JMH JSON files
      */
-    record Options(String profile, Path out, Path readme, String command, List<Path> inputs) {
+    record Options(String profile, Path out, Path readme, String command, List<String> notes, List<Path> inputs) {
         static Options parse(String[] args) {
             String profile = null;
             Path out = null;
             Path readme = null;
             String command = null;
+            List<String> notes = new ArrayList<>();
             List<Path> inputs = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -50,6 +52,7 @@ public final class ReportGenerator {
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     case "--readme" -> readme = Path.of(value(args, ++i, "--readme"));
                     case "--command" -> command = value(args, ++i, "--command");
+                    case "--note" -> notes.add(value(args, ++i, "--note"));
                     default -> {
                         if (args[i].startsWith("--")) {
                             throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
@@ -65,7 +68,8 @@ public final class ReportGenerator {
                 throw new IllegalArgumentException("profile must be a plain name, was " + profile);
             }
             return new Options(profile, out, readme,
-                    command == null ? "benchmarks/run-" + profile + ".sh" : command, List.copyOf(inputs));
+                    command == null ? "benchmarks/run-" + profile + ".sh" : command, List.copyOf(notes),
+                    List.copyOf(inputs));
         }
 
         private static String value(String[] args, int i, String option) {
@@ -77,7 +81,7 @@ public final class ReportGenerator {
     }
 
     private static final String USAGE = "usage: ReportGenerator --profile NAME --out DIR [--readme README.md] "
-            + "[--command CMD] JMH-RESULT.json...";
+            + "[--command CMD] [--note TEXT]... JMH-RESULT.json...";
 
     /**
      * Runs the generator.
@@ -124,7 +128,7 @@ public final class ReportGenerator {
         List<Result> results = Result.fromJmh(elements);
         Evaluation e = new Evaluation(results);
         MarkdownReport.Header header = new MarkdownReport.Header(o.profile(), o.command(), generatedAt,
-                environment(elements));
+                environment(elements), o.notes());
         write(o.out().resolve(o.profile() + ".md"), MarkdownReport.render(e, header));
         write(o.out().resolve(o.profile() + ".json"), mergedJson(elements));
         write(o.out().resolve(o.profile() + "-sync-cost.svg"),

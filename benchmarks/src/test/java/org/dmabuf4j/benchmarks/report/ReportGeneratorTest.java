@@ -46,7 +46,7 @@ class ReportGeneratorTest {
 
     private Evaluation generate() {
         return ReportGenerator.generate(options("--profile", "quick", "--out", dir.resolve("out").toString(),
-                runA.toString(), runB.toString()), STAMP);
+                "--note", "load average before: 0.10", runA.toString(), runB.toString()), STAMP);
     }
 
     private static ReportGenerator.Options options(String... args) {
@@ -143,7 +143,8 @@ class ReportGeneratorTest {
         assertTrue(md.startsWith("# dmabuf4j benchmarks: quick profile\n"), md);
         assertTrue(md.contains("Reproduce with `benchmarks/run-quick.sh`"), md);
         assertTrue(md.contains("- Generated: " + STAMP), md);
-        assertTrue(md.contains("- Settings: 1 fork(s), 2×200 ms warm-up, 3×200 ms measurement"), md);
+        assertTrue(md.contains("- Settings: 1 fork(s), 2×200 ms warm-up, 3×200 ms measurement\n"
+                + "- load average before: 0.10\n"), md);
         assertTrue(md.contains("**2 met, 2 not met, 10 not measured**"), md);
         assertTrue(md.contains("| coherent begin+end (4 KiB, confined) ≤ 4× a bare confined arena open+slice+close "
                 + "| met | windowSize=4096: 2.50× |"), md);
