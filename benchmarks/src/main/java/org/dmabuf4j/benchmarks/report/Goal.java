@@ -53,10 +53,10 @@ enum Goal {
     // ---- 2. Map/unmap -------------------------------------------------------------------------------------------
     CACHED_MAP("MapBenchmark.cachedMapUnmap", null, new Check.NanosAtMost(50),
             "cached map+unmap ≤ 50 ns"),
-    DYNAMIC_MAP_LINEAR("MapBenchmark.dynamicMapUnmap", null,
+    UNCACHED_MAP_LINEAR("MapBenchmark.uncachedMapUnmap", null,
             new Check.PerUnitGrowthAtMost("segment", Goal::segments, 1.5),
             "uncached map+unmap linear in the segment count"),
-    DYNAMIC_MAP_VS_VIEWS("MapBenchmark.dynamicMapUnmap", "MapBenchmark.baselineScopedViews", new Check.Compare(),
+    UNCACHED_MAP_VS_VIEWS("MapBenchmark.uncachedMapUnmap", "MapBenchmark.baselineScopedViews", new Check.Compare(),
             "uncached map+unmap vs handing out one scoped view per segment"),
     CONTIGUOUS_MAP_VS_VIEWS("MapBenchmark.contiguousMapUnmap", "MapBenchmark.baselineScopedViews[mapSize=4096]",
             new Check.Compare(), "contiguous map+unmap (one segment) vs one scoped view"),

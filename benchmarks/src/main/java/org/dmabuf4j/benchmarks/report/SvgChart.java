@@ -9,10 +9,10 @@ import java.util.Locale;
  * A hand-written SVG line chart of sync cost against region size, both axes logarithmic (one grid line per decade).
  */
 final class SvgChart {
-    private static final int WIDTH = 980;
+    private static final int WIDTH = 1060;
     private static final int HEIGHT = 560;
     private static final int LEFT = 80;
-    private static final int RIGHT = 330;
+    private static final int RIGHT = 400;
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
 

@@ -22,7 +22,7 @@ class GoalTableTest {
             "CpuAccessBenchmark.coherentBeginEnd", "CpuAccessBenchmark.coherentBeginEndShared",
             "CpuAccessBenchmark.nonCoherentSyncRead", "CpuAccessBenchmark.nonCoherentSyncReadWrite",
             "CpuAccessBenchmark.regionSync", "CpuAccessBenchmark.rangeSync",
-            "MapBenchmark.cachedMapUnmap", "MapBenchmark.dynamicMapUnmap", "MapBenchmark.contiguousMapUnmap",
+            "MapBenchmark.cachedMapUnmap", "MapBenchmark.uncachedMapUnmap", "MapBenchmark.contiguousMapUnmap",
             "LifecycleBenchmark.systemHeapAllocate", "LifecycleBenchmark.contiguousHeapAllocate",
             "ReservationBenchmark.lockUnlock", "ReservationBenchmark.lockAll8of64",
             "FenceBenchmark.signalToCallback", "FenceBenchmark.signalToWakeup",
