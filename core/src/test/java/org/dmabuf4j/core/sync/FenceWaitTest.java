@@ -67,7 +67,7 @@ class FenceWaitTest extends SyncTestBase {
             result.set(f.await(Duration.ofSeconds(10)));
         });
         waiting.await();
-        awaitParked(waiter);
+        awaitParked(waiter, f);
         f.signal();
         join(waiter);
         assertTrue(result.get());
@@ -85,7 +85,7 @@ class FenceWaitTest extends SyncTestBase {
                 thrown.set(e);
             }
         });
-        awaitParked(waiter);
+        awaitParked(waiter, f);
         waiter.interrupt();
         join(waiter);
         assertTrue(thrown.get() instanceof InterruptedException, "got " + thrown.get());
@@ -111,7 +111,7 @@ class FenceWaitTest extends SyncTestBase {
                 thrown.set(e);
             }
         });
-        awaitParked(waiter);
+        awaitParked(waiter, f);
         waiter.interrupt();
         join(waiter);
         assertTrue(thrown.get() instanceof InterruptedException, "got " + thrown.get());
@@ -144,9 +144,9 @@ class FenceWaitTest extends SyncTestBase {
             signaledAfter.set(f.isSignaled());
             interruptedAfter.set(Thread.currentThread().isInterrupted());
         });
-        awaitParked(waiter);
+        awaitParked(waiter, f);
         waiter.interrupt();
-        awaitParked(waiter);
+        awaitParked(waiter, f);
         assertTrue(waiter.isAlive(), "an interrupt does not end the wait");
         f.signal();
         join(waiter);
@@ -166,7 +166,7 @@ class FenceWaitTest extends SyncTestBase {
 
         AtomicReference<OptionalInt> got = new AtomicReference<>();
         Thread waiter = start("any-waiter", () -> got.set(fences.awaitAny(all, Duration.ofSeconds(10))));
-        awaitParked(waiter);
+        awaitParked(waiter, fences);
         b.signal();
         join(waiter);
         assertEquals(OptionalInt.of(1), got.get());
@@ -207,7 +207,7 @@ class FenceWaitTest extends SyncTestBase {
                 thrown.set(e);
             }
         });
-        awaitParked(waiter);
+        awaitParked(waiter, fences);
         waiter.interrupt();
         join(waiter);
         assertTrue(thrown.get() instanceof InterruptedException);
@@ -264,18 +264,22 @@ class FenceWaitTest extends SyncTestBase {
         assertTrue(after.isEmpty(), "new threads after waits: " + after);
     }
 
-    /** Waits until {@code t} is parked or blocked, so that a later signal or interrupt hits the slow path. */
-    static void awaitParked(Thread t) {
+    /**
+     * Waits until {@code t} is parked on {@code blocker} (the fence, reservation or factory it waits on), so that a
+     * later signal, unlock or interrupt hits the slow path. Polls the thread's state: no sleep-based guessing.
+     */
+    static void awaitParked(Thread t, Object blocker) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
             Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
+            if ((s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) && LockSupport.getBlocker(t) == blocker) {
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(t.getName() + " did not park, state " + s);
+                throw new AssertionError(t.getName() + " did not park on " + blocker + ", state " + s);
             }
-            LockSupport.parkNanos(100_000);
+            Thread.onSpinWait();
+            Thread.yield();
         }
     }
 }

@@ -164,7 +164,7 @@ class TimelineTest extends SyncTestBase {
         Timeline tl = fences.newTimeline("t");
         Fence p = tl.point(10);
         Thread waiter = start("waiter", p::await);
-        FenceWaitTest.awaitParked(waiter);
+        FenceWaitTest.awaitParked(waiter, p);
         tl.close();
         join(waiter);
         assertEquals(FenceStatus.ERROR, p.status());
