@@ -62,8 +62,15 @@ public final class ReservationImpl implements Reservation {
         SLOW
     }
 
-    /** A thread queued for the lock. */
-    private record LockWaiter(Thread thread, AcquireContextImpl ctx) {
+    /** A thread queued for the lock; identity matters (the queue removes it by equals). */
+    private static final class LockWaiter {
+        final Thread thread;
+        final AcquireContextImpl ctx;
+
+        LockWaiter(Thread thread, AcquireContextImpl ctx) {
+            this.thread = thread;
+            this.ctx = ctx;
+        }
     }
 
     private final Supplier<String> owner;
@@ -177,7 +184,7 @@ public final class ReservationImpl implements Reservation {
         holder = null;
         LockWaiter first = waiters.peek();
         if (first != null) {
-            LockSupport.unpark(first.thread());
+            LockSupport.unpark(first.thread);
         }
     }
 
@@ -235,8 +242,8 @@ public final class ReservationImpl implements Reservation {
         if (waiters.peek() != null) {
             // A younger waiting context that holds locks must now die rather than wait for us: wake it to re-check.
             for (LockWaiter w : waiters) {
-                if (w.ctx() != null && w.ctx().ticket() > ctx.ticket()) {
-                    LockSupport.unpark(w.thread());
+                if (w.ctx != null && w.ctx.ticket() > ctx.ticket()) {
+                    LockSupport.unpark(w.thread);
                 }
             }
         }
@@ -284,7 +291,7 @@ public final class ReservationImpl implements Reservation {
             if (!acquired && holder == null) {
                 LockWaiter next = waiters.peek();
                 if (next != null) {
-                    LockSupport.unpark(next.thread());
+                    LockSupport.unpark(next.thread);
                 }
             }
             if (interrupted) {
