@@ -1,0 +1,182 @@
+package org.dmabuf4j.core.sync;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceCallback;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+
+/**
+ * Blocking waits on fences (FENCE-12) and the spin-then-park policy shared by the package.
+ *
+ * <p>A wait spins briefly, then queues a {@link Waiter} callback and parks with the fence as blocker; the signaler
+ * unparks it. Nothing holds a monitor while parking, so virtual threads are never pinned, and no thread is started.
+ */
+final class Waits {
+    /**
+     * Busy-wait iterations before parking. Idle vCPUs halt, so a wake-up after park costs tens of microseconds;
+     * a short spin catches signals that arrive within about a microsecond without burning a core for long.
+     */
+    static final int SPINS = Integer.getInteger("dmabuf4j.fence.spins", 100);
+
+    private Waits() {
+    }
+
+    /**
+     * A timeout in nanoseconds, saturated at {@link Long#MAX_VALUE}.
+     *
+     * @param timeout the timeout; not null, not negative
+     * @param rule the rule named when the timeout is bad
+     * @param what what is waited for, for the message
+     * @return the nanoseconds
+     */
+    static long nanos(Duration timeout, Rule rule, String what) {
+        if (timeout == null) {
+            throw new RuleViolationException(rule, "timeout of the wait for " + what
+                    + " is null: pass Duration.ZERO to poll or a positive duration");
+        }
+        if (timeout.isNegative()) {
+            throw new RuleViolationException(rule, "timeout of the wait for " + what + " is negative (" + timeout
+                    + "): pass Duration.ZERO to poll or a positive duration");
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Backs off inside a CAS retry loop whose competitor holds a transient state for a few instructions.
+     *
+     * @param round how many times the caller has retried
+     */
+    static void backOff(int round) {
+        if (round < 64) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
+    /** {@link Fence#await(Duration)}. */
+    static boolean await(Fence fence, Duration timeout) throws InterruptedException {
+        long nanos = nanos(timeout, Rule.FENCE_12, fence.toString());
+        if (fence.isSignaled()) {
+            return true;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before waiting for " + fence);
+        }
+        if (nanos == 0) {
+            return false;
+        }
+        if (spin(fence)) {
+            return true;
+        }
+        Waiter waiter = new Waiter(Thread.currentThread());
+        if (!fence.addCallback(waiter)) {
+            return true;
+        }
+        long start = System.nanoTime();
+        while (true) {
+            if (fence.isSignaled()) {
+                return true;
+            }
+            long remaining = nanos - (System.nanoTime() - start);
+            if (remaining <= 0) {
+                return !fence.removeCallback(waiter);
+            }
+            LockSupport.parkNanos(fence, remaining);
+            if (Thread.interrupted()) {
+                return interrupted(fence, waiter);
+            }
+        }
+    }
+
+    /** {@link Fence#await()}. */
+    static void await(Fence fence) throws InterruptedException {
+        if (fence.isSignaled()) {
+            return;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before waiting for " + fence);
+        }
+        if (spin(fence)) {
+            return;
+        }
+        Waiter waiter = new Waiter(Thread.currentThread());
+        if (!fence.addCallback(waiter)) {
+            return;
+        }
+        while (!fence.isSignaled()) {
+            LockSupport.park(fence);
+            if (Thread.interrupted()) {
+                interrupted(fence, waiter);
+                return;
+            }
+        }
+    }
+
+    /** Withdraws an interrupted wait; if the fence signaled in the same instant, reports it and keeps the interrupt. */
+    private static boolean interrupted(Fence fence, Waiter waiter) throws InterruptedException {
+        if (fence.removeCallback(waiter)) {
+            throw new InterruptedException("interrupted while waiting for " + fence);
+        }
+        Thread.currentThread().interrupt();
+        return true;
+    }
+
+    /** {@link Fence#awaitUninterruptibly()}. */
+    static void awaitUninterruptibly(Fence fence) {
+        if (fence.isSignaled() || spin(fence)) {
+            return;
+        }
+        Waiter waiter = new Waiter(Thread.currentThread());
+        if (!fence.addCallback(waiter)) {
+            return;
+        }
+        boolean interrupted = false;
+        while (!fence.isSignaled()) {
+            LockSupport.park(fence);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Spins briefly; true if the fence signaled meanwhile. */
+    private static boolean spin(Fence fence) {
+        for (int i = 0; i < SPINS; i++) {
+            if (fence.isSignaled()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /** {@link Fence#toCompletableFuture()}: cancelling the future removes its callback. */
+    static CompletableFuture<Fence> future(Fence fence) {
+        CompletableFuture<Fence> future = new CompletableFuture<>();
+        FenceCallback completer = signaled -> complete(signaled, future);
+        if (!fence.addCallback(completer)) {
+            complete(fence, future);
+        } else {
+            future.whenComplete((value, failure) -> {
+                if (future.isCancelled()) {
+                    fence.removeCallback(completer);
+                }
+            });
+        }
+        return future;
+    }
+
+    private static void complete(Fence fence, CompletableFuture<Fence> future) {
+        fence.error().ifPresentOrElse(future::completeExceptionally, () -> future.complete(fence));
+    }
+}
