@@ -75,6 +75,7 @@ class MoveAndRevokeTest {
             assertFails(RuleViolationException.class, Rule.RESV_4, eb::attachments);
             try (Attachment stat = buf.attach(dev)) {
                 locked(buf, () -> {
+                    assertTrue(stat.isPinned());
                     assertTrue(eb.isPinned());
                     assertFails(RuleViolationException.class, Rule.MOVE_2, eb::invalidateMappings);
                 });
