@@ -428,7 +428,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         requireOpen("do DMA");
         long stamp = iommu.lock.readLock();
         List<Ownership> owners = new ArrayList<>(1);
-        List<Ownership.Claim> claims = new ArrayList<>(1);
+        List<Ownership.DeviceClaim> claims = new ArrayList<>(1);
         try {
             List<MemorySegment> pieces = new ArrayList<>(2);
             Translation t = iommu.containing(dmaAddress);
@@ -497,7 +497,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                 runOwners.add(runTag.ownership());
             }
             for (int i = 0; i < runs.size(); i++) {
-                Ownership.Claim c = runOwners.get(i).claimDevice(this, runs.get(i)[0], runs.get(i)[1], write);
+                Ownership.DeviceClaim c = runOwners.get(i).claimDevice(this, runs.get(i)[0], runs.get(i)[1], write);
                 if (c != null) {
                     owners.add(runOwners.get(i));
                     claims.add(c);
