@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.ClosedException;
@@ -145,12 +144,17 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             event = e;
         }
         CpuCache c = core.cache;
-        if (c != null && access.reads()) {
+        if (c != null) {
             long synced = c.invalidate(mem, spans);
-            core.countSync(synced);
-            if (event != null) {
-                event.bytesSynced = synced;
+            if (access.reads()) {
+                core.countSync(synced);
+                if (event != null) {
+                    event.bytesSynced = synced;
+                }
             }
+            // For a WRITE window the copy is not maintenance the model counts: real hardware writes back only the
+            // lines the CPU dirtied, so bytes the window does not write must reach memory unchanged at close. Lines
+            // loaded from memory now are exactly such clean lines.
         }
         Arena a = confinement == Confinement.THREAD ? Arena.ofConfined() : Arena.ofShared();
         MemorySegment base = c != null ? c.lines() : mem;
@@ -267,7 +271,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     @Override
     public List<MemorySegment> segments() {
         checkUsable("segments()");
-        return single != null ? List.of(single) : Arrays.asList(rows.clone());
+        return single != null ? List.of(single) : List.of(rows);
     }
 
     @Override
