@@ -135,10 +135,6 @@ final class BufferCore {
         }
     }
 
-    int references() {
-        return Math.max(refs.get(), 0);
-    }
-
     private void release() {
         released = true;
         system.unregister(this);
@@ -208,10 +204,6 @@ final class BufferCore {
 
     long nextGeneration() {
         return generation.incrementAndGet();
-    }
-
-    long generation() {
-        return generation.get();
     }
 
     // ---- CPU cache (non-coherent) -------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     private final Iommu iommu;
     private volatile boolean open = true;
     private volatile MemorySegment localMemory;
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> closeHooks =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private long liveTranslations;
     private final LongAdder maps = new LongAdder();
@@ -92,7 +94,39 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
 
     @Override
     public void close() {
+        if (!open) {
+            return;
+        }
         open = false;
+        RuntimeException failure = null;
+        for (Runnable hook : closeHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Runs {@code hook} once when the device is closed (unplugged), after it stops accepting work: how engines end
+     * their jobs (DEV-7). Hooks run in registration order on the closing thread; one that fails does not stop the
+     * others. Registering on a closed device runs the hook at once.
+     *
+     * @param hook what to run; not null
+     */
+    public void onClose(Runnable hook) {
+        closeHooks.add(java.util.Objects.requireNonNull(hook, "hook"));
+        if (!open && closeHooks.remove(hook)) {
+            hook.run();
+        }
     }
 
     private void requireOpen(String what) {
