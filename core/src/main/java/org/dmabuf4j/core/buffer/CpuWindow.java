@@ -1,0 +1,341 @@
+package org.dmabuf4j.core.buffer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.List;
+import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.Confinement;
+import org.dmabuf4j.api.CpuAccess;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaInterruptedException;
+import org.dmabuf4j.api.FenceUsage;
+import org.dmabuf4j.api.Region;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.Span;
+import org.dmabuf4j.core.debug.CpuAccessEvent;
+import org.dmabuf4j.core.device.CpuCache;
+import org.dmabuf4j.core.device.CpuClaim;
+
+/**
+ * A CPU window (begin_cpu_access to end_cpu_access): one segment per span of the region, each a view scoped to the
+ * window's own arena, so that it dies with the window (CPU-3, CPU-4). THREAD windows use a confined arena (cheap);
+ * SHARED ones a shared arena. READ windows hand out read-only segments (CPU-6).
+ *
+ * <p>On a coherent buffer the segments are views of the exporter's memory (zero copy, CPU-10); on a buffer with a
+ * simulated CPU cache they are views of the cache lines, invalidated at begin for reading and cleaned at close for
+ * writing, exactly over the spans (CPU-9).
+ *
+ * <p>The hot path (a confined coherent window) costs: the reservation's holder and fence checks (plain and volatile
+ * reads), a CAS on the buffer's reference count and one to register the window with its ownership tracker, the
+ * arena, one slice, and the same undone at close. Nothing else is allocated or locked.
+ */
+final class CpuWindow implements CpuAccess, CpuClaim {
+    private static final VarHandle OPEN;
+
+    static {
+        try {
+            OPEN = MethodHandles.lookup().findVarHandle(CpuWindow.class, "open", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final HandleImpl handle;
+    private final BufferCore core;
+    private final Access access;
+    private final Region region;
+    private final List<Span> spans;
+    private final Confinement confinement;
+    private final Thread owner;
+    private final long byteSize;
+    private int slot;
+    private Arena arena;
+    private MemorySegment memory;
+    /** The cache the window's segments view, or null; volatile: map-time cleaning reads it from other threads. */
+    private volatile CpuCache cache;
+    private MemorySegment single;
+    private MemorySegment[] rows;
+    private CpuAccessEvent event;
+    @SuppressWarnings("unused") // accessed through OPEN
+    private boolean open;
+
+    private CpuWindow(HandleImpl handle, Access access, Region region, List<Span> spans, Confinement confinement,
+            long byteSize) {
+        this.handle = handle;
+        this.core = handle.core;
+        this.access = access;
+        this.region = region;
+        this.spans = spans;
+        this.confinement = confinement;
+        this.owner = Thread.currentThread();
+        this.byteSize = byteSize;
+    }
+
+    // the views are scoped to an arena the framework closes: that is what makes them temporally safe
+    @SuppressWarnings("restricted")
+    private static MemorySegment view(MemorySegment base, Span s, Arena arena, Access access) {
+        MemorySegment v = base.asSlice(s.offset(), s.length()).reinterpret(arena, null);
+        return access == Access.READ ? v.asReadOnly() : v;
+    }
+
+    static CpuWindow begin(HandleImpl handle, Access access, Region region, Confinement confinement) {
+        BufferCore core = handle.core;
+        if (access == null || region == null || confinement == null) {
+            throw new RuleViolationException(access == null ? Rule.CPU_2 : region == null ? Rule.CPU_7 : Rule.CPU_5,
+                    "beginCpuAccess on " + core.describe() + " with a null "
+                    + (access == null ? "access" : region == null ? "region" : "confinement"));
+        }
+        if (core.reservation.isHeldByCurrentThread()) {
+            throw new RuleViolationException(Rule.CPU_8, "beginCpuAccess on " + core.describe() + " while the calling"
+                    + " thread holds its reservation lock: begin waits for fences and may call the exporter, which"
+                    + " may lock; unlock first");
+        }
+        core.checkNotRevoked("beginCpuAccess");
+        List<Span> spans = region == Region.WHOLE ? core.wholeSpans : region.spans(core.size, core.layout);
+        long bytes = spans.size() == 1 ? spans.getFirst().length() : total(spans);
+        FenceUsage usage = access.waitUsage();
+        if (!core.reservation.isSignaled(usage)) {
+            awaitFences(core, usage, access);
+        }
+        core.acquire();
+        CpuWindow w = new CpuWindow(handle, access, region, spans, confinement, bytes);
+        try {
+            w.slot = core.ownership.openCpu(w);
+        } catch (RuntimeException e) {
+            core.drop();
+            throw e;
+        }
+        boolean ok = false;
+        try {
+            MemorySegment mem = core.exporter.beginCpuAccess(access, spans);
+            try {
+                w.open(mem);
+            } catch (RuntimeException | Error e) {
+                // begin and end come in pairs for the exporter, even when the window could not be made
+                core.exporter.endCpuAccess(access, spans, mem);
+                throw e;
+            }
+            ok = true;
+        } finally {
+            if (!ok) {
+                core.ownership.closeCpu(w, w.slot);
+                core.drop();
+            }
+        }
+        core.system.cpuAccessed();
+        return w;
+    }
+
+    /** Second half of begin: the memory is there; make the cache coherent and the views. */
+    private void open(MemorySegment mem) {
+        if (mem == null || mem.byteSize() < core.size) {
+            throw new RuleViolationException(Rule.CPU_12, "exporter " + core.exporterName + " returned "
+                    + (mem == null ? "null" : mem.byteSize() + " bytes") + " from beginCpuAccess of "
+                    + core.describe() + "; it must return the buffer's " + core.size + " bytes");
+        }
+        CpuAccessEvent e = new CpuAccessEvent();
+        if (e.isEnabled()) {
+            e.begin();
+            event = e;
+        }
+        CpuCache c = core.cache;
+        if (c != null) {
+            long synced = c.invalidate(mem, spans);
+            if (access.reads()) {
+                core.countSync(synced);
+                if (event != null) {
+                    event.bytesSynced = synced;
+                }
+            }
+            // For a WRITE window the copy is not maintenance the model counts: real hardware writes back only the
+            // lines the CPU dirtied, so bytes the window does not write must reach memory unchanged at close. Lines
+            // loaded from memory now are exactly such clean lines.
+        }
+        Arena a = confinement == Confinement.THREAD ? Arena.ofConfined() : Arena.ofShared();
+        MemorySegment base = c != null ? c.lines() : mem;
+        if (spans.size() == 1) {
+            single = view(base, spans.getFirst(), a, access);
+        } else {
+            rows = new MemorySegment[spans.size()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = view(base, spans.get(i), a, access);
+            }
+        }
+        memory = mem;
+        arena = a;
+        cache = c;
+        OPEN.setRelease(this, true);
+    }
+
+    private static long total(List<Span> spans) {
+        long n = 0;
+        for (int i = 0, size = spans.size(); i < size; i++) {
+            n += spans.get(i).length();
+        }
+        return n;
+    }
+
+    private static void awaitFences(BufferCore core, FenceUsage usage, Access access) {
+        try {
+            while (!core.reservation.await(usage, Duration.ofDays(1))) {
+                Thread.onSpinWait();
+            }
+        } catch (InterruptedException e) {
+            throw new DmaInterruptedException(Rule.CPU_2, "beginCpuAccess(" + access + ") on " + core.describe()
+                    + " was interrupted while waiting for its " + usage.kernelName() + " fences; no window was"
+                    + " opened", e);
+        }
+    }
+
+    // ---- CpuClaim -----------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean claimWrites() {
+        return access != Access.READ;
+    }
+
+    @Override
+    public Thread claimThread() {
+        return owner;
+    }
+
+    /** Whether closing will clean cache lines: the window writes into the simulated cache. */
+    CpuCache dirtyCache() {
+        return access != Access.READ ? cache : null;
+    }
+
+    // ---- CpuAccess ----------------------------------------------------------------------------------------------
+
+    @Override
+    public DmaBuf buffer() {
+        return handle;
+    }
+
+    @Override
+    public Access access() {
+        return access;
+    }
+
+    @Override
+    public Region region() {
+        return region;
+    }
+
+    @Override
+    public List<Span> spans() {
+        return spans;
+    }
+
+    private void checkUsable(String what) {
+        if (!isOpen()) {
+            throw new ClosedException(Rule.CPU_4, what + " of a closed CPU window on " + core.describe()
+                    + ": its segments are closed; begin a new access");
+        }
+        if (confinement == Confinement.THREAD && Thread.currentThread() != owner) {
+            throw new RuleViolationException(Rule.CPU_5, what + " of a THREAD window on " + core.describe()
+                    + " from thread '" + Thread.currentThread().getName() + "'; it belongs to thread '"
+                    + owner.getName() + "': open it SHARED to use it from several threads");
+        }
+    }
+
+    @Override
+    public MemorySegment segment() {
+        checkUsable("segment()");
+        if (single == null) {
+            throw new RuleViolationException(Rule.CPU_3, "segment() of a 2-D window " + region + " on "
+                    + core.describe() + ": it has one segment per row; use row(i) or segments()");
+        }
+        return single;
+    }
+
+    @Override
+    public int rowCount() {
+        return spans.size();
+    }
+
+    @Override
+    public MemorySegment row(int i) {
+        checkUsable("row(" + i + ")");
+        if (i < 0 || i >= spans.size()) {
+            throw new RuleViolationException(Rule.CPU_3, "row(" + i + ") of a window with " + spans.size()
+                    + " row(s) on " + core.describe());
+        }
+        return single != null ? single : rows[i];
+    }
+
+    @Override
+    public List<MemorySegment> segments() {
+        checkUsable("segments()");
+        return single != null ? List.of(single) : List.of(rows);
+    }
+
+    @Override
+    public long byteSize() {
+        return byteSize;
+    }
+
+    @Override
+    public Confinement confinement() {
+        return confinement;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return (boolean) OPEN.getAcquire(this);
+    }
+
+    @Override
+    public void close() {
+        if (!isOpen()) {
+            return;
+        }
+        if (confinement == Confinement.THREAD) {
+            if (Thread.currentThread() != owner) {
+                throw new RuleViolationException(Rule.CPU_5, "close of a THREAD window on " + core.describe()
+                        + " from thread '" + Thread.currentThread().getName() + "'; only its opening thread '"
+                        + owner.getName() + "' may close it. The window stays open");
+            }
+        }
+        if (core.reservation.isHeldByCurrentThread()) {
+            throw new RuleViolationException(Rule.CPU_8, "close of a CPU window on " + core.describe() + " while"
+                    + " holding its reservation lock; unlock first. The window stays open");
+        }
+        if (confinement == Confinement.THREAD) {
+            OPEN.setRelease(this, false);
+        } else if (!OPEN.compareAndSet(this, true, false)) {
+            return;
+        }
+        long synced = 0;
+        try {
+            CpuCache c = cache;
+            if (c != null && access != Access.READ) {
+                synced = c.clean(memory, spans);
+                core.countSync(synced);
+            }
+            core.exporter.endCpuAccess(access, spans, memory);
+        } finally {
+            arena.close();
+            core.ownership.closeCpu(this, slot);
+            CpuAccessEvent e = event;
+            if (e != null) {
+                e.bufferId = core.id;
+                e.access = access.name();
+                e.region = region.toString();
+                e.regionBytes = byteSize;
+                e.bytesSynced += synced;
+                e.commit();
+            }
+            core.drop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return access + " window on " + region + " of " + core.describe() + (isOpen() ? "" : " (closed)");
+    }
+}
