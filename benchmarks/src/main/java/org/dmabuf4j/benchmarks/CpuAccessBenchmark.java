@@ -3,6 +3,15 @@ package org.dmabuf4j.benchmarks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
+import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.BufferLayout;
+import org.dmabuf4j.api.Confinement;
+import org.dmabuf4j.api.CpuAccess;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.Region;
+import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.SimulatedSystem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Path 1, CPU access: begin+end of a window (coherent zero-copy, non-coherent full buffer, 1-D range, 2-D region),
- * each next to the physical limit it is judged against, measured in the same run.
+ * each next to the physical limit it is judged against, measured in the same run. The library paths open the window
+ * with {@link DmaBuf#beginCpuAccess} and close it; their buffers come from the system heap.
  *
  * <p>Parameters live in the nested states, so each benchmark method runs only the parameters of the states it takes:
  * {@code windowSize} for coherent windows, {@code syncSize} for full-buffer syncs, {@code region} for the image.
@@ -125,6 +135,115 @@ public class CpuAccessBenchmark {
         }
     }
 
+    // ---- library states -------------------------------------------------------------------------------------------
+
+    /** A system-heap buffer of {@code windowSize} bytes attached to a coherent device: windows are zero-copy. */
+    @State(Scope.Thread)
+    public static class CoherentBuffer {
+        /** Window (and buffer) size in bytes. */
+        @Param({"4096", "65536", "1048576", "16777216", "67108864"})
+        public long windowSize;
+
+        SimulatedSystem system;
+        SimulatedDevice device;
+        DmaBuf buffer;
+        Attachment attachment;
+
+        /** Allocates the buffer and attaches it. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            system = Systems.newSystem();
+            device = system.newDevice("coherent-gpu").coherent().build();
+            buffer = system.systemHeap().allocate(windowSize);
+            attachment = buffer.attach(device);
+        }
+
+        /** Detaches and frees everything. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            attachment.close();
+            buffer.close();
+            Systems.closeChecked(system);
+        }
+    }
+
+    /**
+     * A system-heap buffer of {@code syncSize} bytes attached to a non-coherent device: the CPU reaches it through a
+     * simulated cache that begin invalidates and end cleans (CPU-9).
+     */
+    @State(Scope.Thread)
+    public static class NonCoherentBuffer {
+        /** Bytes synced. */
+        @Param({"4096", "65536", "1048576", "16777216", "67108864"})
+        public long syncSize;
+
+        SimulatedSystem system;
+        SimulatedDevice device;
+        DmaBuf buffer;
+        Attachment attachment;
+
+        /** Allocates the buffer, attaches it, and syncs it once so that first-touch page faults are not measured. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            system = Systems.newSystem();
+            device = system.newDevice("non-coherent-dsp").nonCoherent().build();
+            buffer = system.systemHeap().allocate(syncSize);
+            attachment = buffer.attach(device);
+            try (CpuAccess w = buffer.beginCpuAccess(Access.READ_WRITE)) {
+                w.segment().fill((byte) 1);
+            }
+        }
+
+        /** Detaches and frees everything. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            attachment.close();
+            buffer.close();
+            Systems.closeChecked(system);
+        }
+    }
+
+    /** The 1600×1200×4 image as a non-coherent buffer with a layout, and the {@code region} to sync. */
+    @State(Scope.Thread)
+    public static class NonCoherentImage {
+        /** The region: see {@link ImageRegion#parse(String)}. */
+        @Param({"10x10", "100x100", "full"})
+        public String region;
+
+        SimulatedSystem system;
+        SimulatedDevice device;
+        DmaBuf buffer;
+        Attachment attachment;
+        Region rect;
+        Region range;
+
+        /** Allocates the image, attaches it, and syncs it once. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            ImageRegion r = ImageRegion.parse(region);
+            rect = Region.rect(r.x(), r.y(), r.width(), r.height());
+            range = Region.range(r.rowOffset(0), r.byteCount());
+            system = Systems.newSystem();
+            device = system.newDevice("non-coherent-isp").nonCoherent().build();
+            buffer = system.systemHeap().allocate(BufferLayout.linear(ImageRegion.IMAGE_WIDTH,
+                    ImageRegion.IMAGE_HEIGHT, ImageRegion.BYTES_PER_PIXEL));
+            attachment = buffer.attach(device);
+            try (CpuAccess w = buffer.beginCpuAccess(Access.READ_WRITE)) {
+                w.segment().fill((byte) 1);
+            }
+        }
+
+        /** Detaches and frees everything. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            attachment.close();
+            buffer.close();
+            Systems.closeChecked(system);
+        }
+    }
+
+    // ---- baseline states ------------------------------------------------------------------------------------------
+
     /** An open /dev/null descriptor for the syscall floor. */
     @State(Scope.Thread)
     public static class Syscall {
@@ -142,6 +261,88 @@ public class CpuAccessBenchmark {
             ioctl.close();
         }
     }
+
+    // ---- library paths --------------------------------------------------------------------------------------------
+
+    /**
+     * Coherent begin+end of a THREAD window over the whole buffer (zero copy).
+     *
+     * @param b the buffer
+     * @param bh sink for the window's segment
+     */
+    @Benchmark
+    public void coherentBeginEnd(CoherentBuffer b, Blackhole bh) {
+        try (CpuAccess w = b.buffer.beginCpuAccess(Access.READ_WRITE)) {
+            bh.consume(w.segment());
+        }
+    }
+
+    /**
+     * Coherent begin+end of a SHARED window over the whole buffer.
+     *
+     * @param b the buffer
+     * @param bh sink for the window's segment
+     */
+    @Benchmark
+    public void coherentBeginEndShared(CoherentBuffer b, Blackhole bh) {
+        try (CpuAccess w = b.buffer.beginCpuAccess(Access.READ_WRITE, Region.WHOLE, Confinement.SHARED)) {
+            bh.consume(w.segment());
+        }
+    }
+
+    /**
+     * Non-coherent full-buffer sync for reading: begin invalidates every byte (one copy), end has nothing to clean.
+     *
+     * @param b the buffer
+     * @param bh sink for the window's segment
+     */
+    @Benchmark
+    public void nonCoherentSyncRead(NonCoherentBuffer b, Blackhole bh) {
+        try (CpuAccess w = b.buffer.beginCpuAccess(Access.READ)) {
+            bh.consume(w.segment());
+        }
+    }
+
+    /**
+     * Non-coherent full-buffer sync for reading and writing: begin invalidates, end cleans (two copies).
+     *
+     * @param b the buffer
+     * @param bh sink for the window's segment
+     */
+    @Benchmark
+    public void nonCoherentSyncReadWrite(NonCoherentBuffer b, Blackhole bh) {
+        try (CpuAccess w = b.buffer.beginCpuAccess(Access.READ_WRITE)) {
+            bh.consume(w.segment());
+        }
+    }
+
+    /**
+     * 2-D region sync for reading on the non-coherent image: begin invalidates exactly the region's rows.
+     *
+     * @param im the image and region
+     * @param bh sink for the window's first row
+     */
+    @Benchmark
+    public void regionSync(NonCoherentImage im, Blackhole bh) {
+        try (CpuAccess w = im.buffer.beginCpuAccess(Access.READ, im.rect)) {
+            bh.consume(w.row(0));
+        }
+    }
+
+    /**
+     * 1-D range sync for reading of as many bytes as the region, starting at its first row.
+     *
+     * @param im the image and region
+     * @param bh sink for the window's segment
+     */
+    @Benchmark
+    public void rangeSync(NonCoherentImage im, Blackhole bh) {
+        try (CpuAccess w = im.buffer.beginCpuAccess(Access.READ, im.range)) {
+            bh.consume(w.segment());
+        }
+    }
+
+    // ---- baselines ------------------------------------------------------------------------------------------------
 
     /**
      * Floor of a coherent THREAD window: confined arena open + slice + close.

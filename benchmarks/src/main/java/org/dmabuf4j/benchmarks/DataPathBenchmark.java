@@ -7,6 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.bytes.BytesStore;
+import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.CpuAccess;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.core.SimulatedSystem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,6 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li><b>write</b>: every 8-byte word;</li>
  *   <li><b>sum</b>: every 4-byte int, added into a long (a reduction C2 may vectorize).</li>
  * </ul>
+ * The library paths ({@code windowRead/Write/Sum}) run the same loops on the segment of a READ_WRITE window on a
+ * coherent system-heap buffer, opened for each measurement iteration (its cost is CpuAccessBenchmark's business).
  * The only class that runs with Chronicle's JVM flags.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
         JvmFlags.CHRONICLE_EXPORT_NIO, JvmFlags.CHRONICLE_NO_ANALYTICS})
 public class DataPathBenchmark {
 
-    /** The same number of bytes in each representation, filled with the same pattern. */
+    /** Baselines and peers: the same number of bytes in each representation, filled with the same pattern. */
     @State(Scope.Thread)
     public static class Data {
         /** Bytes per operation. */
@@ -75,6 +81,85 @@ public class DataPathBenchmark {
             chronicle.releaseLast();
             arena.close();
         }
+    }
+
+    /** Library: a coherent buffer of {@code dataSize} bytes with a window open for each iteration. */
+    @State(Scope.Thread)
+    public static class Window {
+        /** Bytes per operation. */
+        @Param({"4096", "65536", "1048576"})
+        public int dataSize;
+
+        SimulatedSystem system;
+        DmaBuf buffer;
+        CpuAccess window;
+        MemorySegment segment;
+
+        /** Allocates the buffer and fills it with the baselines' pattern. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            system = Systems.newSystem();
+            buffer = system.systemHeap().allocate(dataSize);
+            try (CpuAccess w = buffer.beginCpuAccess(Access.WRITE)) {
+                MemorySegment s = w.segment();
+                for (int i = 0; i < dataSize; i++) {
+                    s.set(ValueLayout.JAVA_BYTE, i, (byte) (i * 31 + 7));
+                }
+            }
+        }
+
+        /** Opens the window (THREAD confined: iteration fixtures run on the benchmark thread). */
+        @Setup(Level.Iteration)
+        public void begin() {
+            window = buffer.beginCpuAccess(Access.READ_WRITE);
+            segment = window.segment();
+        }
+
+        /** Closes the window. */
+        @TearDown(Level.Iteration)
+        public void end() {
+            window.close();
+            segment = null;
+        }
+
+        /** Frees the buffer. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            buffer.close();
+            Systems.closeChecked(system);
+        }
+    }
+
+    /**
+     * Window: read every byte.
+     *
+     * @param w the window
+     * @return the xor of all bytes
+     */
+    @Benchmark
+    public int windowRead(Window w) {
+        return read(w.segment, w.dataSize);
+    }
+
+    /**
+     * Window: write every 8-byte word.
+     *
+     * @param w the window
+     */
+    @Benchmark
+    public void windowWrite(Window w) {
+        write(w.segment, w.dataSize);
+    }
+
+    /**
+     * Window: sum every int.
+     *
+     * @param w the window
+     * @return the sum
+     */
+    @Benchmark
+    public long windowSum(Window w) {
+        return sum(w.segment, w.dataSize);
     }
 
     /**

@@ -1,9 +1,15 @@
 package org.dmabuf4j.benchmarks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.ReservationSet;
+import org.dmabuf4j.core.SimulatedSystem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -11,16 +17,21 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Timeout;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * Path 4, reservations: uncontended lock+unlock, and the multi-buffer lock helper with 2 threads each locking 8 random
- * buffers of 64 (throughput; the run finishing is the proof of zero deadlocks).
+ * buffers of 64 (throughput; the run finishing is the proof of zero deadlocks: a deadlock would hit the iteration
+ * timeout and fail the run). {@code lockAll8of64} also reports how often the helper backed off after a would-deadlock
+ * (the secondary metric {@code backoffs}).
  *
  * <p>Baselines: {@code baselineReentrantLock} (uncontended lock+unlock of a {@link ReentrantLock}) and
  * {@code baselineOrderedLocks} (2 threads locking the same 8-of-64 picks as {@link ReentrantLock}s in a global order,
@@ -93,6 +104,148 @@ public class ReservationBenchmark {
                 out[i] = random.ints(0, POOL).distinct().limit(PICK).sorted().toArray();
             }
             return out;
+        }
+    }
+
+    /** Library: one buffer's reservation, for the calling thread. */
+    @State(Scope.Thread)
+    public static class OneReservation {
+        SimulatedSystem system;
+        DmaBuf buffer;
+        Reservation reservation;
+
+        /** Creates the buffer. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            system = Systems.newSystem();
+            buffer = system.systemHeap().allocate(HeapChunks.PAGE);
+            reservation = buffer.reservation();
+        }
+
+        /** Frees it. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            buffer.close();
+            Systems.closeChecked(system);
+        }
+    }
+
+    /** Library: 64 buffers both threads lock from. */
+    @State(Scope.Benchmark)
+    public static class ReservationPool {
+        SimulatedSystem system;
+        final DmaBuf[] buffers = new DmaBuf[POOL];
+        final Reservation[] reservations = new Reservation[POOL];
+
+        /** Creates the buffers. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            system = Systems.newSystem();
+            for (int i = 0; i < POOL; i++) {
+                buffers[i] = system.systemHeap().allocate(HeapChunks.PAGE);
+                reservations[i] = buffers[i].reservation();
+            }
+        }
+
+        /** Frees them. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            for (DmaBuf b : buffers) {
+                b.close();
+            }
+            Systems.closeChecked(system);
+        }
+    }
+
+    /** A thread's pre-drawn picks as lists of reservations, in random (not sorted) order: lockAll must cope. */
+    @State(Scope.Thread)
+    public static class ReservationPicks {
+        List<List<Reservation>> picks;
+        int next;
+
+        /**
+         * Draws the picks.
+         *
+         * @param thread JMH's thread parameters, for a per-thread seed
+         * @param pool the reservations
+         */
+        @Setup(Level.Trial)
+        public void setUp(ThreadParams thread, ReservationPool pool) {
+            long seed = Long.getLong(Picks.SEED_PROPERTY, Picks.DEFAULT_SEED) + thread.getThreadIndex();
+            SplittableRandom random = new SplittableRandom(seed);
+            int[][] drawn = Picks.draw(random, Picks.COUNT);
+            picks = new ArrayList<>(Picks.COUNT);
+            for (int[] d : drawn) {
+                List<Reservation> rs = new ArrayList<>(PICK);
+                for (int i : shuffled(d, random)) {
+                    rs.add(pool.reservations[i]);
+                }
+                picks.add(List.copyOf(rs));
+            }
+        }
+
+        List<Reservation> next() {
+            List<Reservation> p = picks.get(next);
+            next = (next + 1) & (Picks.COUNT - 1);
+            return p;
+        }
+
+        private static int[] shuffled(int[] sorted, SplittableRandom random) {
+            int[] a = sorted.clone();
+            for (int i = a.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+            return a;
+        }
+    }
+
+    /** Back-offs after would-deadlock, reported per operation. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Backoffs {
+        /** Back-offs counted in the iteration. */
+        public long backoffs;
+
+        /** Resets the count. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            backoffs = 0;
+        }
+    }
+
+    /**
+     * Uncontended reservation lock+unlock (without acquire context).
+     *
+     * @param r the reservation
+     */
+    @Benchmark
+    public void lockUnlock(OneReservation r) {
+        r.reservation.lock();
+        r.reservation.unlock();
+    }
+
+    /**
+     * Two threads lock 8 of 64 reservations with {@code lockAll} (wait-die with back-off), then unlock them.
+     *
+     * @param pool the shared reservations and their system
+     * @param p this thread's picks
+     * @param b the back-off counter
+     * @return the number of back-offs of this operation
+     */
+    @Benchmark
+    @Threads(2)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Timeout(time = 60)
+    public int lockAll8of64(ReservationPool pool, ReservationPicks p, Backoffs b) {
+        List<Reservation> pick = p.next();
+        try (ReservationSet set = pool.system.lockAll(pick)) {
+            int n = set.backoffs();
+            b.backoffs += n;
+            return n;
         }
     }
 
