@@ -24,8 +24,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # ---- the profiles: JMH options for all classes, then one line per class: "Class [JMH options for it]" ----------
 case "$profile" in
   quick)
-    # <= 5 minutes on 2 cores: 1 fork, short iterations, a subset of the parameters (those the targets name).
-    common=(-f 1 -wi 2 -w 200ms -i 3 -r 200ms)
+    # <= 5 minutes on 2 cores: 1 fork, short iterations (5 of them, for usable confidence intervals), a subset of
+    # the parameters (those the targets name).
+    common=(-f 1 -wi 1 -w 300ms -i 5 -r 150ms)
     classes=(
       "CpuAccessBenchmark -p windowSize=4096,1048576 -p syncSize=1048576,67108864"
       "MapBenchmark -p mapSize=4096,1048576,67108864"

@@ -23,6 +23,21 @@ final class Evaluation {
     record GoalOutcome(Goal goal, Verdict verdict, List<Row> rows) {
     }
 
+    /**
+     * Whether some judged row's error bars reach across the target.
+     *
+     * @param o the outcome
+     * @return true if the verdict could change within the measurement error
+     */
+    static boolean isNoisy(GoalOutcome o) {
+        for (Row r : o.rows()) {
+            if (r.noisy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A goal's verdict. */
     enum Verdict {
         /** Every row meets the target. */
@@ -95,12 +110,16 @@ final class Evaluation {
     private Row judge(Result r, Goal g) {
         double cost = r.nanosPerOp();
         return switch (g.check()) {
-            case Check.NanosAtMost c -> new Row(r, g, "", Double.NaN, status(cost <= c.max()));
+            case Check.NanosAtMost c -> {
+                double[] range = r.nanosPerOpRange();
+                yield new Row(r, g, "", Double.NaN, status(cost <= c.max()), straddles(range[0], range[1], c.max()));
+            }
             case Check.PerUnitNanosAtMost c -> {
                 long n = c.units().applyAsLong(r.params());
                 double perUnit = cost / n;
+                double[] range = r.nanosPerOpRange();
                 yield new Row(r, g, Units.nanos(perUnit) + " per " + c.unitName() + " (" + n + ")", Double.NaN,
-                        status(perUnit <= c.max()));
+                        status(perUnit <= c.max()), straddles(range[0] / n, range[1] / n, c.max()));
             }
             case Check.PerUnitGrowthAtMost c -> {
                 long n = c.units().applyAsLong(r.params());
@@ -113,8 +132,10 @@ final class Evaluation {
                 Result s = smallest.get();
                 long n0 = c.units().applyAsLong(s.params());
                 double growth = (cost / n) / (s.nanosPerOp() / n0);
+                double[] range = ratioRange(r, s);
                 yield new Row(r, g, "per " + c.unitName() + " vs " + s.paramText() + " (" + n0 + " → " + n + ")",
-                        growth, status(growth <= c.max()));
+                        growth, status(growth <= c.max()),
+                        s != r && straddles(range[0] * n0 / n, range[1] * n0 / n, c.max()));
             }
             case Check.CostRatioAtMost c -> compare(r, g, c.max());
             case Check.Compare c -> compare(r, g, Double.NaN);
@@ -134,7 +155,23 @@ final class Evaluation {
         double ratio = r.nanosPerOp() / br.nanosPerOp();
         String text = br.shortName().equals(r.shortName()) ? br.paramText() : br.method()
                 + (br.params().isEmpty() ? "" : " " + br.paramText());
-        return new Row(r, g, text, ratio, Double.isNaN(maxRatio) ? Row.Status.NONE : status(ratio <= maxRatio));
+        if (Double.isNaN(maxRatio)) {
+            return new Row(r, g, text, ratio, Row.Status.NONE);
+        }
+        double[] range = ratioRange(r, br);
+        return new Row(r, g, text, ratio, status(ratio <= maxRatio), straddles(range[0], range[1], maxRatio));
+    }
+
+    /** The range of cost(a) / cost(b) that both scores' error bars allow. */
+    private static double[] ratioRange(Result a, Result b) {
+        double[] ra = a.nanosPerOpRange();
+        double[] rb = b.nanosPerOpRange();
+        return new double[] {ra[0] / rb[1], rb[0] == 0 ? Double.POSITIVE_INFINITY : ra[1] / rb[0]};
+    }
+
+    /** Whether a value known to lie in [lo, hi] could fall on either side of {@code limit}. */
+    private static boolean straddles(double lo, double hi, double limit) {
+        return lo <= limit && hi > limit;
     }
 
     /** The baseline result: same method as {@code b}, parameters pinned by {@code b} or else equal to the subject's. */

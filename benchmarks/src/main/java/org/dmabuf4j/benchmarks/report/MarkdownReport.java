@@ -57,7 +57,10 @@ final class MarkdownReport {
             md.append("- ").append(note).append('\n');
         }
         md.append("- Ratio = cost per operation of the row ÷ cost per operation of its baseline, measured in the same ")
-                .append("run (throughput is inverted to time per operation): below 1 is cheaper than the baseline.\n\n");
+                .append("run (throughput is inverted to time per operation): below 1 is cheaper than the baseline. ")
+                .append("Score ± error is JMH's (99.9 % confidence). A verdict marked (noisy) could go either way ")
+                .append("within the 95 % confidence intervals of the scores (Student's t over the iterations): re-run ")
+                .append("on a quieter machine or with more iterations.\n\n");
 
         int met = 0;
         int notMet = 0;
@@ -76,7 +79,7 @@ final class MarkdownReport {
         md.append("| target | verdict | measured |\n|---|---|---|\n");
         for (Evaluation.GoalOutcome o : e.outcomes()) {
             md.append("| ").append(cell(o.goal().description())).append(" | ").append(verdictText(o.verdict()))
-                    .append(" | ").append(cell(measured(o))).append(" |\n");
+                    .append(Evaluation.isNoisy(o) ? " (noisy)" : "").append(" | ").append(cell(measured(o))).append(" |\n");
         }
         md.append('\n');
 
@@ -90,7 +93,7 @@ final class MarkdownReport {
                         .append(" | ").append(Units.number(res.score())).append(" ± ").append(Units.number(res.error()))
                         .append(" | ").append(cell(res.unit())).append(" | ").append(cell(r.baseline()))
                         .append(" | ").append(Double.isNaN(r.ratio()) ? "" : Units.ratio(r.ratio()))
-                        .append(" | ").append(cell(r.target())).append(" | ").append(r.status().text()).append(" |\n");
+                        .append(" | ").append(cell(r.target())).append(" | ").append(r.statusText()).append(" |\n");
             }
             md.append('\n');
         }

@@ -9,8 +9,31 @@ package org.dmabuf4j.benchmarks.report;
  *     derived; empty if none
  * @param ratio cost ratio to the baseline, NaN if none
  * @param status whether the goal's target is met
+ * @param noisy whether the scores' error bars reach across the target: the verdict could go either way
  */
-record Row(Result result, Goal goal, String baseline, double ratio, Status status) {
+record Row(Result result, Goal goal, String baseline, double ratio, Status status, boolean noisy) {
+
+    /**
+     * A row whose verdict, if any, is clear of the error bars.
+     *
+     * @param result the measured result
+     * @param goal the goal, or null
+     * @param baseline the baseline text
+     * @param ratio the ratio, or NaN
+     * @param status the status
+     */
+    Row(Result result, Goal goal, String baseline, double ratio, Status status) {
+        this(result, goal, baseline, ratio, status, false);
+    }
+
+    /**
+     * The met? cell: the status, marked {@code (noisy)} when the error bars reach across the target.
+     *
+     * @return e.g. {@code yes}, {@code **NO** (noisy)}
+     */
+    String statusText() {
+        return noisy ? status.text() + " (noisy)" : status.text();
+    }
 
     /** Whether a row meets its goal's target. */
     enum Status {

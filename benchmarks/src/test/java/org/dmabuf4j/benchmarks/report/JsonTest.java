@@ -70,9 +70,31 @@ class JsonTest {
     }
 
     @Test
+    void theNoiseIntervalIsStudentsTOverTheRawIterationScores() {
+        Map<String, Object> primary = new java.util.LinkedHashMap<>();
+        primary.put("score", 100.0);
+        primary.put("scoreError", "NaN");
+        primary.put("scoreUnit", "ns/op");
+        primary.put("rawData", List.of(List.of(60.0, 100.0), List.of(140.0)));
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("benchmark", "org.dmabuf4j.benchmarks.X.y");
+        m.put("mode", "avgt");
+        m.put("primaryMetric", primary);
+        Result r = Result.fromJmh(m);
+        // n = 3, sd = 40, t(2) = 4.303: 4.303 * 40 / sqrt(3)
+        assertEquals(4.303 * 40 / Math.sqrt(3), r.error95(), 1e-9);
+        assertTrue(Double.isNaN(r.error()));
+        double[] range = r.nanosPerOpRange();
+        assertEquals(100 - r.error95(), range[0], 1e-9);
+        assertEquals(100 + r.error95(), range[1], 1e-9);
+        primary.put("rawData", List.of(List.of(5.0)));
+        assertTrue(Double.isNaN(Result.fromJmh(m).error95()), "one iteration has no interval");
+    }
+
+    @Test
     void selectorsMatchByNameAndParameters() {
         Result r = new Result("org.dmabuf4j.benchmarks.CpuAccessBenchmark.regionSync", "avgt", 1,
-                Map.of("region", "10x10"), 1, 0, "ns/op", "");
+                Map.of("region", "10x10"), 1, 0, Double.NaN, "ns/op", "");
         assertTrue(Selector.parse("CpuAccessBenchmark.regionSync").matches(r));
         assertTrue(Selector.parse("CpuAccessBenchmark.regionSync[region=10x10|full]").matches(r));
         assertTrue(!Selector.parse("CpuAccessBenchmark.regionSync[region=full]").matches(r));

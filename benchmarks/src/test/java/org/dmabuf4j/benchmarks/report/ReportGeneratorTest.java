@@ -18,8 +18,8 @@ import org.w3c.dom.Document;
 
 /**
  * The report generator on two small JMH result files (src/test/resources): run-a holds CPU-access and map results,
- * run-b reservation (throughput), a fence wake-up without its baseline, and a copy baseline. The scores are chosen so
- * that every kind of check is met once and missed once.
+ * run-b reservation (throughput), a fence wake-up without its baseline, a copy baseline, and a window sum whose error
+ * bars reach across its target. The scores are chosen so that every kind of check is met once and missed once.
  */
 class ReportGeneratorTest {
     private static final String STAMP = "2026-01-01T00:00:00Z";
@@ -73,6 +73,22 @@ class ReportGeneratorTest {
         assertEquals(1, o.rows().size());
         assertEquals(100.0 / 40.0, o.rows().getFirst().ratio(), 1e-12);
         assertEquals("baselineConfinedArenaSlice windowSize=4096", o.rows().getFirst().baseline());
+    }
+
+    @Test
+    void aVerdictWithinTheErrorBarsIsMarkedNoisy() throws IOException {
+        // windowSum 100 ns (iterations 60, 100, 140) against 98 ns (97, 98, 99): 1.02x meets <= 1.053x, but the 95 %
+        // intervals (100 ± 99 and 98 ± 2.5) allow anything from about 0.01x to 2x
+        Evaluation e = generate();
+        Row sum = outcome(e, Goal.WINDOW_SUM).rows().getFirst();
+        assertEquals(Row.Status.MET, sum.status());
+        assertTrue(sum.noisy());
+        assertTrue(Evaluation.isNoisy(outcome(e, Goal.WINDOW_SUM)));
+        assertTrue(!outcome(e, Goal.COHERENT_VS_ARENA).rows().getFirst().noisy(), "2.5x ± a little is clear of 4x");
+        String md = read("quick.md");
+        assertTrue(md.contains("| sum throughput inside a window ≥ 95 % of raw MemorySegment | met (noisy) |"), md);
+        assertTrue(md.contains("| windowSum | dataSize=4096 | 100.0 ± 50.00 | ns/op | baselineSegmentSum dataSize=4096 "
+                + "| 1.02× | ≥ 95 % of raw segment (≤ 1.053×) | yes (noisy) |"), md);
     }
 
     @Test
@@ -145,7 +161,7 @@ class ReportGeneratorTest {
         assertTrue(md.contains("- Generated: " + STAMP), md);
         assertTrue(md.contains("- Settings: 1 fork(s), 2×200 ms warm-up, 3×200 ms measurement\n"
                 + "- load average before: 0.10\n"), md);
-        assertTrue(md.contains("**2 met, 2 not met, 10 not measured**"), md);
+        assertTrue(md.contains("**3 met, 2 not met, 9 not measured**"), md);
         assertTrue(md.contains("| coherent begin+end (4 KiB, confined) ≤ 4× a bare confined arena open+slice+close "
                 + "| met | windowSize=4096: 2.50× |"), md);
         assertTrue(md.contains("| coherentBeginEnd | windowSize=4096 | 100.0 ± 2.000 | ns/op "
