@@ -57,8 +57,21 @@ public interface SimulatedDevice extends Device, AutoCloseable {
     DeviceCounters counters();
 
     /**
+     * The device's local memory ("VRAM") as a heap named {@code vram@<name>}, if it was built with
+     * {@link Builder#localMemory(long)}.
+     *
+     * @return the heap
+     * @throws org.dmabuf4j.api.UnsupportedFeatureException (P2P-1) if the device has no local memory
+     */
+    DeviceMemory localMemory();
+
+    /**
      * Unplugs the device: it refuses new attachments and mappings (ATT-7) and device access. Existing mappings can
-     * still be unmapped and attachments detached. Idempotent.
+     * still be unmapped and attachments detached. The buffers of its local memory are revoked (REV-1); their memory is
+     * released with their last handle. Idempotent.
+     *
+     * @throws org.dmabuf4j.api.DmaTimeoutException (REV-4) if importers of its local memory did not unmap in time
+     *     (the device is unplugged and the buffers revoked all the same)
      */
     @Override
     void close();
@@ -95,6 +108,16 @@ public interface SimulatedDevice extends Device, AutoCloseable {
          * @return this builder
          */
         Builder peerToPeer(boolean capable);
+
+        /**
+         * Gives the device local memory of a fixed capacity, exported as the heap {@link SimulatedDevice#localMemory()}
+         * (default: none). The pool is allocated on first use.
+         *
+         * @param bytes a positive multiple of the page size
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException (HEAP-3) if not a positive multiple of the page size
+         */
+        Builder localMemory(long bytes);
 
         /**
          * Creates the device and adds it to the system.

@@ -4,6 +4,7 @@ import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.device.SimulatedDeviceImpl;
 
 /** Configures a device of a {@link SystemImpl}. */
 final class DeviceBuilder implements SimulatedDevice.Builder {
@@ -12,6 +13,7 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     private boolean coherent = true;
     private DmaConstraints constraints = DmaConstraints.NONE;
     private boolean peerToPeer;
+    private long localMemory;
 
     DeviceBuilder(SystemImpl system, String name) {
         this.system = system;
@@ -47,7 +49,21 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     }
 
     @Override
+    public SimulatedDevice.Builder localMemory(long bytes) {
+        if (bytes <= 0 || bytes % DmaConstraints.PAGE_SIZE != 0) {
+            throw new RuleViolationException(Rule.HEAP_3, "localMemory(" + bytes + ") for device '" + name
+                    + "': must be a positive multiple of " + DmaConstraints.PAGE_SIZE);
+        }
+        localMemory = bytes;
+        return this;
+    }
+
+    @Override
     public SimulatedDevice build() {
-        return system.addDevice(name, constraints, coherent, peerToPeer);
+        SimulatedDevice d = system.addDevice(name, constraints, coherent, peerToPeer);
+        if (localMemory > 0) {
+            system.addLocalMemory((SimulatedDeviceImpl) d, localMemory);
+        }
+        return d;
     }
 }

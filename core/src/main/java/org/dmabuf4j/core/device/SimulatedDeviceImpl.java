@@ -15,7 +15,9 @@ import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.api.UnsupportedFeatureException;
 import org.dmabuf4j.core.DeviceCounters;
+import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.SimulatedDevice;
 
 /**
@@ -33,6 +35,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     private final Iommu iommu;
     private volatile boolean open = true;
     private volatile MemorySegment localMemory;
+    private volatile DeviceMemory localHeap;
+    private volatile Runnable unplugLocalHeap;
 
     private long liveTranslations;
     private final LongAdder maps = new LongAdder();
@@ -92,7 +96,35 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
 
     @Override
     public void close() {
+        if (!open) {
+            return;
+        }
         open = false;
+        Runnable unplug = unplugLocalHeap;
+        if (unplug != null) {
+            unplug.run();
+        }
+    }
+
+    @Override
+    public DeviceMemory localMemory() {
+        DeviceMemory h = localHeap;
+        if (h == null) {
+            throw new UnsupportedFeatureException(Rule.P2P_1, "device '" + name + "' has no local memory; build it"
+                    + " with newDevice(\"" + name + "\").localMemory(bytes)");
+        }
+        return h;
+    }
+
+    /**
+     * Gives the device its local memory heap, and what unplugging does to it (revoke its buffers).
+     *
+     * @param heap the heap
+     * @param unplug run once when the device is closed
+     */
+    public void setLocalHeap(DeviceMemory heap, Runnable unplug) {
+        this.localHeap = heap;
+        this.unplugLocalHeap = unplug;
     }
 
     private void requireOpen(String what) {
@@ -186,7 +218,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
             throw new RuleViolationException(Rule.P2P_1, "mapPeer on device '" + name + "' with a null "
                     + (owner == null ? "owner" : "direction"));
         }
-        if (!peerToPeer || !owner.isPeerToPeerCapable()) {
+        // a device always reaches its own memory; another's only peer-to-peer
+        if (owner != this && (!peerToPeer || !owner.isPeerToPeerCapable())) {
             throw new RuleViolationException(Rule.P2P_1, "device '" + name + "' cannot reach the memory of device '"
                     + owner.name() + "' peer-to-peer: " + (!peerToPeer ? "'" + name + "'" : "'" + owner.name() + "'")
                     + " is not peer-to-peer capable; migrate the buffer to system memory instead");
