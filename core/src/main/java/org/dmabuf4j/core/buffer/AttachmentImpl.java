@@ -195,7 +195,7 @@ final class AttachmentImpl implements Attachment {
             }
             if (!c.isAlive()) {
                 // invalidated by a move of a static exporter's buffer: the cache is remade at the new location
-                c = mapNew(Direction.BIDIRECTIONAL, true);
+                c = mapNew(c.direction, true);
                 cachedMapping = c;
                 return c;
             }
@@ -207,6 +207,11 @@ final class AttachmentImpl implements Attachment {
         if (!device.isOpen()) {
             throw new ClosedException(Rule.ATT_7, "map of " + core.describe() + " for device '" + device.name()
                     + "', which is closed (unplugged); detach");
+        }
+        if (core.exporter instanceof CachesMappings) {
+            c = mapNew(direction, true);
+            cachedMapping = c;
+            return c;
         }
         MappingImpl m = mapNew(direction, false);
         mappings.add(m);

@@ -159,7 +159,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         long piece = maxPiece();
         int count = 0;
         for (MemorySegment c : chunks) {
-            count += (int) ((c.byteSize() + piece - 1) / piece);
+            count += (int) ((c.byteSize() - 1) / piece + 1);
         }
         Translation.MapGroup group = new Translation.MapGroup(count);
         List<Translation> installed = new ArrayList<>(count);
@@ -235,7 +235,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         }
         SimulatedDeviceImpl peer = owner instanceof SimulatedDeviceImpl s ? s : null;
         long piece = maxPiece();
-        int count = (int) ((length + piece - 1) / piece);
+        int count = (int) ((length - 1) / piece + 1);
         Translation.MapGroup group = new Translation.MapGroup(count);
         List<Translation> installed = new ArrayList<>(count);
         List<SgEntry> entries = new ArrayList<>(count);
