@@ -12,6 +12,7 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     private boolean coherent = true;
     private DmaConstraints constraints = DmaConstraints.NONE;
     private boolean peerToPeer;
+    private int engines = 1;
 
     DeviceBuilder(SystemImpl system, String name) {
         this.system = system;
@@ -47,7 +48,17 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     }
 
     @Override
+    public SimulatedDevice.Builder engines(int count) {
+        if (count < 1 || count > 64) {
+            throw new RuleViolationException(Rule.DEV_8, "engines(" + count + ") for device '" + name
+                    + "': a device has 1 to 64 engines");
+        }
+        engines = count;
+        return this;
+    }
+
+    @Override
     public SimulatedDevice build() {
-        return system.addDevice(name, constraints, coherent, peerToPeer);
+        return system.addDevice(name, constraints, coherent, peerToPeer, engines);
     }
 }
