@@ -14,6 +14,7 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     private DmaConstraints constraints = DmaConstraints.NONE;
     private boolean peerToPeer;
     private long localMemory;
+    private int engines = 1;
 
     DeviceBuilder(SystemImpl system, String name) {
         this.system = system;
@@ -59,8 +60,18 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     }
 
     @Override
+    public SimulatedDevice.Builder engines(int count) {
+        if (count < 1 || count > 64) {
+            throw new RuleViolationException(Rule.DEV_8, "engines(" + count + ") for device '" + name
+                    + "': a device has 1 to 64 engines");
+        }
+        engines = count;
+        return this;
+    }
+
+    @Override
     public SimulatedDevice build() {
-        SimulatedDevice d = system.addDevice(name, constraints, coherent, peerToPeer);
+        SimulatedDevice d = system.addDevice(name, constraints, coherent, peerToPeer, engines);
         if (localMemory > 0) {
             system.addLocalMemory((SimulatedDeviceImpl) d, localMemory);
         }

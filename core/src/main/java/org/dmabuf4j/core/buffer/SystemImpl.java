@@ -260,7 +260,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     synchronized SimulatedDevice addDevice(String name, DmaConstraints constraints, boolean coherent,
-            boolean peerToPeer) {
+            boolean peerToPeer, int engines) {
         requireOpen("newDevice");
         for (SimulatedDeviceImpl d : devices) {
             if (d.name().equals(name)) {
@@ -269,7 +269,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
             }
         }
         SimulatedDeviceImpl d = new SimulatedDeviceImpl(name, devices.size() + 1, constraints, coherent, peerToPeer,
-                this);
+                this, engines);
         devices.add(d);
         return d;
     }

@@ -17,8 +17,10 @@ import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.UnsupportedFeatureException;
 import org.dmabuf4j.core.DeviceCounters;
+import org.dmabuf4j.core.DeviceEngine;
 import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.engine.EngineImpl;
 
 /**
  * A simulated device with its own IOMMU (DESIGN §6). Thread-safe: DMA runs under the IOMMU's read lock, map and
@@ -33,6 +35,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     private final boolean peerToPeer;
     private final DeviceDirectory directory;
     private final Iommu iommu;
+    private final List<EngineImpl> engines;
     private volatile boolean open = true;
     private volatile MemorySegment localMemory;
     private volatile DeviceMemory localHeap;
@@ -61,12 +64,29 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
      */
     public SimulatedDeviceImpl(String name, int index, DmaConstraints constraints, boolean coherent,
             boolean peerToPeer, DeviceDirectory directory) {
+        this(name, index, constraints, coherent, peerToPeer, directory, 1);
+    }
+
+    /**
+     * Creates a device with several engines.
+     *
+     * @param name the name, unique in its system
+     * @param index the device's number in its system, from 1: chooses its address window
+     * @param constraints its DMA constraints
+     * @param coherent whether it snoops CPU caches
+     * @param peerToPeer whether it can reach other devices' memory
+     * @param directory the system's devices, for fault messages
+     * @param engineCount how many asynchronous engines it has; at least 1
+     */
+    public SimulatedDeviceImpl(String name, int index, DmaConstraints constraints, boolean coherent,
+            boolean peerToPeer, DeviceDirectory directory, int engineCount) {
         this.name = name;
         this.constraints = constraints;
         this.coherent = coherent;
         this.peerToPeer = peerToPeer;
         this.directory = directory;
         this.iommu = new Iommu(index, constraints);
+        this.engines = EngineImpl.create(this, engineCount);
     }
 
     @Override
@@ -95,11 +115,18 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     }
 
     @Override
+    public List<DeviceEngine> engines() {
+        return List.copyOf(engines);
+    }
+
+    @Override
     public void close() {
         if (!open) {
             return;
         }
         open = false;
+        EngineImpl.closeAll(engines);
+        // after the engines: their pending jobs have failed, so the revocation does not wait for them
         Runnable unplug = unplugLocalHeap;
         if (unplug != null) {
             unplug.run();
