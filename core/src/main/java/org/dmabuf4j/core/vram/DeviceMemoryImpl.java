@@ -179,7 +179,8 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
         return exported.handle();
     }
 
-    private InSystem allocateSystem(long bytes) {
+    /** Zeroed system pages, counted. */
+    InSystem allocateSystem(long bytes) {
         InSystem s = InSystem.allocate(bytes);
         systemBytes.addAndGet(bytes);
         return s;

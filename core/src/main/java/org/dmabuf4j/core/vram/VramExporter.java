@@ -162,7 +162,7 @@ final class VramExporter implements Exporter, Movable {
                         + " device '" + heap.device().name() + "', so it cannot migrate; the attachment stays unpinned");
             }
             // pinned memory must be usable by the pinning importer: move it where the device reaches it first
-            relocate(Location.InSystem.allocate(size), Kind.MIGRATION);
+            relocate(heap.allocateSystem(size), Kind.MIGRATION);
         }
     }
 
@@ -186,7 +186,7 @@ final class VramExporter implements Exporter, Movable {
                         + ": " + whyUnreachable(a) + ", and the buffer is pinned in the memory of device '"
                         + heap.device().name() + "', so it cannot migrate to system memory; nothing is mapped");
             }
-            relocate(Location.InSystem.allocate(size), Kind.MIGRATION);
+            relocate(heap.allocateSystem(size), Kind.MIGRATION);
         }
         return a.device().mapPages(((InSystem) location).chunks(), direction);
     }
@@ -209,7 +209,7 @@ final class VramExporter implements Exporter, Movable {
             target = heap.tryAllocate(size);
         }
         if (target == null) {
-            target = Location.InSystem.allocate(size);
+            target = heap.allocateSystem(size);
         }
         return relocate(target, Kind.MOVE);
     }
@@ -239,7 +239,7 @@ final class VramExporter implements Exporter, Movable {
             if (released || e.isRevoked() || !(location instanceof InDevice) || e.isPinned()) {
                 return null;
             }
-            return relocate(Location.InSystem.allocate(size), Kind.EVICTION);
+            return relocate(heap.allocateSystem(size), Kind.EVICTION);
         } finally {
             r.unlock();
         }
