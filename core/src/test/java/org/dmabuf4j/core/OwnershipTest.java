@@ -109,6 +109,7 @@ class OwnershipTest {
             try (CpuAccess w1 = off.beginCpuAccess(Access.WRITE); CpuAccess w2 = rec.beginCpuAccess(Access.WRITE)) {
                 dev.dmaWrite(mo.dmaAddress(0), a.allocate(8));
                 dev.dmaWrite(mr.dmaAddress(0), a.allocate(8));
+                assertTrue(w1.isOpen() && w2.isOpen());
             }
             assertEquals(1, sys.ownershipReports().size());
             assertEquals(1, sys.counters().ownershipViolations());

@@ -338,6 +338,9 @@ final class AttachmentImpl implements Attachment {
 
     /** Under the lock: the exporter removes the translations; the mapping's views close. */
     void kill(MappingImpl m, Rule rule, String reason) {
+        if (rule != Rule.MAP_11 && device instanceof SimulatedDeviceImpl sim) {
+            sim.noteFate(m.exporterEntries, reason);
+        }
         core.exporter.unmap(this, m.exporterEntries, m.direction);
         m.die(rule, reason);
         CpuCache c = core.cache;
