@@ -322,7 +322,8 @@ public final class EngineImpl implements DeviceEngine {
     }
 
     private void complete(Queued q) {
-        Throwable error = awaitDependencies(q);
+        // closing first: once the device is gone, that is why every queued job fails, whatever its dependencies
+        Throwable error = closing ? closed(q) : awaitDependencies(q);
         if (error == null && closing) {
             error = closed(q);
         }
