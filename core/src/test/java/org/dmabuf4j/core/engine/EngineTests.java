@@ -77,6 +77,19 @@ final class EngineTests {
         return f.error().orElseThrow();
     }
 
+    /**
+     * The seed of a random test: printed, and replayable with {@code -Ddmabuf4j.seed=N}.
+     *
+     * @param test the test's name, printed with the seed
+     * @return the seed
+     */
+    static long seed(String test) {
+        String fixed = System.getProperty("dmabuf4j.seed");
+        long seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
+        System.out.println(test + ": seed " + seed + " (replay with -Ddmabuf4j.seed=" + seed + ")");
+        return seed;
+    }
+
     /** Fills a whole buffer from the CPU. */
     static void cpuFill(DmaBuf buf, byte value) {
         try (CpuAccess w = buf.beginCpuAccess(Access.WRITE)) {
