@@ -125,6 +125,10 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
                     + " both pin and unpin" : "it implements only one of pin and unpin")
                     + "; a dynamic exporter implements both. Nothing was exported");
         }
+        if (dynamic && info.exporter() instanceof CachesMappings) {
+            throw new RuleViolationException(Rule.BUF_10, "export by exporter " + info.exporterName() + ": a dynamic"
+                    + " exporter cannot have its mappings cached (CachesMappings); nothing was exported");
+        }
         BufferCore core = new BufferCore(this, ids.incrementAndGet(), info.size(), info.exporterName(),
                 info.exporter(), info.layout(), stats, dynamic);
         registry.put(core.id, core);

@@ -112,7 +112,8 @@ final class Iommu {
         if (recentUnmaps.size() == RECENT_UNMAPS) {
             recentUnmaps.removeFirst();
         }
-        recentUnmaps.addLast(new Unmapped(t.iova, t.length, t.describe() + " (" + why + ")"));
+        String fate = t.fate != null ? t.fate : why;
+        recentUnmaps.addLast(new Unmapped(t.iova, t.length, t.describe() + " (" + fate + ")"));
     }
 
     /** Caller holds a lock. */

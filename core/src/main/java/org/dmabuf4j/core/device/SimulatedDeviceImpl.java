@@ -361,6 +361,27 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     }
 
     /**
+     * Records why the framework is about to have a mapping's translations removed (invalidated by a move, revoked),
+     * so that a later fault through them says so.
+     *
+     * @param entries the exporter's entries of one mapping
+     * @param fate why they go
+     */
+    public void noteFate(List<SgEntry> entries, String fate) {
+        long stamp = iommu.lock.readLock();
+        try {
+            for (SgEntry e : entries) {
+                Translation t = iommu.exactly(e.dmaAddress());
+                if (t != null) {
+                    t.fate = fate;
+                }
+            }
+        } finally {
+            iommu.lock.unlockRead(stamp);
+        }
+    }
+
+    /**
      * Counts cache maintenance done for this device's mappings.
      *
      * @param bytes the bytes copied
