@@ -20,7 +20,6 @@ import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.Timeline;
-import org.dmabuf4j.core.engine.EngineThreads;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

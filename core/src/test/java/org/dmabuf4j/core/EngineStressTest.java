@@ -1,9 +1,9 @@
-package org.dmabuf4j.core.engine;
+package org.dmabuf4j.core;
 
-import static org.dmabuf4j.core.engine.EngineTests.BOUND;
-import static org.dmabuf4j.core.engine.EngineTests.assertAll;
-import static org.dmabuf4j.core.engine.EngineTests.cpuRead;
-import static org.dmabuf4j.core.engine.EngineTests.seed;
+import static org.dmabuf4j.core.EngineTests.BOUND;
+import static org.dmabuf4j.core.EngineTests.assertAll;
+import static org.dmabuf4j.core.EngineTests.cpuRead;
+import static org.dmabuf4j.core.EngineTests.seed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -33,11 +33,6 @@ import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Rule;
-import org.dmabuf4j.core.DeviceEngine;
-import org.dmabuf4j.core.Job;
-import org.dmabuf4j.core.SimulatedDevice;
-import org.dmabuf4j.core.SimulatedSystem;
-import org.dmabuf4j.core.SystemExtension;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,9 +1,9 @@
-package org.dmabuf4j.core.engine;
+package org.dmabuf4j.core;
 
-import static org.dmabuf4j.core.engine.EngineTests.assertAll;
-import static org.dmabuf4j.core.engine.EngineTests.awaitOk;
-import static org.dmabuf4j.core.engine.EngineTests.cpuFill;
-import static org.dmabuf4j.core.engine.EngineTests.cpuRead;
+import static org.dmabuf4j.core.EngineTests.assertAll;
+import static org.dmabuf4j.core.EngineTests.awaitOk;
+import static org.dmabuf4j.core.EngineTests.cpuFill;
+import static org.dmabuf4j.core.EngineTests.cpuRead;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,12 +15,6 @@ import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.Mapping;
-import org.dmabuf4j.core.Job;
-import org.dmabuf4j.core.OwnershipPolicy;
-import org.dmabuf4j.core.SimulatedDevice;
-import org.dmabuf4j.core.SimulatedSystem;
-import org.dmabuf4j.core.SystemExtension;
-import org.dmabuf4j.core.SystemSettings;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

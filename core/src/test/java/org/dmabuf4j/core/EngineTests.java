@@ -1,4 +1,4 @@
-package org.dmabuf4j.core.engine;
+package org.dmabuf4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
