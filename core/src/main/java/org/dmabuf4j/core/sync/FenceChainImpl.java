@@ -2,7 +2,9 @@ package org.dmabuf4j.core.sync;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
@@ -14,9 +16,8 @@ import org.dmabuf4j.api.RuleViolationException;
  * A chain node (FENCE-10): signals once its own fence and every earlier node's fence have signaled. It stays on its
  * predecessor's context when its seqno is later, else it starts a new context.
  *
- * <p>Armed at creation: it waits on one unsignaled contained fence at a time, walking backwards; a predecessor node
- * that has already signaled ends the walk, so nodes created in order cost O(1) each when an old fence finally
- * signals. Walks for {@link #findSeqno} and unwrapping unlink nodes whose fence has signaled.
+ * <p>Armed at creation with two callbacks: on its own fence and on its predecessor. Walks for {@link #findSeqno} and
+ * unwrapping unlink predecessor nodes whose own fence has signaled, as the kernel's chain walk does.
  */
 final class FenceChainImpl extends BaseFence implements FenceChain {
     static final String DRIVER = "dma_fence_chain";
@@ -37,17 +38,19 @@ final class FenceChainImpl extends BaseFence implements FenceChain {
     private final long prevSeqno;
     private volatile Fence prev;
 
-    /** Where the arming walk waits: a chain node (its contained fence) or a plain predecessor. */
-    private Fence waitingAt;
-    /** The first error met on the walk, own fence first. */
-    private Throwable walkError;
-    private final FenceCallback rearm = this::rearm;
+    /** Dependencies not yet signaled: the contained fence, and the predecessor if any. */
+    private final AtomicInteger remaining;
+    private volatile Throwable ownError;
+    private volatile Throwable earlierError;
+    private final FenceCallback onContained = f -> Trampoline.run(this, f, true);
+    private final FenceCallback onPrevious = f -> Trampoline.run(this, f, false);
 
     private FenceChainImpl(FenceContextImpl context, long seqno, Fence prev, Fence contained, long prevSeqno) {
         super(context, seqno);
         this.prev = prev;
         this.contained = contained;
         this.prevSeqno = prevSeqno;
+        this.remaining = new AtomicInteger(prev == null ? 1 : 2);
     }
 
     /**
@@ -73,53 +76,70 @@ final class FenceChainImpl extends BaseFence implements FenceChain {
             }
             node = new FenceChainImpl(FenceContextImpl.allocate(DRIVER, TIMELINE), effective, previous, fence, 0);
         }
-        node.advance(node);
+        node.arm();
         return node;
     }
 
     // ---- arming ---------------------------------------------------------------------------------------------------
 
-    /** Walks backwards from {@code from} until a fence is pending (then waits on it) or the start is reached. */
-    private void advance(Fence from) {
-        Fence at = from;
-        while (at != null) {
-            if (at instanceof FenceChainImpl node) {
-                if (node != this && node.isSignaled()) {
-                    noteError(node);
-                    break;
-                }
-                Fence inner = node.contained;
-                if (!inner.isSignaled()) {
-                    waitingAt = node;
-                    if (inner.addCallback(rearm)) {
-                        return;
-                    }
-                }
-                noteError(inner);
-                at = node.prev;
-            } else {
-                if (!at.isSignaled()) {
-                    waitingAt = at;
-                    if (at.addCallback(rearm)) {
-                        return;
-                    }
-                }
-                noteError(at);
-                at = null;
-            }
+    /*
+     * A node waits for its own fence and for its predecessor as a whole: a predecessor node signals only once every
+     * earlier fence has, so each node costs two callbacks whatever order the fences signal in.
+     */
+    private void arm() {
+        if (!contained.addCallback(onContained)) {
+            dependencySignaled(contained, true);
         }
-        signalWith(walkError);
+        Fence p = prev;
+        if (p != null && !p.addCallback(onPrevious)) {
+            dependencySignaled(p, false);
+        }
     }
 
-    private void rearm(Fence signaled) {
-        noteError(signaled);
-        Fence at = waitingAt;
-        advance(at instanceof FenceChainImpl node ? node.prev : null);
+    private void dependencySignaled(Fence fence, boolean own) {
+        Throwable error = fence.error().orElse(null);
+        if (own) {
+            ownError = error;
+        } else {
+            earlierError = error;
+        }
+        if (remaining.decrementAndGet() == 0) {
+            Throwable mine = ownError;
+            signalWith(mine != null ? mine : earlierError);
+        }
     }
 
-    private void noteError(Fence fence) {
-        if (walkError == null) {
-            walkError = fence.error().orElse(null);
+    /**
+     * Runs chain propagation iteratively: a node that signals from inside another node's propagation on the same
+     * thread queues its successors instead of recursing, so a long chain completing at once cannot overflow the
+     * stack. The outermost propagation drains the queue before its signal call returns.
+     */
+    private static final class Trampoline {
+        private record Step(FenceChainImpl node, Fence fence, boolean own) {
+        }
+
+        private static final ThreadLocal<Trampoline> CURRENT = ThreadLocal.withInitial(Trampoline::new);
+
+        private final ArrayDeque<Step> queue = new ArrayDeque<>();
+        private boolean running;
+
+        static void run(FenceChainImpl node, Fence fence, boolean own) {
+            Trampoline t = CURRENT.get();
+            if (t.running) {
+                t.queue.add(new Step(node, fence, own));
+                return;
+            }
+            t.running = true;
+            try {
+                node.dependencySignaled(fence, own);
+                Step step;
+                while ((step = t.queue.poll()) != null) {
+                    step.node().dependencySignaled(step.fence(), step.own());
+                }
+            } finally {
+                t.running = false;
+                t.queue.clear();
+            }
         }
     }
 
