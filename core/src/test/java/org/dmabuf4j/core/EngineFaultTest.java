@@ -191,6 +191,16 @@ class EngineFaultTest {
     }
 
     @Test
+    @DisplayName("DEV-8: a device builder refuses fewer than 1 or more than 64 engines, and adds no device")
+    void badEngineCountsAreRefused(SimulatedSystem sys) {
+        for (int bad : new int[] {0, -1, 65, Integer.MIN_VALUE}) {
+            assertFails(RuleViolationException.class, Rule.DEV_8, () -> sys.newDevice("camera").engines(bad));
+        }
+        assertEquals(List.of(), sys.devices());
+        assertEquals(64, sys.newDevice("camera").engines(64).build().engines().size());
+    }
+
+    @Test
     @DisplayName("DEV-8: a heap-side segment confined to the submitting thread is refused: the engine could not touch it")
     void confinedSegmentIsRefused(SimulatedSystem sys) {
         SimulatedDevice dev = sys.newDevice("camera").build();
