@@ -61,8 +61,8 @@ public interface DeviceEngine {
      * @param job the job; its mappings are of attachments to this engine's device; not null
      * @return the job's fence: signals when the job is done, fails with the fault or the failed dependency's error
      * @throws org.dmabuf4j.api.RuleViolationException (DEV-8) if the job is null, a mapping is of another device or
-     *     does not allow the job's direction (DEV-4), or a heap segment cannot be reached from the engine's thread;
-     *     (BUF-9) if the caller holds a reservation lock the job needs; nothing is queued
+     *     does not allow the job's direction (DEV-4), a heap segment cannot be reached from the engine's thread, or
+     *     the caller holds a reservation lock the job needs; (FENCE-4) on a fence's signaling path; nothing is queued
      * @throws org.dmabuf4j.api.InvalidatedMappingException (MAP-11, MOVE-5) if a mapping is already dead; nothing is
      *     queued
      * @throws org.dmabuf4j.api.ClosedException (DEV-7) if the device is closed, (ATT-4) if an attachment is detached;

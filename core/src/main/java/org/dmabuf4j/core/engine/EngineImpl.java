@@ -199,18 +199,17 @@ public final class EngineImpl implements DeviceEngine {
         lock.lock();
         try {
             requireOpen();
+            Thread t = thread;
+            if (t.getState() == Thread.State.NEW) {
+                t.start(); // first, so that a thread that cannot start leaves nothing behind; it waits for the lock
+            }
             SignalingFence fence = context.next();
-            for (Plan.Touch t : plan.touches) {
-                t.reservation().addFence(fence, t.write() ? FenceUsage.WRITE : FenceUsage.READ);
+            for (Plan.Touch touch : plan.touches) {
+                touch.reservation().addFence(fence, touch.write() ? FenceUsage.WRITE : FenceUsage.READ);
             }
             queue.addLast(new Queued(plan, fence, dependencies));
             pending.incrementAndGet();
-            Thread t = thread;
-            if (t.getState() == Thread.State.NEW) {
-                t.start();
-            } else {
-                work.signal();
-            }
+            work.signal();
             return fence;
         } finally {
             lock.unlock();
@@ -322,7 +321,8 @@ public final class EngineImpl implements DeviceEngine {
     }
 
     private void complete(Queued q) {
-        Throwable error = awaitDependencies(q);
+        // closing first: once the device is gone, that is why every queued job fails, whatever its dependencies
+        Throwable error = closing ? closed(q) : awaitDependencies(q);
         if (error == null && closing) {
             error = closed(q);
         }

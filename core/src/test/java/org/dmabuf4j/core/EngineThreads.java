@@ -1,18 +1,22 @@
-package org.dmabuf4j.core.engine;
+package org.dmabuf4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.dmabuf4j.core.engine.EngineImpl;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * After each test, and after {@link org.dmabuf4j.core.SystemExtension} has closed the test's system (register this
+ * After each test, and after {@link SystemExtension} has closed the test's system (register this
  * extension first: after-each callbacks run in reverse order), asserts that no engine thread is alive (DEV-7: closing
  * a device ends its engines).
  */
-public final class EngineThreads implements AfterEachCallback {
+final class EngineThreads implements AfterEachCallback {
+    EngineThreads() {
+    }
+
     @Override
     public void afterEach(ExtensionContext c) {
         assertEquals(List.of(), live(), "engine threads alive after the test's system was closed");
@@ -23,7 +27,7 @@ public final class EngineThreads implements AfterEachCallback {
      *
      * @return the names
      */
-    public static List<String> live() {
+    static List<String> live() {
         List<String> out = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith(EngineImpl.THREAD_PREFIX) && t.isAlive()) {

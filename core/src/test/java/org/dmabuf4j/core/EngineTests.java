@@ -1,4 +1,4 @@
-package org.dmabuf4j.core.engine;
+package org.dmabuf4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,6 +75,19 @@ final class EngineTests {
         awaitDone(f);
         assertEquals(FenceStatus.ERROR, f.status(), () -> f + " signaled without the expected error");
         return f.error().orElseThrow();
+    }
+
+    /**
+     * The seed of a random test: printed, and replayable with {@code -Ddmabuf4j.seed=N}.
+     *
+     * @param test the test's name, printed with the seed
+     * @return the seed
+     */
+    static long seed(String test) {
+        String fixed = System.getProperty("dmabuf4j.seed");
+        long seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
+        System.out.println(test + ": seed " + seed + " (replay with -Ddmabuf4j.seed=" + seed + ")");
+        return seed;
     }
 
     /** Fills a whole buffer from the CPU. */
