@@ -95,7 +95,7 @@ class MoveStressTest {
             }
             DeviceMemoryCounters c = vram.counters();
             assertEquals(ROUNDS, moves.get());
-            assertTrue(c.moves() > 0 && c.migrations() > 0, c::toString);
+            assertTrue(c.moves() > 0, c::toString);
             assertEquals(onGpu.notifications(), onNpu.notifications(), "every move notifies every importer");
         }
     }

@@ -62,6 +62,11 @@ public final class TiledHeapImpl implements TiledHeap, AccountedHeap {
             throw new RuleViolationException(Rule.HEAP_4, "allocation from heap '" + NAME + "' with unknown heap flags"
                     + " 0x" + Long.toHexString(heapFlags) + "; pass 0");
         }
+        if (size > capacity) {
+            stats.failedAllocation();
+            throw new HeapExhaustedException(Rule.HEAP_3, "allocation of " + size + " bytes from heap '" + NAME
+                    + "' exceeds its capacity of " + capacity + " bytes; nothing was allocated");
+        }
         throw new RuleViolationException(Rule.CPU_7, "allocation of " + size + " bytes from heap '" + NAME + "': it"
                 + " allocates tiled images only; call allocate(BufferLayout.tiled(width, height, bytesPerPixel,"
                 + " new Tiling.Tiled(128, 32)))");
