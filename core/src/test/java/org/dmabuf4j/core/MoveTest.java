@@ -32,6 +32,7 @@ import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceUsage;
+import org.dmabuf4j.api.Importer;
 import org.dmabuf4j.api.InvalidatedMappingException;
 import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.Mapping;
@@ -251,6 +252,37 @@ class MoveTest {
                 assertEquals(3, imp.notifications());
                 assertArrayEquals(data, imp.use(m -> deviceRead(npu, m, 8192, data.length)));
                 assertEquals(2, imp.remaps(), "one re-map after three notifications");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("MOVE-7: an importer that releases the reservation lock in moveNotify is caught; nothing moves")
+    void anImporterThatReleasesTheLockIsCaught(SimulatedSystem sys) throws Exception {
+        SimulatedDevice gpu = gpu(sys, 4 * MIB);
+        SimulatedDevice npu = sys.newDevice("npu").peerToPeer(true).build();
+        try (DmaBuf buf = gpu.localMemory().allocate(64 * KIB)) {
+            Importer rude = new Importer() {
+                @Override
+                public void moveNotify(Attachment a) {
+                    a.buffer().reservation().unlock();
+                }
+
+                @Override
+                public boolean allowPeerToPeer() {
+                    return true;
+                }
+            };
+            try (Attachment att = buf.attach(npu, rude)) {
+                Mapping m = att.mapUnlocked(Direction.BIDIRECTIONAL);
+                long resident = gpu.localMemory().counters().residentBytes();
+                RuleViolationException e = assertFails(RuleViolationException.class, Rule.MOVE_7,
+                        () -> sys.move(buf));
+                assertTrue(e.getMessage().contains("'npu'"), e::getMessage);
+                assertFalse(buf.reservation().isLocked());
+                assertEquals(0, gpu.localMemory().counters().moves(), "the move was abandoned");
+                assertEquals(resident, gpu.localMemory().counters().residentBytes(), "its target was freed");
+                att.unmapUnlocked(m);
             }
         }
     }

@@ -21,6 +21,7 @@ import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.Span;
+import org.dmabuf4j.core.debug.MoveEvent;
 import org.dmabuf4j.core.move.Movable;
 import org.dmabuf4j.core.move.Staging;
 import org.dmabuf4j.core.vram.Location.InDevice;
@@ -247,6 +248,8 @@ final class VramExporter implements Exporter, Movable {
 
     /** Under the lock: notify, kill old mappings, queue the copy, publish its KERNEL fence, switch location. */
     private Fence relocate(Location target, Kind kind) {
+        MoveEvent event = new MoveEvent();
+        event.begin();
         Reservation r = reservation();
         Location source = location;
         Fence fence;
@@ -264,6 +267,16 @@ final class VramExporter implements Exporter, Movable {
         location = target;
         lastCopy = fence;
         heap.moved(this, source, target, kind);
+        if (event.shouldCommit()) {
+            event.bufferId = id;
+            event.heap = heap.name();
+            event.kind = kind.name().toLowerCase(java.util.Locale.ROOT);
+            event.from = source instanceof InDevice ? "device" : "system";
+            event.to = target instanceof InDevice ? "device" : "system";
+            event.size = size;
+            event.seqno = fence.seqno();
+            event.commit();
+        }
         return fence;
     }
 
