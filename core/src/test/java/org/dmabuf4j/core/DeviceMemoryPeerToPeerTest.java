@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Device memory reached peer-to-peer, or migrated for importers that cannot: P2P-1 to P2P-3. */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class DeviceMemoryPeerToPeerTest {
     @Test
     @DisplayName("P2P-1: a peer-to-peer importer on a capable device gets bus addresses, without any migration")

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A full device memory evicts unpinned buffers to system memory, least recently used first (MOVE-2, MOVE-3). */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class EvictionTest {
     private static final long BUF = 64 * KIB;
 

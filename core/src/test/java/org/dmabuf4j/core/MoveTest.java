@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Moves of device-memory buffers: MOVE-1 to MOVE-8, and seed 001 (an importer that keeps addresses across a move). */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class MoveTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
@@ -304,8 +304,8 @@ class MoveTest {
                 buf.reservation().unlock();
             }
             Fence copy = sys.move(buf);
-            assertEquals("dmabuf4j-vram", copy.driverName());
-            assertEquals("copy@gpu", copy.timelineName());
+            assertEquals("gpu", copy.driverName(), "the copy runs on the exporter's device's engine");
+            assertEquals(gpu.engine().context(), copy.context());
             assertTrue(buf.reservation().fences(FenceUsage.KERNEL).contains(copy), "published with KERNEL usage");
             assertFalse(copy.isSignaled(), "the copy must wait for the pending writer");
             AtomicReference<byte[]> seen = new AtomicReference<>();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The importer helper: lazy re-mapping after notifications, usable from another thread than the notifier. */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class RemappingImporterTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Revocation of device-memory and heap buffers, by the exporter or by unplugging the device: REV-1 to REV-5. */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class RevocationTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 

@@ -212,7 +212,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     /** Gives a new device its local memory, registered as a heap. */
     DeviceMemory addLocalMemory(SimulatedDeviceImpl device, long bytes) {
-        DeviceMemoryImpl memory = new DeviceMemoryImpl(device, bytes, this, fences);
+        DeviceMemoryImpl memory = new DeviceMemoryImpl(device, bytes, this);
         device.setLocalHeap(memory, memory::unplug);
         moreHeaps.add(memory);
         return memory;

@@ -31,7 +31,7 @@ public final class MoveEvent extends jdk.jfr.Event {
     @Label("Size")
     @DataAmount
     public long size;
-    /** The seqno of the copy's fence on the copy engine's timeline. */
+    /** The seqno of the copy's fence on its engine's timeline. */
     @Label("Copy Fence Seqno")
     public long seqno;
 }

@@ -32,8 +32,8 @@ import org.dmabuf4j.core.vram.Location.InSystem;
  * system pages and moves between them.
  *
  * <p>Every move happens under the buffer's reservation lock (MOVE-1), never while pinned (MOVE-2), after
- * {@link ExportedBuffer#invalidateMappings()} (MOVE-3, MOVE-5); the copy is a job of the device's copy engine whose
- * fence is added with KERNEL usage (MOVE-8) and which frees the old location once it has read it. Everything that
+ * {@link ExportedBuffer#invalidateMappings()} (MOVE-3, MOVE-5); the copy is kernel work on the device's first engine
+ * whose fence is added with KERNEL usage (MOVE-8) and which frees the old location once it has read it. Everything that
  * reads or writes the location itself (CPU staging, release) waits for that fence first. {@link #location} changes
  * only under the lock; it is volatile for lock-free queries.
  */
@@ -256,7 +256,7 @@ final class VramExporter implements Exporter, Movable {
         try {
             exported.invalidateMappings();
             List<Fence> after = r.fences(FenceUsage.BOOKKEEP);
-            fence = heap.engine().submit(after, () -> heap.copy(source, target, size),
+            fence = heap.copies().submit(after, () -> heap.copy(source, target, size),
                     () -> heap.free(source, size));
         } catch (RuntimeException | Error e) {
             heap.free(target, size);
