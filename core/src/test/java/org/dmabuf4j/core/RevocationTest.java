@@ -170,6 +170,38 @@ class RevocationTest {
     }
 
     @Test
+    @DisplayName("DEV-7, REV-1: unplugging during a pending move fails the copy, waits for the fences, frees the memory")
+    void unpluggingDuringAMoveFailsTheCopyAndFreesTheMemory(SimulatedSystem sys) throws Exception {
+        SimulatedDevice gpu = gpu(sys, 4 * MIB);
+        Timeline tl = sys.fences().newTimeline("writer");
+        DmaBuf buf = gpu.localMemory().allocate(64 * KIB);
+        try {
+            Fence writer = tl.point(1);
+            buf.reservation().lock();
+            try {
+                buf.reservation().reserveFences(1);
+                buf.reservation().addFence(writer, FenceUsage.WRITE);
+            } finally {
+                buf.reservation().unlock();
+            }
+            Fence copy = sys.move(buf);
+            Thread unplug = Thread.ofPlatform().name("unplug").start(gpu::close);
+            MoveFixtures.awaitParkedOn(unplug, writer); // the revocation waits for every fence (BOOKKEEP)
+            assertTrue(copy.isSignaled(), "the engine ended: the pending copy failed");
+            assertTrue(copy.error().orElseThrow() instanceof org.dmabuf4j.api.ClosedException,
+                    () -> copy.error().toString());
+            tl.advance(1);
+            unplug.join(BOUND.toMillis());
+            assertFalse(unplug.isAlive());
+            assertTrue(buf.isRevoked());
+        } finally {
+            tl.close();
+            buf.close();
+        }
+        assertEquals(0, sys.liveNativeBytes(), "both the old and the new location were freed");
+    }
+
+    @Test
     @DisplayName("REV-2: a heap buffer revoked through the system fails maps and CPU access; handles still close")
     void heapBuffersCanBeRevokedToo(SimulatedSystem sys) {
         SimulatedDevice dev = sys.newDevice("dev").build();
