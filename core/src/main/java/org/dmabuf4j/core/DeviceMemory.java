@@ -16,7 +16,9 @@ import org.dmabuf4j.api.DmaHeap;
  *       (MOVE-3); a buffer that does not fit even then is placed in system memory.</li>
  *   <li>Every move copies the memory with kernel work on the device's first engine ({@link SimulatedDevice#engine()}),
  *       in order with its jobs, published as a KERNEL fence (MOVE-8).</li>
- *   <li>CPU access goes through a staging copy of the window's region only, made by begin and written back by close.</li>
+ *   <li>CPU access goes through a staging copy of the window's region only, made by begin and written back by close
+ *       (after any pending copy of a move); the staging copy is the CPU's view, so non-coherent importers add no
+ *       simulated CPU cache to these buffers.</li>
  *   <li>Closing (unplugging) the device revokes every buffer of its memory (REV-1).</li>
  * </ul>
  *
