@@ -377,6 +377,37 @@ class MoveTest {
     }
 
     @Test
+    @DisplayName("BUF-3: move and revoke refuse null, closed and foreign handles and bad timeouts up front")
+    void badArgumentsAreRefusedUpFront(SimulatedSystem sys) {
+        SimulatedDevice gpu = gpu(sys, 1 * MIB);
+        DmaBuf closed = gpu.localMemory().allocate(4096);
+        closed.close();
+        assertFails(RuleViolationException.class, Rule.MOVE_1, () -> sys.move(null));
+        assertFails(RuleViolationException.class, Rule.REV_1, () -> sys.revoke(null, Duration.ofSeconds(1)));
+        assertFails(org.dmabuf4j.api.ClosedException.class, Rule.BUF_3, () -> sys.move(closed));
+        try (SimulatedSystem other = DmaBufs.newSystem(); DmaBuf foreign = other.systemHeap().allocate(4096);
+                DmaBuf buf = gpu.localMemory().allocate(4096)) {
+            assertFails(RuleViolationException.class, Rule.MOVE_1, () -> sys.move(foreign));
+            assertFails(RuleViolationException.class, Rule.REV_1, () -> sys.revoke(buf, Duration.ZERO));
+            assertFails(RuleViolationException.class, Rule.REV_1, () -> sys.revoke(buf, null));
+            buf.reservation().lock();
+            try {
+                assertFails(RuleViolationException.class, Rule.REV_1, () -> sys.revoke(buf, Duration.ofSeconds(1)));
+            } finally {
+                buf.reservation().unlock();
+            }
+            assertFalse(buf.isRevoked());
+            buf.setName("named");
+            RuleViolationException e = assertFails(RuleViolationException.class, Rule.MOVE_2, () -> {
+                try (Attachment a = buf.attach(gpu)) {
+                    sys.move(buf);
+                }
+            });
+            assertTrue(e.getMessage().contains("'named'"), e::getMessage);
+        }
+    }
+
+    @Test
     @DisplayName("BUF-10: a buffer of a static exporter does not move; the refusal names the exporter")
     void staticBuffersDoNotMove(SimulatedSystem sys) {
         try (DmaBuf buf = sys.systemHeap().allocate(4096)) {

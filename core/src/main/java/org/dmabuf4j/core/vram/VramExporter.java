@@ -6,6 +6,7 @@ import java.util.List;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.AttachRefusedException;
 import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaInterruptedException;
@@ -87,8 +88,14 @@ final class VramExporter implements Exporter, Movable {
     }
 
     String describe() {
-        return "buffer #" + id + " of heap '" + heap.name() + "' (" + size + " bytes, in "
-                + (location instanceof InDevice ? "device memory" : "system memory") + ")";
+        String name = "";
+        try {
+            name = exported.handle().name();
+        } catch (ClosedException e) {
+            // the first handle is closed; the buffer lives on through others: named by its id only
+        }
+        return "buffer " + (name.isEmpty() ? "" : "'" + name + "' ") + "#" + id + " of heap '" + heap.name() + "' ("
+                + size + " bytes, in " + (location instanceof InDevice ? "device memory" : "system memory") + ")";
     }
 
     private Reservation reservation() {
