@@ -213,7 +213,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     /** Gives a new device its local memory, registered as a heap. */
     DeviceMemory addLocalMemory(SimulatedDeviceImpl device, long bytes) {
         DeviceMemoryImpl memory = new DeviceMemoryImpl(device, bytes, this);
-        device.setLocalHeap(memory, memory::unplug);
+        device.setLocalHeap(memory);
+        device.onClose(memory::unplug);
         moreHeaps.add(memory);
         return memory;
     }
@@ -492,7 +493,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         for (BufferCore core : registry.values()) {
             LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
                     + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
-                    + core.windows.get() + " CPU window(s)); releasing it");
+                    + core.ownership.openWindows() + " CPU window(s)); releasing it");
             forceClose(core);
         }
         for (SimulatedDeviceImpl d : devices) {
