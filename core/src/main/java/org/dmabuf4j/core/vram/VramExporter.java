@@ -210,12 +210,8 @@ final class VramExporter implements Exporter, Movable {
     public Fence move() {
         checkNotRevoked("move");
         requirePinsAllowMove();
-        Location target = null;
-        if (location instanceof InSystem) {
-            target = heap.placeEvicting(size, this);
-        } else {
-            target = heap.tryAllocate(size);
-        }
+        // from system memory into the pool, evicting if needed; within the pool only if there is room already
+        Location target = location instanceof InSystem ? heap.placeEvicting(size, this) : heap.tryAllocate(size);
         if (target == null) {
             target = heap.allocateSystem(size);
         }
