@@ -165,12 +165,7 @@ class MoveIntegrityTest {
             }
             for (Subject s : subjects) {
                 if (s.pinned) {
-                    s.buf.reservation().lock();
-                    try {
-                        s.importers.get(1).attachment().unpin();
-                    } finally {
-                        s.buf.reservation().unlock();
-                    }
+                    MoveFixtures.locked(s.buf, s.importers.get(1).attachment()::unpin);
                 }
                 for (RemappingImporter imp : s.importers) {
                     imp.close();

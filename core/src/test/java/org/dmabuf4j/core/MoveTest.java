@@ -296,13 +296,7 @@ class MoveTest {
             byte[] data = pattern(4096, 8);
             cpuWrite(buf, 0, data);
             Fence writer = tl.point(1);
-            buf.reservation().lock();
-            try {
-                buf.reservation().reserveFences(1);
-                buf.reservation().addFence(writer, FenceUsage.WRITE);
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.addFence(buf, writer, FenceUsage.WRITE);
             Fence copy = sys.move(buf);
             assertEquals("gpu", copy.driverName(), "the copy runs on the exporter's device's engine");
             assertEquals(gpu.engine().context(), copy.context());

@@ -71,13 +71,7 @@ class RemappingImporterTest {
                 return null;
             });
             Fence busy = tl.point(1);
-            buf.reservation().lock();
-            try {
-                buf.reservation().reserveFences(1);
-                buf.reservation().addFence(busy, FenceUsage.READ);
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.addFence(buf, busy, FenceUsage.READ);
             Fence copy = sys.move(buf);
             AtomicReference<byte[]> seen = new AtomicReference<>();
             Thread user = Thread.ofPlatform().name("user").start(() ->

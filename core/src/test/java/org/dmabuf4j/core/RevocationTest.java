@@ -81,13 +81,7 @@ class RevocationTest {
         Timeline tl = sys.fences().newTimeline("slow");
         try (DmaBuf buf = gpu.localMemory().allocate(64 * KIB)) {
             Fence slow = tl.point(1);
-            buf.reservation().lock();
-            try {
-                buf.reservation().reserveFences(1);
-                buf.reservation().addFence(slow, FenceUsage.BOOKKEEP);
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.addFence(buf, slow, FenceUsage.BOOKKEEP);
             DmaTimeoutException e = assertTimeoutPreemptively(BOUND, () -> assertFails(DmaTimeoutException.class,
                     Rule.REV_4, () -> sys.revoke(buf, Duration.ofMillis(100))));
             assertTrue(e.getMessage().contains("slow"), e::getMessage);
@@ -177,13 +171,7 @@ class RevocationTest {
         DmaBuf buf = gpu.localMemory().allocate(64 * KIB);
         try {
             Fence writer = tl.point(1);
-            buf.reservation().lock();
-            try {
-                buf.reservation().reserveFences(1);
-                buf.reservation().addFence(writer, FenceUsage.WRITE);
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.addFence(buf, writer, FenceUsage.WRITE);
             Fence copy = sys.move(buf);
             Thread unplug = Thread.ofPlatform().name("unplug").start(gpu::close);
             MoveFixtures.awaitParkedOn(unplug, writer); // the revocation waits for every fence (BOOKKEEP)
