@@ -437,7 +437,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         for (BufferCore core : registry.values()) {
             LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
                     + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
-                    + core.windows.get() + " CPU window(s)); releasing it");
+                    + core.ownership.openWindows() + " CPU window(s)); releasing it");
             forceClose(core);
         }
         for (SimulatedDeviceImpl d : devices) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class WaitDieStressTest extends SyncTestBase {
     private static final int RESERVATIONS = 6;
-    private static final int ITERATIONS = 1_000;
+    private static final int ITERATIONS = 600;
 
     private final List<ReservationImpl> resvs = new ArrayList<>();
     private final AtomicInteger[] inside = new AtomicInteger[RESERVATIONS];
