@@ -214,6 +214,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     DeviceMemory addLocalMemory(SimulatedDeviceImpl device, long bytes) {
         DeviceMemoryImpl memory = new DeviceMemoryImpl(device, bytes, this);
         device.setLocalHeap(memory);
+        // after the engines' hook (registered when the device was made): their pending jobs have failed by then, so
+        // the revocation does not wait for them
         device.onClose(memory::unplug);
         moreHeaps.add(memory);
         return memory;

@@ -88,6 +88,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         this.directory = directory;
         this.iommu = new Iommu(index, constraints);
         this.engines = EngineImpl.create(this, engineCount);
+        onClose(() -> EngineImpl.closeAll(engines));
     }
 
     @Override
@@ -126,8 +127,6 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
             return;
         }
         open = false;
-        EngineImpl.closeAll(engines);
-        // after the engines: their pending jobs have failed, so revoking local memory does not wait for them
         RuntimeException failure = null;
         for (Runnable hook : closeHooks) {
             try {
