@@ -121,6 +121,8 @@ public interface DmaBuf extends AutoCloseable {
      * @param device the importing device; open; not null
      * @param importer the importer's callbacks; not null
      * @return the attachment; close it to detach
+     * @throws RuleViolationException (ATT-3) if {@code importer} is null: use {@link #attach(Device)} for a static
+     *     attachment
      * @throws AttachRefusedException (ATT-1, P2P-2) if the exporter refuses
      * @throws ClosedException (BUF-3, ATT-7) if this handle or the device is closed
      * @throws RevokedException (REV-2) if the buffer is revoked

@@ -44,7 +44,7 @@ public enum Rule {
     /** Detach after unmap. */
     ATT_2(Level.MUST, Party.IMPORTER, "An importer detaches only after unmapping every mapping it made through the attachment (the cached mapping excepted).", "dma-buf.c: DOC dma buf device access"),
     /** Dynamic importers. */
-    ATT_3(Level.MUST, Party.IMPORTER, "A dynamic importer supplies an Importer whose moveNotify handles invalidation; attaching with a null importer is a static attachment.", "dma_buf_dynamic_attach -EINVAL without move_notify"),
+    ATT_3(Level.MUST, Party.IMPORTER, "A dynamic importer supplies a non-null Importer whose moveNotify handles invalidation; a static importer attaches without one, through attach(device).", "dma_buf_dynamic_attach -EINVAL without move_notify"),
     /** Attachments are per device. */
     ATT_4(Level.MUST, Party.FRAMEWORK, "An attachment binds one buffer to one device; a detached attachment rejects every call but close().", "struct dma_buf_attachment"),
     /** Mixed static/dynamic attach. */

@@ -61,14 +61,16 @@ class AttachmentTest {
     }
 
     @Test
-    @DisplayName("ATT-3: attaching with an importer is dynamic; with a null importer it is static")
+    @DisplayName("ATT-3: attaching with an importer is dynamic; attach(device) is static; a null importer is refused")
     void dynamicAndStaticAttachments(SimulatedSystem sys) {
         SimulatedDevice dev = sys.newDevice("dev").build();
         try (DmaBuf buf = sys.systemHeap().allocate(4096); Attachment dyn = buf.attach(dev, IGNORING);
-                Attachment stat = buf.attach(dev, null); Attachment plain = buf.attach(dev)) {
+                Attachment plain = buf.attach(dev)) {
+            var refused = assertThrows(RuleViolationException.class, () -> buf.attach(dev, null));
+            assertEquals(Rule.ATT_3, refused.rule());
+            assertTrue(refused.getMessage().contains("attach(device)"), refused.getMessage());
             assertTrue(dyn.isDynamic());
             assertSame(IGNORING, dyn.importer().orElseThrow());
-            assertFalse(stat.isDynamic());
             assertFalse(plain.isDynamic());
             assertTrue(plain.importer().isEmpty());
             assertFalse(dyn.peerToPeer());

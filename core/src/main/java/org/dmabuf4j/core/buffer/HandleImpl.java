@@ -147,12 +147,18 @@ final class HandleImpl implements DmaBuf {
 
     @Override
     public Attachment attach(Device device) {
-        return attach(device, null);
+        checkOpen("attach()");
+        return AttachmentImpl.attach(core, device, null);
     }
 
     @Override
     public Attachment attach(Device device, Importer importer) {
         checkOpen("attach()");
+        if (importer == null) {
+            throw new RuleViolationException(Rule.ATT_3, "dynamic attach of " + core.describe()
+                    + " with a null importer: pass an Importer whose moveNotify drops the mappings, or call"
+                    + " attach(device) for a static (pinned) attachment");
+        }
         return AttachmentImpl.attach(core, device, importer);
     }
 

@@ -60,7 +60,7 @@ final class Iommu {
     /** Allocates and installs; caller holds the write lock. Returns -1 if the space has no room. */
     long allocate(long length, long boundary, long avoidStart, long avoidEnd) {
         long at = fitFrom(next, length, boundary, avoidStart, avoidEnd, limit);
-        if (at < 0 && next != base) {
+        if (at == -1 && next != base) {
             at = fitFrom(base, length, boundary, avoidStart, avoidEnd, limit);
         }
         if (at != -1) {
