@@ -1,0 +1,204 @@
+package org.dmabuf4j.benchmarks.report;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One JMH result: a benchmark method with one set of parameter values.
+ *
+ * @param benchmark the fully qualified method, e.g. {@code org.dmabuf4j.benchmarks.MapBenchmark.cachedMapUnmap}
+ * @param mode JMH's mode: {@code avgt}, {@code thrpt}, {@code ss} or {@code sample}
+ * @param threads benchmark threads
+ * @param params parameter values, in JMH's order
+ * @param score the primary metric's score
+ * @param error JMH's 99.9 % error half-width; NaN with a single iteration
+ * @param error95 the 95 % confidence half-width from the raw iteration scores (Student's t); NaN with fewer than 2
+ * @param unit the score's unit, e.g. {@code ns/op} or {@code ops/us}
+ * @param settings fork and iteration settings, for the report's header
+ */
+record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
+              double error95, String unit, String settings) {
+
+    /** Student's t, two-sided 95 %, for 1 to 30 degrees of freedom. */
+    private static final double[] T95 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
+        2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052,
+        2.048, 2.045, 2.042};
+
+    Result {
+        params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    /**
+     * Reads one element of a JMH JSON result array.
+     *
+     * @param element the parsed element
+     * @return the result
+     * @throws IllegalArgumentException if a required field is missing or of the wrong type
+     */
+    static Result fromJmh(Object element) {
+        Map<String, Object> m = asObject(element, "result");
+        Map<String, Object> primary = asObject(m.get("primaryMetric"), "primaryMetric");
+        Map<String, String> params = new LinkedHashMap<>();
+        if (m.get("params") != null) {
+            asObject(m.get("params"), "params").forEach((k, v) -> params.put(k, String.valueOf(v)));
+        }
+        String settings = (long) number(m.get("forks"), "forks", 0) + " fork(s), "
+                + (long) number(m.get("warmupIterations"), "warmupIterations", 0) + "×" + m.get("warmupTime") + " warm-up, "
+                + (long) number(m.get("measurementIterations"), "measurementIterations", 0) + "×" + m.get("measurementTime")
+                + " measurement";
+        return new Result(string(m.get("benchmark"), "benchmark"), string(m.get("mode"), "mode"),
+                (int) number(m.get("threads"), "threads", 1), params,
+                number(primary.get("score"), "primaryMetric.score", Double.NaN),
+                number(primary.get("scoreError"), "primaryMetric.scoreError", Double.NaN),
+                halfWidth95(primary.get("rawData")),
+                string(primary.get("scoreUnit"), "primaryMetric.scoreUnit"), settings);
+    }
+
+    /** The 95 % confidence half-width of the mean of JMH's raw data (one list of iteration scores per fork). */
+    private static double halfWidth95(Object rawData) {
+        java.util.List<Double> xs = new java.util.ArrayList<>();
+        if (rawData instanceof List<?> forks) {
+            for (Object fork : forks) {
+                if (fork instanceof List<?> iterations) {
+                    for (Object x : iterations) {
+                        double v = number(x, "rawData", Double.NaN);
+                        if (!Double.isNaN(v)) {
+                            xs.add(v);
+                        }
+                    }
+                }
+            }
+        }
+        int n = xs.size();
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double mean = 0;
+        for (double x : xs) {
+            mean += x;
+        }
+        mean /= n;
+        double ss = 0;
+        for (double x : xs) {
+            ss += (x - mean) * (x - mean);
+        }
+        int df = n - 1;
+        double t = df <= T95.length ? T95[df - 1] : df <= 60 ? 2.0 : df <= 120 ? 1.98 : 1.96;
+        return t * Math.sqrt(ss / df) / Math.sqrt(n);
+    }
+
+    /**
+     * The simple class name, e.g. {@code MapBenchmark}.
+     *
+     * @return the class part of {@link #benchmark()}
+     */
+    String className() {
+        String owner = benchmark.substring(0, benchmark.lastIndexOf('.'));
+        return owner.substring(owner.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * The method name.
+     *
+     * @return the last part of {@link #benchmark()}
+     */
+    String method() {
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * The short name used in goals and tables: {@code Class.method}.
+     *
+     * @return class and method
+     */
+    String shortName() {
+        return className() + "." + method();
+    }
+
+    /**
+     * The cost of one operation in nanoseconds: the score itself for time units, its inverse for throughput units.
+     * For a multi-threaded throughput score this is wall time per operation of all threads together.
+     *
+     * @return nanoseconds per operation
+     * @throws IllegalArgumentException if the unit is unknown
+     */
+    double nanosPerOp() {
+        return Units.nanosPerOp(score, unit);
+    }
+
+    /**
+     * The range of the cost per operation within the 95 % confidence interval of the score: {@code [low, high]}
+     * nanoseconds. Without one (a single iteration) both ends are the cost itself.
+     *
+     * @return {low, high}; high may be infinite for a throughput score whose error reaches zero
+     */
+    double[] nanosPerOpRange() {
+        if (Double.isNaN(error95)) {
+            double c = nanosPerOp();
+            return new double[] {c, c};
+        }
+        double atHigh = Units.nanosPerOp(score + error95, unit);
+        if (score - error95 <= 0) {
+            // a time score may then be as low as 0 ns; a throughput score's cost as high as infinity
+            return unit.startsWith("ops/") ? new double[] {atHigh, Double.POSITIVE_INFINITY}
+                    : new double[] {0, atHigh};
+        }
+        double atLow = Units.nanosPerOp(score - error95, unit);
+        return new double[] {Math.min(atLow, atHigh), Math.max(atLow, atHigh)};
+    }
+
+    /**
+     * The parameters as {@code k=v} pairs.
+     *
+     * @return e.g. {@code windowSize=4096}, or empty
+     */
+    String paramText() {
+        StringBuilder sb = new StringBuilder();
+        params.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asObject(Object o, String what) {
+        if (o instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new IllegalArgumentException("JMH result: " + what + " is not an object: " + o);
+    }
+
+    private static String string(Object o, String what) {
+        if (o instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("JMH result: " + what + " is missing or not a string: " + o);
+    }
+
+    /** JMH writes NaN as the string "NaN"; accept numbers, numeric strings, or the default when absent. */
+    private static double number(Object o, String what, double absent) {
+        if (o == null) {
+            return absent;
+        }
+        if (o instanceof Double d) {
+            return d;
+        }
+        if (o instanceof String s) {
+            try {
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("JMH result: " + what + " is not a number: " + s, e);
+            }
+        }
+        throw new IllegalArgumentException("JMH result: " + what + " is not a number: " + o);
+    }
+
+    /**
+     * Reads every result of a JMH JSON array.
+     *
+     * @param elements the parsed elements
+     * @return the results, in order
+     */
+    static List<Result> fromJmh(List<Json.Element> elements) {
+        return elements.stream().map(e -> fromJmh(e.value())).toList();
+    }
+}
