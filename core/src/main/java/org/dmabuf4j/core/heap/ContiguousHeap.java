@@ -26,6 +26,7 @@ public final class ContiguousHeap implements DmaHeap {
     private final HeapExports exports;
     private final long capacity;
     private final HeapStats stats = new HeapStats(NAME);
+    private final HeapSizes sizes;
     /** Free regions: offset to length, never adjacent (merged). */
     private final TreeMap<Long, Long> free = new TreeMap<>();
     private Arena arena;
@@ -41,6 +42,7 @@ public final class ContiguousHeap implements DmaHeap {
     public ContiguousHeap(HeapExports exports, long capacity) {
         this.exports = exports;
         this.capacity = capacity;
+        this.sizes = new HeapSizes(NAME, capacity, validFlags(), "0", stats);
     }
 
     @Override
@@ -55,12 +57,12 @@ public final class ContiguousHeap implements DmaHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        BufferLayout l = HeapSizes.layout(NAME, layout);
+        BufferLayout l = sizes.layout(layout);
         return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 
     private DmaBuf allocate(long size, long flags, Optional<BufferLayout> layout) {
-        long bytes = HeapSizes.check(NAME, size, flags, validFlags(), capacity, stats);
+        long bytes = sizes.check(size, flags);
         long offset;
         MemorySegment region;
         synchronized (this) {
@@ -202,6 +204,6 @@ public final class ContiguousHeap implements DmaHeap {
 
     @Override
     public String toString() {
-        return "heap '" + NAME + "' (" + stats.liveBytes() + " of " + capacity + " bytes live)";
+        return sizes.describe();
     }
 }

@@ -29,6 +29,7 @@ import org.dmabuf4j.core.DeviceMemoryCounters;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
 import org.dmabuf4j.core.heap.HeapExports;
+import org.dmabuf4j.core.heap.HeapSizes;
 import org.dmabuf4j.core.heap.HeapStats;
 import org.dmabuf4j.core.move.AccountedHeap;
 import org.dmabuf4j.core.vram.Location.InDevice;
@@ -53,6 +54,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
     private final long capacity;
     private final HeapExports exports;
     private final HeapStats stats;
+    private final HeapSizes sizes;
     private final KernelCopies copies;
     private final ConcurrentHashMap<Long, VramExporter> live = new ConcurrentHashMap<>();
 
@@ -87,6 +89,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
         this.capacity = capacity;
         this.exports = exports;
         this.stats = new HeapStats(name);
+        this.sizes = new HeapSizes(name, capacity, REVOCABLE_ONLY, "0 or DeviceMemory.REVOCABLE_ONLY", stats);
         this.copies = new KernelCopies(device);
     }
 
@@ -123,35 +126,18 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        if (layout == null) {
-            throw new RuleViolationException(Rule.HEAP_3, "allocation from heap '" + name + "' with a null layout");
-        }
-        return allocate(layout.minimumSize(), 0, Optional.of(layout));
+        BufferLayout l = sizes.layout(layout);
+        return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 
     private DmaBuf allocate(long size, long flags, Optional<BufferLayout> layout) {
-        if (size <= 0) {
-            throw new RuleViolationException(Rule.HEAP_3, "allocation of " + size + " bytes from heap '" + name
-                    + "': the size must be positive");
-        }
-        if ((flags & ~REVOCABLE_ONLY) != 0) {
-            throw new RuleViolationException(Rule.HEAP_4, "allocation from heap '" + name + "' with unknown heap flags"
-                    + " 0x" + Long.toHexString(flags & ~REVOCABLE_ONLY) + " (valid: REVOCABLE_ONLY = 0x1); pass 0 or"
-                    + " DeviceMemory.REVOCABLE_ONLY");
-        }
-        if (size > capacity) {
-            stats.failedAllocation();
-            throw new HeapExhaustedException(Rule.HEAP_3, "allocation of " + size + " bytes from heap '" + name
-                    + "' exceeds the " + capacity + " bytes of device '" + device.name() + "'s memory; nothing was"
-                    + " allocated");
-        }
+        long bytes = sizes.check(size, flags);
         synchronized (this) {
             if (unplugged) {
                 throw new ClosedException(Rule.ATT_7, "allocation from heap '" + name + "': device '" + device.name()
                         + "' is unplugged");
             }
         }
-        long bytes = (size + PAGE - 1) & -PAGE;
         Location loc = placeEvicting(bytes, null);
         if (loc == null) {
             loc = allocateSystem(bytes);
