@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +26,7 @@ import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.DeviceMemoryCounters;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
+import org.dmabuf4j.core.heap.FreeRegions;
 import org.dmabuf4j.core.heap.HeapExports;
 import org.dmabuf4j.core.heap.HeapSizes;
 import org.dmabuf4j.core.heap.HeapStats;
@@ -59,7 +58,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
     private final ConcurrentHashMap<Long, VramExporter> live = new ConcurrentHashMap<>();
 
     // the pool, under this
-    private final TreeMap<Long, Long> free = new TreeMap<>();
+    private final FreeRegions free = new FreeRegions();
     /** Resident buffers, least recently used first (access order). */
     private final LinkedHashMap<VramExporter, Boolean> resident = new LinkedHashMap<>(16, 0.75f, true);
     private Arena poolArena;
@@ -189,25 +188,19 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
                 return null;
             }
             poolArena = a;
-            free.put(0L, capacity);
+            free.reset(capacity);
             device.setLocalMemory(pool);
         }
-        for (Map.Entry<Long, Long> e : free.entrySet()) {
-            if (e.getValue() >= bytes) {
-                long off = e.getKey();
-                free.remove(off);
-                if (e.getValue() > bytes) {
-                    free.put(off + bytes, e.getValue() - bytes);
-                }
-                residentBytes.addAndGet(bytes);
-                MemorySegment region = pool.asSlice(off, bytes);
-                // regions are reused: the previous buffer's bytes must not reach the next one (HEAP-1); a freed
-                // region is never read by a pending copy (copies free what they read when done)
-                region.fill((byte) 0);
-                return new InDevice(off, region);
-            }
+        long off = free.take(bytes);
+        if (off < 0) {
+            return null;
         }
-        return null;
+        residentBytes.addAndGet(bytes);
+        MemorySegment region = pool.asSlice(off, bytes);
+        // regions are reused: the previous buffer's bytes must not reach the next one (HEAP-1); a freed region is
+        // never read by a pending copy (copies free what they read when done)
+        region.fill((byte) 0);
+        return new InDevice(off, region);
     }
 
     /**
@@ -298,19 +291,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
     void free(Location loc, long bytes) {
         if (loc instanceof InDevice d) {
             synchronized (this) {
-                long start = d.offset();
-                long len = bytes;
-                Map.Entry<Long, Long> before = free.floorEntry(start);
-                if (before != null && before.getKey() + before.getValue() == start) {
-                    start = before.getKey();
-                    len += before.getValue();
-                    free.remove(before.getKey());
-                }
-                Long after = free.remove(d.offset() + bytes);
-                if (after != null) {
-                    len += after;
-                }
-                free.put(start, len);
+                free.give(d.offset(), bytes);
                 residentBytes.addAndGet(-bytes);
             }
         } else if (loc instanceof InSystem s) {
