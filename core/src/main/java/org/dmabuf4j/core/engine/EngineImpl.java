@@ -3,12 +3,9 @@ package org.dmabuf4j.core.engine;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -174,10 +171,9 @@ public final class EngineImpl implements DeviceEngine {
      * would fail every later job on the buffer); one that fails after this point fails the job (DEV-8).
      */
     private static List<Fence> dependencies(Plan plan, List<Fence> explicit) {
-        Set<Fence> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Fence> out = new ArrayList<>(explicit.size() + 2);
         for (Fence f : explicit) {
-            if ((!f.isSignaled() || f.error().isPresent()) && seen.add(f)) {
+            if ((!f.isSignaled() || f.error().isPresent()) && !containsSame(out, f)) {
                 out.add(f);
             }
         }
@@ -185,12 +181,22 @@ public final class EngineImpl implements DeviceEngine {
             // a writer waits for readers, writers and kernel work; a reader for writers and kernel work
             for (FenceEntry e : t.reservation().entries(FenceUsage.forAccess(t.write()))) {
                 Fence f = e.fence();
-                if (!f.isSignaled() && seen.add(f)) {
+                if (!f.isSignaled() && !containsSame(out, f)) {
                     out.add(f);
                 }
             }
         }
         return List.copyOf(out);
+    }
+
+    /** Identity search: a job has a handful of dependencies, so a scan beats an identity set per submission. */
+    private static boolean containsSame(List<Fence> fences, Fence f) {
+        for (int i = 0, n = fences.size(); i < n; i++) {
+            if (fences.get(i) == f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
