@@ -150,16 +150,29 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
             throw e;
         }
         exporter.bind(exported);
-        live.put(exporter.id(), exporter);
-        if (loc instanceof InDevice) {
-            synchronized (this) {
-                resident.put(exporter, Boolean.TRUE);
+        boolean unpluggedMeanwhile;
+        synchronized (this) {
+            // read with the registration under the monitor: either the unplug finds the buffer in live and revokes
+            // it (REV-1), or the buffer sees the unplug and is released below
+            unpluggedMeanwhile = unplugged;
+            if (!unpluggedMeanwhile) {
+                live.put(exporter.id(), exporter);
+                if (loc instanceof InDevice) {
+                    resident.put(exporter, Boolean.TRUE);
+                }
             }
-        } else {
+        }
+        if (!(loc instanceof InDevice)) {
             systemBuffers.incrementAndGet();
         }
         stats.allocated(bytes);
-        return exported.handle();
+        DmaBuf handle = exported.handle();
+        if (unpluggedMeanwhile) {
+            handle.close(); // released at once, through released(): nothing of it stays
+            throw new ClosedException(Rule.ATT_7, "allocation from heap '" + name + "': device '" + device.name()
+                    + "' was unplugged during the allocation; nothing was allocated");
+        }
+        return handle;
     }
 
     /** Zeroed system pages, counted. */
@@ -291,7 +304,9 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
     void free(Location loc, long bytes) {
         if (loc instanceof InDevice d) {
             synchronized (this) {
-                free.give(d.offset(), bytes);
+                if (poolArena != null) { // else the unplug freed the pool already, with every region in it
+                    free.give(d.offset(), bytes);
+                }
                 residentBytes.addAndGet(-bytes);
             }
         } else if (loc instanceof InSystem s) {
