@@ -199,7 +199,7 @@ public final class ReservationImpl implements Reservation {
     @Override
     public boolean await(FenceUsage usage, Duration timeout) throws InterruptedException {
         checkUsage(usage, "await");
-        long nanos = Waits.nanos(timeout, Rule.RESV_14, "the " + usage.kernelName() + " fences of " + this);
+        long nanos = Waits.nanos(timeout, Rule.RESV_14, () -> "the " + usage.kernelName() + " fences of " + this);
         if (nanos == 0) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted before polling the fences of " + this);
