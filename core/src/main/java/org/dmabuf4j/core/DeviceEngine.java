@@ -59,7 +59,8 @@ public interface DeviceEngine {
      * reservation lock of any buffer the job touches (the engine takes them), and not from a fence callback (FENCE-4).
      *
      * @param job the job; its mappings are of attachments to this engine's device; not null
-     * @return the job's fence: signals when the job is done, fails with the fault or the failed dependency's error
+     * @return the job's fence: signals when the job is done, fails with the fault or the failed dependency's error;
+     *     only the engine completes it (it is not a {@link org.dmabuf4j.api.SignalingFence})
      * @throws org.dmabuf4j.api.RuleViolationException (DEV-8) if the job is null, a mapping is of another device or
      *     does not allow the job's direction (DEV-4), a heap segment cannot be reached from the engine's thread, or
      *     the caller holds a reservation lock the job needs; (FENCE-4) on a fence's signaling path; nothing is queued

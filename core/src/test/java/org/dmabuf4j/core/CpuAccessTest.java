@@ -25,6 +25,7 @@ import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.api.Span;
 import org.dmabuf4j.api.UnsupportedFeatureException;
 import org.dmabuf4j.api.VMapping;
 import org.junit.jupiter.api.DisplayName;
@@ -233,6 +234,32 @@ class CpuAccessTest {
         exp.cpuAccess = false;
         DmaBuf buf = sys.export(ExportInfo.of("device-only", 4096, exp)).handle();
         assertFails(UnsupportedFeatureException.class, Rule.CPU_12, () -> buf.beginCpuAccess(Access.READ));
+        assertTrue(sys.describeBuffers().contains("0       0"), sys::describeBuffers);
+        buf.close();
+        assertEquals(1, exp.releases, "a refused begin kept a reference");
+    }
+
+    @Test
+    @DisplayName("CPU-12: a begin that returns too little memory fails with CPU-12 even if the exporter's end fails too")
+    void aShortBeginIsReportedEvenIfEndThenFails(SimulatedSystem sys) {
+        TestExporter exp = new TestExporter(8192) {
+            @Override
+            public MemorySegment beginCpuAccess(Access access, List<Span> spans) {
+                super.beginCpuAccess(access, spans);
+                return memory.asSlice(0, 4096);
+            }
+
+            @Override
+            public void endCpuAccess(Access access, List<Span> spans, MemorySegment view) {
+                super.endCpuAccess(access, spans, view);
+                throw new IllegalStateException("end of a window that was never opened");
+            }
+        };
+        DmaBuf buf = sys.export(ExportInfo.of("short", 8192, exp)).handle();
+        RuleViolationException e = assertFails(RuleViolationException.class, Rule.CPU_12,
+                () -> buf.beginCpuAccess(Access.READ));
+        assertEquals(1, e.getSuppressed().length, "the exporter's failing end is attached to the real cause");
+        assertEquals(List.of("begin READ", "end READ"), List.copyOf(exp.calls), "begin and end still come in pairs");
         assertTrue(sys.describeBuffers().contains("0       0"), sys::describeBuffers);
         buf.close();
         assertEquals(1, exp.releases, "a refused begin kept a reference");

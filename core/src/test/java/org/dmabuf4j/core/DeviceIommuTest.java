@@ -56,6 +56,8 @@ class DeviceIommuTest {
             att.unmapUnlocked(m);
             IommuFaultException e = assertFails(IommuFaultException.class, Rule.DEV_1, () -> dev.dmaWrite(addr, src));
             assertTrue(e.getMessage().contains("unmapped"), e::getMessage);
+            assertTrue(e.getMessage().contains("buffer #" + buf.id()), () -> "the fault does not name the buffer: "
+                    + e.getMessage());
             MemorySegment dst = a.allocate(16);
             assertFails(IommuFaultException.class, Rule.DEV_1, () -> dev.dmaRead(addr, dst));
             assertEquals(0, dst.get(ValueLayout.JAVA_BYTE, 0), "a faulting read wrote into its destination");
@@ -198,6 +200,9 @@ class DeviceIommuTest {
             assertFails(RuleViolationException.class, Rule.DEV_9, () -> dev.unmap(one.subList(0, 2)));
             assertFails(RuleViolationException.class, Rule.DEV_9, () -> dev.unmap(List.of(one.get(0), two.get(1),
                     two.get(2))));
+            // as many entries as the call made, but one twice and one missing
+            assertFails(RuleViolationException.class, Rule.DEV_9, () -> dev.unmap(List.of(one.get(0), one.get(1),
+                    one.get(0))));
             assertEquals(6, dev.liveTranslations(), "a refused unmap removed translations");
             dev.unmap(one);
             assertFails(RuleViolationException.class, Rule.DEV_9, () -> dev.unmap(one));

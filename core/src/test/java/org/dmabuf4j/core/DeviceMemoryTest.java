@@ -15,14 +15,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaInterruptedException;
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.HeapExhaustedException;
 import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.Timeline;
 import org.dmabuf4j.api.UnsupportedFeatureException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -120,6 +125,34 @@ class DeviceMemoryTest {
                 }
             }
             assertCpuSees(buf, 50, data);
+        }
+    }
+
+    @Test
+    @DisplayName("MOVE-8, CPU-3: a close interrupted while waiting for a move's copy leaves no staged bytes behind")
+    void anInterruptedCloseLeavesNoStagedBytesBehind(SimulatedSystem sys) throws InterruptedException {
+        SimulatedDevice gpu = gpu(sys, 1 * MIB);
+        try (Timeline tl = sys.fences().newTimeline("reader"); DmaBuf buf = gpu.localMemory().allocate(64 * KIB)) {
+            byte[] before = pattern(4096, 1);
+            cpuWrite(buf, 0, before);
+            CpuAccess w = buf.beginCpuAccess(Access.WRITE, Region.range(0, 4096));
+            MemorySegment.copy(MemorySegment.ofArray(pattern(4096, 2)), 0, w.segment(), 0, 4096);
+            // a move whose copy waits for a pending reader: the window's write-back must wait for the copy
+            MoveFixtures.addFence(buf, tl.point(1), FenceUsage.BOOKKEEP);
+            Fence copy = sys.move(buf);
+            assertFalse(copy.isSignaled());
+            Thread.currentThread().interrupt();
+            try {
+                assertFails(DmaInterruptedException.class, Rule.MOVE_8, w::close);
+            } finally {
+                Thread.interrupted();
+            }
+            assertFalse(w.isOpen());
+            tl.advance(1);
+            assertTrue(copy.await(Duration.ofSeconds(10)));
+            // nothing was written back; had the window's bytes stayed 'open' in the staging copy, the next window
+            // would see them instead of the buffer's
+            assertCpuSees(buf, 0, before);
         }
     }
 

@@ -7,8 +7,10 @@ import static org.dmabuf4j.core.EngineTests.cpuRead;
 import static org.dmabuf4j.core.EngineTests.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -16,13 +18,18 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.api.SyncFile;
+import org.dmabuf4j.api.Timeline;
 import org.dmabuf4j.core.engine.EngineImpl;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -110,6 +117,33 @@ class EngineJobsTest {
             byte[] expected = p.toArray(ValueLayout.JAVA_BYTE);
             System.arraycopy(expected, 0, expected, 100, 4000);
             assertArrayEquals(expected, cpuRead(buf));
+            att.unmapUnlocked(m);
+        }
+    }
+
+    @Test
+    @DisplayName("DEV-8: a job's fence is read-only: its submitter cannot cast it to SignalingFence and signal early")
+    void aJobFenceCannotBeSignaledByItsSubmitter(SimulatedSystem sys) throws InterruptedException {
+        SimulatedDevice dev = sys.newDevice("gpu").build();
+        try (Timeline gate = sys.fences().newTimeline("gate"); DmaBuf buf = sys.systemHeap().allocate(4 * KIB);
+                Attachment att = buf.attach(dev)) {
+            Mapping m = att.mapUnlocked(Direction.BIDIRECTIONAL);
+            Fence done = dev.engine().submit(Job.fill(m, 0, 4 * KIB, (byte) 7).after(gate.point(1)));
+            assertFalse(done instanceof SignalingFence, "the job fence " + done + " can be signaled by anyone");
+            Fence kernel = ((EngineImpl) dev.engine()).submitKernel(List.of(), () -> { });
+            assertFalse(kernel instanceof SignalingFence, "the kernel work fence " + kernel + " can be signaled");
+            // no view: the reservation, callbacks and futures all see this very object
+            assertTrue(buf.reservation().fences(FenceUsage.BOOKKEEP).stream().anyMatch(f -> f == done));
+            AtomicReference<Fence> called = new AtomicReference<>();
+            assertTrue(done.addCallback(called::set));
+            CompletableFuture<Fence> future = done.toCompletableFuture();
+            assertFalse(done.isSignaled(), "the job ran before its dependency signaled");
+            gate.advance(1);
+            awaitOk(done);
+            awaitOk(kernel);
+            assertSame(done, called.get());
+            assertSame(done, future.join());
+            assertAll((byte) 7, cpuRead(buf), "the filled buffer");
             att.unmapUnlocked(m);
         }
     }

@@ -114,6 +114,22 @@ class HeapTest {
     }
 
     @Test
+    @SystemSettings(systemHeapKiB = 1L << 40)
+    @DisplayName("HEAP-3: an allocation the OS cannot back fails cleanly and leaves no live buffer counted")
+    void anAllocationTheOsCannotBackLeavesNothingCounted(SimulatedSystem sys) {
+        // 512 TiB fits the heap's capacity but no process's address space: the native allocation itself fails
+        HeapExhaustedException e = assertFails(HeapExhaustedException.class, Rule.HEAP_3,
+                () -> sys.systemHeap().allocate(1L << 49));
+        assertTrue(e.getMessage().contains("nothing was allocated"), e::getMessage);
+        HeapCounters c = sys.counters().heap("system");
+        assertEquals(0, c.liveBuffers(), "the failed allocation is still counted as a live buffer");
+        assertEquals(0, c.liveBytes());
+        assertEquals(1, c.failedAllocations());
+        assertEquals(0, c.allocations());
+        assertEquals(List.of(), sys.liveBufferIds());
+    }
+
+    @Test
     @DisplayName("HEAP-4: unknown heap flags are rejected")
     void unknownFlagsAreRejected(SimulatedSystem sys) {
         for (DmaHeap heap : sys.heaps()) {

@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.AttachRefusedException;
 import org.dmabuf4j.api.Attachment;
@@ -34,6 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({EngineThreads.class, SystemExtension.class})
 class RevocationTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
+    /** Devices unplugged while an allocation runs: enough for the allocation to land in the unplug's window. */
+    private static final int ROUNDS = 100;
 
     @Test
     @DisplayName("REV-1, REV-2: after revocation every map and CPU access fails; handles still close, memory is freed")
@@ -160,6 +165,42 @@ class RevocationTest {
         imp.close();
         a.close();
         b.close();
+        assertEquals(0, sys.liveNativeBytes());
+    }
+
+    @Test
+    @DisplayName("REV-1: an allocation racing the unplug of its device is refused or revoked, never left live")
+    void anAllocationRacingTheUnplugIsRefusedOrRevoked(SimulatedSystem sys) {
+        assertTimeoutPreemptively(BOUND, () -> {
+            for (int round = 0; round < ROUNDS; round++) {
+                SimulatedDevice gpu = sys.newDevice("gpu" + round).localMemory(1 * MIB).build();
+                DeviceMemory vram = gpu.localMemory();
+                List<DmaBuf> allocated = new ArrayList<>();
+                CyclicBarrier start = new CyclicBarrier(2);
+                Thread allocator = Thread.ofPlatform().name("allocator").start(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < 64; i++) {
+                            allocated.add(vram.allocate(4 * KIB));
+                        }
+                    } catch (org.dmabuf4j.api.ClosedException refused) {
+                        // the unplug came first: nothing was allocated
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                start.await();
+                gpu.close();
+                allocator.join();
+                for (DmaBuf b : allocated) {
+                    // a buffer handed out before the unplug ended must have been revoked with the others (REV-1)
+                    assertTrue(b.isRevoked(), () -> b + " was allocated while its device was unplugged and escaped the"
+                            + " revocation");
+                    b.close();
+                }
+                assertEquals(0, vram.liveBytes());
+            }
+        });
         assertEquals(0, sys.liveNativeBytes());
     }
 

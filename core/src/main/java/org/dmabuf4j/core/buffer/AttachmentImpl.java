@@ -257,36 +257,39 @@ final class AttachmentImpl implements Attachment {
         return m;
     }
 
+    /** The subject of a bad-mapping message: built only when a check fails, since map is a hot path. */
+    private String mappedBy() {
+        return "exporter " + core.exporterName + " mapped " + core.describe() + " for device '" + device.name() + "'";
+    }
+
     private RuntimeException validate(List<SgEntry> entries) {
-        String who = "exporter " + core.exporterName + " mapped " + core.describe() + " for device '" + device.name()
-                + "'";
         if (entries == null || entries.isEmpty()) {
-            return new RuleViolationException(Rule.MAP_2, who + " with no entries; a mapping covers the buffer");
+            return new RuleViolationException(Rule.MAP_2, mappedBy() + " with no entries; a mapping covers the buffer");
         }
         long total = 0;
         for (SgEntry e : entries) {
             if (e == null) {
-                return new RuleViolationException(Rule.MAP_2, who + " with a null entry");
+                return new RuleViolationException(Rule.MAP_2, mappedBy() + " with a null entry");
             }
             if (!e.isPageAligned()) {
-                return new RuleViolationException(Rule.MAP_3, who + " with entry 0x" + Long.toHexString(e.dmaAddress())
-                        + "+" + e.length() + ", not page aligned");
+                return new RuleViolationException(Rule.MAP_3, mappedBy() + " with entry 0x"
+                        + Long.toHexString(e.dmaAddress()) + "+" + e.length() + ", not page aligned");
             }
             if (!device.constraints().admits(e.dmaAddress(), e.length())) {
-                return new RuleViolationException(Rule.MAP_4, who + " with entry 0x" + Long.toHexString(e.dmaAddress())
-                        + "+" + e.length() + ", which breaks the device's constraints " + device.constraints()
-                        + "; build entries with Device.mapPages");
+                return new RuleViolationException(Rule.MAP_4, mappedBy() + " with entry 0x"
+                        + Long.toHexString(e.dmaAddress()) + "+" + e.length() + ", which breaks the device's"
+                        + " constraints " + device.constraints() + "; build entries with Device.mapPages");
             }
             if (!e.hasCpuPage() && !peerToPeer()) {
-                return new RuleViolationException(Rule.P2P_1, who + " with device memory (entry 0x"
+                return new RuleViolationException(Rule.P2P_1, mappedBy() + " with device memory (entry 0x"
                         + Long.toHexString(e.dmaAddress()) + " has no CPU page) for an importer that does not allow"
                         + " peer-to-peer; migrate the buffer to system memory or refuse the attachment (P2P-2)");
             }
             total += e.length();
         }
         if (total != core.size) {
-            return new RuleViolationException(Rule.MAP_2, who + " with entries covering " + total + " bytes instead"
-                    + " of the buffer's " + core.size);
+            return new RuleViolationException(Rule.MAP_2, mappedBy() + " with entries covering " + total
+                    + " bytes instead of the buffer's " + core.size);
         }
         return null;
     }

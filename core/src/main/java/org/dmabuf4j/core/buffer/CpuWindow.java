@@ -117,7 +117,11 @@ final class CpuWindow implements CpuAccess, CpuClaim {
                 w.open(mem);
             } catch (RuntimeException | Error e) {
                 // begin and end come in pairs for the exporter, even when the window could not be made
-                core.exporter.endCpuAccess(access, spans, mem);
+                try {
+                    core.exporter.endCpuAccess(access, spans, mem);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed); // the caller learns why the window failed, not why end then did
+                }
                 throw e;
             }
             ok = true;
@@ -158,17 +162,24 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         }
         Arena a = confinement == Confinement.THREAD ? Arena.ofConfined() : Arena.ofShared();
         MemorySegment base = c != null ? c.lines() : mem;
-        if (spans.size() == 1) {
-            single = view(base, spans.getFirst(), a, access);
-        } else {
-            rows = new MemorySegment[spans.size()];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = view(base, spans.get(i), a, access);
+        try {
+            if (spans.size() == 1) {
+                single = view(base, spans.getFirst(), a, access);
+            } else {
+                rows = new MemorySegment[spans.size()];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = view(base, spans.get(i), a, access);
+                }
             }
+        } catch (RuntimeException | Error failure) {
+            a.close(); // e.g. reinterpret refused without native access: no arena is left open
+            throw failure;
         }
         memory = mem;
         arena = a;
-        cache = c;
+        if (c != null) {
+            cache = c; // volatile: skipped on the coherent hot path, where it stays null
+        }
         OPEN.setRelease(this, true);
     }
 
@@ -232,15 +243,23 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     }
 
     private void checkUsable(String what) {
+        if (!usable()) {
+            throw unusable(what);
+        }
+    }
+
+    private boolean usable() {
+        return isOpen() && (confinement != Confinement.THREAD || Thread.currentThread() == owner);
+    }
+
+    private RuntimeException unusable(String what) {
         if (!isOpen()) {
-            throw new ClosedException(Rule.CPU_4, what + " of a closed CPU window on " + core.describe()
+            return new ClosedException(Rule.CPU_4, what + " of a closed CPU window on " + core.describe()
                     + ": its segments are closed; begin a new access");
         }
-        if (confinement == Confinement.THREAD && Thread.currentThread() != owner) {
-            throw new RuleViolationException(Rule.CPU_5, what + " of a THREAD window on " + core.describe()
-                    + " from thread '" + Thread.currentThread().getName() + "'; it belongs to thread '"
-                    + owner.getName() + "': open it SHARED to use it from several threads");
-        }
+        return new RuleViolationException(Rule.CPU_5, what + " of a THREAD window on " + core.describe()
+                + " from thread '" + Thread.currentThread().getName() + "'; it belongs to thread '"
+                + owner.getName() + "': open it SHARED to use it from several threads");
     }
 
     @Override
@@ -260,7 +279,9 @@ final class CpuWindow implements CpuAccess, CpuClaim {
 
     @Override
     public MemorySegment row(int i) {
-        checkUsable("row(" + i + ")");
+        if (!usable()) {
+            throw unusable("row(" + i + ")"); // built on failure only: row is called once per row
+        }
         if (i < 0 || i >= spans.size()) {
             throw new RuleViolationException(Rule.CPU_3, "row(" + i + ") of a window with " + spans.size()
                     + " row(s) on " + core.describe());

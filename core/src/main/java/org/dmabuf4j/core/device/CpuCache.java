@@ -62,13 +62,7 @@ public final class CpuCache implements AutoCloseable {
      * @return the bytes copied
      */
     public long invalidate(MemorySegment memory, List<Span> spans) {
-        long n = 0;
-        for (int i = 0, size = spans.size(); i < size; i++) {
-            Span s = spans.get(i);
-            MemorySegment.copy(memory, s.offset(), lines, s.offset(), s.length());
-            n += s.length();
-        }
-        return n;
+        return copy(memory, lines, spans);
     }
 
     /**
@@ -79,10 +73,15 @@ public final class CpuCache implements AutoCloseable {
      * @return the bytes copied
      */
     public long clean(MemorySegment memory, List<Span> spans) {
+        return copy(lines, memory, spans);
+    }
+
+    /** One copy per span, at the same offsets on both sides. */
+    private static long copy(MemorySegment from, MemorySegment to, List<Span> spans) {
         long n = 0;
         for (int i = 0, size = spans.size(); i < size; i++) {
             Span s = spans.get(i);
-            MemorySegment.copy(lines, s.offset(), memory, s.offset(), s.length());
+            MemorySegment.copy(from, s.offset(), to, s.offset(), s.length());
             n += s.length();
         }
         return n;

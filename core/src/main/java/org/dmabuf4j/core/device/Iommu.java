@@ -112,8 +112,9 @@ final class Iommu {
         if (recentUnmaps.size() == RECENT_UNMAPS) {
             recentUnmaps.removeFirst();
         }
-        String fate = t.fate != null ? t.fate : why;
-        recentUnmaps.addLast(new Unmapped(t.iova, t.length, t.describe() + " (" + fate + ")"));
+        // described only if a fault asks: unmap is a hot path, faults are not
+        String fate = t.fate;
+        recentUnmaps.addLast(new Unmapped(t, fate != null ? fate : why));
     }
 
     /** Caller holds a lock. */
@@ -132,16 +133,17 @@ final class Iommu {
 
     /** Caller holds a lock. */
     String recentUnmapOf(long address) {
-        String hit = null;
+        Unmapped hit = null;
         for (Unmapped u : recentUnmaps) {
-            if (address - u.iova() >= 0 && address - u.iova() < u.length()) {
-                hit = u.description();
+            if (u.translation().contains(address)) {
+                hit = u;
             }
         }
-        return hit;
+        return hit == null ? null : hit.translation().describe() + " (" + hit.fate() + ")";
     }
 
-    private record Unmapped(long iova, long length, String description) {
+    /** A removed translation (kept for messages only; at most {@link #RECENT_UNMAPS}) and why it went. */
+    private record Unmapped(Translation translation, String fate) {
     }
 
     /** Caller holds a lock. */

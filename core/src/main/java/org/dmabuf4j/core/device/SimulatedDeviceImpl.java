@@ -2,10 +2,8 @@ package org.dmabuf4j.core.device;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Device;
@@ -232,7 +230,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                                 + " translations); unmap mappings you no longer need");
                     }
                     MemorySegment view = c.asSlice(off, len);
-                    Translation t = new Translation(iova, len, direction, view, null, 0, group);
+                    Translation t = new Translation(iova, len, direction, view, null, 0, group, installed.size());
                     iommu.install(t);
                     installed.add(t);
                     entries.add(new SgEntry(iova, len, Optional.of(view)));
@@ -301,7 +299,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                     throw new RuleViolationException(Rule.DEV_3, "device '" + name + "' cannot reach " + length
                             + " bytes of peer memory: its address window is full");
                 }
-                Translation t = new Translation(iova, len, direction, null, peer, busAddress + off, group);
+                Translation t = new Translation(iova, len, direction, null, peer, busAddress + off, group,
+                        installed.size());
                 iommu.install(t);
                 installed.add(t);
                 entries.add(SgEntry.withoutPage(iova, len));
@@ -323,22 +322,24 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         long stamp = iommu.lock.writeLock();
         try {
             List<Translation> found = new ArrayList<>(entries.size());
-            Set<Long> seen = new HashSet<>();
             Translation.MapGroup group = null;
+            boolean[] seen = null;
             for (SgEntry e : entries) {
                 Translation t = e == null ? null : iommu.exactly(e.dmaAddress());
-                if (t == null || t.length != e.length() || !seen.add(e.dmaAddress())) {
-                    throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': "
-                            + (e == null ? "a null entry" : "entry 0x" + Long.toHexString(e.dmaAddress()) + "+"
-                            + e.length()) + " is not a live translation of this device (already unmapped,"
-                            + " another device's, or altered); nothing was unmapped");
+                if (t == null || t.length != e.length()) {
+                    throw notLive(e);
                 }
                 if (group == null) {
                     group = t.group;
+                    seen = new boolean[group.size];
                 } else if (group != t.group) {
                     throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': the entries come"
                             + " from different map calls; unmap exactly the entries of one call. Nothing was unmapped");
                 }
+                if (seen[t.index]) {
+                    throw notLive(e); // the same entry twice: the second is already accounted for
+                }
+                seen[t.index] = true;
                 found.add(t);
             }
             if (found.size() != group.size) {
@@ -354,6 +355,12 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
             iommu.lock.unlockWrite(stamp);
         }
         unmaps.increment();
+    }
+
+    private RuleViolationException notLive(SgEntry e) {
+        return new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': " + (e == null ? "a null entry"
+                : "entry 0x" + Long.toHexString(e.dmaAddress()) + "+" + e.length()) + " is not a live translation of"
+                + " this device (already unmapped, another device's, or altered); nothing was unmapped");
     }
 
     @Override

@@ -18,13 +18,15 @@ final class Translation {
     final long busAddress;
     /** The map call that installed it: unmap removes exactly one call's translations (DEV-9). */
     final MapGroup group;
+    /** Its place among the group's translations, from 0. */
+    final int index;
     /** Which buffer bytes this is, once the framework has tagged the mapping; null before (or for foreign maps). */
     volatile OwnershipTag tag;
     /** Why the framework is about to remove it (for fault messages), or null for a plain unmap. */
     volatile String fate;
 
     Translation(long iova, long length, Direction direction, MemorySegment memory, SimulatedDeviceImpl peer,
-            long busAddress, MapGroup group) {
+            long busAddress, MapGroup group, int index) {
         this.iova = iova;
         this.length = length;
         this.direction = direction;
@@ -32,6 +34,7 @@ final class Translation {
         this.peer = peer;
         this.busAddress = busAddress;
         this.group = group;
+        this.index = index;
     }
 
     long end() {

@@ -3,12 +3,9 @@ package org.dmabuf4j.core.engine;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -17,19 +14,17 @@ import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.DmaBufException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
-import org.dmabuf4j.api.FenceContext;
 import org.dmabuf4j.api.FenceEntry;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.ReservationSet;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
-import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.core.DeviceEngine;
 import org.dmabuf4j.core.Job;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
-import org.dmabuf4j.core.sync.FencesImpl;
+import org.dmabuf4j.core.sync.FenceIssuer;
 import org.dmabuf4j.core.sync.LockAll;
 import org.dmabuf4j.core.sync.SignalingPath;
 
@@ -44,7 +39,6 @@ import org.dmabuf4j.core.sync.SignalingPath;
  */
 public final class EngineImpl implements DeviceEngine {
     private static final System.Logger LOG = System.getLogger("org.dmabuf4j");
-    private static final FencesImpl FENCES = new FencesImpl();
     /** The thread-name prefix of every engine thread, for leak checks. */
     public static final String THREAD_PREFIX = "dmabuf4j-engine ";
     /** Busy-wait rounds before a dependency wait parks: the fences' own spin-then-park policy. */
@@ -53,12 +47,13 @@ public final class EngineImpl implements DeviceEngine {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
     /** A queued job: what to do (a plan, or kernel work), what to wait for, and the fence to complete. */
-    private record Queued(Plan plan, SignalingFence fence, List<Fence> dependencies, Runnable kernel) {
+    private record Queued(Plan plan, Fence fence, List<Fence> dependencies, Runnable kernel) {
     }
 
     private final SimulatedDeviceImpl device;
     private final String name;
-    private final FenceContext context;
+    /** Issues the job fences: callers get fences they can wait for but not signal (only {@link #complete} does). */
+    private final FenceIssuer issuer;
     private final JobRunner runner;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -77,7 +72,7 @@ public final class EngineImpl implements DeviceEngine {
     public EngineImpl(SimulatedDeviceImpl device, int index) {
         this.device = device;
         this.name = "engine" + index;
-        this.context = FENCES.newContext(device.name(), name);
+        this.issuer = FenceIssuer.allocate(device.name(), name);
         this.runner = new JobRunner(device);
     }
 
@@ -127,7 +122,7 @@ public final class EngineImpl implements DeviceEngine {
 
     @Override
     public long context() {
-        return context.id();
+        return issuer.id();
     }
 
     @Override
@@ -176,10 +171,9 @@ public final class EngineImpl implements DeviceEngine {
      * would fail every later job on the buffer); one that fails after this point fails the job (DEV-8).
      */
     private static List<Fence> dependencies(Plan plan, List<Fence> explicit) {
-        Set<Fence> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Fence> out = new ArrayList<>(explicit.size() + 2);
         for (Fence f : explicit) {
-            if ((!f.isSignaled() || f.error().isPresent()) && seen.add(f)) {
+            if ((!f.isSignaled() || f.error().isPresent()) && !containsSame(out, f)) {
                 out.add(f);
             }
         }
@@ -187,12 +181,22 @@ public final class EngineImpl implements DeviceEngine {
             // a writer waits for readers, writers and kernel work; a reader for writers and kernel work
             for (FenceEntry e : t.reservation().entries(FenceUsage.forAccess(t.write()))) {
                 Fence f = e.fence();
-                if (!f.isSignaled() && seen.add(f)) {
+                if (!f.isSignaled() && !containsSame(out, f)) {
                     out.add(f);
                 }
             }
         }
         return List.copyOf(out);
+    }
+
+    /** Identity search: a job has a handful of dependencies, so a scan beats an identity set per submission. */
+    private static boolean containsSame(List<Fence> fences, Fence f) {
+        for (int i = 0, n = fences.size(); i < n; i++) {
+            if (fences.get(i) == f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -224,7 +228,7 @@ public final class EngineImpl implements DeviceEngine {
             if (t.getState() == Thread.State.NEW) {
                 t.start(); // first, so that a thread that cannot start leaves nothing behind; it waits for the lock
             }
-            SignalingFence fence = context.next();
+            Fence fence = issuer.next();
             for (Plan.Touch touch : plan == null ? List.<Plan.Touch>of() : plan.touches) {
                 touch.reservation().addFence(fence, touch.write() ? FenceUsage.WRITE : FenceUsage.READ);
             }
@@ -360,9 +364,9 @@ public final class EngineImpl implements DeviceEngine {
         }
         pending.decrementAndGet();
         if (error == null) {
-            q.fence.signal();
+            issuer.signal(q.fence);
         } else {
-            q.fence.fail(error);
+            issuer.fail(q.fence, error);
         }
     }
 

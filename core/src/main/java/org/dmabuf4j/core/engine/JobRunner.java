@@ -28,8 +28,8 @@ final class JobRunner {
     void run(Plan plan) {
         switch (plan.job) {
             case Job.Fill f -> fill(plan.dstRuns, f.value());
-            case Job.Write w -> write(plan.dstRuns, 0, w.length(), w.from(), 0);
-            case Job.Read r -> read(plan.srcRuns, 0, r.length(), r.into(), 0);
+            case Job.Write w -> transfer(plan.dstRuns, 0, w.length(), w.from(), true);
+            case Job.Read r -> transfer(plan.srcRuns, 0, r.length(), r.into(), false);
             case Job.Copy c -> copy(plan.srcRuns, plan.dstRuns, c.length());
         }
     }
@@ -48,8 +48,8 @@ final class JobRunner {
         MemorySegment b = bounce(length);
         for (long pos = 0; pos < length; pos += b.byteSize()) {
             long n = Math.min(b.byteSize(), length - pos);
-            read(src, pos, n, b, 0);
-            write(dst, pos, n, b, 0);
+            transfer(src, pos, n, b, false);
+            transfer(dst, pos, n, b, true);
         }
     }
 
@@ -61,8 +61,12 @@ final class JobRunner {
         return bounce;
     }
 
-    /** Device reads of job bytes {@code [pos, pos + n)} (runs cover the job's bytes from 0) into {@code dst}. */
-    private void read(long[] runs, long pos, long n, MemorySegment dst, long dstOffset) {
+    /**
+     * Moves job bytes {@code [pos, pos + n)} (the runs cover the job's bytes from 0) between the buffer and
+     * {@code segment} (a write job's source, a read job's destination, or the bounce buffer), whose first byte is job
+     * byte {@code pos}: device writes from the segment if {@code toBuffer}, else device reads into it.
+     */
+    private void transfer(long[] runs, long pos, long n, MemorySegment segment, boolean toBuffer) {
         long runStart = 0;
         long end = pos + n;
         for (int i = 0; i < runs.length && runStart < end; i += 2) {
@@ -70,22 +74,13 @@ final class JobRunner {
             if (runEnd > pos) {
                 long from = Math.max(pos, runStart);
                 long len = Math.min(end, runEnd) - from;
-                device.dmaRead(runs[i] + (from - runStart), dst.asSlice(dstOffset + (from - pos), len));
-            }
-            runStart = runEnd;
-        }
-    }
-
-    /** Device writes of {@code src} to job bytes {@code [pos, pos + n)}. */
-    private void write(long[] runs, long pos, long n, MemorySegment src, long srcOffset) {
-        long runStart = 0;
-        long end = pos + n;
-        for (int i = 0; i < runs.length && runStart < end; i += 2) {
-            long runEnd = runStart + runs[i + 1];
-            if (runEnd > pos) {
-                long from = Math.max(pos, runStart);
-                long len = Math.min(end, runEnd) - from;
-                device.dmaWrite(runs[i] + (from - runStart), src.asSlice(srcOffset + (from - pos), len));
+                long address = runs[i] + (from - runStart);
+                MemorySegment piece = segment.asSlice(from - pos, len);
+                if (toBuffer) {
+                    device.dmaWrite(address, piece);
+                } else {
+                    device.dmaRead(address, piece);
+                }
             }
             runStart = runEnd;
         }

@@ -3,6 +3,7 @@ package org.dmabuf4j.core.engine;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.Rule;
@@ -16,8 +17,11 @@ import org.dmabuf4j.core.device.SimulatedDeviceImpl;
  * by the IOMMU when the job runs, DEV-8) and the buffers it touches, each with whether it is written.
  */
 final class Plan {
-    /** One buffer the job touches: its reservation, whether the job writes it, and how messages name it. */
-    record Touch(Reservation reservation, boolean write, String what) {
+    /**
+     * One buffer the job touches: its reservation, whether the job writes it, and the attachment that names it in
+     * messages (described only when a message is built: submission is a hot path).
+     */
+    record Touch(Reservation reservation, boolean write, Attachment what) {
     }
 
     final Job job;
@@ -96,7 +100,7 @@ final class Plan {
                 return runs;
             }
         }
-        touches.add(new Touch(r, write, m.attachment().toString()));
+        touches.add(new Touch(r, write, m.attachment()));
         return runs;
     }
 

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaHeap;
@@ -26,8 +25,8 @@ public final class ContiguousHeap implements DmaHeap {
     private final HeapExports exports;
     private final long capacity;
     private final HeapStats stats = new HeapStats(NAME);
-    /** Free regions: offset to length, never adjacent (merged). */
-    private final TreeMap<Long, Long> free = new TreeMap<>();
+    private final HeapSizes sizes;
+    private final FreeRegions free = new FreeRegions();
     private Arena arena;
     private MemorySegment pool;
     private boolean closed;
@@ -41,6 +40,7 @@ public final class ContiguousHeap implements DmaHeap {
     public ContiguousHeap(HeapExports exports, long capacity) {
         this.exports = exports;
         this.capacity = capacity;
+        this.sizes = new HeapSizes(NAME, capacity, validFlags(), "0", stats);
     }
 
     @Override
@@ -55,12 +55,12 @@ public final class ContiguousHeap implements DmaHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        BufferLayout l = HeapSizes.layout(NAME, layout);
+        BufferLayout l = sizes.layout(layout);
         return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 
     private DmaBuf allocate(long size, long flags, Optional<BufferLayout> layout) {
-        long bytes = HeapSizes.check(NAME, size, flags, validFlags(), capacity, stats);
+        long bytes = sizes.check(size, flags);
         long offset;
         MemorySegment region;
         synchronized (this) {
@@ -78,10 +78,10 @@ public final class ContiguousHeap implements DmaHeap {
                             + capacity + " bytes from the OS; nothing was allocated", e);
                 }
                 arena = a;
-                free.put(0L, capacity);
+                free.reset(capacity);
                 stats.pooledBytes.set(capacity);
             }
-            offset = firstFit(bytes);
+            offset = free.take(bytes);
             if (offset < 0) {
                 stats.failed.increment();
                 throw exhausted(bytes);
@@ -107,50 +107,18 @@ public final class ContiguousHeap implements DmaHeap {
         return handle;
     }
 
-    private long firstFit(long bytes) {
-        for (Map.Entry<Long, Long> e : free.entrySet()) {
-            if (e.getValue() >= bytes) {
-                long off = e.getKey();
-                free.remove(off);
-                if (e.getValue() > bytes) {
-                    free.put(off + bytes, e.getValue() - bytes);
-                }
-                return off;
-            }
-        }
-        return -1;
-    }
-
     private HeapExhaustedException exhausted(long bytes) {
-        long freeBytes = 0;
-        long largest = 0;
-        for (long len : free.values()) {
-            freeBytes += len;
-            largest = Math.max(largest, len);
-        }
+        long freeBytes = free.freeBytes();
         String why = freeBytes >= bytes
-                ? "the pool is fragmented: " + freeBytes + " bytes are free in " + free.size()
-                        + " regions, the largest " + largest + " bytes"
+                ? "the pool is fragmented: " + freeBytes + " bytes are free in " + free.count()
+                        + " regions, the largest " + free.largest() + " bytes"
                 : "only " + freeBytes + " of its " + capacity + " bytes are free";
         return new HeapExhaustedException(Rule.HEAP_7, "heap '" + NAME + "' has no contiguous region of " + bytes
                 + " bytes: " + why + "; close buffers, or use the system heap. Nothing was allocated");
     }
 
     private synchronized void giveBack(long offset, long bytes) {
-        long start = offset;
-        long len = bytes;
-        Map.Entry<Long, Long> before = free.floorEntry(offset);
-        if (before != null && before.getKey() + before.getValue() == offset) {
-            start = before.getKey();
-            len += before.getValue();
-            free.remove(before.getKey());
-        }
-        Long afterLen = free.get(offset + bytes);
-        if (afterLen != null) {
-            free.remove(offset + bytes);
-            len += afterLen;
-        }
-        free.put(start, len);
+        free.give(offset, bytes);
         stats.pooledBytes.addAndGet(bytes);
         stats.liveBytes.addAndGet(-bytes);
         stats.liveBuffers.decrementAndGet();
@@ -197,11 +165,11 @@ public final class ContiguousHeap implements DmaHeap {
      * @return offset to length
      */
     public synchronized Map<Long, Long> freeRegions() {
-        return new TreeMap<>(free);
+        return free.snapshot();
     }
 
     @Override
     public String toString() {
-        return "heap '" + NAME + "' (" + stats.liveBytes() + " of " + capacity + " bytes live)";
+        return sizes.describe();
     }
 }

@@ -30,8 +30,8 @@ public final class SystemHeap implements DmaHeap {
     private static final long POOL_LIMIT = 256L << 20;
 
     private final HeapExports exports;
-    private final long capacity;
     private final HeapStats stats = new HeapStats(NAME);
+    private final HeapSizes sizes;
     private final PhysicalFrames frames = new PhysicalFrames(0x1_0000_0000L);
     private final Map<Long, ArrayDeque<Block>> pool = new HashMap<>();
     private boolean closed;
@@ -44,7 +44,7 @@ public final class SystemHeap implements DmaHeap {
      */
     public SystemHeap(HeapExports exports, long capacity) {
         this.exports = exports;
-        this.capacity = capacity;
+        this.sizes = new HeapSizes(NAME, capacity, validFlags(), "0", stats);
     }
 
     private record Block(Arena arena, MemorySegment memory) {
@@ -62,18 +62,18 @@ public final class SystemHeap implements DmaHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        BufferLayout l = HeapSizes.layout(NAME, layout);
+        BufferLayout l = sizes.layout(layout);
         return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 
     private DmaBuf allocate(long size, long flags, Optional<BufferLayout> layout) {
-        long bytes = HeapSizes.check(NAME, size, flags, validFlags(), capacity, stats);
-        reserve(bytes);
+        long bytes = sizes.check(size, flags);
+        sizes.reserve(bytes, null);
         Block block;
         try {
             block = take(bytes);
         } catch (OutOfMemoryError e) {
-            stats.liveBytes.addAndGet(-bytes);
+            sizes.release(bytes);
             stats.failed.increment();
             throw new HeapExhaustedException(Rule.HEAP_3, "heap '" + NAME + "' could not get " + bytes
                     + " bytes of native memory from the OS; nothing was allocated", e);
@@ -88,24 +88,8 @@ public final class SystemHeap implements DmaHeap {
             giveBack(block, chunks, bytes);
             throw e;
         }
-        stats.allocations.increment();
+        sizes.allocated();
         return handle;
-    }
-
-    private void reserve(long bytes) {
-        while (true) {
-            long live = stats.liveBytes.get();
-            if (live + bytes > capacity) {
-                stats.failed.increment();
-                throw new HeapExhaustedException(Rule.HEAP_3, "heap '" + NAME + "' cannot allocate " + bytes
-                        + " bytes: " + live + " of its " + capacity + " bytes are in use; close buffers you no longer"
-                        + " need. Nothing was allocated");
-            }
-            if (stats.liveBytes.compareAndSet(live, live + bytes)) {
-                stats.liveBuffers.incrementAndGet();
-                return;
-            }
-        }
     }
 
     private Block take(long bytes) {
@@ -166,8 +150,7 @@ public final class SystemHeap implements DmaHeap {
         if (!pooled) {
             block.arena().close();
         }
-        stats.liveBytes.addAndGet(-bytes);
-        stats.liveBuffers.decrementAndGet();
+        sizes.release(bytes);
     }
 
     /** Returns the pooled memory to the OS; later frees go straight to the OS. */
@@ -202,6 +185,6 @@ public final class SystemHeap implements DmaHeap {
 
     @Override
     public String toString() {
-        return "heap '" + NAME + "' (" + stats.liveBytes() + " of " + capacity + " bytes live)";
+        return sizes.describe();
     }
 }

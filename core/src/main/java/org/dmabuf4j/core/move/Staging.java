@@ -110,12 +110,18 @@ public final class Staging {
      * @param writeBack copies from the staging memory into the buffer's memory, or null if the window did not write
      */
     public void end(List<Span> spans, Copier writeBack) {
-        for (int i = 0, n = spans.size(); i < n; i++) {
-            Span s = spans.get(i);
+        try {
             if (writeBack != null) {
-                writeBack.copy(memory, s.offset(), s.length());
+                for (int i = 0, n = spans.size(); i < n; i++) {
+                    Span s = spans.get(i);
+                    writeBack.copy(memory, s.offset(), s.length());
+                }
             }
-            open.remove(s);
+        } finally {
+            // given back even if a write-back fails: the window is closed either way
+            for (int i = 0, n = spans.size(); i < n; i++) {
+                open.remove(spans.get(i));
+            }
         }
     }
 

@@ -92,7 +92,9 @@ public final class AcquireContextImpl implements AcquireContext {
 
     /** Refuses a new lock under a context of another thread, after done() or after close() (RESV-13). */
     void checkCanLock(ReservationImpl target, String op) {
-        checkThread(op + " of " + target);
+        if (Thread.currentThread() != owner) {
+            checkThread(op + " of " + target); // throws; the message is built only here: locking is a hot path
+        }
         if (closed) {
             throw new RuleViolationException(Rule.RESV_13, op + " of " + target + " under " + this
                     + ", which is closed: create a new acquire context");

@@ -23,7 +23,8 @@ import org.dmabuf4j.api.RuleViolationException;
  * and a callback added after the CAS is refused (FENCE-2). Blocking waits ({@link Waits}) are callbacks that unpark
  * their thread.
  */
-abstract sealed class BaseFence implements Fence permits FenceImpl, FenceArrayImpl, FenceChainImpl {
+abstract sealed class BaseFence implements Fence permits FenceImpl, IssuedFence, FenceArrayImpl,
+        FenceChainImpl {
     private static final System.Logger LOG = System.getLogger("org.dmabuf4j.core.sync");
 
     /** The state once signaled: final. */

@@ -66,7 +66,12 @@ final class FenceContextImpl implements FenceContext {
 
     @Override
     public SignalingFence next() {
-        return new FenceImpl(this, lastSeqno.incrementAndGet());
+        return new FenceImpl(this, nextSeqno());
+    }
+
+    /** Takes the next seqno, for fences of this context whatever their class. */
+    long nextSeqno() {
+        return lastSeqno.incrementAndGet();
     }
 
     @Override

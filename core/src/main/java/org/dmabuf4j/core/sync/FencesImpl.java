@@ -72,7 +72,7 @@ public final class FencesImpl implements Fences {
                 throw new RuleViolationException(Rule.FENCE_12, "fence " + i + " given to awaitAny is null");
             }
         }
-        long nanos = Waits.nanos(timeout, Rule.FENCE_12, "any of " + fences.size() + " fences");
+        long nanos = Waits.nanos(timeout, Rule.FENCE_12, () -> "any of " + fences.size() + " fences");
         OptionalInt done = firstSignaled(fences);
         if (done.isPresent()) {
             return done;

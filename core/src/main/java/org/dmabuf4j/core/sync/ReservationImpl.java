@@ -112,12 +112,16 @@ public final class ReservationImpl implements Reservation {
     }
 
     private void checkHeld(Rule rule, String op) {
-        Thread current = mutex.holder();
-        if (current != Thread.currentThread()) {
-            throw new RuleViolationException(rule, op + " on " + this + " needs its reservation lock, but thread '"
-                    + Thread.currentThread().getName() + "' does not hold it (" + (current == null ? "unlocked"
-                    : "held by thread '" + current.getName() + "'") + "): lock() around the call");
+        if (mutex.holder() != Thread.currentThread()) {
+            throw notHeld(rule, op);
         }
+    }
+
+    private RuleViolationException notHeld(Rule rule, String op) {
+        Thread current = mutex.holder();
+        return new RuleViolationException(rule, op + " on " + this + " needs its reservation lock, but thread '"
+                + Thread.currentThread().getName() + "' does not hold it (" + (current == null ? "unlocked"
+                : "held by thread '" + current.getName() + "'") + "): lock() around the call");
     }
 
     @Override
@@ -139,7 +143,9 @@ public final class ReservationImpl implements Reservation {
             throw new RuleViolationException(Rule.RESV_1, "reserveFences(" + n + ") on " + this
                     + ": reserve at least one slot");
         }
-        checkHeld(Rule.RESV_4, "reserveFences(" + n + ")");
+        if (!isHeldByCurrentThread()) {
+            throw notHeld(Rule.RESV_4, "reserveFences(" + n + ")"); // the message is built on failure only
+        }
         slots.reserve(n);
     }
 
@@ -162,7 +168,9 @@ public final class ReservationImpl implements Reservation {
     @Override
     public List<FenceEntry> entries(FenceUsage usage) {
         checkUsage(usage, "entries");
-        checkHeld(Rule.RESV_4, "entries(" + usage + ")");
+        if (!isHeldByCurrentThread()) {
+            throw notHeld(Rule.RESV_4, "entries(" + usage + ")");
+        }
         return slots.covered(usage);
     }
 
@@ -191,7 +199,7 @@ public final class ReservationImpl implements Reservation {
     @Override
     public boolean await(FenceUsage usage, Duration timeout) throws InterruptedException {
         checkUsage(usage, "await");
-        long nanos = Waits.nanos(timeout, Rule.RESV_14, "the " + usage.kernelName() + " fences of " + this);
+        long nanos = Waits.nanos(timeout, Rule.RESV_14, () -> "the " + usage.kernelName() + " fences of " + this);
         if (nanos == 0) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted before polling the fences of " + this);

@@ -3,6 +3,7 @@ package org.dmabuf4j.core.sync;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
@@ -30,17 +31,17 @@ final class Waits {
      *
      * @param timeout the timeout; not null, not negative
      * @param rule the rule named when the timeout is bad
-     * @param what what is waited for, for the message
+     * @param what what is waited for, for the message; called only to build it (waits are hot paths)
      * @return the nanoseconds
      */
-    static long nanos(Duration timeout, Rule rule, String what) {
+    static long nanos(Duration timeout, Rule rule, Supplier<String> what) {
         if (timeout == null) {
-            throw new RuleViolationException(rule, "timeout of the wait for " + what
+            throw new RuleViolationException(rule, "timeout of the wait for " + what.get()
                     + " is null: pass Duration.ZERO to poll or a positive duration");
         }
         if (timeout.isNegative()) {
-            throw new RuleViolationException(rule, "timeout of the wait for " + what + " is negative (" + timeout
-                    + "): pass Duration.ZERO to poll or a positive duration");
+            throw new RuleViolationException(rule, "timeout of the wait for " + what.get() + " is negative ("
+                    + timeout + "): pass Duration.ZERO to poll or a positive duration");
         }
         try {
             return timeout.toNanos();
@@ -64,7 +65,7 @@ final class Waits {
 
     /** {@link Fence#await(Duration)}. */
     static boolean await(Fence fence, Duration timeout) throws InterruptedException {
-        long nanos = nanos(timeout, Rule.FENCE_12, fence.toString());
+        long nanos = nanos(timeout, Rule.FENCE_12, fence::toString);
         if (fence.isSignaled()) {
             return true;
         }

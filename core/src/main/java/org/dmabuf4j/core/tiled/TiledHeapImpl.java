@@ -15,6 +15,7 @@ import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.core.TiledHeap;
 import org.dmabuf4j.core.TilingCounters;
 import org.dmabuf4j.core.heap.HeapExports;
+import org.dmabuf4j.core.heap.HeapSizes;
 import org.dmabuf4j.core.heap.HeapStats;
 import org.dmabuf4j.core.move.AccountedHeap;
 
@@ -25,10 +26,9 @@ public final class TiledHeapImpl implements TiledHeap, AccountedHeap {
     private static final long PAGE = DmaConstraints.PAGE_SIZE;
 
     private final HeapExports exports;
-    private final long capacity;
     private final HeapStats stats = new HeapStats(NAME);
+    private final HeapSizes sizes;
     private final AtomicLong stagingBytes = new AtomicLong();
-    private long reserved;
     private final LongAdder untiles = new LongAdder();
     private final LongAdder tilesUntiled = new LongAdder();
     private final LongAdder bytesUntiled = new LongAdder();
@@ -44,7 +44,7 @@ public final class TiledHeapImpl implements TiledHeap, AccountedHeap {
      */
     public TiledHeapImpl(HeapExports exports, long capacity) {
         this.exports = exports;
-        this.capacity = capacity;
+        this.sizes = new HeapSizes(NAME, capacity, validFlags(), "0", stats);
     }
 
     @Override
@@ -54,19 +54,7 @@ public final class TiledHeapImpl implements TiledHeap, AccountedHeap {
 
     @Override
     public DmaBuf allocate(long size, long heapFlags) {
-        if (size <= 0) {
-            throw new RuleViolationException(Rule.HEAP_3, "allocation of " + size + " bytes from heap '" + NAME
-                    + "': the size must be positive");
-        }
-        if (heapFlags != 0) {
-            throw new RuleViolationException(Rule.HEAP_4, "allocation from heap '" + NAME + "' with unknown heap flags"
-                    + " 0x" + Long.toHexString(heapFlags) + "; pass 0");
-        }
-        if (size > capacity) {
-            stats.failedAllocation();
-            throw new HeapExhaustedException(Rule.HEAP_3, "allocation of " + size + " bytes from heap '" + NAME
-                    + "' exceeds its capacity of " + capacity + " bytes; nothing was allocated");
-        }
+        sizes.check(size, heapFlags);
         throw new RuleViolationException(Rule.CPU_7, "allocation of " + size + " bytes from heap '" + NAME + "': it"
                 + " allocates tiled images only; call allocate(BufferLayout.tiled(width, height, bytesPerPixel,"
                 + " new Tiling.Tiled(128, 32)))");
@@ -74,16 +62,14 @@ public final class TiledHeapImpl implements TiledHeap, AccountedHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        if (layout == null) {
-            throw new RuleViolationException(Rule.HEAP_3, "allocation from heap '" + NAME + "' with a null layout");
-        }
+        sizes.layout(layout);
         if (!layout.isTiled()) {
             throw new RuleViolationException(Rule.CPU_7, "allocation from heap '" + NAME + "' with the linear layout "
                     + layout + ": it allocates tiled images only; use BufferLayout.tiled(..., new Tiling.Tiled(128,"
                     + " 32)), or a linear heap such as 'system'");
         }
-        long bytes = (layout.minimumSize() + PAGE - 1) & -PAGE;
-        reserve(bytes, layout);
+        long bytes = HeapSizes.pageRound(layout.minimumSize());
+        sizes.reserve(bytes, layout);
         Arena arena = Arena.ofShared();
         MemorySegment memory;
         try {
@@ -91,7 +77,7 @@ public final class TiledHeapImpl implements TiledHeap, AccountedHeap {
             memory = arena.allocate(bytes, PAGE);
         } catch (RuntimeException | Error e) {
             arena.close();
-            unreserve(bytes);
+            sizes.release(bytes);
             stats.failedAllocation();
             throw new HeapExhaustedException(Rule.HEAP_3, "heap '" + NAME + "' could not get " + bytes
                     + " bytes of native memory; nothing was allocated", e);
@@ -102,29 +88,15 @@ public final class TiledHeapImpl implements TiledHeap, AccountedHeap {
             handle = exports.export(new ExportInfo(NAME, bytes, exporter, Optional.of(layout)), stats).handle();
         } catch (RuntimeException e) {
             arena.close();
-            unreserve(bytes);
+            sizes.release(bytes);
             throw e;
         }
-        stats.allocated(bytes);
+        sizes.allocated();
         return handle;
     }
 
-    private synchronized void reserve(long bytes, BufferLayout layout) {
-        if (reserved + bytes > capacity) {
-            stats.failedAllocation();
-            throw new HeapExhaustedException(Rule.HEAP_3, "heap '" + NAME + "' cannot allocate " + bytes + " bytes for "
-                    + layout + ": " + reserved + " of its " + capacity + " bytes are in use; nothing was allocated");
-        }
-        reserved += bytes;
-    }
-
-    private synchronized void unreserve(long bytes) {
-        reserved -= bytes;
-    }
-
     void freed(long bytes) {
-        unreserve(bytes);
-        stats.freed(bytes);
+        sizes.release(bytes);
     }
 
     void stagingAllocated(long bytes) {
@@ -168,6 +140,6 @@ public final class TiledHeapImpl implements TiledHeap, AccountedHeap {
 
     @Override
     public String toString() {
-        return "heap '" + NAME + "' (" + stats.liveBytes() + " of " + capacity + " bytes live)";
+        return sizes.describe();
     }
 }

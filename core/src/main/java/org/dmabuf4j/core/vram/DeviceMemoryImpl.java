@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,7 +26,9 @@ import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.DeviceMemoryCounters;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
+import org.dmabuf4j.core.heap.FreeRegions;
 import org.dmabuf4j.core.heap.HeapExports;
+import org.dmabuf4j.core.heap.HeapSizes;
 import org.dmabuf4j.core.heap.HeapStats;
 import org.dmabuf4j.core.move.AccountedHeap;
 import org.dmabuf4j.core.vram.Location.InDevice;
@@ -53,11 +53,12 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
     private final long capacity;
     private final HeapExports exports;
     private final HeapStats stats;
+    private final HeapSizes sizes;
     private final KernelCopies copies;
     private final ConcurrentHashMap<Long, VramExporter> live = new ConcurrentHashMap<>();
 
     // the pool, under this
-    private final TreeMap<Long, Long> free = new TreeMap<>();
+    private final FreeRegions free = new FreeRegions();
     /** Resident buffers, least recently used first (access order). */
     private final LinkedHashMap<VramExporter, Boolean> resident = new LinkedHashMap<>(16, 0.75f, true);
     private Arena poolArena;
@@ -87,6 +88,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
         this.capacity = capacity;
         this.exports = exports;
         this.stats = new HeapStats(name);
+        this.sizes = new HeapSizes(name, capacity, REVOCABLE_ONLY, "0 or DeviceMemory.REVOCABLE_ONLY", stats);
         this.copies = new KernelCopies(device);
     }
 
@@ -123,35 +125,18 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        if (layout == null) {
-            throw new RuleViolationException(Rule.HEAP_3, "allocation from heap '" + name + "' with a null layout");
-        }
-        return allocate(layout.minimumSize(), 0, Optional.of(layout));
+        BufferLayout l = sizes.layout(layout);
+        return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 
     private DmaBuf allocate(long size, long flags, Optional<BufferLayout> layout) {
-        if (size <= 0) {
-            throw new RuleViolationException(Rule.HEAP_3, "allocation of " + size + " bytes from heap '" + name
-                    + "': the size must be positive");
-        }
-        if ((flags & ~REVOCABLE_ONLY) != 0) {
-            throw new RuleViolationException(Rule.HEAP_4, "allocation from heap '" + name + "' with unknown heap flags"
-                    + " 0x" + Long.toHexString(flags & ~REVOCABLE_ONLY) + " (valid: REVOCABLE_ONLY = 0x1); pass 0 or"
-                    + " DeviceMemory.REVOCABLE_ONLY");
-        }
-        if (size > capacity) {
-            stats.failedAllocation();
-            throw new HeapExhaustedException(Rule.HEAP_3, "allocation of " + size + " bytes from heap '" + name
-                    + "' exceeds the " + capacity + " bytes of device '" + device.name() + "'s memory; nothing was"
-                    + " allocated");
-        }
+        long bytes = sizes.check(size, flags);
         synchronized (this) {
             if (unplugged) {
                 throw new ClosedException(Rule.ATT_7, "allocation from heap '" + name + "': device '" + device.name()
                         + "' is unplugged");
             }
         }
-        long bytes = (size + PAGE - 1) & -PAGE;
         Location loc = placeEvicting(bytes, null);
         if (loc == null) {
             loc = allocateSystem(bytes);
@@ -165,16 +150,29 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
             throw e;
         }
         exporter.bind(exported);
-        live.put(exporter.id(), exporter);
-        if (loc instanceof InDevice) {
-            synchronized (this) {
-                resident.put(exporter, Boolean.TRUE);
+        boolean unpluggedMeanwhile;
+        synchronized (this) {
+            // read with the registration under the monitor: either the unplug finds the buffer in live and revokes
+            // it (REV-1), or the buffer sees the unplug and is released below
+            unpluggedMeanwhile = unplugged;
+            if (!unpluggedMeanwhile) {
+                live.put(exporter.id(), exporter);
+                if (loc instanceof InDevice) {
+                    resident.put(exporter, Boolean.TRUE);
+                }
             }
-        } else {
+        }
+        if (!(loc instanceof InDevice)) {
             systemBuffers.incrementAndGet();
         }
         stats.allocated(bytes);
-        return exported.handle();
+        DmaBuf handle = exported.handle();
+        if (unpluggedMeanwhile) {
+            handle.close(); // released at once, through released(): nothing of it stays
+            throw new ClosedException(Rule.ATT_7, "allocation from heap '" + name + "': device '" + device.name()
+                    + "' was unplugged during the allocation; nothing was allocated");
+        }
+        return handle;
     }
 
     /** Zeroed system pages, counted. */
@@ -203,25 +201,19 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
                 return null;
             }
             poolArena = a;
-            free.put(0L, capacity);
+            free.reset(capacity);
             device.setLocalMemory(pool);
         }
-        for (Map.Entry<Long, Long> e : free.entrySet()) {
-            if (e.getValue() >= bytes) {
-                long off = e.getKey();
-                free.remove(off);
-                if (e.getValue() > bytes) {
-                    free.put(off + bytes, e.getValue() - bytes);
-                }
-                residentBytes.addAndGet(bytes);
-                MemorySegment region = pool.asSlice(off, bytes);
-                // regions are reused: the previous buffer's bytes must not reach the next one (HEAP-1); a freed
-                // region is never read by a pending copy (copies free what they read when done)
-                region.fill((byte) 0);
-                return new InDevice(off, region);
-            }
+        long off = free.take(bytes);
+        if (off < 0) {
+            return null;
         }
-        return null;
+        residentBytes.addAndGet(bytes);
+        MemorySegment region = pool.asSlice(off, bytes);
+        // regions are reused: the previous buffer's bytes must not reach the next one (HEAP-1); a freed region is
+        // never read by a pending copy (copies free what they read when done)
+        region.fill((byte) 0);
+        return new InDevice(off, region);
     }
 
     /**
@@ -312,19 +304,9 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
     void free(Location loc, long bytes) {
         if (loc instanceof InDevice d) {
             synchronized (this) {
-                long start = d.offset();
-                long len = bytes;
-                Map.Entry<Long, Long> before = free.floorEntry(start);
-                if (before != null && before.getKey() + before.getValue() == start) {
-                    start = before.getKey();
-                    len += before.getValue();
-                    free.remove(before.getKey());
+                if (poolArena != null) { // else the unplug freed the pool already, with every region in it
+                    free.give(d.offset(), bytes);
                 }
-                Long after = free.remove(d.offset() + bytes);
-                if (after != null) {
-                    len += after;
-                }
-                free.put(start, len);
                 residentBytes.addAndGet(-bytes);
             }
         } else if (loc instanceof InSystem s) {

@@ -330,7 +330,14 @@ final class VramExporter implements Exporter, Movable {
                 staging.end(spans, null);
                 return;
             }
-            awaitCopy("closing a CPU window");
+            try {
+                awaitCopy("closing a CPU window");
+            } catch (RuntimeException e) {
+                // the window is gone all the same: its bytes must not stay open in the staging copy, where they would
+                // hide the buffer's bytes from later windows
+                staging.end(spans, null);
+                throw e;
+            }
             MemorySegment to = location.memory();
             long[] bytes = {0};
             staging.end(spans, (st, off, len) -> {
