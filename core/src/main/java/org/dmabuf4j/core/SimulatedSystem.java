@@ -1,0 +1,131 @@
+package org.dmabuf4j.core;
+
+import java.util.List;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaBufSystem;
+import org.dmabuf4j.api.DmaHeap;
+import org.dmabuf4j.api.OwnershipViolationException;
+
+/**
+ * The reference {@link DmaBufSystem}: buffers in off-heap memory, the "system" and "contiguous" heaps, simulated
+ * devices with IOMMUs, and the observability of DESIGN §8 (bufinfo dump, counters, leak and ownership reports).
+ *
+ * <pre>
+ *   try (SimulatedSystem sys = DmaBufs.newSystem()) {
+ *       SimulatedDevice camera = sys.newDevice("camera").nonCoherent().build();
+ *       try (DmaBuf frame = sys.systemHeap().allocate(BufferLayout.linear(640, 480, 4))) { ... }
+ *   }
+ * </pre>
+ */
+public interface SimulatedSystem extends DmaBufSystem {
+    /**
+     * Starts configuring a new device.
+     *
+     * @param name the device's name, unique in this system; not blank
+     * @return a builder; {@link SimulatedDevice.Builder#build()} adds the device
+     * @throws org.dmabuf4j.api.RuleViolationException (DEV-2) if the name is null or blank
+     */
+    SimulatedDevice.Builder newDevice(String name);
+
+    /**
+     * The devices of this system, in creation order, closed ones included.
+     *
+     * @return an immutable snapshot
+     */
+    List<SimulatedDevice> devices();
+
+    /**
+     * The contiguous heap: one region of a fixed-capacity pool per buffer (HEAP-7).
+     *
+     * @return the heap named "contiguous"
+     */
+    DmaHeap contiguousHeap();
+
+    /**
+     * Native bytes the system holds for live buffers, CPU caches of non-coherent buffers and staging. Freed memory
+     * kept in heap pools for reuse is not live ({@link HeapCounters#pooledBytes()}).
+     *
+     * @return the byte count; 0 once every buffer is released
+     */
+    long liveNativeBytes();
+
+    /**
+     * A snapshot of the counters.
+     *
+     * @return the counters
+     */
+    Counters counters();
+
+    /**
+     * Overrides the ownership policy for one buffer (all its handles).
+     *
+     * @param buffer an open handle of a buffer of this system; not null
+     * @param policy the policy; not null
+     * @throws org.dmabuf4j.api.RuleViolationException (CPU-11) if an argument is null or the buffer is not of this
+     *     system
+     * @throws org.dmabuf4j.api.ClosedException (BUF-3) if the handle is closed
+     */
+    void setOwnershipPolicy(DmaBuf buffer, OwnershipPolicy policy);
+
+    /**
+     * The ownership violations recorded under the RECORD policy, oldest first.
+     *
+     * @return an immutable snapshot
+     */
+    List<OwnershipViolationException> ownershipReports();
+
+    /**
+     * The leaks reported so far (BUF-8): one line per handle garbage-collected while open, with where it was
+     * created.
+     *
+     * @return an immutable snapshot
+     */
+    List<String> leakReports();
+
+    /** Configures a new system; see {@link DmaBufs#builder()}. */
+    interface Builder {
+        /**
+         * Sets the capacity of the contiguous heap's pool (default 64 MiB). The pool is allocated on first use.
+         *
+         * @param bytes a positive multiple of the page size
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException (HEAP-7) if not a positive multiple of the page size
+         */
+        Builder contiguousPoolBytes(long bytes);
+
+        /**
+         * Sets the most bytes the system heap may have allocated at once (default 4 GiB).
+         *
+         * @param bytes a positive multiple of the page size
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException (HEAP-3) if not a positive multiple of the page size
+         */
+        Builder systemHeapCapacity(long bytes);
+
+        /**
+         * Sets the global ownership policy (default {@link OwnershipPolicy#THROW}).
+         *
+         * @param policy the policy; not null
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException (CPU-11) if null
+         */
+        Builder ownershipPolicy(OwnershipPolicy policy);
+
+        /**
+         * Sets whether each handle records where it was created, so that a handle garbage-collected while open is
+         * reported with that stack trace (BUF-8; default true). Without it leaked handles are still closed by the
+         * garbage collector, silently.
+         *
+         * @param enabled true to record creation sites and report leaks
+         * @return this builder
+         */
+        Builder leakDetection(boolean enabled);
+
+        /**
+         * Creates the system.
+         *
+         * @return a new, open system
+         */
+        SimulatedSystem build();
+    }
+}

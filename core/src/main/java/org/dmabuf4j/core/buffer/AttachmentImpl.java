@@ -1,0 +1,538 @@
+package org.dmabuf4j.core.buffer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaInterruptedException;
+import org.dmabuf4j.api.Device;
+import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.FenceUsage;
+import org.dmabuf4j.api.Importer;
+import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.MappingBusyException;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.core.debug.AttachEvent;
+import org.dmabuf4j.core.debug.BufInfo;
+import org.dmabuf4j.core.debug.MapEvent;
+import org.dmabuf4j.core.device.CpuCache;
+import org.dmabuf4j.core.device.SimulatedDeviceImpl;
+
+/**
+ * A buffer attached to one device (struct dma_buf_attachment), with the kernel's static/dynamic matrix
+ * (kernel-semantics §1.5): when importer and exporter differ in being dynamic, the attach pins (dynamic exporter)
+ * and maps BIDIRECTIONAL once, and that cached mapping is what {@link #map} returns (ATT-5, MAP-6).
+ *
+ * <p>Mutable state (mappings, pins, the cached mapping) changes only under the buffer's reservation lock; the
+ * mapping list is copy-on-write so dumps and the revoker can read it without the lock.
+ */
+final class AttachmentImpl implements Attachment {
+    final BufferCore core;
+    private final Device device;
+    private final Importer importer;
+    private final HandleImpl view;
+    private volatile boolean attached = true;
+    private volatile MappingImpl cachedMapping;
+    private volatile boolean implicitPin;
+    private volatile int explicitPins;
+    /** Mappings made by map (not the cached one), until the importer unmaps them. */
+    private final CopyOnWriteArrayList<MappingImpl> mappings = new CopyOnWriteArrayList<>();
+
+    private AttachmentImpl(BufferCore core, Device device, Importer importer) {
+        this.core = core;
+        this.device = device;
+        this.importer = importer;
+        this.view = new HandleImpl(core, this);
+    }
+
+    static AttachmentImpl attach(BufferCore core, Device device, Importer importer) {
+        if (device == null) {
+            throw new RuleViolationException(Rule.ATT_7, "attach of " + core.describe()
+                    + " to a null device: pass an open device");
+        }
+        if (!device.isOpen()) {
+            throw new ClosedException(Rule.ATT_7, "attach of " + core.describe() + " to device '" + device.name()
+                    + "', which is closed (unplugged): attach to an open device");
+        }
+        core.checkLockNotHeld(Rule.BUF_9, "attach()");
+        core.checkNotRevoked("attach");
+        core.acquire();
+        AttachmentImpl a = new AttachmentImpl(core, device, importer);
+        try {
+            core.exporter.attach(a);
+        } catch (RuntimeException e) {
+            a.attached = false;
+            core.drop();
+            throw e;
+        }
+        boolean listed = false;
+        core.reservation.lock();
+        try {
+            core.checkNotRevoked("attach");
+            core.attachments.add(a);
+            listed = true;
+            if (!device.isCoherent()) {
+                core.ensureCache();
+            }
+            if (a.isDynamic() != core.exporterDynamic) {
+                if (core.exporterDynamic) {
+                    core.exporter.pin(a);
+                    a.implicitPin = true;
+                }
+                a.cachedMapping = a.mapNew(Direction.BIDIRECTIONAL, true);
+            }
+        } catch (RuntimeException | Error e) {
+            if (a.implicitPin) {
+                a.implicitPin = false;
+                try {
+                    core.exporter.unpin(a);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (listed) {
+                core.attachments.remove(a);
+            }
+            a.attached = false;
+            core.reservation.unlock();
+            try {
+                core.exporter.detach(a);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            core.drop();
+            throw e;
+        }
+        core.reservation.unlock();
+        core.system.attached();
+        AttachEvent ev = new AttachEvent();
+        if (ev.isEnabled()) {
+            ev.bufferId = core.id;
+            ev.device = device.name();
+            ev.dynamic = a.isDynamic();
+            ev.attach = true;
+            ev.commit();
+        }
+        return a;
+    }
+
+    @Override
+    public DmaBuf buffer() {
+        return view;
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public Optional<Importer> importer() {
+        return Optional.ofNullable(importer);
+    }
+
+    @Override
+    public boolean isDynamic() {
+        return importer != null;
+    }
+
+    @Override
+    public boolean peerToPeer() {
+        return importer != null && importer.allowPeerToPeer();
+    }
+
+    @Override
+    public boolean isAttached() {
+        return attached;
+    }
+
+    @Override
+    public boolean isPinned() {
+        return implicitPin || explicitPins > 0;
+    }
+
+    String describe() {
+        return (isDynamic() ? "dynamic" : "static") + " attachment of " + core.describe() + " to device '"
+                + device.name() + "'";
+    }
+
+    private void checkAttached(String what) {
+        if (!attached) {
+            throw new ClosedException(Rule.ATT_4, what + " on a detached " + describe()
+                    + ": attach again to use the buffer on this device");
+        }
+    }
+
+    private void checkHeld(Rule rule, String what, String instead) {
+        if (!core.reservation.isHeldByCurrentThread()) {
+            throw new RuleViolationException(rule, what + " of " + core.describe() + " for device '" + device.name()
+                    + "' without its reservation lock: " + instead);
+        }
+    }
+
+    // ---- map / unmap ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Mapping map(Direction direction) {
+        if (direction == null) {
+            throw new RuleViolationException(Rule.MAP_7, "map with a null direction on " + describe());
+        }
+        checkAttached("map()");
+        checkHeld(Rule.MAP_1, "map", "hold buffer.reservation().lock() around map and unmap, or call mapUnlocked");
+        core.checkNotRevoked("map");
+        MappingImpl c = cachedMapping;
+        if (c != null) {
+            if (!c.direction.covers(direction)) {
+                throw new MappingBusyException(Rule.MAP_7, "map " + direction + " on " + describe() + ": its cached"
+                        + " mapping is " + c.direction + ", which does not cover " + direction + "; map "
+                        + c.direction + " or BIDIRECTIONAL");
+            }
+            if (!c.isAlive()) {
+                // invalidated by a move of a static exporter's buffer: the cache is remade at the new location
+                c = mapNew(Direction.BIDIRECTIONAL, true);
+                cachedMapping = c;
+                return c;
+            }
+            if (!isDynamic()) {
+                waitKernelFences(c);
+            }
+            return c;
+        }
+        if (!device.isOpen()) {
+            throw new ClosedException(Rule.ATT_7, "map of " + core.describe() + " for device '" + device.name()
+                    + "', which is closed (unplugged); detach");
+        }
+        MappingImpl m = mapNew(direction, false);
+        mappings.add(m);
+        return m;
+    }
+
+    /** Under the lock: a new mapping from the exporter, checked, tagged and synced. */
+    private MappingImpl mapNew(Direction direction, boolean cached) {
+        List<SgEntry> entries = core.exporter.map(this, direction);
+        RuntimeException bad = validate(entries);
+        if (bad != null) {
+            if (entries != null && !entries.isEmpty()) {
+                try {
+                    core.exporter.unmap(this, entries, direction);
+                } catch (RuntimeException suppressed) {
+                    bad.addSuppressed(suppressed);
+                }
+            }
+            throw bad;
+        }
+        entries = List.copyOf(entries);
+        MappingImpl m = new MappingImpl(this, direction, entries, cached, core.nextGeneration(), core.size);
+        if (device instanceof SimulatedDeviceImpl sim) {
+            sim.tag(entries, core.ownership);
+        }
+        CpuCache c = core.cache;
+        if (c != null && !device.isCoherent() && direction.allowsDeviceRead()) {
+            long n = core.cleanDirty(c);
+            if (n > 0) {
+                countSync(n);
+            }
+        }
+        if (!isDynamic()) {
+            try {
+                waitKernelFences(m);
+            } catch (RuntimeException e) {
+                kill(m, Rule.MAP_8, "unmapped because the wait for KERNEL fences was interrupted");
+                throw e;
+            }
+        }
+        core.system.mapped();
+        event("map", m);
+        return m;
+    }
+
+    private RuntimeException validate(List<SgEntry> entries) {
+        String who = "exporter " + core.exporterName + " mapped " + core.describe() + " for device '" + device.name()
+                + "'";
+        if (entries == null || entries.isEmpty()) {
+            return new RuleViolationException(Rule.MAP_2, who + " with no entries; a mapping covers the buffer");
+        }
+        long total = 0;
+        for (SgEntry e : entries) {
+            if (e == null) {
+                return new RuleViolationException(Rule.MAP_2, who + " with a null entry");
+            }
+            if (!e.isPageAligned()) {
+                return new RuleViolationException(Rule.MAP_3, who + " with entry 0x" + Long.toHexString(e.dmaAddress())
+                        + "+" + e.length() + ", not page aligned");
+            }
+            if (!device.constraints().admits(e.dmaAddress(), e.length())) {
+                return new RuleViolationException(Rule.MAP_4, who + " with entry 0x" + Long.toHexString(e.dmaAddress())
+                        + "+" + e.length() + ", which breaks the device's constraints " + device.constraints()
+                        + "; build entries with Device.mapPages");
+            }
+            if (!e.hasCpuPage() && !peerToPeer()) {
+                return new RuleViolationException(Rule.P2P_1, who + " with device memory (entry 0x"
+                        + Long.toHexString(e.dmaAddress()) + " has no CPU page) for an importer that does not allow"
+                        + " peer-to-peer; migrate the buffer to system memory or refuse the attachment (P2P-2)");
+            }
+            total += e.length();
+        }
+        if (total != core.size) {
+            return new RuleViolationException(Rule.MAP_2, who + " with entries covering " + total + " bytes instead"
+                    + " of the buffer's " + core.size);
+        }
+        return null;
+    }
+
+    private void waitKernelFences(MappingImpl m) {
+        if (core.reservation.isSignaled(FenceUsage.KERNEL)) {
+            return;
+        }
+        try {
+            while (!core.reservation.await(FenceUsage.KERNEL, Duration.ofDays(1))) {
+                Thread.onSpinWait();
+            }
+        } catch (InterruptedException e) {
+            throw new DmaInterruptedException(Rule.MAP_8, "map of " + core.describe() + " for device '"
+                    + device.name() + "' was interrupted while waiting for the buffer's KERNEL fences; nothing is"
+                    + " mapped", e);
+        }
+    }
+
+    @Override
+    public void unmap(Mapping mapping) {
+        if (mapping == null) {
+            throw new RuleViolationException(Rule.MAP_10, "unmap(null) on " + describe());
+        }
+        checkAttached("unmap()");
+        checkHeld(Rule.MAP_1, "unmap", "hold buffer.reservation().lock() around map and unmap, or call unmapUnlocked");
+        if (!(mapping instanceof MappingImpl m) || m.attachment != this) {
+            throw new RuleViolationException(Rule.MAP_10, "unmap on " + describe() + " of a mapping made by "
+                    + (mapping instanceof MappingImpl m2 ? m2.attachment.describe() : "another implementation")
+                    + ": unmap a mapping through the attachment that made it");
+        }
+        if (m.cached) {
+            return;
+        }
+        if (m.released) {
+            throw new RuleViolationException(Rule.MAP_10, "unmap on " + describe() + " of a mapping already"
+                    + " unmapped: a mapping is unmapped exactly once");
+        }
+        if (m.isAlive()) {
+            kill(m, Rule.MAP_11, "unmapped");
+        }
+        m.released = true;
+        mappings.remove(m);
+        core.system.unmapped();
+        if (core.revoked) {
+            core.signalUnmapped();
+        }
+    }
+
+    /** Under the lock: the exporter removes the translations; the mapping's views close. */
+    void kill(MappingImpl m, Rule rule, String reason) {
+        core.exporter.unmap(this, m.exporterEntries, m.direction);
+        m.die(rule, reason);
+        CpuCache c = core.cache;
+        if (c != null && !device.isCoherent() && m.direction.allowsDeviceWrite()) {
+            long n = core.invalidateAll(c);
+            if (n > 0) {
+                countSync(n);
+            }
+        }
+        event(rule == Rule.MAP_11 ? "unmap" : "invalidate", m);
+    }
+
+    private void countSync(long bytes) {
+        core.countSync(bytes);
+        if (device instanceof SimulatedDeviceImpl sim) {
+            sim.countSync(bytes);
+        }
+    }
+
+    private void event(String op, MappingImpl m) {
+        MapEvent e = new MapEvent();
+        if (e.isEnabled()) {
+            e.bufferId = core.id;
+            e.device = device.name();
+            e.direction = m.direction.name();
+            e.operation = op;
+            e.cached = m.cached;
+            e.entries = m.exporterEntries.size();
+            e.size = core.size;
+            e.commit();
+        }
+    }
+
+    @Override
+    public Mapping mapUnlocked(Direction direction) {
+        checkAttached("mapUnlocked()");
+        core.checkLockNotHeld(Rule.MAP_1, "mapUnlocked()");
+        core.reservation.lock();
+        try {
+            return map(direction);
+        } finally {
+            core.reservation.unlock();
+        }
+    }
+
+    @Override
+    public void unmapUnlocked(Mapping mapping) {
+        checkAttached("unmapUnlocked()");
+        core.checkLockNotHeld(Rule.MAP_1, "unmapUnlocked()");
+        core.reservation.lock();
+        try {
+            unmap(mapping);
+        } finally {
+            core.reservation.unlock();
+        }
+    }
+
+    /** Under the lock: kills every live mapping made before {@code generation} (all if MAX_VALUE), cached ones too. */
+    void killOlderThan(long generation, Rule rule, String reason) {
+        MappingImpl c = cachedMapping;
+        if (c != null && c.isAlive() && c.generation < generation) {
+            kill(c, rule, reason);
+        }
+        for (MappingImpl m : mappings) {
+            if (m.isAlive() && m.generation < generation) {
+                kill(m, rule, reason);
+            }
+        }
+    }
+
+    /** Mappings the importer has not unmapped yet (alive or killed), the cached one excepted. */
+    int unreleasedMappings() {
+        return mappings.size();
+    }
+
+    // ---- pins ----------------------------------------------------------------------------------------------------
+
+    @Override
+    public void pin() {
+        checkAttached("pin()");
+        if (!isDynamic()) {
+            throw new RuleViolationException(Rule.PIN_1, "pin on " + describe() + ": only dynamic importers pin;"
+                    + " a static attachment of a dynamic exporter is pinned already");
+        }
+        checkHeld(Rule.PIN_1, "pin", "hold buffer.reservation().lock() around pin and unpin");
+        core.exporter.pin(this);
+        explicitPins++;
+    }
+
+    @Override
+    public void unpin() {
+        checkAttached("unpin()");
+        checkHeld(Rule.PIN_1, "unpin", "hold buffer.reservation().lock() around pin and unpin");
+        if (explicitPins == 0) {
+            throw new RuleViolationException(Rule.PIN_6, "unpin on " + describe() + ", which is not pinned by pin():"
+                    + " unpin once per pin");
+        }
+        core.exporter.unpin(this);
+        explicitPins--;
+    }
+
+    // ---- detach -------------------------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        if (!attached) {
+            return;
+        }
+        core.checkLockNotHeld(Rule.BUF_9, "detach (Attachment.close())");
+        core.reservation.lock();
+        try {
+            if (!attached) {
+                return;
+            }
+            if (!mappings.isEmpty()) {
+                List<String> live = new ArrayList<>();
+                for (MappingImpl m : mappings) {
+                    live.add(m.describe());
+                }
+                throw new RuleViolationException(Rule.ATT_2, "detach of " + describe() + " with " + live.size()
+                        + " mapping(s) not unmapped: " + live + "; unmap every mapping first. Nothing changed");
+            }
+            if (explicitPins > 0) {
+                throw new RuleViolationException(Rule.PIN_6, "detach of " + describe() + " while pinned by pin() "
+                        + explicitPins + " time(s); unpin first. Nothing changed");
+            }
+            MappingImpl c = cachedMapping;
+            if (c != null) {
+                if (c.isAlive()) {
+                    kill(c, Rule.MAP_11, "unmapped by detach");
+                }
+                cachedMapping = null;
+            }
+            if (implicitPin) {
+                core.exporter.unpin(this);
+                implicitPin = false;
+            }
+            core.attachments.remove(this);
+            attached = false;
+        } finally {
+            core.reservation.unlock();
+        }
+        if (core.revoked) {
+            core.signalUnmapped();
+        }
+        try {
+            core.exporter.detach(this);
+        } finally {
+            AttachEvent ev = new AttachEvent();
+            if (ev.isEnabled()) {
+                ev.bufferId = core.id;
+                ev.device = device.name();
+                ev.dynamic = isDynamic();
+                ev.attach = false;
+                ev.commit();
+            }
+            core.drop();
+        }
+    }
+
+    /** For a closing system: drops everything without the importer's help. Caller holds the lock. */
+    void forceDetachLocked() {
+        MappingImpl c = cachedMapping;
+        if (c != null && c.isAlive()) {
+            kill(c, Rule.MAP_11, "unmapped because the system closed");
+        }
+        cachedMapping = null;
+        for (MappingImpl m : mappings) {
+            if (m.isAlive()) {
+                kill(m, Rule.MAP_11, "unmapped because the system closed");
+            }
+            m.released = true;
+        }
+        mappings.clear();
+        while (explicitPins > 0) {
+            core.exporter.unpin(this);
+            explicitPins--;
+        }
+        if (implicitPin) {
+            core.exporter.unpin(this);
+            implicitPin = false;
+        }
+        core.attachments.remove(this);
+        attached = false;
+    }
+
+    BufInfo.Attachment info() {
+        List<String> ms = new ArrayList<>();
+        MappingImpl c = cachedMapping;
+        if (c != null) {
+            ms.add(c.describe());
+        }
+        for (MappingImpl m : mappings) {
+            ms.add(m.describe());
+        }
+        return new BufInfo.Attachment(device.name(), isDynamic() ? "dynamic" : "static", isPinned(), ms);
+    }
+
+    @Override
+    public String toString() {
+        return describe() + (attached ? "" : " (detached)");
+    }
+}

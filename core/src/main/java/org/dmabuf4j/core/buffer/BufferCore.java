@@ -1,0 +1,348 @@
+package org.dmabuf4j.core.buffer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.dmabuf4j.api.BufferLayout;
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.Exporter;
+import org.dmabuf4j.api.RevokedException;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.Span;
+import org.dmabuf4j.core.debug.BufInfo;
+import org.dmabuf4j.core.debug.ReleaseEvent;
+import org.dmabuf4j.core.device.CpuCache;
+import org.dmabuf4j.core.device.Ownership;
+import org.dmabuf4j.core.heap.HeapStats;
+import org.dmabuf4j.core.heap.LinearMemoryExporter;
+import org.dmabuf4j.core.sync.ReservationImpl;
+
+/**
+ * One buffer (struct dma_buf): what every handle, attachment and window of it shares.
+ *
+ * <p>References: each open handle, each attachment and each open CPU window holds one; the exporter's release runs
+ * exactly once, when the count drops to zero (BUF-2). The count never rises again from zero. The attachment list,
+ * pins, mappings and vmaps change only under the reservation lock.
+ */
+final class BufferCore {
+    private static final int RELEASED = Integer.MIN_VALUE / 2;
+
+    final SystemImpl system;
+    final long id;
+    final long size;
+    final String exporterName;
+    final Exporter exporter;
+    final Optional<BufferLayout> layout;
+    final ReservationImpl reservation;
+    final HeapStats heapStats;
+    final Ownership ownership;
+    final List<Span> wholeSpans;
+    final boolean exporterDynamic;
+
+    private volatile String name = "";
+    private final AtomicInteger refs = new AtomicInteger(1);
+    final AtomicInteger handles = new AtomicInteger(1);
+    final AtomicInteger windows = new AtomicInteger();
+    volatile boolean revoked;
+    volatile boolean released;
+    /** The simulated CPU cache, once a non-coherent device attached (CPU-9). */
+    volatile CpuCache cache;
+    final CopyOnWriteArrayList<AttachmentImpl> attachments = new CopyOnWriteArrayList<>();
+    /** Open writable windows on the cache: the only dirty lines, cleaned by a map for device reads. */
+    private final List<CpuWindow> dirtyWindows = new ArrayList<>(2);
+    private final AtomicLong generation = new AtomicLong();
+
+    // vmap state, under the reservation lock
+    int vmapCount;
+    MemorySegment vmapMemory;
+    Arena vmapArena;
+    MemorySegment vmapView;
+
+    // revocation: wakes the revoker when importers unmap
+    private final ReentrantLock unmapLock = new ReentrantLock();
+    private final Condition unmapped = unmapLock.newCondition();
+
+    BufferCore(SystemImpl system, long id, long size, String exporterName, Exporter exporter,
+            Optional<BufferLayout> layout, HeapStats heapStats, boolean exporterDynamic) {
+        this.system = system;
+        this.id = id;
+        this.size = size;
+        this.exporterName = exporterName;
+        this.exporter = exporter;
+        this.layout = layout;
+        this.heapStats = heapStats;
+        this.exporterDynamic = exporterDynamic;
+        this.reservation = Reservations.create(this::describe);
+        this.ownership = new Ownership(this::describe, system);
+        this.wholeSpans = List.of(new Span(0, size));
+    }
+
+    String describe() {
+        String n = name;
+        return "buffer " + (n.isEmpty() ? "" : "'" + n + "' ") + "#" + id + " (exporter " + exporterName + ", "
+                + size + " bytes)";
+    }
+
+    String name() {
+        return name;
+    }
+
+    void setName(String newName) {
+        if (newName == null) {
+            throw new RuleViolationException(Rule.BUF_4, "setName(null) on " + describe()
+                    + "; pass a name of at most 31 bytes of UTF-8, or \"\" to clear it. The old name is kept");
+        }
+        if (newName.indexOf('\0') >= 0) {
+            throw new RuleViolationException(Rule.BUF_4, "name for " + describe()
+                    + " contains a NUL character; the old name is kept");
+        }
+        int bytes = newName.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > 31) {
+            throw new RuleViolationException(Rule.BUF_4, "name '" + newName + "' for " + describe() + " is " + bytes
+                    + " bytes of UTF-8, more than 31 (32 with the NUL); shorten it. The old name is kept");
+        }
+        name = newName;
+    }
+
+    // ---- references -------------------------------------------------------------------------------------------
+
+    /** Takes a reference; fails if the buffer is already released. */
+    void acquire() {
+        while (true) {
+            int r = refs.get();
+            if (r <= 0) {
+                throw new ClosedException(Rule.BUF_3, describe() + " is already released: every handle and"
+                        + " attachment of it is closed");
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one releases the buffer (BUF-2). Never called with the lock held. */
+    void drop() {
+        int r = refs.decrementAndGet();
+        if (r == 0) {
+            release();
+        }
+    }
+
+    int references() {
+        return Math.max(refs.get(), 0);
+    }
+
+    private void release() {
+        released = true;
+        system.unregister(this);
+        Arena vArena = vmapArena;
+        if (vArena != null) {
+            // a vmap left open: its views die with the memory instead of dangling
+            vmapArena = null;
+            vmapCount = 0;
+            vArena.close();
+            system.log().log(System.Logger.Level.WARNING, "[CPU-14] " + describe()
+                    + " was released with vmaps still counted; their segments are closed");
+        }
+        try {
+            exporter.release();
+        } catch (RuntimeException e) {
+            system.log().log(System.Logger.Level.ERROR, "exporter " + exporterName + " failed to release "
+                    + describe(), e);
+        } finally {
+            CpuCache c = cache;
+            if (c != null) {
+                cache = null;
+                system.cacheFreed(c.byteSize());
+                c.close();
+            }
+            system.released(this);
+            ReleaseEvent e = new ReleaseEvent();
+            if (e.isEnabled()) {
+                e.bufferId = id;
+                e.name = name;
+                e.size = size;
+                e.commit();
+            }
+        }
+    }
+
+    /**
+     * Releases a buffer the system is closing: only if nothing but handles and attachments hold it (no CPU window,
+     * which only its own thread could close). Attachments must already be gone.
+     */
+    boolean forceRelease() {
+        int r = refs.get();
+        if (r <= 0 || windows.get() > 0) {
+            return false;
+        }
+        if (refs.compareAndSet(r, RELEASED)) {
+            release();
+            return true;
+        }
+        return false;
+    }
+
+    // ---- state checks -------------------------------------------------------------------------------------------
+
+    void checkNotRevoked(String what) {
+        if (revoked) {
+            throw new RevokedException(Rule.REV_2, what + " of " + describe() + ": the buffer was revoked by its"
+                    + " exporter; close your handles and attachments, its memory is released when the last goes");
+        }
+    }
+
+    void checkLockNotHeld(Rule rule, String what) {
+        if (reservation.isHeldByCurrentThread()) {
+            throw new RuleViolationException(rule, what + " of " + describe() + " while the calling thread holds its"
+                    + " reservation lock: unlock it first (the call takes the lock itself or may release the buffer)");
+        }
+    }
+
+    long nextGeneration() {
+        return generation.incrementAndGet();
+    }
+
+    long generation() {
+        return generation.get();
+    }
+
+    // ---- CPU cache (non-coherent) -------------------------------------------------------------------------------
+
+    /** Under the lock: a non-coherent device attached; give the CPU a cache if the memory allows one. */
+    void ensureCache() {
+        if (cache == null && exporter instanceof LinearMemoryExporter lin) {
+            CpuCache c = new CpuCache(lin.cpuMemory());
+            system.cacheAllocated(c.byteSize());
+            cache = c;
+        }
+    }
+
+    void addDirty(CpuWindow w) {
+        synchronized (dirtyWindows) {
+            dirtyWindows.add(w);
+        }
+    }
+
+    void removeDirty(CpuWindow w) {
+        synchronized (dirtyWindows) {
+            dirtyWindows.remove(w);
+        }
+    }
+
+    /** Under the lock, before a device reads: writes back the lines open write windows dirtied (map's clean). */
+    long cleanDirty(CpuCache c) {
+        if (!(exporter instanceof LinearMemoryExporter lin)) {
+            return 0;
+        }
+        long n = 0;
+        synchronized (dirtyWindows) {
+            for (CpuWindow w : dirtyWindows) {
+                n += c.clean(lin.cpuMemory(), w.spans());
+            }
+        }
+        return n;
+    }
+
+    /** Under the lock, after a device wrote: the CPU's lines of the whole buffer are refetched (unmap's invalidate). */
+    long invalidateAll(CpuCache c) {
+        if (!(exporter instanceof LinearMemoryExporter lin)) {
+            return 0;
+        }
+        return c.invalidate(lin.cpuMemory(), wholeSpans);
+    }
+
+    void countSync(long bytes) {
+        system.countSync(bytes);
+        if (heapStats != null) {
+            heapStats.countSync(bytes);
+        }
+    }
+
+    // ---- revocation --------------------------------------------------------------------------------------------
+
+    void signalUnmapped() {
+        unmapLock.lock();
+        try {
+            unmapped.signalAll();
+        } finally {
+            unmapLock.unlock();
+        }
+    }
+
+    /** Waits until no importer holds a non-cached mapping, or the deadline. Returns true if none remains. */
+    boolean awaitUnmaps(long deadlineNanos) throws InterruptedException {
+        unmapLock.lock();
+        try {
+            while (true) {
+                if (pendingUnmaps().isEmpty()) {
+                    return true;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                unmapped.await(left, TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            unmapLock.unlock();
+        }
+    }
+
+    List<String> pendingUnmaps() {
+        List<String> out = new ArrayList<>();
+        for (AttachmentImpl a : attachments) {
+            int n = a.unreleasedMappings();
+            if (n > 0) {
+                out.add("device '" + a.device().name() + "' (" + (a.isDynamic() ? "dynamic importer "
+                        + a.importer().orElseThrow().getClass().getName() : "static importer") + ") holds " + n
+                        + " mapping(s)");
+            }
+        }
+        return out;
+    }
+
+    // ---- dump ---------------------------------------------------------------------------------------------------
+
+    BufInfo.Buffer info() {
+        List<BufInfo.Attachment> atts = new ArrayList<>();
+        boolean pinned = false;
+        for (AttachmentImpl a : attachments) {
+            atts.add(a.info());
+            pinned |= a.isPinned();
+        }
+        List<String> flags = new ArrayList<>();
+        if (exporterDynamic) {
+            flags.add("dynamic");
+        }
+        if (pinned) {
+            flags.add("pinned");
+        }
+        if (cache != null) {
+            flags.add("cpu-cache");
+        }
+        if (revoked) {
+            flags.add("revoked");
+        }
+        String fences;
+        try {
+            fences = reservation.describe();
+        } catch (RuntimeException e) {
+            fences = "";
+        }
+        String placement = exporter.getClass().getPackageName().startsWith("org.dmabuf4j.core")
+                ? exporter.toString() : "";
+        return new BufInfo.Buffer(id, size, exporterName, name, handles.get(), windows.get(), vmapCount,
+                String.join(",", flags), placement, atts, fences);
+    }
+}

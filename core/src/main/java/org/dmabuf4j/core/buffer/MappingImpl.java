@@ -1,0 +1,148 @@
+package org.dmabuf4j.core.buffer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.InvalidatedMappingException;
+import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.SgEntry;
+
+/**
+ * A mapping as the importer sees it: the exporter's entries, with CPU views re-scoped to an arena of the mapping's
+ * own that closes when the mapping dies (MAP-11, MAP-12), so an importer never holds the exporter's backing segment.
+ * The views are made on the first {@link #entries()} call: a mapping used only by DMA address never pays for an
+ * arena.
+ */
+final class MappingImpl implements Mapping {
+    final AttachmentImpl attachment;
+    final Direction direction;
+    /** Exactly what the exporter's map returned: handed back to its unmap. */
+    final List<SgEntry> exporterEntries;
+    final boolean cached;
+    final long generation;
+    private final long[] starts;
+    private final long size;
+
+    private volatile boolean alive = true;
+    private volatile Rule deathRule;
+    private volatile String deathReason;
+    /** Set once the importer unmapped it (under the lock). */
+    boolean released;
+    private List<SgEntry> views;
+    private Arena viewArena;
+
+    MappingImpl(AttachmentImpl attachment, Direction direction, List<SgEntry> exporterEntries, boolean cached,
+            long generation, long size) {
+        this.attachment = attachment;
+        this.direction = direction;
+        this.exporterEntries = exporterEntries;
+        this.cached = cached;
+        this.generation = generation;
+        this.size = size;
+        this.starts = new long[exporterEntries.size()];
+        long at = 0;
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = at;
+            at += exporterEntries.get(i).length();
+        }
+    }
+
+    @Override
+    public Attachment attachment() {
+        return attachment;
+    }
+
+    @Override
+    public Direction direction() {
+        return direction;
+    }
+
+    @Override
+    @SuppressWarnings("restricted")
+    public List<SgEntry> entries() {
+        checkAlive("entries()");
+        synchronized (this) {
+            checkAlive("entries()");
+            if (views == null) {
+                Arena arena = Arena.ofShared();
+                List<SgEntry> out = new ArrayList<>(exporterEntries.size());
+                for (SgEntry e : exporterEntries) {
+                    Optional<MemorySegment> cpu = e.cpu().map(s -> s.reinterpret(arena, null));
+                    out.add(new SgEntry(e.dmaAddress(), e.length(), cpu));
+                }
+                viewArena = arena;
+                views = List.copyOf(out);
+            }
+            return views;
+        }
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public boolean isValid() {
+        return alive;
+    }
+
+    @Override
+    public boolean isCached() {
+        return cached;
+    }
+
+    @Override
+    public long dmaAddress(long offset) {
+        checkAlive("dmaAddress()");
+        if (offset < 0 || offset >= size) {
+            throw new RuleViolationException(Rule.MAP_2, "dmaAddress(" + offset + ") of a mapping of "
+                    + attachment.core.describe() + " on device '" + attachment.device().name()
+                    + "': the offset must be in [0, " + size + ")");
+        }
+        int i = Arrays.binarySearch(starts, offset);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        return exporterEntries.get(i).dmaAddress() + (offset - starts[i]);
+    }
+
+    private void checkAlive(String what) {
+        if (!alive) {
+            throw new InvalidatedMappingException(deathRule, what + " of a dead mapping of "
+                    + attachment.core.describe() + " on device '" + attachment.device().name() + "': it was "
+                    + deathReason + "; its addresses fault and its CPU views are closed. Map again through the"
+                    + " attachment to get the buffer's current location");
+        }
+    }
+
+    boolean isAlive() {
+        return alive;
+    }
+
+    /** The mapping dies: its views close (the translations are the exporter's to remove). */
+    void die(Rule rule, String reason) {
+        synchronized (this) {
+            deathRule = rule;
+            deathReason = reason;
+            alive = false;
+            if (viewArena != null) {
+                viewArena.close();
+                viewArena = null;
+            }
+        }
+    }
+
+    String describe() {
+        return direction + (cached ? " cached" : "") + ", " + exporterEntries.size() + " entries from 0x"
+                + Long.toHexString(exporterEntries.getFirst().dmaAddress()) + (alive ? "" : ", dead (" + deathReason
+                + ")") + (released ? ", released" : "");
+    }
+}

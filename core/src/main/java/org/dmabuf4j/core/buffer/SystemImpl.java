@@ -1,0 +1,481 @@
+package org.dmabuf4j.core.buffer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.dmabuf4j.api.AcquireContext;
+import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaConstraints;
+import org.dmabuf4j.api.DmaHeap;
+import org.dmabuf4j.api.ExportInfo;
+import org.dmabuf4j.api.ExportedBuffer;
+import org.dmabuf4j.api.Exporter;
+import org.dmabuf4j.api.Fences;
+import org.dmabuf4j.api.OwnershipViolationException;
+import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.ReservationSet;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.core.Counters;
+import org.dmabuf4j.core.DeviceCounters;
+import org.dmabuf4j.core.OwnershipPolicy;
+import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.SimulatedSystem;
+import org.dmabuf4j.core.debug.BufInfo;
+import org.dmabuf4j.core.debug.ExportEvent;
+import org.dmabuf4j.core.device.DeviceDirectory;
+import org.dmabuf4j.core.device.OwnershipSink;
+import org.dmabuf4j.core.device.SimulatedDeviceImpl;
+import org.dmabuf4j.core.heap.ContiguousHeap;
+import org.dmabuf4j.core.heap.HeapExports;
+import org.dmabuf4j.core.heap.HeapStats;
+import org.dmabuf4j.core.heap.SystemHeap;
+import org.dmabuf4j.core.sync.AcquireContextImpl;
+import org.dmabuf4j.core.sync.FencesImpl;
+import org.dmabuf4j.core.sync.LockAll;
+
+/**
+ * The reference system: registry of live buffers, heaps, devices, counters, leak and ownership reports.
+ */
+public final class SystemImpl implements SimulatedSystem, HeapExports, OwnershipSink, DeviceDirectory {
+    private static final System.Logger LOG = System.getLogger("org.dmabuf4j");
+
+    /** Per exporter class: whether it overrides pin (bit 0) and unpin (bit 1), for BUF-10. */
+    private static final ClassValue<Integer> PIN_METHODS = new ClassValue<>() {
+        @Override
+        protected Integer computeValue(Class<?> type) {
+            return (overrides(type, "pin") ? 1 : 0) | (overrides(type, "unpin") ? 2 : 0);
+        }
+    };
+
+    private final boolean leakDetection;
+    private final SystemHeap systemHeap;
+    private final ContiguousHeap contiguousHeap;
+    private final FencesImpl fences = new FencesImpl();
+    private final ConcurrentSkipListMap<Long, BufferCore> registry = new ConcurrentSkipListMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final CopyOnWriteArrayList<SimulatedDeviceImpl> devices = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<Reservation> reservations = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+    private volatile OwnershipPolicy policy;
+
+    private final List<OwnershipViolationException> ownershipReports = new ArrayList<>();
+    private final List<String> leakReports = new ArrayList<>();
+
+    private final AtomicLong liveBuffers = new AtomicLong();
+    private final AtomicLong liveBufferBytes = new AtomicLong();
+    private final AtomicLong cacheBytes = new AtomicLong();
+    private final LongAdder exports = new LongAdder();
+    private final LongAdder releases = new LongAdder();
+    private final LongAdder attaches = new LongAdder();
+    private final LongAdder maps = new LongAdder();
+    private final LongAdder unmaps = new LongAdder();
+    private final LongAdder cpuAccesses = new LongAdder();
+    private final LongAdder syncs = new LongAdder();
+    private final LongAdder bytesSynced = new LongAdder();
+    private final LongAdder violations = new LongAdder();
+    private final LongAdder leaks = new LongAdder();
+
+    SystemImpl(SystemBuilder b) {
+        this.leakDetection = b.leakDetection;
+        this.policy = b.policy;
+        this.systemHeap = new SystemHeap(this, b.systemHeapCapacity);
+        this.contiguousHeap = new ContiguousHeap(this, b.contiguousPoolBytes);
+    }
+
+    private static boolean overrides(Class<?> type, String method) {
+        try {
+            return type.getMethod(method, Attachment.class).getDeclaringClass() != Exporter.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    // ---- export -------------------------------------------------------------------------------------------------
+
+    @Override
+    public ExportedBuffer export(ExportInfo info) {
+        return export(info, null);
+    }
+
+    @Override
+    public ExportedBuffer export(ExportInfo info, HeapStats stats) {
+        if (info == null) {
+            throw new RuleViolationException(Rule.BUF_7, "export(null): pass an ExportInfo naming the exporter, the"
+                    + " size and the callbacks");
+        }
+        requireOpen("export");
+        boolean dynamic = info.exporter().isDynamic();
+        int pins = PIN_METHODS.get(info.exporter().getClass());
+        if (pins == 1 || pins == 2 || (dynamic && pins != 3)) {
+            throw new RuleViolationException(Rule.BUF_10, "export by exporter " + info.exporterName() + " ("
+                    + info.exporter().getClass().getName() + "): " + (dynamic ? "it is dynamic but does not implement"
+                    + " both pin and unpin" : "it implements only one of pin and unpin")
+                    + "; a dynamic exporter implements both. Nothing was exported");
+        }
+        BufferCore core = new BufferCore(this, ids.incrementAndGet(), info.size(), info.exporterName(),
+                info.exporter(), info.layout(), stats, dynamic);
+        registry.put(core.id, core);
+        reservations.add(core.reservation);
+        liveBuffers.incrementAndGet();
+        liveBufferBytes.addAndGet(core.size);
+        exports.increment();
+        HandleImpl first = new HandleImpl(core);
+        ExportEvent e = new ExportEvent();
+        if (e.isEnabled()) {
+            e.bufferId = core.id;
+            e.exporter = core.exporterName;
+            e.size = core.size;
+            e.commit();
+        }
+        return new ExportedBufferImpl(core, first);
+    }
+
+    private void requireOpen(String what) {
+        if (closed.get()) {
+            throw new ClosedException(Rule.BUF_3, what + " on a closed system; create a new one with DmaBufs");
+        }
+    }
+
+    void unregister(BufferCore core) {
+        registry.remove(core.id);
+    }
+
+    void released(BufferCore core) {
+        liveBuffers.decrementAndGet();
+        liveBufferBytes.addAndGet(-core.size);
+        releases.increment();
+    }
+
+    // ---- heaps, fences, locks -----------------------------------------------------------------------------------
+
+    @Override
+    public DmaHeap heap(String name) {
+        if (SystemHeap.NAME.equals(name)) {
+            return systemHeap;
+        }
+        if (ContiguousHeap.NAME.equals(name)) {
+            return contiguousHeap;
+        }
+        throw new RuleViolationException(Rule.HEAP_3, "no heap named " + (name == null ? "null" : "'" + name + "'")
+                + "; the heaps are 'system' and 'contiguous'");
+    }
+
+    @Override
+    public Collection<DmaHeap> heaps() {
+        return List.of(systemHeap, contiguousHeap);
+    }
+
+    @Override
+    public DmaHeap contiguousHeap() {
+        return contiguousHeap;
+    }
+
+    @Override
+    public Fences fences() {
+        return fences;
+    }
+
+    @Override
+    public AcquireContext newAcquireContext() {
+        return AcquireContextImpl.create();
+    }
+
+    @Override
+    public ReservationSet lockAll(Collection<? extends Reservation> rs) {
+        return LockAll.lockAll(rs);
+    }
+
+    // ---- devices -------------------------------------------------------------------------------------------------
+
+    @Override
+    public SimulatedDevice.Builder newDevice(String name) {
+        if (name == null || name.isBlank()) {
+            throw new RuleViolationException(Rule.DEV_2, "newDevice(" + (name == null ? "null" : "'" + name + "'")
+                    + "): a device needs a name, unique in its system");
+        }
+        return new DeviceBuilder(this, name);
+    }
+
+    synchronized SimulatedDevice addDevice(String name, DmaConstraints constraints, boolean coherent,
+            boolean peerToPeer) {
+        requireOpen("newDevice");
+        for (SimulatedDeviceImpl d : devices) {
+            if (d.name().equals(name)) {
+                throw new RuleViolationException(Rule.DEV_2, "a device named '" + name + "' exists already; device"
+                        + " names are unique in a system");
+            }
+        }
+        SimulatedDeviceImpl d = new SimulatedDeviceImpl(name, devices.size() + 1, constraints, coherent, peerToPeer,
+                this);
+        devices.add(d);
+        return d;
+    }
+
+    @Override
+    public List<SimulatedDevice> devices() {
+        return List.copyOf(devices);
+    }
+
+    @Override
+    public String otherDevicesMapping(long address, SimulatedDeviceImpl except) {
+        StringBuilder sb = new StringBuilder();
+        for (SimulatedDeviceImpl d : devices) {
+            if (d != except && d.translates(address)) {
+                sb.append(sb.isEmpty() ? "" : ", ").append('\'').append(d.name()).append('\'');
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- ownership ----------------------------------------------------------------------------------------------
+
+    @Override
+    public OwnershipPolicy globalPolicy() {
+        return policy;
+    }
+
+    @Override
+    public void violation(OwnershipViolationException v, boolean recorded) {
+        violations.increment();
+        if (recorded) {
+            synchronized (ownershipReports) {
+                ownershipReports.add(v);
+            }
+        }
+    }
+
+    @Override
+    public void setOwnershipPolicy(DmaBuf buffer, OwnershipPolicy newPolicy) {
+        if (buffer == null || newPolicy == null) {
+            throw new RuleViolationException(Rule.CPU_11, "setOwnershipPolicy with a null "
+                    + (buffer == null ? "buffer" : "policy"));
+        }
+        if (!(buffer instanceof HandleImpl h) || h.core.system != this) {
+            throw new RuleViolationException(Rule.CPU_11, "setOwnershipPolicy for " + buffer
+                    + ", which is not a buffer of this system");
+        }
+        if (!h.isOpen()) {
+            throw new ClosedException(Rule.BUF_3, "setOwnershipPolicy on a closed handle of " + h.core.describe());
+        }
+        h.core.ownership.setPolicy(newPolicy);
+    }
+
+    @Override
+    public List<OwnershipViolationException> ownershipReports() {
+        synchronized (ownershipReports) {
+            return List.copyOf(ownershipReports);
+        }
+    }
+
+    // ---- leaks ----------------------------------------------------------------------------------------------------
+
+    boolean leakDetection() {
+        return leakDetection;
+    }
+
+    void leaked(String report) {
+        leaks.increment();
+        if (!leakDetection) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, report);
+        synchronized (leakReports) {
+            leakReports.add(report);
+            leakReports.notifyAll();
+        }
+    }
+
+    @Override
+    public List<String> leakReports() {
+        synchronized (leakReports) {
+            return List.copyOf(leakReports);
+        }
+    }
+
+    /**
+     * Waits until at least {@code count} leaks were reported, for tests (the garbage collector decides when).
+     *
+     * @param count the number of reports
+     * @param timeout the bound
+     * @return true if that many reports exist
+     * @throws InterruptedException if interrupted
+     */
+    public boolean awaitLeakReports(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (leakReports) {
+            while (leakReports.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                leakReports.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    System.Logger log() {
+        return LOG;
+    }
+
+    // ---- counters -------------------------------------------------------------------------------------------------
+
+    void cacheAllocated(long bytes) {
+        cacheBytes.addAndGet(bytes);
+    }
+
+    void cacheFreed(long bytes) {
+        cacheBytes.addAndGet(-bytes);
+    }
+
+    void countSync(long bytes) {
+        syncs.increment();
+        bytesSynced.add(bytes);
+    }
+
+    void attached() {
+        attaches.increment();
+    }
+
+    void mapped() {
+        maps.increment();
+    }
+
+    void unmapped() {
+        unmaps.increment();
+    }
+
+    void cpuAccessed() {
+        cpuAccesses.increment();
+    }
+
+    @Override
+    public long liveNativeBytes() {
+        return systemHeap.liveBytes() + contiguousHeap.liveBytes() + cacheBytes.get();
+    }
+
+    @Override
+    public Counters counters() {
+        List<DeviceCounters> dc = new ArrayList<>();
+        for (SimulatedDeviceImpl d : devices) {
+            dc.add(d.counters());
+        }
+        return new Counters(liveBuffers.get(), liveBufferBytes.get(), liveNativeBytes(), exports.sum(),
+                releases.sum(), attaches.sum(), maps.sum(), unmaps.sum(), cpuAccesses.sum(), syncs.sum(),
+                bytesSynced.sum(), violations.sum(), leaks.sum(),
+                List.of(systemHeap.stats().snapshot(), contiguousHeap.stats().snapshot()), dc);
+    }
+
+    /**
+     * The reservations of this system's buffers that some thread holds, for leak checks.
+     *
+     * @return the held reservations
+     */
+    public List<Reservation> heldReservations() {
+        List<Reservation> out = new ArrayList<>();
+        synchronized (reservations) {
+            for (Reservation r : reservations) {
+                if (r.isLocked()) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Open ownership claims (CPU windows, device accesses) over all live buffers, for leak checks.
+     *
+     * @return the count
+     */
+    public int openOwnershipClaims() {
+        int n = 0;
+        for (BufferCore c : registry.values()) {
+            n += c.ownership.openClaims();
+        }
+        return n;
+    }
+
+    // ---- dump, close --------------------------------------------------------------------------------------------
+
+    @Override
+    public String describeBuffers() {
+        List<BufInfo.Buffer> rows = new ArrayList<>();
+        for (BufferCore c : registry.values()) {
+            rows.add(c.info());
+        }
+        return BufInfo.format(rows);
+    }
+
+    @Override
+    public List<Long> liveBufferIds() {
+        return List.copyOf(registry.keySet());
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (BufferCore core : registry.values()) {
+            LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
+                    + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
+                    + core.windows.get() + " CPU window(s)); releasing it");
+            forceClose(core);
+        }
+        for (SimulatedDeviceImpl d : devices) {
+            d.close();
+        }
+        systemHeap.closePool();
+        contiguousHeap.closePool();
+    }
+
+    private void forceClose(BufferCore core) {
+        if (!core.reservation.tryLock()) {
+            LOG.log(System.Logger.Level.WARNING, core.describe() + " is locked by another thread; not released");
+            return;
+        }
+        List<AttachmentImpl> detached = new ArrayList<>();
+        try {
+            for (AttachmentImpl a : core.attachments) {
+                try {
+                    a.forceDetachLocked();
+                    detached.add(a);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "could not detach " + a.describe(), e);
+                }
+            }
+        } finally {
+            core.reservation.unlock();
+        }
+        for (AttachmentImpl a : detached) {
+            try {
+                core.exporter.detach(a);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "exporter failed to detach " + a.describe(), e);
+            }
+        }
+        if (!core.forceRelease()) {
+            LOG.log(System.Logger.Level.WARNING, core.describe() + " has open CPU windows; its memory is kept until"
+                    + " they close");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedSystem (" + registry.size() + " live buffers, " + devices.size() + " devices)";
+    }
+}

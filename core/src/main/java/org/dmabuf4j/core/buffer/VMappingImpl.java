@@ -1,0 +1,83 @@
+package org.dmabuf4j.core.buffer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.VMapping;
+
+/**
+ * One count of a buffer's vmap (CPU-14). The exporter maps on the first count and unmaps on the last; every count
+ * sees the same memory through a view scoped to an arena that closes with the last count (or with the buffer's
+ * release, if counts are left).
+ */
+final class VMappingImpl implements VMapping {
+    private final BufferCore core;
+    private final MemorySegment view;
+    private boolean closed;
+
+    private VMappingImpl(BufferCore core, MemorySegment view) {
+        this.core = core;
+        this.view = view;
+    }
+
+    // the views are scoped to an arena the framework closes: that is what makes them temporally safe
+    @SuppressWarnings("restricted")
+    static VMappingImpl vmap(BufferCore core) {
+        if (!core.reservation.isHeldByCurrentThread()) {
+            throw new RuleViolationException(Rule.CPU_14, "vmap of " + core.describe() + " without its reservation"
+                    + " lock: hold buffer.reservation().lock() around vmap and its close");
+        }
+        core.checkNotRevoked("vmap");
+        if (core.vmapCount == 0) {
+            MemorySegment memory = core.exporter.vmap();
+            if (memory == null || memory.byteSize() < core.size) {
+                throw new RuleViolationException(Rule.CPU_14, "exporter " + core.exporterName + " returned "
+                        + (memory == null ? "null" : memory.byteSize() + " bytes") + " from vmap of " + core.describe()
+                        + "; it must return the buffer's " + core.size + " bytes");
+            }
+            Arena arena = Arena.ofShared();
+            core.vmapMemory = memory;
+            core.vmapArena = arena;
+            core.vmapView = memory.asSlice(0, core.size).reinterpret(arena, null);
+        }
+        core.vmapCount++;
+        return new VMappingImpl(core, core.vmapView);
+    }
+
+    @Override
+    public MemorySegment segment() {
+        if (closed) {
+            throw new ClosedException(Rule.CPU_14, "segment() of a closed vmap count of " + core.describe());
+        }
+        return view;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (!core.reservation.isHeldByCurrentThread()) {
+            throw new RuleViolationException(Rule.CPU_14, "close of a vmap of " + core.describe() + " without its"
+                    + " reservation lock: hold buffer.reservation().lock() around it. The count stays");
+        }
+        closed = true;
+        if (core.released || core.vmapArena == null) {
+            return;
+        }
+        if (--core.vmapCount == 0) {
+            Arena arena = core.vmapArena;
+            MemorySegment memory = core.vmapMemory;
+            core.vmapArena = null;
+            core.vmapMemory = null;
+            core.vmapView = null;
+            try {
+                core.exporter.vunmap(memory);
+            } finally {
+                arena.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,581 @@
+package org.dmabuf4j.core.device;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.Device;
+import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.DmaConstraints;
+import org.dmabuf4j.api.IommuFaultException;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.core.DeviceCounters;
+import org.dmabuf4j.core.SimulatedDevice;
+
+/**
+ * A simulated device with its own IOMMU (DESIGN §6). Thread-safe: DMA runs under the IOMMU's read lock, map and
+ * unmap under its write lock.
+ */
+public final class SimulatedDeviceImpl implements SimulatedDevice {
+    private static final long PAGE = DmaConstraints.PAGE_SIZE;
+
+    private final String name;
+    private final DmaConstraints constraints;
+    private final boolean coherent;
+    private final boolean peerToPeer;
+    private final DeviceDirectory directory;
+    private final Iommu iommu;
+    private volatile boolean open = true;
+    private volatile MemorySegment localMemory;
+
+    private long liveTranslations;
+    private final LongAdder maps = new LongAdder();
+    private final LongAdder unmaps = new LongAdder();
+    private final LongAdder dmaReads = new LongAdder();
+    private final LongAdder dmaWrites = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder faults = new LongAdder();
+    private final LongAdder syncs = new LongAdder();
+    private final LongAdder bytesSynced = new LongAdder();
+
+    /**
+     * Creates a device.
+     *
+     * @param name the name, unique in its system
+     * @param index the device's number in its system, from 1: chooses its address window
+     * @param constraints its DMA constraints
+     * @param coherent whether it snoops CPU caches
+     * @param peerToPeer whether it can reach other devices' memory
+     * @param directory the system's devices, for fault messages
+     */
+    public SimulatedDeviceImpl(String name, int index, DmaConstraints constraints, boolean coherent,
+            boolean peerToPeer, DeviceDirectory directory) {
+        this.name = name;
+        this.constraints = constraints;
+        this.coherent = coherent;
+        this.peerToPeer = peerToPeer;
+        this.directory = directory;
+        this.iommu = new Iommu(index, constraints);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DmaConstraints constraints() {
+        return constraints;
+    }
+
+    @Override
+    public boolean isCoherent() {
+        return coherent;
+    }
+
+    @Override
+    public boolean isPeerToPeerCapable() {
+        return peerToPeer;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+    }
+
+    private void requireOpen(String what) {
+        if (!open) {
+            throw new ClosedException(Rule.ATT_7, "device '" + name + "' is closed (unplugged): cannot " + what
+                    + "; unmap and detach what is still mapped, and use an open device");
+        }
+    }
+
+    // ---- mapping (exporters) ---------------------------------------------------------------------------------
+
+    @Override
+    public List<SgEntry> mapPages(List<MemorySegment> chunks, Direction direction) {
+        if (chunks == null || chunks.isEmpty()) {
+            throw new RuleViolationException(Rule.DEV_3, "mapPages on device '" + name + "' with "
+                    + (chunks == null ? "null" : "no") + " chunks: pass the buffer's memory, in buffer order");
+        }
+        if (direction == null) {
+            throw new RuleViolationException(Rule.DEV_4, "mapPages on device '" + name + "' with a null direction");
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            MemorySegment c = chunks.get(i);
+            if (c == null || !c.isNative() || c.byteSize() <= 0 || c.byteSize() % PAGE != 0
+                    || c.address() % PAGE != 0) {
+                throw new RuleViolationException(Rule.DEV_3, "device '" + name + "' cannot map chunk " + i + " ("
+                        + (c == null ? "null" : (c.isNative() ? "native" : "heap") + " segment of " + c.byteSize()
+                        + " bytes at 0x" + Long.toHexString(c.address())) + "): chunks are native, page-aligned"
+                        + " memory of a positive multiple of " + PAGE + " bytes");
+            }
+        }
+        requireOpen("map memory");
+        long piece = maxPiece();
+        int count = 0;
+        for (MemorySegment c : chunks) {
+            count += (int) ((c.byteSize() - 1) / piece + 1);
+        }
+        Translation.MapGroup group = new Translation.MapGroup(count);
+        List<Translation> installed = new ArrayList<>(count);
+        List<SgEntry> entries = new ArrayList<>(count);
+        long stamp = iommu.lock.writeLock();
+        try {
+            for (MemorySegment c : chunks) {
+                for (long off = 0; off < c.byteSize(); off += piece) {
+                    long len = Math.min(piece, c.byteSize() - off);
+                    long native0 = c.address() + off;
+                    long iova = iommu.allocate(len, constraints.segmentBoundary(), native0, native0 + len);
+                    if (iova == -1) {
+                        for (Translation t : installed) {
+                            iommu.remove(t, "rolled back");
+                        }
+                        throw new RuleViolationException(Rule.DEV_3, "device '" + name + "' cannot reach "
+                                + totalBytes(chunks) + " more bytes: its " + constraints.addressBits()
+                                + "-bit address window [0x" + Long.toHexString(iommu.base()) + ", 0x"
+                                + Long.toHexString(iommu.limit()) + "] is full (" + iommu.size()
+                                + " translations); unmap mappings you no longer need");
+                    }
+                    MemorySegment view = c.asSlice(off, len);
+                    Translation t = new Translation(iova, len, direction, view, null, 0, group);
+                    iommu.install(t);
+                    installed.add(t);
+                    entries.add(new SgEntry(iova, len, Optional.of(view)));
+                }
+            }
+            liveTranslations += installed.size();
+        } finally {
+            iommu.lock.unlockWrite(stamp);
+        }
+        maps.increment();
+        return List.copyOf(entries);
+    }
+
+    private long maxPiece() {
+        long p = constraints.maxSegmentSize();
+        if (constraints.segmentBoundary() != 0) {
+            p = Math.min(p, constraints.segmentBoundary());
+        }
+        return p;
+    }
+
+    private static long totalBytes(List<MemorySegment> chunks) {
+        long n = 0;
+        for (MemorySegment c : chunks) {
+            n += c.byteSize();
+        }
+        return n;
+    }
+
+    @Override
+    public List<SgEntry> mapPeer(Device owner, long busAddress, long length, Direction direction) {
+        if (owner == null || direction == null) {
+            throw new RuleViolationException(Rule.P2P_1, "mapPeer on device '" + name + "' with a null "
+                    + (owner == null ? "owner" : "direction"));
+        }
+        if (!peerToPeer || !owner.isPeerToPeerCapable()) {
+            throw new RuleViolationException(Rule.P2P_1, "device '" + name + "' cannot reach the memory of device '"
+                    + owner.name() + "' peer-to-peer: " + (!peerToPeer ? "'" + name + "'" : "'" + owner.name() + "'")
+                    + " is not peer-to-peer capable; migrate the buffer to system memory instead");
+        }
+        if (length <= 0 || length % PAGE != 0 || busAddress % PAGE != 0) {
+            throw new RuleViolationException(Rule.DEV_3, "mapPeer on device '" + name + "': bus address 0x"
+                    + Long.toHexString(busAddress) + " and length " + length + " must be page aligned and positive");
+        }
+        requireOpen("map peer memory");
+        if (!owner.isOpen()) {
+            throw new ClosedException(Rule.ATT_7, "mapPeer on device '" + name + "': the owner device '"
+                    + owner.name() + "' is closed");
+        }
+        SimulatedDeviceImpl peer = owner instanceof SimulatedDeviceImpl s ? s : null;
+        long piece = maxPiece();
+        int count = (int) ((length - 1) / piece + 1);
+        Translation.MapGroup group = new Translation.MapGroup(count);
+        List<Translation> installed = new ArrayList<>(count);
+        List<SgEntry> entries = new ArrayList<>(count);
+        long stamp = iommu.lock.writeLock();
+        try {
+            for (long off = 0; off < length; off += piece) {
+                long len = Math.min(piece, length - off);
+                long iova = iommu.allocate(len, constraints.segmentBoundary(), 0, 0);
+                if (iova == -1) {
+                    for (Translation t : installed) {
+                        iommu.remove(t, "rolled back");
+                    }
+                    throw new RuleViolationException(Rule.DEV_3, "device '" + name + "' cannot reach " + length
+                            + " bytes of peer memory: its address window is full");
+                }
+                Translation t = new Translation(iova, len, direction, null, peer, busAddress + off, group);
+                iommu.install(t);
+                installed.add(t);
+                entries.add(SgEntry.withoutPage(iova, len));
+            }
+            liveTranslations += installed.size();
+        } finally {
+            iommu.lock.unlockWrite(stamp);
+        }
+        maps.increment();
+        return List.copyOf(entries);
+    }
+
+    @Override
+    public void unmap(List<SgEntry> entries) {
+        if (entries == null || entries.isEmpty()) {
+            throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "' with "
+                    + (entries == null ? "null" : "no") + " entries: pass exactly the entries one map call returned");
+        }
+        long stamp = iommu.lock.writeLock();
+        try {
+            List<Translation> found = new ArrayList<>(entries.size());
+            Set<Long> seen = new HashSet<>();
+            Translation.MapGroup group = null;
+            for (SgEntry e : entries) {
+                Translation t = e == null ? null : iommu.exactly(e.dmaAddress());
+                if (t == null || t.length != e.length() || !seen.add(e.dmaAddress())) {
+                    throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': "
+                            + (e == null ? "a null entry" : "entry 0x" + Long.toHexString(e.dmaAddress()) + "+"
+                            + e.length()) + " is not a live translation of this device (already unmapped,"
+                            + " another device's, or altered); nothing was unmapped");
+                }
+                if (group == null) {
+                    group = t.group;
+                } else if (group != t.group) {
+                    throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': the entries come"
+                            + " from different map calls; unmap exactly the entries of one call. Nothing was unmapped");
+                }
+                found.add(t);
+            }
+            if (found.size() != group.size) {
+                throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': " + found.size()
+                        + " entries given but their map call installed " + group.size
+                        + "; unmap exactly the entries one map call returned. Nothing was unmapped");
+            }
+            for (Translation t : found) {
+                iommu.remove(t, "unmapped");
+            }
+            liveTranslations -= found.size();
+        } finally {
+            iommu.lock.unlockWrite(stamp);
+        }
+        unmaps.increment();
+    }
+
+    @Override
+    public boolean isMapped(long dmaAddress, long length) {
+        if (length <= 0) {
+            throw new RuleViolationException(Rule.DEV_1, "isMapped on device '" + name + "' with length " + length
+                    + ": must be positive");
+        }
+        long stamp = iommu.lock.readLock();
+        try {
+            long pos = dmaAddress;
+            long left = length;
+            Translation t = iommu.containing(pos);
+            while (t != null) {
+                long n = Math.min(left, t.end() - pos);
+                left -= n;
+                pos += n;
+                if (left == 0) {
+                    return true;
+                }
+                t = iommu.exactly(pos);
+            }
+            return false;
+        } finally {
+            iommu.lock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public long liveTranslations() {
+        long stamp = iommu.lock.readLock();
+        try {
+            return liveTranslations;
+        } finally {
+            iommu.lock.unlockRead(stamp);
+        }
+    }
+
+    // ---- framework hooks ----------------------------------------------------------------------------------------
+
+    /**
+     * Marks the translations of a mapping with the buffer bytes they reach, for ownership tracking (CPU-11, DEV-6).
+     * Entries the device does not know (another device's, already gone) are skipped.
+     *
+     * @param entries the exporter's entries of one mapping, in buffer order
+     * @param ownership the buffer's tracker
+     */
+    public void tag(List<SgEntry> entries, Ownership ownership) {
+        long stamp = iommu.lock.readLock();
+        try {
+            long offset = 0;
+            for (SgEntry e : entries) {
+                Translation t = iommu.exactly(e.dmaAddress());
+                if (t != null && t.length == e.length()) {
+                    t.tag = new OwnershipTag(ownership, offset);
+                }
+                offset += e.length();
+            }
+        } finally {
+            iommu.lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Counts cache maintenance done for this device's mappings.
+     *
+     * @param bytes the bytes copied
+     */
+    public void countSync(long bytes) {
+        syncs.increment();
+        bytesSynced.add(bytes);
+    }
+
+    /**
+     * Gives the device local memory that peers reach at bus addresses {@code [0, memory.byteSize())} (device memory
+     * for peer-to-peer exporters).
+     *
+     * @param memory the memory, or null for none
+     */
+    public void setLocalMemory(MemorySegment memory) {
+        this.localMemory = memory;
+    }
+
+    private MemorySegment busSlice(long bus, long length) {
+        MemorySegment m = localMemory;
+        if (m == null || bus < 0 || bus + length > m.byteSize()) {
+            return null;
+        }
+        return m.asSlice(bus, length);
+    }
+
+    // ---- device access ------------------------------------------------------------------------------------------
+
+    @Override
+    public void dmaRead(long dmaAddress, MemorySegment dst) {
+        if (dst == null || dst.byteSize() == 0 || dst.isReadOnly()) {
+            throw new RuleViolationException(Rule.DEV_1, "dmaRead of device '" + name + "' into "
+                    + (dst == null ? "null" : dst.byteSize() == 0 ? "an empty segment" : "a read-only segment")
+                    + ": pass a writable segment of the bytes to read");
+        }
+        try (DeviceAccess a = access(dmaAddress, dst.byteSize(), false)) {
+            a.copyTo(dst);
+        }
+    }
+
+    @Override
+    public void dmaWrite(long dmaAddress, MemorySegment src) {
+        if (src == null || src.byteSize() == 0) {
+            throw new RuleViolationException(Rule.DEV_1, "dmaWrite of device '" + name + "' from "
+                    + (src == null ? "null" : "an empty segment") + ": pass the bytes to write");
+        }
+        try (DeviceAccess a = access(dmaAddress, src.byteSize(), true)) {
+            a.copyFrom(src);
+        }
+    }
+
+    /**
+     * Starts a device access: resolves {@code [dmaAddress, dmaAddress + length)} through the IOMMU, checks the
+     * direction of every translation (DEV-4), claims the bytes (CPU-11, DEV-6). Close the result when the access ends.
+     *
+     * @param dmaAddress the first device address
+     * @param length bytes; positive
+     * @param write true for a device write, false for a read
+     * @return the access
+     * @throws IommuFaultException (DEV-1, DEV-4, DEV-5) if a byte is not translated as needed; nothing is claimed
+     * @throws org.dmabuf4j.api.OwnershipViolationException (CPU-11, DEV-6) under THROW; nothing is claimed
+     * @throws ClosedException (ATT-7) if the device is closed
+     */
+    public DeviceAccess access(long dmaAddress, long length, boolean write) {
+        if (length <= 0) {
+            throw new RuleViolationException(Rule.DEV_5, "DMA of device '" + name + "' with length " + length
+                    + ": must be positive");
+        }
+        requireOpen("do DMA");
+        long stamp = iommu.lock.readLock();
+        List<Ownership> owners = new ArrayList<>(1);
+        List<Ownership.Claim> claims = new ArrayList<>(1);
+        try {
+            List<MemorySegment> pieces = new ArrayList<>(2);
+            Translation t = iommu.containing(dmaAddress);
+            if (t == null) {
+                throw fault(Rule.DEV_1, dmaAddress, length, write, notMapped(dmaAddress));
+            }
+            long pos = dmaAddress;
+            long left = length;
+            OwnershipTag runTag = null;
+            long runStart = 0;
+            long runLength = 0;
+            List<long[]> runs = new ArrayList<>(1);
+            List<Ownership> runOwners = new ArrayList<>(1);
+            while (true) {
+                if (write ? !t.direction.allowsDeviceWrite() : !t.direction.allowsDeviceRead()) {
+                    throw fault(Rule.DEV_4, dmaAddress, length, write, "the translation " + t.describe()
+                            + " was mapped " + t.direction + ", which does not allow a device "
+                            + (write ? "write (map FROM_DEVICE or BIDIRECTIONAL)" : "read (map TO_DEVICE or"
+                            + " BIDIRECTIONAL)"));
+                }
+                long off = pos - t.iova;
+                long n = Math.min(left, t.length - off);
+                MemorySegment piece;
+                if (t.memory != null) {
+                    piece = t.memory.asSlice(off, n);
+                } else {
+                    piece = t.peer == null ? null : t.peer.busSlice(t.busAddress + off, n);
+                    if (piece == null) {
+                        throw fault(Rule.DEV_1, dmaAddress, length, write, "the translation " + t.describe()
+                                + " leads to peer bus address 0x" + Long.toHexString(t.busAddress + off)
+                                + (t.peer == null ? " of a device that is not simulated" : " where device '"
+                                + t.peer.name() + "' has no local memory"));
+                    }
+                }
+                pieces.add(piece);
+                OwnershipTag tag = t.tag;
+                if (tag != null) {
+                    long bufferOffset = tag.bufferOffset() + off;
+                    if (runTag != null && runTag.ownership() == tag.ownership() && runStart + runLength == bufferOffset) {
+                        runLength += n;
+                    } else {
+                        if (runTag != null) {
+                            runs.add(new long[] {runStart, runLength});
+                            runOwners.add(runTag.ownership());
+                        }
+                        runTag = tag;
+                        runStart = bufferOffset;
+                        runLength = n;
+                    }
+                }
+                pos += n;
+                left -= n;
+                if (left == 0) {
+                    break;
+                }
+                Translation nextT = iommu.exactly(pos);
+                if (nextT == null) {
+                    throw fault(Rule.DEV_5, dmaAddress, length, write, "the access runs past the end of the mapped"
+                            + " range at 0x" + Long.toHexString(pos) + " (" + (pos - dmaAddress) + " of " + length
+                            + " bytes are mapped, by " + t.describe() + "); keep DMA within the mapping's entries");
+                }
+                t = nextT;
+            }
+            if (runTag != null) {
+                runs.add(new long[] {runStart, runLength});
+                runOwners.add(runTag.ownership());
+            }
+            for (int i = 0; i < runs.size(); i++) {
+                Ownership.Claim c = runOwners.get(i).claimDevice(this, runs.get(i)[0], runs.get(i)[1], write);
+                if (c != null) {
+                    owners.add(runOwners.get(i));
+                    claims.add(c);
+                }
+            }
+            return new DeviceAccess(this, stamp, List.copyOf(pieces), owners, claims, write, length);
+        } catch (RuntimeException e) {
+            for (int i = 0; i < claims.size(); i++) {
+                owners.get(i).release(claims.get(i));
+            }
+            iommu.lock.unlockRead(stamp);
+            throw e;
+        }
+    }
+
+    void endAccess(long stamp, boolean write, long length) {
+        iommu.lock.unlockRead(stamp);
+        if (write) {
+            dmaWrites.increment();
+            bytesWritten.add(length);
+        } else {
+            dmaReads.increment();
+            bytesRead.add(length);
+        }
+    }
+
+    private String notMapped(long address) {
+        String why = iommu.recentUnmapOf(address);
+        String others = directory == null ? "" : directory.otherDevicesMapping(address, this);
+        if (why != null) {
+            return "it belonged to " + why + "; re-map through the attachment and use the new mapping's addresses";
+        }
+        if (!others.isEmpty()) {
+            return "it is an address of device " + others + ", not of this device (addresses are per device, MAP-9);"
+                    + " attach the buffer to '" + name + "' and use the addresses of that mapping";
+        }
+        if (address - iommu.base() < 0 || address - iommu.limit() > 0) {
+            return "it lies outside this device's address window [0x" + Long.toHexString(iommu.base()) + ", 0x"
+                    + Long.toHexString(iommu.limit()) + "]; it may be a native CPU address, which devices never see"
+                    + " (DEV-2): use a mapping's DMA addresses";
+        }
+        return "nothing is mapped there: it was never mapped, or was unmapped or invalidated; map the buffer through an"
+                + " attachment of this device and use that mapping's addresses";
+    }
+
+    private IommuFaultException fault(Rule rule, long address, long length, boolean write, String why) {
+        faults.increment();
+        return new IommuFaultException(rule, "IOMMU fault on device '" + name + "': DMA " + (write ? "write" : "read")
+                + " of " + length + " bytes at device address 0x" + Long.toHexString(address) + ": " + why
+                + ". Nothing was " + (write ? "written" : "read"));
+    }
+
+    /**
+     * Whether this device translates {@code address}, without waiting: used while another device holds its own IOMMU
+     * lock to explain a fault, so it must never block (two faulting devices would otherwise deadlock).
+     *
+     * @param address a device address
+     * @return true if some translation contains it; false also if the IOMMU is busy being changed
+     */
+    public boolean translates(long address) {
+        long stamp = iommu.lock.tryReadLock();
+        if (stamp == 0) {
+            return false;
+        }
+        try {
+            return iommu.containing(address) != null;
+        } finally {
+            iommu.lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * A description of the live translations, for dumps.
+     *
+     * @return one line per translation
+     */
+    public List<String> describeTranslations() {
+        long stamp = iommu.lock.readLock();
+        try {
+            List<String> out = new ArrayList<>();
+            for (Translation t : iommu.snapshot()) {
+                out.add(t.describe());
+            }
+            return out;
+        } finally {
+            iommu.lock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public DeviceCounters counters() {
+        return new DeviceCounters(name, liveTranslations(), maps.sum(), unmaps.sum(), dmaReads.sum(), dmaWrites.sum(),
+                bytesRead.sum(), bytesWritten.sum(), faults.sum(), syncs.sum(), bytesSynced.sum());
+    }
+
+    @Override
+    public String toString() {
+        return "device '" + name + "' (" + (coherent ? "coherent" : "non-coherent") + ", "
+                + constraints.addressBits() + "-bit" + (peerToPeer ? ", peer-to-peer" : "") + (open ? "" : ", closed")
+                + ")";
+    }
+}

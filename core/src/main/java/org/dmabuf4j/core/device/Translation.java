@@ -1,0 +1,57 @@
+package org.dmabuf4j.core.device;
+
+import java.lang.foreign.MemorySegment;
+import org.dmabuf4j.api.Direction;
+
+/**
+ * One IOMMU translation: {@code length} bytes at device address {@code iova}, to CPU memory or to a peer device's
+ * memory. Created and removed under the IOMMU's write lock; read under its read lock.
+ */
+final class Translation {
+    final long iova;
+    final long length;
+    final Direction direction;
+    /** The translated CPU memory (the exporter's view of its chunk), or null for peer memory. */
+    final MemorySegment memory;
+    /** The device whose local memory this translates to, or null for CPU memory. */
+    final SimulatedDeviceImpl peer;
+    final long busAddress;
+    /** The map call that installed it: unmap removes exactly one call's translations (DEV-9). */
+    final MapGroup group;
+    /** Which buffer bytes this is, once the framework has tagged the mapping; null before (or for foreign maps). */
+    volatile OwnershipTag tag;
+
+    Translation(long iova, long length, Direction direction, MemorySegment memory, SimulatedDeviceImpl peer,
+            long busAddress, MapGroup group) {
+        this.iova = iova;
+        this.length = length;
+        this.direction = direction;
+        this.memory = memory;
+        this.peer = peer;
+        this.busAddress = busAddress;
+        this.group = group;
+    }
+
+    long end() {
+        return iova + length;
+    }
+
+    boolean contains(long address) {
+        return address - iova >= 0 && address - iova < length;
+    }
+
+    String describe() {
+        OwnershipTag t = tag;
+        return "0x" + Long.toHexString(iova) + "+" + length + " " + direction
+                + (t == null ? "" : " of " + t.ownership().describeBuffer() + " at offset " + t.bufferOffset());
+    }
+
+    /** The translations one map call installed. */
+    static final class MapGroup {
+        final int size;
+
+        MapGroup(int size) {
+            this.size = size;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.dmabuf4j.core.heap;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.dmabuf4j.core.HeapCounters;
+
+/** The counters of one heap; increments are cheap and never block. */
+public final class HeapStats {
+    private final String name;
+    final AtomicLong liveBuffers = new AtomicLong();
+    final AtomicLong liveBytes = new AtomicLong();
+    final AtomicLong pooledBytes = new AtomicLong();
+    final LongAdder allocations = new LongAdder();
+    final LongAdder reused = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    private final LongAdder syncs = new LongAdder();
+    private final LongAdder bytesSynced = new LongAdder();
+
+    HeapStats(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Counts a cache-maintenance operation on a buffer of this heap.
+     *
+     * @param bytes the bytes copied
+     */
+    public void countSync(long bytes) {
+        syncs.increment();
+        bytesSynced.add(bytes);
+    }
+
+    /**
+     * Bytes of live buffers.
+     *
+     * @return the count
+     */
+    public long liveBytes() {
+        return liveBytes.get();
+    }
+
+    /**
+     * A snapshot.
+     *
+     * @return the counters
+     */
+    public HeapCounters snapshot() {
+        return new HeapCounters(name, liveBuffers.get(), liveBytes.get(), pooledBytes.get(), allocations.sum(),
+                reused.sum(), failed.sum(), syncs.sum(), bytesSynced.sum());
+    }
+}

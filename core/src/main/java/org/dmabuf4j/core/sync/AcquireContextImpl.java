@@ -1,0 +1,149 @@
+package org.dmabuf4j.core.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.dmabuf4j.api.AcquireContext;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+
+/**
+ * A wait-die ticket (RESV-5) and the reservations locked under it. Confined to the thread that created it (RESV-13):
+ * only {@link #ticket()} and {@link #heldCount()} may be read from other threads.
+ */
+public final class AcquireContextImpl implements AcquireContext {
+    /** Smaller is older; tickets increase across the JVM. */
+    private static final AtomicLong TICKETS = new AtomicLong(1);
+
+    private final long ticket;
+    private final Thread owner;
+    /** Reservations held under this context, in locking order. Owner thread only. */
+    private final List<ReservationImpl> held = new ArrayList<>(4);
+    private volatile int heldCount;
+    private boolean done;
+    private volatile boolean closed;
+
+    private AcquireContextImpl() {
+        this.ticket = TICKETS.getAndIncrement();
+        this.owner = Thread.currentThread();
+    }
+
+    /**
+     * A new context, owned by the calling thread.
+     *
+     * @return the context
+     * @see "ww_acquire_init"
+     */
+    public static AcquireContext create() {
+        return new AcquireContextImpl();
+    }
+
+    @Override
+    public long ticket() {
+        return ticket;
+    }
+
+    @Override
+    public int heldCount() {
+        return heldCount;
+    }
+
+    @Override
+    public void done() {
+        checkThread("done()");
+        if (closed) {
+            throw new RuleViolationException(Rule.RESV_13, "done() on " + this + ", which is closed");
+        }
+        done = true;
+    }
+
+    @Override
+    public void unlockAll() {
+        checkThread("unlockAll()");
+        for (int i = held.size() - 1; i >= 0; i--) {
+            held.get(i).unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        checkThread("close()");
+        if (closed) {
+            return;
+        }
+        if (!held.isEmpty()) {
+            throw new RuleViolationException(Rule.RESV_13, "close() of " + this + " while it still holds "
+                    + describeHeld() + ": call unlockAll() (or unlock each) first; the locks stay held");
+        }
+        closed = true;
+    }
+
+    /**
+     * Whether {@link #close()} has completed.
+     *
+     * @return true once closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- used by ReservationImpl (owner thread) -------------------------------------------------------------------
+
+    /** Refuses a new lock under a context of another thread, after done() or after close() (RESV-13). */
+    void checkCanLock(ReservationImpl target, String op) {
+        checkThread(op + " of " + target);
+        if (closed) {
+            throw new RuleViolationException(Rule.RESV_13, op + " of " + target + " under " + this
+                    + ", which is closed: create a new acquire context");
+        }
+        if (done) {
+            throw new RuleViolationException(Rule.RESV_13, op + " of " + target + " under " + this
+                    + " after done(): take every lock before done(), or use a new context");
+        }
+    }
+
+    boolean holdsAny() {
+        return !held.isEmpty();
+    }
+
+    void added(ReservationImpl reservation) {
+        held.add(reservation);
+        heldCount = held.size();
+    }
+
+    void removed(ReservationImpl reservation) {
+        for (int i = held.size() - 1; i >= 0; i--) {
+            if (held.get(i) == reservation) {
+                held.remove(i);
+                break;
+            }
+        }
+        heldCount = held.size();
+    }
+
+    private void checkThread(String op) {
+        Thread current = Thread.currentThread();
+        if (current != owner) {
+            throw new RuleViolationException(Rule.RESV_13, op + " on " + this + " from thread '" + current.getName()
+                    + "': an acquire context belongs to the thread that created it ('" + owner.getName()
+                    + "'); create one per thread");
+        }
+    }
+
+    private String describeHeld() {
+        StringBuilder sb = new StringBuilder().append(held.size()).append(held.size() == 1 ? " lock" : " locks");
+        for (int i = 0; i < held.size() && i < 4; i++) {
+            sb.append(i == 0 ? " (" : ", ").append(held.get(i));
+        }
+        if (held.size() > 4) {
+            sb.append(", ...");
+        }
+        return sb.append(')').toString();
+    }
+
+    @Override
+    public String toString() {
+        return "acquire context #" + ticket;
+    }
+}

@@ -1,0 +1,140 @@
+package org.dmabuf4j.core.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.Timeline;
+
+/**
+ * A software timeline (sw_sync): points at values on one fence context, signaled by advancing the value.
+ *
+ * <p>Points are signaled while the timeline's lock is held, so two concurrent advances still signal in seqno order
+ * (SYNC-8). Their callbacks therefore run under that lock; it is a {@link ReentrantLock}, so a callback on the same
+ * thread may create points, and parking on it never pins a virtual thread.
+ */
+final class TimelineImpl implements Timeline {
+    static final String DRIVER = "sw_sync";
+
+    private final FenceContextImpl context;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Pending points by seqno (unsigned order). Guarded by lock. */
+    private final NavigableMap<Long, FenceImpl> pending = new TreeMap<>(Long::compareUnsigned);
+    private volatile long value;
+    private volatile boolean closed;
+
+    TimelineImpl(String name) {
+        if (name == null || name.isBlank()) {
+            throw new RuleViolationException(Rule.SYNC_7, "a timeline needs a non-blank name, got "
+                    + (name == null ? "null" : "'" + name + "'"));
+        }
+        this.context = FenceContextImpl.allocate(DRIVER, name);
+    }
+
+    @Override
+    public String name() {
+        return context.timelineName();
+    }
+
+    @Override
+    public long context() {
+        return context.id();
+    }
+
+    @Override
+    public long value() {
+        return value;
+    }
+
+    @Override
+    public Fence point(long seqno) {
+        lock.lock();
+        try {
+            checkOpen("point(" + Long.toUnsignedString(seqno) + ")");
+            if (Long.compareUnsigned(seqno, value) <= 0) {
+                return new FenceImpl(context, seqno, System.nanoTime());
+            }
+            FenceImpl existing = pending.get(seqno);
+            if (existing != null) {
+                return existing;
+            }
+            FenceImpl point = new FenceImpl(context, seqno);
+            pending.put(seqno, point);
+            return point;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void advance(long n) {
+        if (n < 0) {
+            throw new RuleViolationException(Rule.SYNC_8, "advance(" + n + ") on " + this
+                    + ": a timeline only moves forward; pass an increment of 0 or more");
+        }
+        lock.lock();
+        try {
+            checkOpen("advance(" + n + ")");
+            long next = value + n;
+            if (Long.compareUnsigned(next, value) < 0) {
+                next = -1L; // saturate at the largest unsigned value instead of wrapping back
+            }
+            value = next;
+            NavigableMap<Long, FenceImpl> due = pending.headMap(next, true);
+            List<FenceImpl> inOrder = new ArrayList<>(due.values());
+            due.clear();
+            for (FenceImpl point : inOrder) {
+                point.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int pendingPoints() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            List<FenceImpl> inOrder = new ArrayList<>(pending.values());
+            pending.clear();
+            for (FenceImpl point : inOrder) {
+                point.fail(new ClosedException(Rule.SYNC_3, "timeline closed: " + this + " was closed while point "
+                        + Long.toUnsignedString(point.seqno()) + " was pending (value "
+                        + Long.toUnsignedString(value) + ")"));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkOpen(String op) {
+        if (closed) {
+            throw new ClosedException(Rule.SYNC_3, op + " on " + this + ", which is closed: create a new timeline");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "timeline '" + name() + "' (context " + context.id() + ")";
+    }
+}
