@@ -41,6 +41,8 @@ public final class Campaign {
     private int shrinkBudget = 150;
     private long stepTimeoutMillis = 20_000;
     private PrintStream out = System.out;
+    /** The steps the last replay applied (not skipped); read after execute returns. */
+    private List<Op> lastApplied = List.of();
 
     private Campaign(ExporterFixture fixture) {
         this.fixture = Objects.requireNonNull(fixture, "fixture");
@@ -148,9 +150,10 @@ public final class Campaign {
             return;
         }
         int upTo = failure.step() < 0 ? ops.size() : failure.step() + 1;
-        List<Op> minimal = shrink(new ArrayList<>(ops.subList(0, upTo)), failure);
-        CampaignRun.Failure last = execute(minimal, 0, 0, null);
+        List<Op> shrunk = shrink(new ArrayList<>(ops.subList(0, upTo)), failure);
+        CampaignRun.Failure last = execute(shrunk, 0, 0, null);
         CampaignRun.Failure shown = last != null ? last : failure;
+        List<Op> minimal = last != null ? lastApplied : shrunk;
         StringBuilder sb = new StringBuilder();
         sb.append("campaign of fixture ").append(fixture.name()).append(" failed: seed=").append(s).append(", step ")
                 .append(failure.step() < 0 ? "end of run" : failure.step() + 1).append(" of ").append(ops.size())
@@ -259,9 +262,13 @@ public final class Campaign {
                     "for a deadlock or a fence that never signals in the exporter"));
         }
         CampaignRun.Failure f = result.get();
-        if (f == null || record != null || f.step() < 0) {
-            return f;
+        if (record == null) {
+            List<Op> done = new ArrayList<>(applied);
+            if (f != null && f.step() >= 0 && f.step() < ops.size() && !done.contains(ops.get(f.step()))) {
+                done.add(ops.get(f.step()));
+            }
+            lastApplied = done;
         }
-        return new CampaignRun.Failure(f.step(), f.error());
+        return f;
     }
 }

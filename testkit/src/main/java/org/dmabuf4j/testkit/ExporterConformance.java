@@ -161,6 +161,20 @@ public abstract class ExporterConformance {
                 : session.attach(e.handle(), d, null);
     }
 
+    /** A static attachment, or null if the exporter refuses it (ATT-1, or PIN-2 for the implicit pin). */
+    private Attachment staticOrNull(DmaBuf buffer, SimulatedDevice d) {
+        try {
+            return session.attach(buffer, d, null);
+        } catch (AttachRefusedException refused) {
+            return null;
+        } catch (PinRefusedException refused) {
+            that(has(ExporterFeature.PIN_REFUSAL), Rule.PIN_2, () -> "a static attach of buffer #" + buffer.id()
+                    + " was refused by its implicit pin, but the fixture does not declare PIN_REFUSAL: "
+                    + refused.getMessage(), "that Exporter.pin accepts pins, or declare PIN_REFUSAL");
+            return null;
+        }
+    }
+
     private Mapping map(Attachment a, Direction dir) {
         Mapping m = Verify.succeeds(Rule.MAP_2, "mapUnlocked(" + dir + ") of " + a.buffer().id() + " for device '"
                 + a.device().name() + "'", "that map() succeeds for an attached device", () -> session.map(a, dir));
@@ -871,7 +885,11 @@ public abstract class ExporterConformance {
                     + " the translations when the framework kills the mapping");
         }
 
-        /** MOVE-1: a move waits for the reservation lock. */
+        /**
+         * MOVE-1: a move waits for the reservation lock.
+         *
+         * @throws Exception if interrupted
+         */
         @Test
         @DisplayName("MOVE-1: a move waits while someone else holds the reservation lock")
         public void aMoveWaitsForTheReservationLock() throws Exception {
@@ -1114,10 +1132,9 @@ public abstract class ExporterConformance {
             long s = size(64 * 1024 + PAGE);
             Exported e = export(s);
             List<Attachment> atts = new ArrayList<>();
-            try {
-                atts.add(session.attach(e.handle(), dev(DeviceSpec.PLAIN), null));
-            } catch (AttachRefusedException refused) {
-                // ATT-1 / REV-3: allowed
+            Attachment st = staticOrNull(e.handle(), dev(DeviceSpec.PLAIN));
+            if (st != null) {
+                atts.add(st);
             }
             try {
                 atts.add(session.attach(e.handle(), dev(DeviceSpec.SECOND), importer()));
@@ -1390,7 +1407,8 @@ public abstract class ExporterConformance {
                         SimulatedDevice d = dev(specs[id]);
                         for (int i = 0; i < iterations; i++) {
                             try (DmaBuf h = e.handle().share()) {
-                                boolean dynamic = ((i + id) & 1) == 0 || !has(ExporterFeature.DYNAMIC_MOVE);
+                                boolean dynamic = ((i + id) & 1) == 0 || !has(ExporterFeature.DYNAMIC_MOVE)
+                                        || has(ExporterFeature.PIN_REFUSAL);
                                 Attachment a = dynamic ? h.attach(d, importer()) : h.attach(d);
                                 try {
                                     Mapping m = a.mapUnlocked(Direction.BIDIRECTIONAL);

@@ -256,7 +256,11 @@ public abstract class ImporterConformance {
         stopAndCheck(s);
     }
 
-    /** MOVE-8: the importer waits for the copy of a move. */
+    /**
+     * MOVE-8: the importer waits for the copy of a move.
+     *
+     * @throws InterruptedException if interrupted
+     */
     @Test
     @DisplayName("MOVE-8: after a move the importer waits for the KERNEL fence before touching the new memory")
     public void afterAMoveTheImporterWaitsForTheKernelFence() throws InterruptedException {
@@ -268,7 +272,11 @@ public abstract class ImporterConformance {
         stopAndCheck(s);
     }
 
-    /** MOVE-8: a failed copy is waited for too, and never leads to a stale access. */
+    /**
+     * MOVE-8: a failed copy is waited for too, and never leads to a stale access.
+     *
+     * @throws InterruptedException if interrupted
+     */
     @Test
     @DisplayName("MOVE-8: a move whose copy fails is still waited for, and never leads to a stale access")
     public void aFailedCopyIsStillWaitedFor() throws InterruptedException {
@@ -279,7 +287,11 @@ public abstract class ImporterConformance {
         stopAndCheck(s);
     }
 
-    /** REV-5: on revocation the importer stops and unmaps. */
+    /**
+     * REV-5: on revocation the importer stops and unmaps.
+     *
+     * @throws InterruptedException if interrupted
+     */
     @Test
     @DisplayName("REV-5: on revocation the importer stops and unmaps without waiting to map again")
     public void onRevocationTheImporterStopsAndUnmaps() throws InterruptedException {
@@ -361,14 +373,22 @@ public abstract class ImporterConformance {
         }
     }
 
-    /** MOVE-7: random moves never lead to stale accesses. */
+    /**
+     * MOVE-7: random moves never lead to stale accesses.
+     *
+     * @throws InterruptedException if interrupted
+     */
     @Test
     @DisplayName("MOVE-7: random moves, held and failing fences and uses never touch stale memory (seeded)")
     public void randomMovesNeverLeadToStaleAccesses() throws InterruptedException {
         randomRun(DeviceSpec.PLAIN);
     }
 
-    /** MOVE-7: the same on a non-coherent device. */
+    /**
+     * MOVE-7: the same on a non-coherent device.
+     *
+     * @throws InterruptedException if interrupted
+     */
     @Test
     @DisplayName("MOVE-7: on a non-coherent device, random moves and uses never touch stale memory (seeded)")
     public void randomMovesOnANonCoherentDevice() throws InterruptedException {

@@ -427,6 +427,11 @@ public final class CampaignRun implements AutoCloseable {
                     "the framework's detach check", a.real::close);
             return true;
         }
+        if (a.attached && a.pins > 0) {
+            expectRefusal(RuleViolationException.class, Rule.PIN_6, "detach of " + a.what() + " while pinned",
+                    "the framework's detach check", a.real::close);
+            return true;
+        }
         Verify.runs(Rule.ATT_6, "detach of " + a.what(), "that Exporter.detach succeeds", a.real::close);
         if (a.attached) {
             a.attached = false;
@@ -587,8 +592,8 @@ public final class CampaignRun implements AutoCloseable {
                     });
             return true;
         }
-        if (d.isMapped(first.dmaAddress(), first.length())) {
-            // another mapping of this device reuses the address: nothing to check
+        if (d.isMapped(first.dmaAddress(), 64)) {
+            // a newer mapping of this device reuses the address: nothing to check
             return false;
         }
         Rule rule = m.deadBy == null ? Rule.MAP_11 : m.deadBy;

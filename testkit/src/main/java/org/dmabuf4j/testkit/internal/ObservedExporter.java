@@ -104,11 +104,17 @@ public final class ObservedExporter implements Exporter {
     }
 
     private String who(Attachment a) {
-        return "exporter '" + exporterName + "' (buffer #" + a.buffer().id() + ", device '" + a.device().name() + "')";
+        ExportedBuffer e = exported;
+        return "exporter '" + exporterName + "' (" + (e == null ? "buffer" : "buffer #" + e.handle().id())
+                + ", device '" + a.device().name() + "')";
     }
 
     private void requireLock(Attachment a, String call, boolean held) {
-        boolean isHeld = a.buffer().reservation().isHeldByCurrentThread();
+        ExportedBuffer e = exported;
+        if (e == null) {
+            return;
+        }
+        boolean isHeld = e.reservation().isHeldByCurrentThread();
         if (isHeld != held) {
             recorder.violation(held ? Rule.MAP_1 : Rule.BUF_9, call + " of " + who(a) + " ran with the reservation lock "
                     + (isHeld ? "held" : "not held"), "the framework's lock convention (Exporter javadoc table)");
