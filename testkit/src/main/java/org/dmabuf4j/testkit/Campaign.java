@@ -1,6 +1,7 @@
 package org.dmabuf4j.testkit;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,6 +42,7 @@ public final class Campaign {
     private int shrinkBudget = 150;
     private long stepTimeoutMillis = 20_000;
     private PrintStream out = System.out;
+    private Duration fenceTimeout = Duration.ofSeconds(5);
     /** The steps the last replay applied (not skipped); read after execute returns. */
     private List<Op> lastApplied = List.of();
 
@@ -108,6 +110,21 @@ public final class Campaign {
             throw new IllegalArgumentException("shrink budget must not be negative, was " + n);
         }
         this.shrinkBudget = n;
+        return this;
+    }
+
+    /**
+     * Sets how long a step waits for the exporter's fences (a move's copy) before calling them hung (FENCE-7).
+     *
+     * @param timeout positive; 5 seconds by default
+     * @return this
+     */
+    public Campaign fenceTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("fence timeout must be positive, was " + timeout);
+        }
+        this.fenceTimeout = timeout;
         return this;
     }
 
@@ -213,7 +230,7 @@ public final class Campaign {
         Thread worker = new Thread(() -> {
             CampaignRun run = null;
             try {
-                run = new CampaignRun(fixture);
+                run = new CampaignRun(fixture, fenceTimeout);
                 if (record != null) {
                     SplittableRandom rnd = new SplittableRandom(s);
                     for (int i = 0; i < n; i++) {
@@ -246,7 +263,7 @@ public final class Campaign {
         }, "dmabuf4j-campaign");
         worker.setDaemon(true);
         worker.start();
-        long budget = stepTimeoutMillis + 100L * Math.max(n, ops.size());
+        long budget = stepTimeoutMillis + 100L * Math.max(n, ops.size()) + 4 * fenceTimeout.toMillis();
         try {
             worker.join(budget);
         } catch (InterruptedException e) {

@@ -58,6 +58,7 @@ public final class CampaignRun implements AutoCloseable {
     private final boolean dynamicExporter;
     private final boolean cpu;
     private final long nativeBaseline;
+    private final java.time.Duration fenceTimeout;
     private final Map<Integer, Object> objects = new HashMap<>();
     private final List<Buf> buffers = new ArrayList<>();
     private int nextLabel = 1;
@@ -73,6 +74,7 @@ public final class CampaignRun implements AutoCloseable {
         final List<Att> atts = new ArrayList<>();
         final List<F> fences = new ArrayList<>();
         boolean released;
+        boolean moved;
 
         Buf(ExportedBuffer exported, int pages) {
             this.exported = exported;
@@ -182,9 +184,11 @@ public final class CampaignRun implements AutoCloseable {
      * Starts a run on a fresh system.
      *
      * @param fixture the exporter under test
+     * @param fenceTimeout how long to wait for the exporter's fences
      */
-    public CampaignRun(ExporterFixture fixture) {
+    public CampaignRun(ExporterFixture fixture, java.time.Duration fenceTimeout) {
         this.fixture = fixture;
+        this.fenceTimeout = fenceTimeout;
         SimulatedSystem real = fixture.newSystem();
         this.observing = new ObservingSystem(real, recorder);
         this.observing.addressChecks(false);
@@ -398,6 +402,9 @@ public final class CampaignRun implements AutoCloseable {
             return true;
         }
         RecordingImporter imp = op.flag() ? new RecordingImporter(recorder, false) : null;
+        if (!op.flag() && !h.buf().released) {
+            awaitKernel(h.buf());
+        }
         Attachment a;
         try {
             a = imp == null ? h.real().attach(d) : h.real().attach(d, imp);
@@ -456,11 +463,15 @@ public final class CampaignRun implements AutoCloseable {
             return true;
         }
         Reservation r = a.buf.exported.reservation();
+        if (!a.dynamic) {
+            awaitKernel(a.buf);
+        }
         Mapping m;
         r.lock();
         try {
-            m = Verify.succeeds(Rule.MAP_2, "map(" + op.direction() + ") of " + a.what(), "that map() succeeds for an"
-                    + " attached device", () -> a.real.map(op.direction()));
+            m = Verify.succeeds(a.buf.moved ? Rule.MOVE_6 : Rule.MAP_2, "map(" + op.direction() + ") of " + a.what()
+                    + (a.buf.moved ? " after a move" : ""), "that map() succeeds for an attached device, also after a"
+                    + " move", () -> a.real.map(op.direction()));
         } finally {
             r.unlock();
         }
@@ -514,8 +525,9 @@ public final class CampaignRun implements AutoCloseable {
 
     private void awaitKernel(Buf b) {
         boolean done = Verify.succeeds(Rule.FENCE_7, "waiting for the KERNEL fences of " + b.what(), "the move's "
-                + "fence", () -> b.exported.reservation().await(FenceUsage.KERNEL, java.time.Duration.ofSeconds(5)));
-        that(done, Rule.FENCE_7, () -> "KERNEL fences of " + b.what() + " did not signal in 5 s: "
+                + "fence", () -> b.exported.reservation().await(FenceUsage.KERNEL, fenceTimeout));
+        that(done, Rule.FENCE_7, () -> "KERNEL fences of " + b.what() + " did not signal in " + fenceTimeout.toMillis()
+                + " ms: "
                 + b.exported.reservation().describe(), "that the copy of a move signals its fence");
     }
 
@@ -548,6 +560,7 @@ public final class CampaignRun implements AutoCloseable {
                 Pattern.fill(data, 0, seed);
                 Dma.write(d, m.entries, 0, data);
                 Arrays.fill(b.content, seed);
+                b.moved = false;
             } else {
                 Dma.read(d, m.entries, 0, data);
                 checkContent(b, data, "device '" + d.name() + "' through mapping m" + m.label);
@@ -565,9 +578,11 @@ public final class CampaignRun implements AutoCloseable {
             long bad = want == ZERO ? Pattern.mismatchConstant(page, p * PAGE, (byte) 0)
                     : Pattern.mismatch(page, p * PAGE, want);
             if (bad >= 0) {
-                throw failure(Rule.MAP_2, "byte " + bad + " of " + b.what() + " read by " + how + " is not what was"
-                        + " last written there (" + (want == ZERO ? "zero" : "pattern " + want) + ")", "that map(), "
-                        + "beginCpuAccess and move() all address the same memory in buffer order");
+                throw failure(b.moved ? Rule.MOVE_6 : Rule.MAP_2, "byte " + bad + " of " + b.what() + " read by "
+                        + how + " is not what was last written there (" + (want == ZERO ? "zero" : "pattern " + want)
+                        + ")" + (b.moved ? "; the buffer moved since" : ""), b.moved ? "that move() copies every byte"
+                        + " to the new memory and map()/beginCpuAccess return the new memory" : "that map() and "
+                        + "beginCpuAccess address the same memory in buffer order");
             }
         }
     }
@@ -629,6 +644,7 @@ public final class CampaignRun implements AutoCloseable {
         if (b.blocks(access)) {
             return false;
         }
+        awaitKernel(b);
         Region region = op.kind() == Op.Kind.CPU_WRITE_PAGE ? Region.range(0, PAGE) : Region.WHOLE;
         Verify.runs(Rule.CPU_12, "a CPU " + access + " window on " + b.what(), "that beginCpuAccess returns the"
                 + " buffer's memory and endCpuAccess writes it back", () -> {
@@ -643,6 +659,7 @@ public final class CampaignRun implements AutoCloseable {
         if (access == Access.WRITE) {
             if (region == Region.WHOLE) {
                 Arrays.fill(b.content, op.arg());
+                b.moved = false;
             } else {
                 b.content[0] = op.arg();
             }
@@ -713,6 +730,7 @@ public final class CampaignRun implements AutoCloseable {
         Verify.runs(Rule.MOVE_1, "fixture " + fixture.name() + ".move(" + b.what() + ")", "the move's steps: lock,"
                 + " isPinned, invalidateMappings, copy, KERNEL fence, unlock", () -> fixture.move(b.exported));
         if (!pinned) {
+            b.moved = true;
             for (Att a : b.atts) {
                 if (a.attached && a.dynamic) {
                     a.expectedNotifications++;

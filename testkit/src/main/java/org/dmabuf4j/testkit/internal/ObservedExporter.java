@@ -254,7 +254,16 @@ public final class ObservedExporter implements Exporter {
         List<List<SgEntry>> others = new ArrayList<>();
         synchronized (this) {
             List<List<SgEntry>> mine = live.get(attachment);
-            boolean found = mine != null && mine.removeIf(l -> l == entries);
+            boolean found = false;
+            if (mine != null) {
+                for (var it = mine.iterator(); it.hasNext() && !found;) {
+                    List<SgEntry> l = it.next();
+                    if (l == entries || l.equals(entries)) {
+                        it.remove();
+                        found = true;
+                    }
+                }
+            }
             if (!found) {
                 recorder.violation(Rule.MAP_10, "unmap of " + who(attachment)
                         + " was given entries that are not a live mapping of that attachment",

@@ -1,0 +1,69 @@
+package org.dmabuf4j.testkit.meta;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.dmabuf4j.testkit.ConformanceError;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The kit tests itself: the exporter suite, run through the EngineTestKit against an exporter broken in exactly one
+ * way, must fail on that way's rule with a useful message; the correct variants must pass with only the skips their
+ * missing features explain.
+ */
+class BrokenExportersAreCaughtTest {
+    private static KitRun run(Flaw flaw) {
+        BrokenConformance.flaw = flaw;
+        try {
+            return KitRun.of(BrokenConformance.class, "exporter that " + flaw.description);
+        } finally {
+            BrokenConformance.flaw = Flaw.NONE;
+        }
+    }
+
+    /**
+     * Every broken exporter is caught, on its own rule, with messages that name the rule and give a hint.
+     *
+     * @return one test per flaw
+     */
+    @TestFactory
+    Stream<DynamicTest> everyBrokenExporterFailsTheKitOnItsOwnRule() {
+        return Arrays.stream(Flaw.values()).filter(f -> f.rule != null).map(f -> dynamicTest(f.rule.id()
+                + ": an exporter that " + f.description + " fails the kit on " + f.rule.id(), () -> {
+                    KitRun r = run(f);
+                    assertTrue(r.failedRules().contains(f.rule), () -> "[" + f.rule.id() + "] the kit did not"
+                            + " report " + f.rule.id() + "; " + r.summary());
+                    for (KitRun.Failure x : r.failures()) {
+                        assertTrue(x.error() instanceof ConformanceError, () -> "a failure is not a ConformanceError: "
+                                + x.test() + ": " + x.error());
+                        String m = x.error().getMessage();
+                        assertTrue(m.startsWith("[" + ((ConformanceError) x.error()).rule().id() + "] ")
+                                && m.contains(" — if this fails, check "), () -> "a failure message lacks its rule or"
+                                + " hint: " + m);
+                        assertTrue(m.contains("buffer #") || m.contains("exporter") || m.contains("device '")
+                                || m.contains("fixture") || m.contains("move"), () -> "a failure message names no"
+                                + " buffer, exporter, device or fixture: " + m);
+                    }
+                }));
+    }
+
+    /**
+     * The correct variants of the same exporter pass, with only the skips their missing features explain.
+     *
+     * @return one test per correct variant
+     */
+    @TestFactory
+    Stream<DynamicTest> theCorrectVariantsPass() {
+        return Arrays.stream(Flaw.values()).filter(f -> f.rule == null).map(f -> dynamicTest("BUF-7: "
+                + f.description + " passes the kit", () -> {
+                    KitRun r = run(f);
+                    assertTrue(r.failures().isEmpty(), r::summary);
+                    var expected = KitRun.expectedSkips(new BrokenFixture(f).features());
+                    assertTrue(expected.containsAll(r.skippedMethods()), () -> "unexpected skips "
+                            + r.skippedMethods() + ", expected only " + expected + "; " + r.summary());
+                }));
+    }
+}
