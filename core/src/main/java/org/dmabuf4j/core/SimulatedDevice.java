@@ -1,6 +1,7 @@
 package org.dmabuf4j.core;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.DmaConstraints;
 
@@ -50,6 +51,23 @@ public interface SimulatedDevice extends Device, AutoCloseable {
     void dmaWrite(long dmaAddress, MemorySegment src);
 
     /**
+     * The device's asynchronous DMA engines (DEV-7, DEV-8), as many as {@link Builder#engines(int)} asked for. Their
+     * threads start on their first job and end when the device closes.
+     *
+     * @return an immutable list of at least one engine
+     */
+    List<DeviceEngine> engines();
+
+    /**
+     * The device's first engine.
+     *
+     * @return {@code engines().get(0)}
+     */
+    default DeviceEngine engine() {
+        return engines().get(0);
+    }
+
+    /**
      * A snapshot of the device's counters.
      *
      * @return the counters
@@ -57,8 +75,23 @@ public interface SimulatedDevice extends Device, AutoCloseable {
     DeviceCounters counters();
 
     /**
+     * The device's local memory ("VRAM") as a heap named {@code vram@<name>}, if it was built with
+     * {@link Builder#localMemory(long)}.
+     *
+     * @return the heap
+     * @throws org.dmabuf4j.api.UnsupportedFeatureException (P2P-1) if the device has no local memory
+     */
+    DeviceMemory localMemory();
+
+    /**
      * Unplugs the device: it refuses new attachments and mappings (ATT-7) and device access. Existing mappings can
-     * still be unmapped and attachments detached. Idempotent.
+     * still be unmapped and attachments detached. Ends the engines: jobs still pending fail their fences with a
+     * {@link org.dmabuf4j.api.ClosedException} (DEV-7), and their threads have ended when this returns (unless it is
+     * called from a fence callback on an engine's own thread, which then ends right after). The buffers of its local
+     * memory are revoked first (REV-1); their memory is released with their last handle. Idempotent.
+     *
+     * @throws org.dmabuf4j.api.DmaTimeoutException (REV-4) if importers of its local memory did not unmap in time
+     *     (the device is unplugged and the buffers revoked all the same)
      */
     @Override
     void close();
@@ -95,6 +128,25 @@ public interface SimulatedDevice extends Device, AutoCloseable {
          * @return this builder
          */
         Builder peerToPeer(boolean capable);
+
+        /**
+         * Gives the device local memory of a fixed capacity, exported as the heap {@link SimulatedDevice#localMemory()}
+         * (default: none). The pool is allocated on first use.
+         *
+         * @param bytes a positive multiple of the page size
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException (HEAP-3) if not a positive multiple of the page size
+         */
+        Builder localMemory(long bytes);
+
+        /**
+         * Sets how many asynchronous engines the device has (default 1), each with its own fence context.
+         *
+         * @param count from 1 to 64
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException (DEV-8) if out of range
+         */
+        Builder engines(int count);
 
         /**
          * Creates the device and adds it to the system.

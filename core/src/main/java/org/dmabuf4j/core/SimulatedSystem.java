@@ -1,9 +1,11 @@
 package org.dmabuf4j.core;
 
+import java.time.Duration;
 import java.util.List;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaBufSystem;
 import org.dmabuf4j.api.DmaHeap;
+import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.OwnershipViolationException;
 
 /**
@@ -40,6 +42,47 @@ public interface SimulatedSystem extends DmaBufSystem {
      * @return the heap named "contiguous"
      */
     DmaHeap contiguousHeap();
+
+    /**
+     * The tiled heap: images stored in tiles, CPU windows in linear pixels.
+     *
+     * @return the heap named "tiled"
+     */
+    TiledHeap tiledHeap();
+
+    /**
+     * Moves a buffer's memory on demand, as its exporter would under memory pressure: takes the buffer's reservation
+     * lock (unless the calling thread holds it), notifies every dynamic importer (MOVE-3), kills every older mapping
+     * (MOVE-5), and copies the memory with a KERNEL-usage fence job (MOVE-8). Fresh maps return the new location
+     * (MOVE-6). For tests, the testkit and benchmarks.
+     *
+     * <p>Only buffers of dynamic core exporters move: those of a device's local memory
+     * ({@link SimulatedDevice#localMemory()}). Such a buffer in system memory moves into its device's memory (evicting
+     * least recently used unpinned buffers if needed) or, if that cannot make room, to other system pages; a buffer in
+     * device memory moves to another place of it if there is room, else to system memory.
+     *
+     * @param buffer an open handle of a buffer of this system; not null
+     * @return the KERNEL fence of the copy, also added to the buffer's reservation
+     * @throws org.dmabuf4j.api.RuleViolationException (MOVE-2) if an attachment pins the buffer; nothing moves
+     * @throws org.dmabuf4j.api.UnsupportedFeatureException (BUF-10) if the buffer's exporter is static
+     * @throws org.dmabuf4j.api.RevokedException (REV-2) if the buffer is revoked
+     * @throws org.dmabuf4j.api.ClosedException (BUF-3) if the handle is closed
+     */
+    Fence move(DmaBuf buffer);
+
+    /**
+     * Revokes a buffer on behalf of its exporter (REV-1), as {@link org.dmabuf4j.api.ExportedBuffer#revoke}: new maps
+     * and CPU access fail, every dynamic importer is notified, every fence (BOOKKEEP) is waited for, then every
+     * importer's unmap, within the timeout. Called without the buffer's lock. Handles stay closable and the memory is
+     * released with the last one (REV-2).
+     *
+     * @param buffer an open handle of a buffer of this system; not null
+     * @param timeout the bound on the waits; positive
+     * @throws org.dmabuf4j.api.DmaTimeoutException (REV-4) if fences or importers did not finish in time, naming the
+     *     importers that did not unmap; the buffer stays revoked
+     * @throws org.dmabuf4j.api.ClosedException (BUF-3) if the handle is closed
+     */
+    void revoke(DmaBuf buffer, Duration timeout);
 
     /**
      * Native bytes the system holds for live buffers, CPU caches of non-coherent buffers and staging. Freed memory

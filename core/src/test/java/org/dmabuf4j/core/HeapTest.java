@@ -77,6 +77,9 @@ class HeapTest {
     @DisplayName("HEAP-2: heap sizes are rounded up to the page size, layouts included")
     void sizesAreRoundedUpToPages(SimulatedSystem sys) {
         for (DmaHeap heap : sys.heaps()) {
+            if (heap instanceof TiledHeap) {
+                continue; // it allocates tiled layouts only (TiledHeapTest)
+            }
             try (DmaBuf a = heap.allocate(1); DmaBuf b = heap.allocate(4097);
                     DmaBuf c = heap.allocate(BufferLayout.linear(10, 10, 4))) {
                 assertEquals(4096, a.size());
@@ -103,7 +106,7 @@ class HeapTest {
             HeapExhaustedException e = assertFails(HeapExhaustedException.class, Rule.HEAP_3,
                     () -> sys.systemHeap().allocate(512 * KIB));
             assertTrue(e.getMessage().contains("in use"), e::getMessage);
-            assertEquals(768 * KIB, sys.systemHeap().liveBytes());
+            assertEquals(most.size(), sys.systemHeap().liveBytes());
         }
         assertEquals(List.of(), sys.liveBufferIds());
         assertFails(RuleViolationException.class, Rule.HEAP_3, () -> sys.heap("nope"));

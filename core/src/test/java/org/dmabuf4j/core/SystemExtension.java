@@ -18,8 +18,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * test asserts that nothing leaked: no live buffers, no live native bytes, no held reservation locks, no IOMMU
  * translations, no open ownership claims and no leak reports. Then it closes the system.
  */
-public final class SystemExtension implements ParameterResolver, AfterEachCallback {
+final class SystemExtension implements ParameterResolver, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SystemExtension.class);
+
+    SystemExtension() {
+    }
 
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
@@ -74,7 +77,7 @@ public final class SystemExtension implements ParameterResolver, AfterEachCallba
      * @param sys the system
      * @param leaksExpected whether leak reports are allowed
      */
-    public static void assertClean(SimulatedSystem sys, boolean leaksExpected) {
+    static void assertClean(SimulatedSystem sys, boolean leaksExpected) {
         SystemImpl impl = (SystemImpl) sys;
         assertEquals(List.of(), sys.liveBufferIds(), () -> "live buffers after the test:\n" + sys.describeBuffers());
         assertEquals(0, sys.liveNativeBytes(), "live native bytes after the test");

@@ -195,7 +195,7 @@ final class AttachmentImpl implements Attachment {
             }
             if (!c.isAlive()) {
                 // invalidated by a move of a static exporter's buffer: the cache is remade at the new location
-                c = mapNew(Direction.BIDIRECTIONAL, true);
+                c = mapNew(c.direction, true);
                 cachedMapping = c;
                 return c;
             }
@@ -207,6 +207,11 @@ final class AttachmentImpl implements Attachment {
         if (!device.isOpen()) {
             throw new ClosedException(Rule.ATT_7, "map of " + core.describe() + " for device '" + device.name()
                     + "', which is closed (unplugged); detach");
+        }
+        if (core.exporter instanceof CachesMappings) {
+            c = mapNew(direction, true);
+            cachedMapping = c;
+            return c;
         }
         MappingImpl m = mapNew(direction, false);
         mappings.add(m);
@@ -333,6 +338,9 @@ final class AttachmentImpl implements Attachment {
 
     /** Under the lock: the exporter removes the translations; the mapping's views close. */
     void kill(MappingImpl m, Rule rule, String reason) {
+        if (rule != Rule.MAP_11 && device instanceof SimulatedDeviceImpl sim) {
+            sim.noteFate(m.exporterEntries, reason);
+        }
         core.exporter.unmap(this, m.exporterEntries, m.direction);
         m.die(rule, reason);
         CpuCache c = core.cache;

@@ -4,6 +4,7 @@ import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.device.SimulatedDeviceImpl;
 
 /** Configures a device of a {@link SystemImpl}. */
 final class DeviceBuilder implements SimulatedDevice.Builder {
@@ -12,6 +13,8 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     private boolean coherent = true;
     private DmaConstraints constraints = DmaConstraints.NONE;
     private boolean peerToPeer;
+    private long localMemory;
+    private int engines = 1;
 
     DeviceBuilder(SystemImpl system, String name) {
         this.system = system;
@@ -47,7 +50,31 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     }
 
     @Override
+    public SimulatedDevice.Builder localMemory(long bytes) {
+        if (bytes <= 0 || bytes % DmaConstraints.PAGE_SIZE != 0) {
+            throw new RuleViolationException(Rule.HEAP_3, "localMemory(" + bytes + ") for device '" + name
+                    + "': must be a positive multiple of " + DmaConstraints.PAGE_SIZE);
+        }
+        localMemory = bytes;
+        return this;
+    }
+
+    @Override
+    public SimulatedDevice.Builder engines(int count) {
+        if (count < 1 || count > 64) {
+            throw new RuleViolationException(Rule.DEV_8, "engines(" + count + ") for device '" + name
+                    + "': a device has 1 to 64 engines");
+        }
+        engines = count;
+        return this;
+    }
+
+    @Override
     public SimulatedDevice build() {
-        return system.addDevice(name, constraints, coherent, peerToPeer);
+        SimulatedDevice d = system.addDevice(name, constraints, coherent, peerToPeer, engines);
+        if (localMemory > 0) {
+            system.addLocalMemory((SimulatedDeviceImpl) d, localMemory);
+        }
+        return d;
     }
 }

@@ -21,6 +21,7 @@ import org.dmabuf4j.api.DmaHeap;
 import org.dmabuf4j.api.ExportInfo;
 import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Exporter;
+import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.Fences;
 import org.dmabuf4j.api.OwnershipViolationException;
 import org.dmabuf4j.api.Reservation;
@@ -29,9 +30,12 @@ import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.core.Counters;
 import org.dmabuf4j.core.DeviceCounters;
+import org.dmabuf4j.core.DeviceMemory;
+import org.dmabuf4j.core.HeapCounters;
 import org.dmabuf4j.core.OwnershipPolicy;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
+import org.dmabuf4j.core.TiledHeap;
 import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ExportEvent;
 import org.dmabuf4j.core.device.DeviceDirectory;
@@ -41,9 +45,12 @@ import org.dmabuf4j.core.heap.ContiguousHeap;
 import org.dmabuf4j.core.heap.HeapExports;
 import org.dmabuf4j.core.heap.HeapStats;
 import org.dmabuf4j.core.heap.SystemHeap;
+import org.dmabuf4j.core.move.AccountedHeap;
 import org.dmabuf4j.core.sync.AcquireContextImpl;
 import org.dmabuf4j.core.sync.FencesImpl;
 import org.dmabuf4j.core.sync.LockAll;
+import org.dmabuf4j.core.tiled.TiledHeapImpl;
+import org.dmabuf4j.core.vram.DeviceMemoryImpl;
 
 /**
  * The reference system: registry of live buffers, heaps, devices, counters, leak and ownership reports.
@@ -62,6 +69,9 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     private final boolean leakDetection;
     private final SystemHeap systemHeap;
     private final ContiguousHeap contiguousHeap;
+    private final TiledHeapImpl tiledHeap;
+    /** Heaps beside system and contiguous: tiled, and each device's local memory. */
+    private final CopyOnWriteArrayList<AccountedHeap> moreHeaps = new CopyOnWriteArrayList<>();
     private final FencesImpl fences = new FencesImpl();
     private final ConcurrentSkipListMap<Long, BufferCore> registry = new ConcurrentSkipListMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -93,6 +103,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         this.policy = b.policy;
         this.systemHeap = new SystemHeap(this, b.systemHeapCapacity);
         this.contiguousHeap = new ContiguousHeap(this, b.contiguousPoolBytes);
+        this.tiledHeap = new TiledHeapImpl(this, b.systemHeapCapacity);
+        this.moreHeaps.add(tiledHeap);
     }
 
     private static boolean overrides(Class<?> type, String method) {
@@ -124,6 +136,10 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
                     + info.exporter().getClass().getName() + "): " + (dynamic ? "it is dynamic but does not implement"
                     + " both pin and unpin" : "it implements only one of pin and unpin")
                     + "; a dynamic exporter implements both. Nothing was exported");
+        }
+        if (dynamic && info.exporter() instanceof CachesMappings) {
+            throw new RuleViolationException(Rule.BUF_10, "export by exporter " + info.exporterName() + ": a dynamic"
+                    + " exporter cannot have its mappings cached (CachesMappings); nothing was exported");
         }
         BufferCore core = new BufferCore(this, ids.incrementAndGet(), info.size(), info.exporterName(),
                 info.exporter(), info.layout(), stats, dynamic);
@@ -169,13 +185,47 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         if (ContiguousHeap.NAME.equals(name)) {
             return contiguousHeap;
         }
+        for (AccountedHeap h : moreHeaps) {
+            if (h.name().equals(name)) {
+                return h;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (DmaHeap h : heaps()) {
+            names.add("'" + h.name() + "'");
+        }
         throw new RuleViolationException(Rule.HEAP_3, "no heap named " + (name == null ? "null" : "'" + name + "'")
-                + "; the heaps are 'system' and 'contiguous'");
+                + "; the heaps are " + String.join(", ", names));
     }
 
     @Override
     public Collection<DmaHeap> heaps() {
-        return List.of(systemHeap, contiguousHeap);
+        List<DmaHeap> all = new ArrayList<>(List.of(systemHeap, contiguousHeap));
+        all.addAll(moreHeaps);
+        return List.copyOf(all);
+    }
+
+    @Override
+    public TiledHeap tiledHeap() {
+        return tiledHeap;
+    }
+
+    /** Gives a new device its local memory, registered as a heap. */
+    DeviceMemory addLocalMemory(SimulatedDeviceImpl device, long bytes) {
+        DeviceMemoryImpl memory = new DeviceMemoryImpl(device, bytes, this, fences);
+        device.setLocalHeap(memory, memory::unplug);
+        moreHeaps.add(memory);
+        return memory;
+    }
+
+    @Override
+    public Fence move(DmaBuf buffer) {
+        return BufferMoves.move(this, buffer);
+    }
+
+    @Override
+    public void revoke(DmaBuf buffer, Duration timeout) {
+        BufferMoves.revoke(this, buffer, timeout);
     }
 
     @Override
@@ -210,7 +260,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     synchronized SimulatedDevice addDevice(String name, DmaConstraints constraints, boolean coherent,
-            boolean peerToPeer) {
+            boolean peerToPeer, int engines) {
         requireOpen("newDevice");
         for (SimulatedDeviceImpl d : devices) {
             if (d.name().equals(name)) {
@@ -219,7 +269,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
             }
         }
         SimulatedDeviceImpl d = new SimulatedDeviceImpl(name, devices.size() + 1, constraints, coherent, peerToPeer,
-                this);
+                this, engines);
         devices.add(d);
         return d;
     }
@@ -364,11 +414,20 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     @Override
     public long liveNativeBytes() {
-        return systemHeap.liveBytes() + contiguousHeap.liveBytes() + cacheBytes.get();
+        long n = systemHeap.liveBytes() + contiguousHeap.liveBytes() + cacheBytes.get();
+        for (AccountedHeap h : moreHeaps) {
+            n += h.nativeBytes();
+        }
+        return n;
     }
 
     @Override
     public Counters counters() {
+        List<HeapCounters> hc = new ArrayList<>(List.of(systemHeap.stats().snapshot(),
+                contiguousHeap.stats().snapshot()));
+        for (AccountedHeap h : moreHeaps) {
+            hc.add(h.stats().snapshot());
+        }
         List<DeviceCounters> dc = new ArrayList<>();
         for (SimulatedDeviceImpl d : devices) {
             dc.add(d.counters());
@@ -376,7 +435,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         return new Counters(liveBuffers.get(), liveBufferBytes.get(), liveNativeBytes(), exports.sum(),
                 releases.sum(), attaches.sum(), maps.sum(), unmaps.sum(), cpuAccesses.sum(), syncs.sum(),
                 bytesSynced.sum(), violations.sum(), leaks.sum(),
-                List.of(systemHeap.stats().snapshot(), contiguousHeap.stats().snapshot()), dc);
+                hc, dc);
     }
 
     /**

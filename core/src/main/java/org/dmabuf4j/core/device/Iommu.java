@@ -60,7 +60,7 @@ final class Iommu {
     /** Allocates and installs; caller holds the write lock. Returns -1 if the space has no room. */
     long allocate(long length, long boundary, long avoidStart, long avoidEnd) {
         long at = fitFrom(next, length, boundary, avoidStart, avoidEnd, limit);
-        if (at < 0 && next != base) {
+        if (at == -1 && next != base) {
             at = fitFrom(base, length, boundary, avoidStart, avoidEnd, limit);
         }
         if (at != -1) {
@@ -112,7 +112,8 @@ final class Iommu {
         if (recentUnmaps.size() == RECENT_UNMAPS) {
             recentUnmaps.removeFirst();
         }
-        recentUnmaps.addLast(new Unmapped(t.iova, t.length, t.describe() + " (" + why + ")"));
+        String fate = t.fate != null ? t.fate : why;
+        recentUnmaps.addLast(new Unmapped(t.iova, t.length, t.describe() + " (" + fate + ")"));
     }
 
     /** Caller holds a lock. */

@@ -15,8 +15,12 @@ import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.api.UnsupportedFeatureException;
 import org.dmabuf4j.core.DeviceCounters;
+import org.dmabuf4j.core.DeviceEngine;
+import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.engine.EngineImpl;
 
 /**
  * A simulated device with its own IOMMU (DESIGN §6). Thread-safe: DMA runs under the IOMMU's read lock, map and
@@ -31,8 +35,11 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     private final boolean peerToPeer;
     private final DeviceDirectory directory;
     private final Iommu iommu;
+    private final List<EngineImpl> engines;
     private volatile boolean open = true;
     private volatile MemorySegment localMemory;
+    private volatile DeviceMemory localHeap;
+    private volatile Runnable unplugLocalHeap;
 
     private long liveTranslations;
     private final LongAdder maps = new LongAdder();
@@ -57,12 +64,29 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
      */
     public SimulatedDeviceImpl(String name, int index, DmaConstraints constraints, boolean coherent,
             boolean peerToPeer, DeviceDirectory directory) {
+        this(name, index, constraints, coherent, peerToPeer, directory, 1);
+    }
+
+    /**
+     * Creates a device with several engines.
+     *
+     * @param name the name, unique in its system
+     * @param index the device's number in its system, from 1: chooses its address window
+     * @param constraints its DMA constraints
+     * @param coherent whether it snoops CPU caches
+     * @param peerToPeer whether it can reach other devices' memory
+     * @param directory the system's devices, for fault messages
+     * @param engineCount how many asynchronous engines it has; at least 1
+     */
+    public SimulatedDeviceImpl(String name, int index, DmaConstraints constraints, boolean coherent,
+            boolean peerToPeer, DeviceDirectory directory, int engineCount) {
         this.name = name;
         this.constraints = constraints;
         this.coherent = coherent;
         this.peerToPeer = peerToPeer;
         this.directory = directory;
         this.iommu = new Iommu(index, constraints);
+        this.engines = EngineImpl.create(this, engineCount);
     }
 
     @Override
@@ -91,8 +115,43 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     }
 
     @Override
+    public List<DeviceEngine> engines() {
+        return List.copyOf(engines);
+    }
+
+    @Override
     public void close() {
+        if (!open) {
+            return;
+        }
         open = false;
+        EngineImpl.closeAll(engines);
+        // after the engines: their pending jobs have failed, so the revocation does not wait for them
+        Runnable unplug = unplugLocalHeap;
+        if (unplug != null) {
+            unplug.run();
+        }
+    }
+
+    @Override
+    public DeviceMemory localMemory() {
+        DeviceMemory h = localHeap;
+        if (h == null) {
+            throw new UnsupportedFeatureException(Rule.P2P_1, "device '" + name + "' has no local memory; build it"
+                    + " with newDevice(\"" + name + "\").localMemory(bytes)");
+        }
+        return h;
+    }
+
+    /**
+     * Gives the device its local memory heap, and what unplugging does to it (revoke its buffers).
+     *
+     * @param heap the heap
+     * @param unplug run once when the device is closed
+     */
+    public void setLocalHeap(DeviceMemory heap, Runnable unplug) {
+        this.localHeap = heap;
+        this.unplugLocalHeap = unplug;
     }
 
     private void requireOpen(String what) {
@@ -186,7 +245,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
             throw new RuleViolationException(Rule.P2P_1, "mapPeer on device '" + name + "' with a null "
                     + (owner == null ? "owner" : "direction"));
         }
-        if (!peerToPeer || !owner.isPeerToPeerCapable()) {
+        // a device always reaches its own memory; another's only peer-to-peer
+        if (owner != this && (!peerToPeer || !owner.isPeerToPeerCapable())) {
             throw new RuleViolationException(Rule.P2P_1, "device '" + name + "' cannot reach the memory of device '"
                     + owner.name() + "' peer-to-peer: " + (!peerToPeer ? "'" + name + "'" : "'" + owner.name() + "'")
                     + " is not peer-to-peer capable; migrate the buffer to system memory instead");
@@ -328,6 +388,27 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                     t.tag = new OwnershipTag(ownership, offset);
                 }
                 offset += e.length();
+            }
+        } finally {
+            iommu.lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Records why the framework is about to have a mapping's translations removed (invalidated by a move, revoked),
+     * so that a later fault through them says so.
+     *
+     * @param entries the exporter's entries of one mapping
+     * @param fate why they go
+     */
+    public void noteFate(List<SgEntry> entries, String fate) {
+        long stamp = iommu.lock.readLock();
+        try {
+            for (SgEntry e : entries) {
+                Translation t = iommu.exactly(e.dmaAddress());
+                if (t != null) {
+                    t.fate = fate;
+                }
             }
         } finally {
             iommu.lock.unlockRead(stamp);

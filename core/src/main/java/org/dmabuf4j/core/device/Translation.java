@@ -20,6 +20,8 @@ final class Translation {
     final MapGroup group;
     /** Which buffer bytes this is, once the framework has tagged the mapping; null before (or for foreign maps). */
     volatile OwnershipTag tag;
+    /** Why the framework is about to remove it (for fault messages), or null for a plain unmap. */
+    volatile String fate;
 
     Translation(long iova, long length, Direction direction, MemorySegment memory, SimulatedDeviceImpl peer,
             long busAddress, MapGroup group) {

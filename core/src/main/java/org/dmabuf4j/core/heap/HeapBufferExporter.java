@@ -15,6 +15,8 @@ import org.dmabuf4j.api.Span;
  * MAP-5); release returns the memory to its heap (HEAP-5).
  */
 final class HeapBufferExporter implements LinearMemoryExporter {
+    /** Chunks listed in dumps before the list is abbreviated. */
+    private static final int SHOWN = 4;
     private final MemorySegment memory;
     private final List<Chunk> chunks;
     private final List<MemorySegment> chunkViews;
@@ -67,11 +69,24 @@ final class HeapBufferExporter implements LinearMemoryExporter {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(chunks.size() + " chunk(s):");
+        java.util.Map<Long, Integer> sizes = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
         for (Chunk c : chunks) {
+            sizes.merge(c.length(), 1, Integer::sum);
+        }
+        StringBuilder sb = new StringBuilder(chunks.size() + " chunk(s) (");
+        sizes.forEach((len, n) -> sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ", ").append(n).append(" x ")
+                .append(len / 1024).append(" KiB"));
+        sb.append("):");
+        for (int i = 0; i < chunks.size(); i++) {
+            if (i == SHOWN && chunks.size() > SHOWN + 1) {
+                sb.append(" ... ").append(chunks.size() - SHOWN - 1).append(" more ...");
+                i = chunks.size() - 1;
+            }
+            Chunk c = chunks.get(i);
             sb.append(" [").append(c.offset()).append("+").append(c.length()).append(" @phys 0x")
                     .append(Long.toHexString(c.physical())).append(']');
         }
         return sb.toString();
     }
+
 }

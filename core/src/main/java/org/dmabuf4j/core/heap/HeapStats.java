@@ -16,8 +16,39 @@ public final class HeapStats {
     private final LongAdder syncs = new LongAdder();
     private final LongAdder bytesSynced = new LongAdder();
 
-    HeapStats(String name) {
+    /**
+     * Creates the counters of a heap.
+     *
+     * @param name the heap's name
+     */
+    public HeapStats(String name) {
         this.name = name;
+    }
+
+    /**
+     * Counts a buffer allocated by a heap outside this package (device memory, tiled).
+     *
+     * @param bytes its size
+     */
+    public void allocated(long bytes) {
+        liveBytes.addAndGet(bytes);
+        liveBuffers.incrementAndGet();
+        allocations.increment();
+    }
+
+    /**
+     * Counts a buffer of such a heap released.
+     *
+     * @param bytes its size
+     */
+    public void freed(long bytes) {
+        liveBytes.addAndGet(-bytes);
+        liveBuffers.decrementAndGet();
+    }
+
+    /** Counts an allocation refused for lack of memory. */
+    public void failedAllocation() {
+        failed.increment();
     }
 
     /**

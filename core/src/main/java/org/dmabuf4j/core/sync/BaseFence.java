@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
@@ -21,8 +20,8 @@ import org.dmabuf4j.api.RuleViolationException;
  * callbacks), a {@link Node} list (pending, callbacks queued, newest first), {@link #BUSY} (a writer is setting the
  * error or signaling: a few instructions, competitors spin) or {@link #SIGNALED}. Signaling is one CAS to BUSY, the
  * timestamp, one release store of SIGNALED, then the callbacks that CAS took — so each callback runs exactly once,
- * and a callback added after the CAS is refused (FENCE-2). Waiters are callbacks that unpark their thread; nothing
- * here holds a monitor while parking, so virtual threads are never pinned.
+ * and a callback added after the CAS is refused (FENCE-2). Blocking waits ({@link Waits}) are callbacks that unpark
+ * their thread.
  */
 abstract sealed class BaseFence implements Fence permits FenceImpl, FenceArrayImpl, FenceChainImpl {
     private static final System.Logger LOG = System.getLogger("org.dmabuf4j.core.sync");
@@ -330,99 +329,17 @@ abstract sealed class BaseFence implements Fence permits FenceImpl, FenceArrayIm
 
     @Override
     public final boolean await(Duration timeout) throws InterruptedException {
-        long nanos = Waits.nanos(timeout, Rule.FENCE_12, toString());
-        if (state == SIGNALED) {
-            return true;
-        }
-        if (Thread.interrupted()) {
-            throw new InterruptedException("interrupted before waiting for " + this);
-        }
-        if (nanos == 0) {
-            return false;
-        }
-        if (spin()) {
-            return true;
-        }
-        Waiter waiter = new Waiter(Thread.currentThread());
-        if (!addCallback(waiter)) {
-            return true;
-        }
-        long start = System.nanoTime();
-        while (true) {
-            if (state == SIGNALED) {
-                return true;
-            }
-            long remaining = nanos - (System.nanoTime() - start);
-            if (remaining <= 0) {
-                return !removeCallback(waiter);
-            }
-            LockSupport.parkNanos(this, remaining);
-            if (Thread.interrupted()) {
-                if (removeCallback(waiter)) {
-                    throw new InterruptedException("interrupted while waiting for " + this);
-                }
-                // Signaled in the same instant: report the signal, keep the interrupt for the caller.
-                Thread.currentThread().interrupt();
-                return true;
-            }
-        }
+        return Waits.await(this, timeout);
     }
 
     @Override
     public final void await() throws InterruptedException {
-        if (state == SIGNALED) {
-            return;
-        }
-        if (Thread.interrupted()) {
-            throw new InterruptedException("interrupted before waiting for " + this);
-        }
-        if (spin()) {
-            return;
-        }
-        Waiter waiter = new Waiter(Thread.currentThread());
-        if (!addCallback(waiter)) {
-            return;
-        }
-        while (state != SIGNALED) {
-            LockSupport.park(this);
-            if (Thread.interrupted()) {
-                if (removeCallback(waiter)) {
-                    throw new InterruptedException("interrupted while waiting for " + this);
-                }
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Waits.await(this);
     }
 
     @Override
     public final void awaitUninterruptibly() {
-        if (state == SIGNALED || spin()) {
-            return;
-        }
-        Waiter waiter = new Waiter(Thread.currentThread());
-        if (!addCallback(waiter)) {
-            return;
-        }
-        boolean interrupted = false;
-        while (state != SIGNALED) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Spins briefly; true if the fence signaled meanwhile. */
-    private boolean spin() {
-        for (int i = 0; i < Waits.SPINS; i++) {
-            if (state == SIGNALED) {
-                return true;
-            }
-            Thread.onSpinWait();
-        }
-        return false;
+        Waits.awaitUninterruptibly(this);
     }
 
     // ---- order ----------------------------------------------------------------------------------------------------
@@ -493,27 +410,7 @@ abstract sealed class BaseFence implements Fence permits FenceImpl, FenceArrayIm
      */
     @Override
     public final CompletableFuture<Fence> toCompletableFuture() {
-        CompletableFuture<Fence> future = new CompletableFuture<>();
-        FenceCallback completer = fence -> complete(future);
-        if (!addCallback(completer)) {
-            complete(future);
-        } else {
-            future.whenComplete((value, failure) -> {
-                if (future.isCancelled()) {
-                    removeCallback(completer);
-                }
-            });
-        }
-        return future;
-    }
-
-    private void complete(CompletableFuture<Fence> future) {
-        Throwable failure = error;
-        if (failure == null) {
-            future.complete(this);
-        } else {
-            future.completeExceptionally(failure);
-        }
+        return Waits.future(this);
     }
 
     // ---- description ----------------------------------------------------------------------------------------------

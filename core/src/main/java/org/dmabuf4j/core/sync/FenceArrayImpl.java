@@ -39,7 +39,8 @@ final class FenceArrayImpl extends BaseFence implements FenceArray {
     static FenceArrayImpl of(List<? extends Fence> fences) {
         if (fences == null || fences.isEmpty()) {
             throw new RuleViolationException(Rule.FENCE_9, "a fence array needs at least one fence, got "
-                    + (fences == null ? "null" : "an empty list") + ": use Fences.signaled() for \"nothing to wait for\"");
+                    + (fences == null ? "null" : "an empty list")
+                    + ": use Fences.signaled() for \"nothing to wait for\"");
         }
         for (int i = 0; i < fences.size(); i++) {
             Fence fence = fences.get(i);

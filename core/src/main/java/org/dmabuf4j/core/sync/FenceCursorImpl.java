@@ -13,6 +13,7 @@ import org.dmabuf4j.api.RuleViolationException;
  */
 final class FenceCursorImpl implements FenceCursor {
     private final ReservationImpl reservation;
+    private final FenceSlots slots;
     private final FenceUsage usage;
     private FenceEntry[] snapshot;
     private int position;
@@ -21,8 +22,9 @@ final class FenceCursorImpl implements FenceCursor {
     private boolean restarted;
     private boolean closed;
 
-    FenceCursorImpl(ReservationImpl reservation, FenceUsage usage) {
+    FenceCursorImpl(ReservationImpl reservation, FenceSlots slots, FenceUsage usage) {
         this.reservation = reservation;
+        this.slots = slots;
         this.usage = usage;
     }
 
@@ -32,7 +34,7 @@ final class FenceCursorImpl implements FenceCursor {
             throw new RuleViolationException(Rule.RESV_10, "next() on a closed cursor over " + reservation
                     + ": open a new cursor");
         }
-        FenceEntry[] now = reservation.snapshot();
+        FenceEntry[] now = slots.snapshot();
         if (now != snapshot) {
             snapshot = now;
             position = 0;
@@ -65,7 +67,8 @@ final class FenceCursorImpl implements FenceCursor {
     private FenceEntry entry(String op) {
         if (current == null) {
             throw new RuleViolationException(Rule.RESV_10, op + " on a cursor over " + reservation
-                    + (closed ? " after close()" : " with no current fence") + ": call it only after next() returned true");
+                    + (closed ? " after close()" : " with no current fence")
+                    + ": call it only after next() returned true");
         }
         return current;
     }

@@ -1,19 +1,12 @@
 package org.dmabuf4j.core.sync;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import org.dmabuf4j.api.AcquireContext;
-import org.dmabuf4j.api.AlreadyLockedException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
 import org.dmabuf4j.api.FenceCursor;
@@ -22,60 +15,16 @@ import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
-import org.dmabuf4j.api.WouldDeadlockException;
 
 /**
- * A buffer's reservation: a wait-die ww-mutex and the fence slots it guards.
- *
- * <h2>Lock</h2>
- * The owner is one CAS'd field; an uncontended lock/unlock is that CAS and a volatile store. Contenders spin briefly,
- * then queue and park. Unlock wakes the first queued waiter; a waiter that leaves without the lock passes the wake-up
- * on. Wait-die (RESV-5): a context that holds locks and finds an older context holding this one dies with
- * {@link WouldDeadlockException}; an older or empty-handed one waits. Whenever a context takes the lock while others
- * wait, younger waiting contexts are woken to re-check, so every wait edge goes from an older to a younger context
- * and no cycle can form.
- *
- * <h2>Fences</h2>
- * The slots are an immutable {@link FenceEntry} array, replaced (copy-on-write) under the lock and read without it.
- * The array's identity is the list's generation: an unlocked cursor that sees another array restarts (RESV-10). A
- * reader with no fences to check does one volatile read.
+ * A buffer's reservation: a wait-die ww-mutex ({@link WwMutex}) and the fence slots it guards ({@link FenceSlots}).
+ * Fence changes and locked iteration check that the calling thread holds the lock (RESV-4); queries, waits and
+ * cursors need no lock.
  */
 public final class ReservationImpl implements Reservation {
-    private static final FenceEntry[] NONE = new FenceEntry[0];
-    private static final VarHandle HOLDER;
-
-    static {
-        try {
-            HOLDER = MethodHandles.lookup().findVarHandle(ReservationImpl.class, "holder", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** How a blocked lock call behaves. */
-    private enum Mode {
-        /** No context: plain mutex, never dies. */
-        PLAIN,
-        /** With a context: wait-die. */
-        WAIT_DIE,
-        /** After a back-off: the context holds nothing, waits regardless. */
-        SLOW
-    }
-
-    /** A thread queued for the lock. */
-    private record LockWaiter(Thread thread, AcquireContextImpl ctx) {
-    }
-
     private final Supplier<String> owner;
-    private volatile Thread holder;
-    /** The context of the current hold, or null; written by the holder only. */
-    private volatile AcquireContextImpl holderCtx;
-    private final ConcurrentLinkedQueue<LockWaiter> waiters = new ConcurrentLinkedQueue<>();
-
-    /** The fence slots: replaced, never mutated. */
-    private volatile FenceEntry[] entries = NONE;
-    /** Slots reserved for this hold and not yet used (RESV-1, RESV-12). Guarded by the lock. */
-    private int freeSlots;
+    private final WwMutex mutex = new WwMutex(this);
+    private final FenceSlots slots = new FenceSlots(this);
 
     /**
      * Creates an unlocked reservation with no fences.
@@ -94,45 +43,22 @@ public final class ReservationImpl implements Reservation {
 
     @Override
     public void lock() {
-        checkNotSignaling("lock()");
-        if (HOLDER.compareAndSet(this, null, Thread.currentThread())) {
-            return;
-        }
-        checkNotHeldByMe(null, "lock()");
-        acquireUninterruptibly(null, Mode.PLAIN);
+        mutex.lock();
     }
 
     @Override
     public void lock(AcquireContext ctx) {
-        AcquireContextImpl context = prepare(ctx, "lock(ctx)");
-        if (!HOLDER.compareAndSet(this, null, Thread.currentThread())) {
-            checkNotHeldByMe(context, "lock(ctx)");
-            acquireUninterruptibly(context, Mode.WAIT_DIE);
-        }
-        acquiredWith(context);
+        mutex.lock(ctx);
     }
 
     @Override
     public void lockInterruptibly(AcquireContext ctx) throws InterruptedException {
-        AcquireContextImpl context = prepare(ctx, "lockInterruptibly(ctx)");
-        if (Thread.interrupted()) {
-            throw new InterruptedException("interrupted before locking " + this);
-        }
-        if (!HOLDER.compareAndSet(this, null, Thread.currentThread())) {
-            checkNotHeldByMe(context, "lockInterruptibly(ctx)");
-            acquire(context, Mode.WAIT_DIE, true);
-        }
-        acquiredWith(context);
+        mutex.lockInterruptibly(ctx);
     }
 
     @Override
     public void lockSlow(AcquireContext ctx) {
-        AcquireContextImpl context = prepareSlow(ctx, "lockSlow(ctx)");
-        if (!HOLDER.compareAndSet(this, null, Thread.currentThread())) {
-            checkNotHeldByMe(context, "lockSlow(ctx)");
-            acquireUninterruptibly(context, Mode.SLOW);
-        }
-        acquiredWith(context);
+        mutex.lockSlow(ctx);
     }
 
     /**
@@ -142,178 +68,29 @@ public final class ReservationImpl implements Reservation {
      * @throws InterruptedException if interrupted while waiting; the lock is not taken
      */
     public void lockSlowInterruptibly(AcquireContext ctx) throws InterruptedException {
-        AcquireContextImpl context = prepareSlow(ctx, "lockSlowInterruptibly(ctx)");
-        if (Thread.interrupted()) {
-            throw new InterruptedException("interrupted before locking " + this);
-        }
-        if (!HOLDER.compareAndSet(this, null, Thread.currentThread())) {
-            checkNotHeldByMe(context, "lockSlowInterruptibly(ctx)");
-            acquire(context, Mode.SLOW, true);
-        }
-        acquiredWith(context);
+        mutex.lockSlowInterruptibly(ctx);
     }
 
     @Override
     public boolean tryLock() {
-        checkNotSignaling("tryLock()");
-        return HOLDER.compareAndSet(this, null, Thread.currentThread());
+        return mutex.tryLock();
     }
 
     @Override
     public void unlock() {
-        Thread me = Thread.currentThread();
-        Thread current = holder;
-        if (current != me) {
-            throw new RuleViolationException(Rule.RESV_11, "unlock of " + this + " by thread '" + me.getName()
-                    + "', which does not hold it (" + (current == null ? "it is not locked"
-                    : "held by thread '" + current.getName() + "'") + "): only the thread that locked it unlocks it");
-        }
-        AcquireContextImpl ctx = holderCtx;
-        if (ctx != null) {
-            holderCtx = null;
-            ctx.removed(this);
-        }
-        freeSlots = 0;
-        holder = null;
-        LockWaiter first = waiters.peek();
-        if (first != null) {
-            LockSupport.unpark(first.thread());
-        }
-    }
-
-    private AcquireContextImpl prepare(AcquireContext ctx, String op) {
-        checkNotSignaling(op);
-        AcquireContextImpl context = contextOf(ctx, op);
-        context.checkCanLock(this, op);
-        return context;
-    }
-
-    private AcquireContextImpl prepareSlow(AcquireContext ctx, String op) {
-        AcquireContextImpl context = prepare(ctx, op);
-        if (context.holdsAny()) {
-            throw new RuleViolationException(Rule.RESV_6, op + " of " + this + " while " + context + " holds "
-                    + context.heldCount() + " other lock(s): after would-deadlock, unlockAll() first, then lockSlow "
-                    + "the contended reservation");
-        }
-        return context;
-    }
-
-    private AcquireContextImpl contextOf(AcquireContext ctx, String op) {
-        if (ctx instanceof AcquireContextImpl impl) {
-            return impl;
-        }
-        throw new RuleViolationException(Rule.RESV_13, op + " of " + this + (ctx == null ? " with a null context"
-                : " with " + ctx + ", which this implementation did not create")
-                + ": use AcquireContextImpl.create() (DmaBufSystem.newAcquireContext())");
-    }
-
-    private void checkNotSignaling(String op) {
-        if (SignalingPath.active()) {
-            throw new RuleViolationException(Rule.FENCE_4, op + " of " + this + " on a fence's signaling path (in a "
-                    + "fence callback or a job completion): a waiter may hold this lock while it waits for the fence, "
-                    + "so taking it here can deadlock; defer the work to another thread");
-        }
-    }
-
-    private void checkNotHeldByMe(AcquireContextImpl ctx, String op) {
-        if (holder != Thread.currentThread()) {
-            return;
-        }
-        AcquireContextImpl held = holderCtx;
-        if (ctx != null && held == ctx) {
-            throw new AlreadyLockedException(Rule.RESV_7, op + " of " + this + ": " + ctx
-                    + " already holds it; it stays locked once — skip it or unlock it first");
-        }
-        throw new RuleViolationException(Rule.RESV_7, op + " of " + this + " by thread '"
-                + Thread.currentThread().getName() + "', which already holds it "
-                + (held == null ? "without a context" : "under " + held) + ": a reservation is not reentrant");
-    }
-
-    private void acquiredWith(AcquireContextImpl ctx) {
-        holderCtx = ctx;
-        ctx.added(this);
-        if (waiters.peek() != null) {
-            // A younger waiting context that holds locks must now die rather than wait for us: wake it to re-check.
-            for (LockWaiter w : waiters) {
-                if (w.ctx() != null && w.ctx().ticket() > ctx.ticket()) {
-                    LockSupport.unpark(w.thread());
-                }
-            }
-        }
-    }
-
-    private void acquireUninterruptibly(AcquireContextImpl ctx, Mode mode) {
-        try {
-            acquire(ctx, mode, false);
-        } catch (InterruptedException impossible) {
-            throw new AssertionError(impossible);
-        }
-    }
-
-    /** The contended path: spin briefly, then queue and park until the lock is ours or wait-die says die. */
-    private void acquire(AcquireContextImpl ctx, Mode mode, boolean interruptible) throws InterruptedException {
-        Thread me = Thread.currentThread();
-        for (int i = 0; i < Waits.SPINS; i++) {
-            if (holder == null && HOLDER.compareAndSet(this, null, me)) {
-                return;
-            }
-            dieIfYounger(ctx, mode);
-            Thread.onSpinWait();
-        }
-        LockWaiter self = new LockWaiter(me, ctx);
-        waiters.add(self);
-        boolean acquired = false;
-        boolean interrupted = false;
-        try {
-            while (true) {
-                if (HOLDER.compareAndSet(this, null, me)) {
-                    acquired = true;
-                    return;
-                }
-                dieIfYounger(ctx, mode);
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    if (interruptible) {
-                        throw new InterruptedException("interrupted while waiting to lock " + this);
-                    }
-                    interrupted = true;
-                }
-            }
-        } finally {
-            waiters.remove(self);
-            if (!acquired && holder == null) {
-                LockWaiter next = waiters.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.thread());
-                }
-            }
-            if (interrupted) {
-                me.interrupt();
-            }
-        }
-    }
-
-    private void dieIfYounger(AcquireContextImpl ctx, Mode mode) {
-        if (mode != Mode.WAIT_DIE || !ctx.holdsAny()) {
-            return;
-        }
-        AcquireContextImpl held = holderCtx;
-        if (held != null && held.ticket() < ctx.ticket() && holder != null) {
-            throw new WouldDeadlockException(Rule.RESV_5, "lock of " + this + " under " + ctx + " would deadlock: "
-                    + "older " + held + " holds it while " + ctx + " holds " + ctx.heldCount() + " other lock(s). "
-                    + "Back off: unlockAll(), lockSlow() this reservation, then retry the others (RESV-6), "
-                    + "or use lockAll");
-        }
+        mutex.checkHolder();
+        slots.dropUnused();
+        mutex.release();
     }
 
     @Override
     public boolean isLocked() {
-        return holder != null;
+        return mutex.holder() != null;
     }
 
     @Override
     public boolean isHeldByCurrentThread() {
-        return holder == Thread.currentThread();
+        return mutex.holder() == Thread.currentThread();
     }
 
     /**
@@ -323,7 +100,7 @@ public final class ReservationImpl implements Reservation {
      * @return true if it is the holder
      */
     public boolean isHeldBy(Thread thread) {
-        return thread != null && holder == thread;
+        return thread != null && mutex.holder() == thread;
     }
 
     @Override
@@ -331,21 +108,21 @@ public final class ReservationImpl implements Reservation {
         if (rule == null) {
             throw new RuleViolationException(Rule.RESV_4, "assertHeld on " + this + " with a null rule");
         }
-        if (holder != Thread.currentThread()) {
-            throw notHeld(rule, "this operation");
-        }
+        checkHeld(rule, "this operation");
     }
 
-    private RuleViolationException notHeld(Rule rule, String op) {
-        Thread current = holder;
-        return new RuleViolationException(rule, op + " on " + this + " needs its reservation lock, but thread '"
-                + Thread.currentThread().getName() + "' does not hold it (" + (current == null ? "unlocked"
-                : "held by thread '" + current.getName() + "'") + "): lock() around the call");
+    private void checkHeld(Rule rule, String op) {
+        Thread current = mutex.holder();
+        if (current != Thread.currentThread()) {
+            throw new RuleViolationException(rule, op + " on " + this + " needs its reservation lock, but thread '"
+                    + Thread.currentThread().getName() + "' does not hold it (" + (current == null ? "unlocked"
+                    : "held by thread '" + current.getName() + "'") + "): lock() around the call");
+        }
     }
 
     @Override
     public Optional<AcquireContext> lockingContext() {
-        return Optional.ofNullable(holderCtx);
+        return Optional.ofNullable(mutex.holderContext());
     }
 
     // ---- fence slots ------------------------------------------------------------------------------------------------
@@ -362,116 +139,43 @@ public final class ReservationImpl implements Reservation {
             throw new RuleViolationException(Rule.RESV_1, "reserveFences(" + n + ") on " + this
                     + ": reserve at least one slot");
         }
-        if (holder != Thread.currentThread()) {
-            throw notHeld(Rule.RESV_4, "reserveFences(" + n + ")");
-        }
-        freeSlots = Math.max(freeSlots, n);
+        checkHeld(Rule.RESV_4, "reserveFences(" + n + ")");
+        slots.reserve(n);
     }
 
     @Override
     public void addFence(Fence fence, FenceUsage usage) {
         checkLeaf(fence, "addFence");
-        if (usage == null) {
-            throw new RuleViolationException(Rule.RESV_9, "addFence on " + this + " with a null usage");
-        }
-        if (holder != Thread.currentThread()) {
-            throw notHeld(Rule.RESV_4, "addFence");
-        }
-        FenceEntry[] old = entries;
-        for (int i = 0; i < old.length; i++) {
-            FenceEntry e = old[i];
-            Fence f = e.fence();
-            boolean sameContextNotWeaker = f.context() == fence.context()
-                    && e.usage().ordinal() >= usage.ordinal()
-                    && Long.compareUnsigned(fence.seqno(), f.seqno()) >= 0;
-            if (sameContextNotWeaker || f.isSignaled()) {
-                FenceEntry[] copy = old.clone();
-                copy[i] = new FenceEntry(fence, usage);
-                entries = copy;
-                return;
-            }
-        }
-        if (freeSlots == 0) {
-            throw new RuleViolationException(Rule.RESV_1, "addFence of " + BaseFence.describe(fence) + " ("
-                    + usage.kernelName() + ") to " + this + " without a reserved slot (" + old.length
-                    + " fences, none replaceable): call reserveFences(n) after locking and before adding");
-        }
-        FenceEntry[] copy = Arrays.copyOf(old, old.length + 1);
-        copy[old.length] = new FenceEntry(fence, usage);
-        freeSlots--;
-        entries = copy;
+        checkUsage(usage, "addFence");
+        checkHeld(Rule.RESV_4, "addFence");
+        slots.add(fence, usage);
     }
 
     @Override
     public void replaceFences(long context, Fence replacement, FenceUsage usage) {
         checkLeaf(replacement, "replaceFences");
-        if (usage == null) {
-            throw new RuleViolationException(Rule.RESV_9, "replaceFences on " + this + " with a null usage");
-        }
-        if (holder != Thread.currentThread()) {
-            throw notHeld(Rule.RESV_4, "replaceFences");
-        }
-        FenceEntry[] old = entries;
-        FenceEntry[] copy = null;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i].fence().context() == context) {
-                if (copy == null) {
-                    copy = old.clone();
-                }
-                copy[i] = new FenceEntry(replacement, usage);
-            }
-        }
-        if (copy != null) {
-            entries = copy;
-        }
-    }
-
-    private void checkLeaf(Fence fence, String op) {
-        if (fence == null) {
-            throw new RuleViolationException(Rule.RESV_8, op + " on " + this + " with a null fence");
-        }
-        if (fence.isContainer()) {
-            throw new RuleViolationException(Rule.RESV_8, op + " on " + this + " with " + BaseFence.describe(fence)
-                    + ": a reservation holds leaf fences only; add each of Fences.unwrap(fence) instead");
-        }
+        checkUsage(usage, "replaceFences");
+        checkHeld(Rule.RESV_4, "replaceFences");
+        slots.replace(context, replacement, usage);
     }
 
     @Override
     public List<FenceEntry> entries(FenceUsage usage) {
         checkUsage(usage, "entries");
-        if (holder != Thread.currentThread()) {
-            throw notHeld(Rule.RESV_4, "entries(" + usage + ")");
-        }
-        List<FenceEntry> out = new ArrayList<>();
-        for (FenceEntry e : entries) {
-            if (usage.covers(e.usage())) {
-                out.add(e);
-            }
-        }
-        return List.copyOf(out);
+        checkHeld(Rule.RESV_4, "entries(" + usage + ")");
+        return slots.covered(usage);
     }
 
     @Override
     public FenceCursor cursor(FenceUsage usage) {
         checkUsage(usage, "cursor");
-        return new FenceCursorImpl(this, usage);
-    }
-
-    /** The current slot array; its identity changes with every change of the list. */
-    FenceEntry[] snapshot() {
-        return entries;
+        return new FenceCursorImpl(this, slots, usage);
     }
 
     @Override
     public List<Fence> fences(FenceUsage usage) {
         checkUsage(usage, "fences");
-        List<Fence> out = new ArrayList<>();
-        for (FenceEntry e : entries) {
-            if (usage.covers(e.usage()) && !e.fence().isSignaled()) {
-                out.add(e.fence());
-            }
-        }
-        return List.copyOf(out);
+        return slots.pending(usage);
     }
 
     @Override
@@ -492,11 +196,11 @@ public final class ReservationImpl implements Reservation {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted before polling the fences of " + this);
             }
-            return isSignaled(usage);
+            return slots.firstPending(usage) == null;
         }
         long start = System.nanoTime();
         while (true) {
-            FenceEntry[] seen = entries;
+            FenceEntry[] seen = slots.snapshot();
             for (FenceEntry e : seen) {
                 if (!usage.covers(e.usage()) || e.fence().isSignaled()) {
                     continue;
@@ -506,7 +210,8 @@ public final class ReservationImpl implements Reservation {
                     return false;
                 }
             }
-            if (entries == seen) {
+            // Fences added while we waited are waited for too, as the kernel's restarting iterator does.
+            if (slots.snapshot() == seen) {
                 return true;
             }
         }
@@ -515,37 +220,35 @@ public final class ReservationImpl implements Reservation {
     @Override
     public boolean isSignaled(FenceUsage usage) {
         checkUsage(usage, "isSignaled");
-        for (FenceEntry e : entries) {
-            if (usage.covers(e.usage()) && !e.fence().isSignaled()) {
-                return false;
-            }
-        }
-        return true;
+        return slots.firstPending(usage) == null;
     }
 
     /**
      * A future that completes once no unsignaled fence covered by {@code usage} remains (poll readiness, SYNC-4).
-     * It re-checks after each fence it waited for signals, since fences may be added meanwhile. It completes on the
-     * signaling thread of the last such fence (on its signaling path), or at once if nothing is pending; cancelling
-     * it removes its callback.
+     * It re-checks after each fence it waited for signals, since fences may be added meanwhile. It completes at once
+     * if nothing is pending, else on the signaling thread of the last such fence, on its signaling path: stages
+     * added with the non-async methods run there, so they must not block or take reservation locks (FENCE-4).
+     * Cancelling it removes its callback.
      *
      * @param usage the query usage; not null
      * @return the future
      */
     public CompletableFuture<Void> whenSignaled(FenceUsage usage) {
         checkUsage(usage, "whenSignaled");
-        Readiness readiness = new Readiness(usage);
+        Readiness readiness = new Readiness(slots, usage);
         readiness.check();
         return readiness.future;
     }
 
     /** Follows the first pending covered fence until none is left. */
-    private final class Readiness implements FenceCallback {
+    private static final class Readiness implements FenceCallback {
         final CompletableFuture<Void> future = new CompletableFuture<>();
-        final FenceUsage usage;
-        volatile Fence waitingOn;
+        private final FenceSlots slots;
+        private final FenceUsage usage;
+        private volatile Fence waitingOn;
 
-        Readiness(FenceUsage usage) {
+        Readiness(FenceSlots slots, FenceUsage usage) {
+            this.slots = slots;
             this.usage = usage;
             future.whenComplete((v, t) -> {
                 Fence f = waitingOn;
@@ -557,7 +260,7 @@ public final class ReservationImpl implements Reservation {
 
         void check() {
             while (!future.isDone()) {
-                Fence pending = firstPending(usage);
+                Fence pending = slots.firstPending(usage);
                 if (pending == null) {
                     future.complete(null);
                     return;
@@ -575,22 +278,28 @@ public final class ReservationImpl implements Reservation {
         }
     }
 
-    private Fence firstPending(FenceUsage usage) {
-        for (FenceEntry e : entries) {
-            if (usage.covers(e.usage()) && !e.fence().isSignaled()) {
-                return e.fence();
-            }
-        }
-        return null;
-    }
-
     /**
      * The number of fence slots in use, signaled entries included.
      *
      * @return the count
      */
     public int fenceCount() {
-        return entries.length;
+        return slots.count();
+    }
+
+    @Override
+    public String describe() {
+        return slots.describe();
+    }
+
+    private void checkLeaf(Fence fence, String op) {
+        if (fence == null) {
+            throw new RuleViolationException(Rule.RESV_8, op + " on " + this + " with a null fence");
+        }
+        if (fence.isContainer()) {
+            throw new RuleViolationException(Rule.RESV_8, op + " on " + this + " with " + BaseFence.describe(fence)
+                    + ": a reservation holds leaf fences only; add each of Fences.unwrap(fence) instead");
+        }
     }
 
     private void checkUsage(FenceUsage usage, String op) {
@@ -598,19 +307,6 @@ public final class ReservationImpl implements Reservation {
             throw new RuleViolationException(Rule.RESV_9, op + " on " + this + " with a null usage: pass the usage "
                     + "to query (KERNEL, WRITE, READ or BOOKKEEP)");
         }
-    }
-
-    @Override
-    public String describe() {
-        StringBuilder sb = new StringBuilder();
-        for (FenceEntry e : entries) {
-            Fence f = e.fence();
-            sb.append(e.usage().kernelName()).append(' ').append(f.driverName()).append(' ')
-                    .append(f.timelineName()).append(" context ").append(f.context()).append(" seqno ")
-                    .append(Long.toUnsignedString(f.seqno())).append(' ')
-                    .append(f.status().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
-        }
-        return sb.toString();
     }
 
     @Override

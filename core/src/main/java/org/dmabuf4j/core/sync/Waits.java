@@ -1,11 +1,20 @@
 package org.dmabuf4j.core.sync;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceCallback;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 
-/** Timeout conversion and the spin-then-park policy shared by every blocking wait of the package. */
+/**
+ * Blocking waits on fences (FENCE-12) and the spin-then-park policy shared by the package.
+ *
+ * <p>A wait spins briefly, then queues a {@link Waiter} callback and parks with the fence as blocker; the signaler
+ * unparks it. Nothing holds a monitor while parking, so virtual threads are never pinned, and no thread is started.
+ */
 final class Waits {
     /**
      * Busy-wait iterations before parking. Idle vCPUs halt, so a wake-up after park costs tens of microseconds;
@@ -51,5 +60,123 @@ final class Waits {
         } else {
             Thread.yield();
         }
+    }
+
+    /** {@link Fence#await(Duration)}. */
+    static boolean await(Fence fence, Duration timeout) throws InterruptedException {
+        long nanos = nanos(timeout, Rule.FENCE_12, fence.toString());
+        if (fence.isSignaled()) {
+            return true;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before waiting for " + fence);
+        }
+        if (nanos == 0) {
+            return false;
+        }
+        if (spin(fence)) {
+            return true;
+        }
+        Waiter waiter = new Waiter(Thread.currentThread());
+        if (!fence.addCallback(waiter)) {
+            return true;
+        }
+        long start = System.nanoTime();
+        while (true) {
+            if (fence.isSignaled()) {
+                return true;
+            }
+            long remaining = nanos - (System.nanoTime() - start);
+            if (remaining <= 0) {
+                return !fence.removeCallback(waiter);
+            }
+            LockSupport.parkNanos(fence, remaining);
+            if (Thread.interrupted()) {
+                return interrupted(fence, waiter);
+            }
+        }
+    }
+
+    /** {@link Fence#await()}. */
+    static void await(Fence fence) throws InterruptedException {
+        if (fence.isSignaled()) {
+            return;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before waiting for " + fence);
+        }
+        if (spin(fence)) {
+            return;
+        }
+        Waiter waiter = new Waiter(Thread.currentThread());
+        if (!fence.addCallback(waiter)) {
+            return;
+        }
+        while (!fence.isSignaled()) {
+            LockSupport.park(fence);
+            if (Thread.interrupted()) {
+                interrupted(fence, waiter);
+                return;
+            }
+        }
+    }
+
+    /** Withdraws an interrupted wait; if the fence signaled in the same instant, reports it and keeps the interrupt. */
+    private static boolean interrupted(Fence fence, Waiter waiter) throws InterruptedException {
+        if (fence.removeCallback(waiter)) {
+            throw new InterruptedException("interrupted while waiting for " + fence);
+        }
+        Thread.currentThread().interrupt();
+        return true;
+    }
+
+    /** {@link Fence#awaitUninterruptibly()}. */
+    static void awaitUninterruptibly(Fence fence) {
+        if (fence.isSignaled() || spin(fence)) {
+            return;
+        }
+        Waiter waiter = new Waiter(Thread.currentThread());
+        if (!fence.addCallback(waiter)) {
+            return;
+        }
+        boolean interrupted = false;
+        while (!fence.isSignaled()) {
+            LockSupport.park(fence);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Spins briefly; true if the fence signaled meanwhile. */
+    private static boolean spin(Fence fence) {
+        for (int i = 0; i < SPINS; i++) {
+            if (fence.isSignaled()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /** {@link Fence#toCompletableFuture()}: cancelling the future removes its callback. */
+    static CompletableFuture<Fence> future(Fence fence) {
+        CompletableFuture<Fence> future = new CompletableFuture<>();
+        FenceCallback completer = signaled -> complete(signaled, future);
+        if (!fence.addCallback(completer)) {
+            complete(fence, future);
+        } else {
+            future.whenComplete((value, failure) -> {
+                if (future.isCancelled()) {
+                    fence.removeCallback(completer);
+                }
+            });
+        }
+        return future;
+    }
+
+    private static void complete(Fence fence, CompletableFuture<Fence> future) {
+        fence.error().ifPresentOrElse(future::completeExceptionally, () -> future.complete(fence));
     }
 }

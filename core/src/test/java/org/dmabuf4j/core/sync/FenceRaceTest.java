@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.dmabuf4j.api.FenceCallback;
 import org.dmabuf4j.api.FenceContext;
+import org.dmabuf4j.api.FenceStatus;
+import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SignalingFence;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -143,7 +145,7 @@ class FenceRaceTest extends SyncTestBase {
                     try {
                         fence[0].setError(cause);
                         accepted[0] = true;
-                    } catch (org.dmabuf4j.api.RuleViolationException refused) {
+                    } catch (RuleViolationException refused) {
                         accepted[0] = false;
                     }
                     end.await();
@@ -151,13 +153,13 @@ class FenceRaceTest extends SyncTestBase {
             });
             for (int i = 0; i < ITERATIONS; i++) {
                 fence[0] = ctx.next();
-                org.dmabuf4j.api.FenceStatus[] atCallback = new org.dmabuf4j.api.FenceStatus[1];
+                FenceStatus[] atCallback = new FenceStatus[1];
                 fence[0].addCallback(f -> atCallback[0] = f.status());
                 start.await();
                 fence[0].signal();
                 end.await();
-                org.dmabuf4j.api.FenceStatus expected = accepted[0] ? org.dmabuf4j.api.FenceStatus.ERROR
-                        : org.dmabuf4j.api.FenceStatus.SIGNALED;
+                FenceStatus expected = accepted[0] ? FenceStatus.ERROR
+                        : FenceStatus.SIGNALED;
                 assertEquals(expected, fence[0].status(), "round " + i);
                 assertEquals(expected, atCallback[0], "the status seen by callbacks is final, round " + i);
             }

@@ -10,10 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -287,8 +290,8 @@ class FenceTest extends SyncTestBase {
             join(w);
         }
         rethrowThreadFailure();
-        java.util.Set<Long> ids = new java.util.HashSet<>();
-        java.util.Set<Long> seqs = new java.util.HashSet<>();
+        Set<Long> ids = new HashSet<>();
+        Set<Long> seqs = new HashSet<>();
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < perThread; i++) {
                 assertTrue(ids.add(contextIds[t][i]), "duplicate context id");
@@ -323,7 +326,7 @@ class FenceTest extends SyncTestBase {
             seen.set(f.status());
         });
         // The issuer's watchdog gives up on the job:
-        f.fail(new java.util.concurrent.TimeoutException("job timed out after 2 s"));
+        f.fail(new TimeoutException("job timed out after 2 s"));
         join(waiter);
         assertEquals(FenceStatus.ERROR, seen.get());
     }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.dmabuf4j.api.Fence;
@@ -256,8 +257,8 @@ class ReservationFenceTest extends SyncTestBase {
                 () -> r.replaceFences(1, f, READ)).rule());
         assertEquals(Rule.RESV_4, assertThrows(RuleViolationException.class, () -> r.entries(READ)).rule());
         // Held by another thread is not held by us:
-        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         Thread holder = start("holder", () -> {
             r.lock();
             locked.countDown();

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.dmabuf4j.api.AcquireContext;
@@ -105,6 +108,42 @@ class ReservationLockTest extends SyncTestBase {
         r.unlock();
         join(waiter);
         assertTrue(got.get());
+    }
+
+    @Test
+    @DisplayName("RESV-11: virtual threads contending for one reservation take turns, one holder at a time")
+    void virtualThreadsTakeTurns() {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            ReservationImpl r = reservation("shared");
+            int threads = 200;
+            int rounds = 50;
+            AtomicInteger inside = new AtomicInteger();
+            AtomicInteger overlaps = new AtomicInteger();
+            long[] counter = new long[1];
+            List<Thread> vts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                vts.add(Thread.ofVirtual().start(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        r.lock();
+                        try {
+                            if (inside.incrementAndGet() != 1) {
+                                overlaps.incrementAndGet();
+                            }
+                            counter[0]++;
+                            Thread.yield();
+                            inside.decrementAndGet();
+                        } finally {
+                            r.unlock();
+                        }
+                    }
+                }));
+            }
+            for (Thread t : vts) {
+                t.join();
+            }
+            assertEquals(0, overlaps.get());
+            assertEquals((long) threads * rounds, counter[0], "no lost update under the lock");
+        });
     }
 
     // ---- RESV-7 -------------------------------------------------------------------------------------------------
@@ -434,7 +473,7 @@ class ReservationLockTest extends SyncTestBase {
         SignalingFence f = fences.newContext("gpu", "gfx").next();
         List<Executable> attempts = List.of(r::lock, () -> r.lock(ctx), () -> r.lockInterruptibly(ctx),
                 () -> r.lockSlow(ctx), () -> r.lockSlowInterruptibly(ctx), r::tryLock);
-        AtomicReference<List<Throwable>> failures = new AtomicReference<>(new java.util.ArrayList<>());
+        AtomicReference<List<Throwable>> failures = new AtomicReference<>(new ArrayList<>());
         f.addCallback(x -> {
             assertTrue(SignalingPath.active(), "callbacks run on the signaling path");
             for (Executable attempt : attempts) {

@@ -1,0 +1,79 @@
+package org.dmabuf4j.core;
+
+import org.dmabuf4j.api.Fence;
+
+/**
+ * An asynchronous DMA engine of a {@link SimulatedDevice}: a queue of {@link Job}s run in submission order on the
+ * engine's own thread, each completing a fence of the engine's context (a drm scheduler entity and its ring, in
+ * kernel terms).
+ *
+ * <p>Submission is implicit synchronisation as the kernel does it: the engine locks the reservations of the buffers
+ * the job touches (deadlock-free, like drm_exec), takes as dependencies the fences a writer must wait for
+ * ({@link org.dmabuf4j.api.FenceUsage#READ}: readers, writers and kernel work) or a reader must wait for
+ * ({@link org.dmabuf4j.api.FenceUsage#WRITE}), adds the job's fence to every buffer it writes with WRITE usage and to
+ * every buffer it only reads with READ usage, and unlocks. So a CPU window opened after the submission waits for the
+ * job (CPU-2), and a later job on any engine waits for it too. Explicit dependencies ({@link Job#after}) are waited for
+ * as well (DEV-8).
+ *
+ * <p>The engine thread waits for every dependency (spinning briefly, then parked), then moves the bytes through the
+ * device's IOMMU by DMA address, as {@link SimulatedDevice#dmaRead} and {@link SimulatedDevice#dmaWrite} do: a mapping
+ * unmapped or invalidated since the submission faults, the job's fence fails with the
+ * {@link org.dmabuf4j.api.IommuFaultException}, and no byte is moved through it (DEV-8). A dependency that signaled
+ * with an error fails the job without running it, with that error as cause. Device access goes to memory, never to the
+ * CPU's simulated cache: on a non-coherent device, the CPU side's begin/close maintenance makes the data meet.
+ * Completion runs on a fence signaling path and never takes a reservation lock (FENCE-4).
+ *
+ * <p>The thread starts on the first submission and ends when the device closes; jobs still pending then fail their
+ * fences with a {@link org.dmabuf4j.api.ClosedException} (DEV-7).
+ *
+ * <pre>
+ *   Fence done = camera.engine().submit(Job.fill(mapping, 0, mapping.size(), (byte) 0x80));
+ *   try (CpuAccess w = frame.beginCpuAccess(Access.READ)) { ... }   // waits for the fill: no explicit wait needed
+ * </pre>
+ */
+public interface DeviceEngine {
+    /**
+     * The engine's name, unique on its device ({@code "engine0"}, {@code "engine1"}, ...); also the timeline name of
+     * its fences, whose driver name is the device's name.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * The device the engine belongs to.
+     *
+     * @return the device
+     */
+    SimulatedDevice device();
+
+    /**
+     * The engine's fence context: its jobs' fences carry it, with seqnos increasing in submission order (FENCE-6).
+     *
+     * @return the context
+     */
+    long context();
+
+    /**
+     * Queues a job behind its implicit and explicit dependencies (DEV-8). Thread-safe. Called without holding the
+     * reservation lock of any buffer the job touches (the engine takes them), and not from a fence callback (FENCE-4).
+     *
+     * @param job the job; its mappings are of attachments to this engine's device; not null
+     * @return the job's fence: signals when the job is done, fails with the fault or the failed dependency's error
+     * @throws org.dmabuf4j.api.RuleViolationException (DEV-8) if the job is null, a mapping is of another device or
+     *     does not allow the job's direction (DEV-4), a heap segment cannot be reached from the engine's thread, or
+     *     the caller holds a reservation lock the job needs; (FENCE-4) on a fence's signaling path; nothing is queued
+     * @throws org.dmabuf4j.api.InvalidatedMappingException (MAP-11, MOVE-5) if a mapping is already dead; nothing is
+     *     queued
+     * @throws org.dmabuf4j.api.ClosedException (DEV-7) if the device is closed, (ATT-4) if an attachment is detached;
+     *     nothing is queued
+     */
+    Fence submit(Job job);
+
+    /**
+     * The number of jobs submitted and not yet completed (queued, waiting for dependencies or running).
+     *
+     * @return the count
+     */
+    int pendingJobs();
+}

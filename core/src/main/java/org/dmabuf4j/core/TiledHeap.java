@@ -1,0 +1,25 @@
+package org.dmabuf4j.core;
+
+import org.dmabuf4j.api.DmaHeap;
+
+/**
+ * The "tiled" heap (DESIGN §7): images stored in tiles, as GPUs and codecs store surfaces. It allocates only tiled
+ * layouts ({@link org.dmabuf4j.api.BufferLayout#tiled}); a plain size or a linear layout is refused.
+ *
+ * <p>Devices see the memory as stored, tile after tile. A CPU window of a region sees linear pixels: begin untiles
+ * exactly the bytes of the region out of the tiles that cover it into a staging copy, and closing a writable window
+ * retiles them (seed 002). The counters show which tiles each sync touched.
+ *
+ * <pre>
+ *   DmaBuf img = sys.tiledHeap().allocate(BufferLayout.tiled(1600, 1200, 4, new Tiling.Tiled(128, 32)));
+ *   try (CpuAccess w = img.beginCpuAccess(Access.WRITE, Region.rect(10, 10, 10, 10))) { ... }   // 1 to 4 tiles
+ * </pre>
+ */
+public interface TiledHeap extends DmaHeap {
+    /**
+     * A snapshot of the tiling counters, over every buffer of this heap.
+     *
+     * @return the counters
+     */
+    TilingCounters tilingCounters();
+}

@@ -1,0 +1,403 @@
+package org.dmabuf4j.core.engine;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.DmaBufException;
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceCallback;
+import org.dmabuf4j.api.FenceContext;
+import org.dmabuf4j.api.FenceEntry;
+import org.dmabuf4j.api.FenceUsage;
+import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.ReservationSet;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.SignalingFence;
+import org.dmabuf4j.core.DeviceEngine;
+import org.dmabuf4j.core.Job;
+import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.device.SimulatedDeviceImpl;
+import org.dmabuf4j.core.sync.FencesImpl;
+import org.dmabuf4j.core.sync.LockAll;
+import org.dmabuf4j.core.sync.SignalingPath;
+
+/**
+ * One engine of a simulated device: a FIFO of jobs, one thread that runs them in submission order, and a fence
+ * context whose seqnos follow that order.
+ *
+ * <p>Fence creation and enqueueing happen together under the engine's lock, taken last (inside the reservation
+ * locks): so a context's fences are queued, and therefore signaled, in seqno order, as merges and chains assume. The
+ * engine's thread takes no lock but that one, and never a reservation lock (FENCE-4). Closing (DEV-7) lets the thread
+ * fail every queued job, in order, and end.
+ */
+public final class EngineImpl implements DeviceEngine {
+    private static final System.Logger LOG = System.getLogger("org.dmabuf4j");
+    private static final FencesImpl FENCES = new FencesImpl();
+    /** The thread-name prefix of every engine thread, for leak checks. */
+    public static final String THREAD_PREFIX = "dmabuf4j-engine ";
+    /** Busy-wait rounds before a dependency wait parks: the fences' own spin-then-park policy. */
+    private static final int SPINS = Integer.getInteger("dmabuf4j.fence.spins", 100);
+    /** How long closing a device waits for each engine thread to end before it gives up (and logs). */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A queued job: what to do, what to wait for, and the fence to complete. */
+    private record Queued(Plan plan, SignalingFence fence, List<Fence> dependencies) {
+    }
+
+    private final SimulatedDeviceImpl device;
+    private final String name;
+    private final FenceContext context;
+    private final JobRunner runner;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean closing;
+    /** Created on the first submission, started when the first job is queued; guarded by {@link #lock}. */
+    private volatile Thread thread;
+
+    /**
+     * Creates an engine; no thread yet.
+     *
+     * @param device its device
+     * @param index its number on the device, from 0
+     */
+    public EngineImpl(SimulatedDeviceImpl device, int index) {
+        this.device = device;
+        this.name = "engine" + index;
+        this.context = FENCES.newContext(device.name(), name);
+        this.runner = new JobRunner(device);
+    }
+
+    /**
+     * Creates the engines of a device.
+     *
+     * @param device the device
+     * @param count how many; at least 1
+     * @return the engines
+     */
+    public static List<EngineImpl> create(SimulatedDeviceImpl device, int count) {
+        List<EngineImpl> engines = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            engines.add(new EngineImpl(device, i));
+        }
+        return List.copyOf(engines);
+    }
+
+    /**
+     * Ends engines (DEV-7): each fails its pending jobs, in order, and its thread ends; waits for the threads, unless
+     * called from one of them (a fence callback), which then ends after the callback.
+     *
+     * @param engines the engines of a closing device
+     */
+    public static void closeAll(List<EngineImpl> engines) {
+        for (EngineImpl e : engines) {
+            e.shutdown();
+        }
+        for (EngineImpl e : engines) {
+            e.awaitTermination();
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public SimulatedDevice device() {
+        return device;
+    }
+
+    SimulatedDeviceImpl deviceImpl() {
+        return device;
+    }
+
+    @Override
+    public long context() {
+        return context.id();
+    }
+
+    @Override
+    public int pendingJobs() {
+        return pending.get();
+    }
+
+    /**
+     * The engine's thread, for checks: null before the first submission.
+     *
+     * @return the thread, perhaps not started or already ended
+     */
+    public Thread thread() {
+        return thread;
+    }
+
+    // ---- submission (any thread) --------------------------------------------------------------------------------
+
+    @Override
+    public Fence submit(Job job) {
+        if (job == null) {
+            throw new RuleViolationException(Rule.DEV_8, "submit(null) to " + this + ": pass a Job (Job.copy, "
+                    + "Job.fill, Job.read or Job.write)");
+        }
+        requireOpen();
+        Plan plan = Plan.of(job, this, threadObject());
+        List<Reservation> reservations = new ArrayList<>(plan.touches.size());
+        for (Plan.Touch t : plan.touches) {
+            reservations.add(t.reservation());
+        }
+        ReservationSet held = LockAll.lockAll(reservations);
+        try {
+            List<Fence> dependencies = dependencies(plan, job.after());
+            for (Plan.Touch t : plan.touches) {
+                t.reservation().reserveFences(1);
+            }
+            return enqueue(plan, dependencies);
+        } finally {
+            held.close();
+        }
+    }
+
+    /**
+     * The dependencies, each once (lock held): the explicit ones that are pending or failed, then the implicit ones
+     * still pending. An implicit fence that already signaled is history, even with an error (otherwise one fault
+     * would fail every later job on the buffer); one that fails after this point fails the job (DEV-8).
+     */
+    private static List<Fence> dependencies(Plan plan, List<Fence> explicit) {
+        Set<Fence> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Fence> out = new ArrayList<>(explicit.size() + 2);
+        for (Fence f : explicit) {
+            if ((!f.isSignaled() || f.error().isPresent()) && seen.add(f)) {
+                out.add(f);
+            }
+        }
+        for (Plan.Touch t : plan.touches) {
+            // a writer waits for readers, writers and kernel work; a reader for writers and kernel work
+            for (FenceEntry e : t.reservation().entries(FenceUsage.forAccess(t.write()))) {
+                Fence f = e.fence();
+                if (!f.isSignaled() && seen.add(f)) {
+                    out.add(f);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private Fence enqueue(Plan plan, List<Fence> dependencies) {
+        lock.lock();
+        try {
+            requireOpen();
+            Thread t = thread;
+            if (t.getState() == Thread.State.NEW) {
+                t.start(); // first, so that a thread that cannot start leaves nothing behind; it waits for the lock
+            }
+            SignalingFence fence = context.next();
+            for (Plan.Touch touch : plan.touches) {
+                touch.reservation().addFence(fence, touch.write() ? FenceUsage.WRITE : FenceUsage.READ);
+            }
+            queue.addLast(new Queued(plan, fence, dependencies));
+            pending.incrementAndGet();
+            work.signal();
+            return fence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Thread threadObject() {
+        Thread t = thread;
+        if (t != null) {
+            return t;
+        }
+        lock.lock();
+        try {
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon().name(THREAD_PREFIX + device.name() + "/" + name)
+                        .unstarted(this::loop);
+            }
+            return thread;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireOpen() {
+        if (closing || !device.isOpen()) {
+            throw new ClosedException(Rule.DEV_7, "submit to " + this + ": the device is closed (unplugged) and its"
+                    + " engines have ended; nothing was queued. Submit to an engine of an open device");
+        }
+    }
+
+    // ---- closing (any thread) -----------------------------------------------------------------------------------
+
+    /** Starts ending the engine: no more submissions; the thread fails what is queued, then ends. Idempotent. */
+    void shutdown() {
+        Thread t;
+        lock.lock();
+        try {
+            closing = true;
+            work.signalAll();
+            t = thread;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            LockSupport.unpark(t); // a dependency wait parks without the lock
+        }
+    }
+
+    /** Waits for the thread to end; not from the thread itself. */
+    void awaitTermination() {
+        Thread t = thread;
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+        while (t.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                LOG.log(System.Logger.Level.WARNING, this + " did not end within " + JOIN_TIMEOUT + " of its device"
+                        + " closing: a fence callback on its thread may be blocked (FENCE-2 callbacks must not block)");
+                break;
+            }
+            try {
+                t.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the engine's thread ------------------------------------------------------------------------------------
+
+    private void loop() {
+        while (true) {
+            Queued q = take();
+            if (q == null) {
+                return;
+            }
+            SignalingPath.enter();
+            try {
+                complete(q);
+            } catch (RuntimeException | Error e) {
+                // only a fence callback can throw here (a VirtualMachineError): keep serving the other jobs
+                LOG.log(System.Logger.Level.ERROR, "a callback of " + q.fence + " threw on " + this, e);
+            } finally {
+                SignalingPath.exit();
+            }
+        }
+    }
+
+    /** The next job, parked while idle; null once closing and drained. */
+    private Queued take() {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (closing) {
+                    return null;
+                }
+                work.awaitUninterruptibly();
+            }
+            return queue.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void complete(Queued q) {
+        // closing first: once the device is gone, that is why every queued job fails, whatever its dependencies
+        Throwable error = closing ? closed(q) : awaitDependencies(q);
+        if (error == null && closing) {
+            error = closed(q);
+        }
+        if (error == null) {
+            try {
+                runner.run(q.plan);
+            } catch (RuntimeException | Error e) {
+                error = e; // an IOMMU fault, an ownership violation, a closed segment: the job's result
+            }
+        }
+        pending.decrementAndGet();
+        if (error == null) {
+            q.fence.signal();
+        } else {
+            q.fence.fail(error);
+        }
+    }
+
+    /** Waits for every dependency; the error to fail the job with, or null. */
+    private Throwable awaitDependencies(Queued q) {
+        for (Fence f : q.dependencies) {
+            if (!awaitFence(f)) {
+                return closed(q);
+            }
+            Optional<Throwable> e = f.error();
+            if (e.isPresent()) {
+                return new DmaBufException(Rule.DEV_8, describe(q) + " was not run: its dependency " + f
+                        + " failed with " + e.get() + ". Nothing was moved; fix the failed work and submit again",
+                        e.get());
+            }
+        }
+        return null;
+    }
+
+    /** Spins briefly, then parks on the fence; false if the engine is closing first. */
+    private boolean awaitFence(Fence f) {
+        for (int i = 0; i < SPINS; i++) {
+            if (f.isSignaled()) {
+                return true;
+            }
+            if (closing) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+        Thread self = Thread.currentThread();
+        FenceCallback wake = signaled -> LockSupport.unpark(self);
+        if (!f.addCallback(wake)) {
+            return true;
+        }
+        try {
+            while (!f.isSignaled()) {
+                if (closing) {
+                    return false;
+                }
+                LockSupport.park(f);
+            }
+            return true;
+        } finally {
+            f.removeCallback(wake);
+        }
+    }
+
+    private ClosedException closed(Queued q) {
+        return new ClosedException(Rule.DEV_7, describe(q) + " was not run: device '" + device.name()
+                + "' was closed (unplugged) while it was pending; nothing was moved");
+    }
+
+    private String describe(Queued q) {
+        return q.plan.job.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " job " + q.fence.seqno()
+                + " of " + this;
+    }
+
+    @Override
+    public String toString() {
+        return "engine '" + name + "' of device '" + device.name() + "'";
+    }
+}

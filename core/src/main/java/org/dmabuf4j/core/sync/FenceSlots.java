@@ -1,0 +1,145 @@
+package org.dmabuf4j.core.sync;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceEntry;
+import org.dmabuf4j.api.FenceUsage;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+
+/**
+ * The fence slots of a reservation. Writers hold the reservation lock (checked by the caller); readers hold nothing.
+ *
+ * <p>The entries are an immutable array, replaced (copy-on-write) on every change. The array's identity is the
+ * list's generation: an unlocked cursor that meets another array restarts (RESV-10). A reader with no fence to check
+ * does one volatile read.
+ */
+final class FenceSlots {
+    private static final FenceEntry[] NONE = new FenceEntry[0];
+
+    /** Named in messages. */
+    private final Object owner;
+    private volatile FenceEntry[] entries = NONE;
+    /** Slots reserved for this lock hold and not yet used (RESV-1, RESV-12). Lock holder only. */
+    private int free;
+
+    FenceSlots(Object owner) {
+        this.owner = owner;
+    }
+
+    /** Ensures at least {@code n} free slots, as the kernel does: reservations do not add up. Lock held. */
+    void reserve(int n) {
+        free = Math.max(free, n);
+    }
+
+    /** Drops the unused reservation at unlock (RESV-12). Lock held. */
+    void dropUnused() {
+        free = 0;
+    }
+
+    /**
+     * Adds a leaf fence by the kernel's rule (RESV-2): replaces the first entry of the same context whose usage is
+     * not stronger and whose fence is not later, or the first signaled entry; else appends into a reserved slot.
+     * Lock held.
+     */
+    void add(Fence fence, FenceUsage usage) {
+        FenceEntry[] old = entries;
+        for (int i = 0; i < old.length; i++) {
+            FenceEntry e = old[i];
+            Fence f = e.fence();
+            boolean sameContextNotStronger = f.context() == fence.context()
+                    && e.usage().ordinal() >= usage.ordinal()
+                    && Long.compareUnsigned(fence.seqno(), f.seqno()) >= 0;
+            if (sameContextNotStronger || f.isSignaled()) {
+                FenceEntry[] copy = old.clone();
+                copy[i] = new FenceEntry(fence, usage);
+                entries = copy;
+                return;
+            }
+        }
+        if (free == 0) {
+            throw new RuleViolationException(Rule.RESV_1, "addFence of " + BaseFence.describe(fence) + " ("
+                    + usage.kernelName() + ") to " + owner + " without a reserved slot (" + old.length
+                    + " fences, none replaceable): call reserveFences(n) after locking and before adding");
+        }
+        FenceEntry[] copy = Arrays.copyOf(old, old.length + 1);
+        copy[old.length] = new FenceEntry(fence, usage);
+        free--;
+        entries = copy;
+    }
+
+    /** Replaces every entry of {@code context}. Lock held. */
+    void replace(long context, Fence replacement, FenceUsage usage) {
+        FenceEntry[] old = entries;
+        FenceEntry[] copy = null;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i].fence().context() == context) {
+                if (copy == null) {
+                    copy = old.clone();
+                }
+                copy[i] = new FenceEntry(replacement, usage);
+            }
+        }
+        if (copy != null) {
+            entries = copy;
+        }
+    }
+
+    /** The current array; its identity changes with every change of the list. */
+    FenceEntry[] snapshot() {
+        return entries;
+    }
+
+    /** Every entry covered by {@code usage}, signaled included (RESV-9). */
+    List<FenceEntry> covered(FenceUsage usage) {
+        List<FenceEntry> out = new ArrayList<>();
+        for (FenceEntry e : entries) {
+            if (usage.covers(e.usage())) {
+                out.add(e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The unsignaled fences covered by {@code usage}. */
+    List<Fence> pending(FenceUsage usage) {
+        List<Fence> out = new ArrayList<>();
+        for (FenceEntry e : entries) {
+            if (usage.covers(e.usage()) && !e.fence().isSignaled()) {
+                out.add(e.fence());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The first unsignaled fence covered by {@code usage}, or null: the readiness test. */
+    Fence firstPending(FenceUsage usage) {
+        for (FenceEntry e : entries) {
+            if (usage.covers(e.usage()) && !e.fence().isSignaled()) {
+                return e.fence();
+            }
+        }
+        return null;
+    }
+
+    int count() {
+        return entries.length;
+    }
+
+    /** One line per entry: usage, driver, timeline, context, seqno, status. */
+    String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (FenceEntry e : entries) {
+            Fence f = e.fence();
+            sb.append(e.usage().kernelName()).append(' ').append(f.driverName()).append(' ')
+                    .append(f.timelineName()).append(" context ").append(f.context()).append(" seqno ")
+                    .append(Long.toUnsignedString(f.seqno())).append(' ')
+                    .append(f.status().name().toLowerCase(Locale.ROOT)).append('\n');
+        }
+        return sb.toString();
+    }
+}
