@@ -40,6 +40,7 @@ public final class Campaign {
     private int runs = 4;
     private Long seed;
     private int shrinkBudget = 150;
+    private long shrinkMillis = 20_000;
     private long stepTimeoutMillis = 20_000;
     private PrintStream out = System.out;
     private Duration fenceTimeout = Duration.ofSeconds(5);
@@ -189,11 +190,12 @@ public final class Campaign {
         List<Op> current = ops;
         int budget = shrinkBudget;
         int chunks = 2;
-        while (current.size() > 1 && budget > 0) {
+        long deadline = System.nanoTime() + shrinkMillis * 1_000_000L;
+        while (current.size() > 1 && budget > 0 && System.nanoTime() - deadline < 0) {
             int size = current.size();
             int chunk = (size + chunks - 1) / chunks;
             boolean progress = false;
-            for (int start = 0; start < size && budget > 0; start += chunk) {
+            for (int start = 0; start < size && budget > 0 && System.nanoTime() - deadline < 0; start += chunk) {
                 List<Op> candidate = new ArrayList<>(current.subList(0, start));
                 candidate.addAll(current.subList(Math.min(size, start + chunk), size));
                 if (candidate.isEmpty()) {

@@ -403,6 +403,10 @@ public final class CampaignRun implements AutoCloseable {
         }
         RecordingImporter imp = op.flag() ? new RecordingImporter(recorder, false) : null;
         if (!op.flag() && !h.buf().released) {
+            // a static attach of a dynamic exporter maps now and waits for KERNEL fences (MAP-8) without a timeout
+            if (dynamicExporter) {
+                settle(h.buf());
+            }
             awaitKernel(h.buf());
         }
         Attachment a;
@@ -464,6 +468,9 @@ public final class CampaignRun implements AutoCloseable {
         }
         Reservation r = a.buf.exported.reservation();
         if (!a.dynamic) {
+            if (dynamicExporter) {
+                settle(a.buf);
+            }
             awaitKernel(a.buf);
         }
         Mapping m;
@@ -523,7 +530,20 @@ public final class CampaignRun implements AutoCloseable {
         return true;
     }
 
+    /** The device work the kit's pending fences stand for completes: a move's copy waits for it. */
+    private static void settle(Buf b) {
+        for (F f : b.fences) {
+            if (!f.signaled) {
+                f.fence.signal();
+                f.signaled = true;
+            }
+        }
+    }
+
     private void awaitKernel(Buf b) {
+        if (!b.exported.reservation().isSignaled(FenceUsage.KERNEL)) {
+            settle(b);
+        }
         boolean done = Verify.succeeds(Rule.FENCE_7, "waiting for the KERNEL fences of " + b.what(), "the move's "
                 + "fence", () -> b.exported.reservation().await(FenceUsage.KERNEL, fenceTimeout));
         that(done, Rule.FENCE_7, () -> "KERNEL fences of " + b.what() + " did not signal in " + fenceTimeout.toMillis()
@@ -722,7 +742,7 @@ public final class CampaignRun implements AutoCloseable {
 
     private boolean move(Op op) {
         H h = ref(op, H.class);
-        if (h == null || h.buf().released || !dynamicExporter) {
+        if (h == null || h.buf().released || !dynamicExporter || !h.buf().exported.handle().isOpen()) {
             return false;
         }
         Buf b = h.buf();

@@ -6,23 +6,36 @@ import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.core.SimulatedSystem;
 
 /**
- * An ExportedBuffer for buffers whose exporter keeps its capability private (the core heaps): only the handle and the
- * reservation are available, so the kit checks them at the buffer level only.
+ * An ExportedBuffer for buffers whose exporter keeps its capability private (the core heaps): only the handle, the
+ * reservation and the system's revocation are available, so the kit checks them at the buffer level only.
  */
 public final class HandleOnlyBuffer implements ExportedBuffer {
     private final DmaBuf handle;
     private final Reservation reservation;
+    private final SimulatedSystem system;
 
     /**
      * Wraps a handle.
      *
      * @param handle the first handle of a heap buffer
+     * @param system the system it lives in, which revokes and moves it on the exporter's behalf
      */
-    public HandleOnlyBuffer(DmaBuf handle) {
+    public HandleOnlyBuffer(DmaBuf handle, SimulatedSystem system) {
         this.handle = handle;
         this.reservation = handle.reservation();
+        this.system = system;
+    }
+
+    /**
+     * The system the buffer lives in.
+     *
+     * @return the system
+     */
+    public SimulatedSystem system() {
+        return system;
     }
 
     private UnsupportedOperationException hidden(String what) {
@@ -57,7 +70,7 @@ public final class HandleOnlyBuffer implements ExportedBuffer {
 
     @Override
     public void revoke(Duration timeout) {
-        throw hidden("revoke()");
+        system.revoke(handle, timeout);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.dmabuf4j.testkit.exporters;
+package org.dmabuf4j.testkit.meta;
 
 import org.dmabuf4j.testkit.ExporterConformance;
 import org.dmabuf4j.testkit.ExporterFixture;
