@@ -111,7 +111,21 @@ public abstract class ImporterConformance {
         if (t instanceof DmaBufException d && d.rule().binds() == Rule.Party.IMPORTER) {
             return d.rule();
         }
+        if (closedSegment(t)) {
+            return Rule.CPU_1;
+        }
         return fallback;
+    }
+
+    /** An FFM access to a segment whose scope was closed: a CPU window's or a dead mapping's view kept too long. */
+    private static boolean closedSegment(Throwable t) {
+        return t instanceof IllegalStateException && t.getMessage() != null
+                && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("closed");
+    }
+
+    private static String hintFor(Throwable t, String hint) {
+        return closedSegment(t) ? "that every CPU access is bracketed by beginCpuAccess and close, and that no"
+                + " segment of a closed window or of a dead mapping is kept and used" : hint;
     }
 
     private void call(Setup s, String what, Rule rule, String hint, Verify.Action action) {
@@ -124,7 +138,7 @@ public abstract class ImporterConformance {
                     + Verify.describe(stale), "that moveNotify marks the importer's mappings stale and use() unmaps "
                     + "them and maps again (under the reservation lock) before its next access", stale);
         } catch (Exception e) {
-            throw failure(classify(e, rule), what + " threw " + Verify.describe(e), hint, e);
+            throw failure(classify(e, rule), what + " threw " + Verify.describe(e), hintFor(e, hint), e);
         }
     }
 
