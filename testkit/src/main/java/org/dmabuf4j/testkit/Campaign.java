@@ -168,14 +168,24 @@ public final class Campaign {
             return;
         }
         int upTo = failure.step() < 0 ? ops.size() : failure.step() + 1;
-        List<Op> shrunk = shrink(new ArrayList<>(ops.subList(0, upTo)), failure);
-        CampaignRun.Failure last = execute(shrunk, 0, 0, null);
-        CampaignRun.Failure shown = last != null ? last : failure;
-        List<Op> minimal = last != null ? lastApplied : shrunk;
+        List<Op> prefix = new ArrayList<>(ops.subList(0, upTo));
+        List<Op> minimal;
+        CampaignRun.Failure shown;
+        if (failure.hung()) {
+            // a hung run leaves threads and locks behind: later runs in this JVM prove nothing, so no shrinking
+            minimal = prefix;
+            shown = failure;
+        } else {
+            List<Op> shrunk = shrink(prefix, failure);
+            CampaignRun.Failure last = execute(shrunk, 0, 0, null);
+            shown = last != null ? last : failure;
+            minimal = last != null ? lastApplied : shrunk;
+        }
         StringBuilder sb = new StringBuilder();
         sb.append("campaign of fixture ").append(fixture.name()).append(" failed: seed=").append(s).append(", step ")
                 .append(failure.step() < 0 ? "end of run" : failure.step() + 1).append(" of ").append(ops.size())
-                .append(". ").append(shown.error().observed()).append("\n  minimal sequence (").append(minimal.size())
+                .append(". ").append(shown.error().observed()).append("\n  ").append(failure.hung()
+                ? "sequence up to the hung step, not shrunk" : "minimal sequence").append(" (").append(minimal.size())
                 .append(" steps):");
         for (int i = 0; i < minimal.size(); i++) {
             sb.append("\n    ").append(i + 1).append(": ").append(minimal.get(i).describe());
@@ -203,7 +213,7 @@ public final class Campaign {
                 }
                 budget--;
                 CampaignRun.Failure f = execute(candidate, 0, 0, null);
-                if (f != null && f.error().rule() == target) {
+                if (f != null && f.error().rule() == target && !f.hung()) {
                     current = f.step() < 0 ? candidate : new ArrayList<>(candidate.subList(0, f.step() + 1));
                     chunks = Math.max(chunks - 1, 2);
                     progress = true;
@@ -252,10 +262,10 @@ public final class Campaign {
                 at.set(-1);
                 run.finish();
             } catch (ConformanceError e) {
-                result.set(new CampaignRun.Failure(at.get(), e));
+                result.set(new CampaignRun.Failure(at.get(), false, e));
             } catch (Throwable t) {
                 Rule rule = t instanceof org.dmabuf4j.api.DmaBufException d ? d.rule() : Rule.BUF_7;
-                result.set(new CampaignRun.Failure(at.get(), Verify.failure(rule, "unexpected "
+                result.set(new CampaignRun.Failure(at.get(), false, Verify.failure(rule, "unexpected "
                         + Verify.describe(t), "the rule: " + rule.statement(), t)));
             } finally {
                 if (run != null) {
@@ -276,7 +286,7 @@ public final class Campaign {
             int step = at.get();
             List<Op> seq = record != null ? record : ops;
             Op op = step >= 0 && step < seq.size() ? seq.get(step) : null;
-            return new CampaignRun.Failure(step, Verify.failure(Rule.FENCE_7, "step " + (step + 1) + " ("
+            return new CampaignRun.Failure(step, true, Verify.failure(Rule.FENCE_7, "step " + (step + 1) + " ("
                     + (op == null ? "end-of-run checks" : op.describe()) + ") did not finish in " + budget + " ms",
                     "for a deadlock or a fence that never signals in the exporter"));
         }

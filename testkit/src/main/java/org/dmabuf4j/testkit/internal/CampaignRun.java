@@ -530,12 +530,17 @@ public final class CampaignRun implements AutoCloseable {
         return true;
     }
 
-    /** The device work the kit's pending fences stand for completes: a move's copy waits for it. */
-    private static void settle(Buf b) {
-        for (F f : b.fences) {
-            if (!f.signaled) {
-                f.fence.signal();
-                f.signaled = true;
+    /**
+     * The device work the kit's pending fences stand for completes. A move's copy waits for its buffer's fences, and
+     * an exporter's copy engine may run moves in order, so every buffer's pending work completes, not only this one's.
+     */
+    private void settle(Buf ignored) {
+        for (Buf b : buffers) {
+            for (F f : b.fences) {
+                if (!f.signaled) {
+                    f.fence.signal();
+                    f.signaled = true;
+                }
             }
         }
     }
@@ -944,8 +949,9 @@ public final class CampaignRun implements AutoCloseable {
      * The failure a step or the end of a run produced.
      *
      * @param step the index of the failing step, or -1 for the end-of-run checks
+     * @param hung whether the step did not finish in time (its thread is left behind)
      * @param error the failure
      */
-    public record Failure(int step, ConformanceError error) {
+    public record Failure(int step, boolean hung, ConformanceError error) {
     }
 }
