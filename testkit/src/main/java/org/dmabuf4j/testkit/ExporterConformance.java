@@ -796,6 +796,26 @@ public abstract class ExporterConformance {
             }
         }
 
+        /** CPU-6: a READ window is read-only. */
+        @Test
+        @DisplayName("CPU-6: a READ window is read-only, and the refused write changes nothing")
+        public void aReadWindowIsReadOnly() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            Exported e = export(size(3 * PAGE));
+            cpuWrite(e.handle(), 71);
+            awaitFencesBeforeCpu(e.handle(), Access.READ);
+            try (CpuAccess w = e.handle().beginCpuAccess(Access.READ)) {
+                MemorySegment seg = w.segment();
+                that(seg.isReadOnly(), Rule.CPU_6, () -> "the READ window on " + e.what() + " is writable",
+                        "the framework's READ windows");
+                Assertions.assertThrows(RuntimeException.class, () -> seg.set(ValueLayout.JAVA_BYTE, 0, (byte) 0),
+                        "[CPU-6] a READ window accepted a write");
+            }
+            long bad = cpuMismatch(e.handle(), 71);
+            that(bad < 0, Rule.CPU_6, () -> "byte " + bad + " of " + e.what() + " changed after a refused write",
+                    "that endCpuAccess of a READ window writes nothing back");
+        }
+
         /** CPU-4: a window's segments fail after close. */
         @Test
         @DisplayName("CPU-4: a window's segment fails on access once the window is closed")

@@ -107,7 +107,7 @@ record KitRun(String subject, int succeeded, List<Failure> failures, List<Skip> 
         if (!features.contains(ExporterFeature.CPU_ACCESS)) {
             out.addAll(List.of("cpuWindowsAndDevicesSeeTheSameBytes", "nonCoherentDevicesAndTheCpuSeeEachOthersWrites",
                     "aRangeWindowWritesBackExactlyItsRange", "aTwoDimensionalWindowExposesExactlyItsRectangle",
-                    "cpuWindowsShowLinearPixels", "aWindowsSegmentFailsAfterClose"));
+                    "cpuWindowsShowLinearPixels", "aWindowsSegmentFailsAfterClose", "aReadWindowIsReadOnly"));
         }
         if (!features.contains(ExporterFeature.REGIONS_2D)) {
             out.add("cpuWindowsShowLinearPixels");
