@@ -14,8 +14,11 @@ import org.dmabuf4j.api.DmaHeap;
  *       the buffer is pinned in device memory that is refused (P2P-2, PIN-2).</li>
  *   <li>A full pool evicts unpinned buffers to system memory, least recently used first, notifying their importers
  *       (MOVE-3); a buffer that does not fit even then is placed in system memory.</li>
- *   <li>Every move copies the memory with a job of the device's copy engine, published as a KERNEL fence (MOVE-8).</li>
- *   <li>CPU access goes through a staging copy of the window's region only, made by begin and written back by close.</li>
+ *   <li>Every move copies the memory with kernel work on the device's first engine ({@link SimulatedDevice#engine()}),
+ *       in order with its jobs, published as a KERNEL fence (MOVE-8).</li>
+ *   <li>CPU access goes through a staging copy of the window's region only, made by begin and written back by close
+ *       (after any pending copy of a move); the staging copy is the CPU's view, so non-coherent importers add no
+ *       simulated CPU cache to these buffers.</li>
  *   <li>Closing (unplugging) the device revokes every buffer of its memory (REV-1).</li>
  * </ul>
  *

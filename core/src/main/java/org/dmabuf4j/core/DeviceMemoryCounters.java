@@ -13,7 +13,7 @@ package org.dmabuf4j.core;
  * @param moves moves asked for with {@link SimulatedSystem#move}
  * @param evictions buffers evicted to system memory to make room (least recently used first)
  * @param migrations buffers migrated to system memory because an importer could not reach device memory (P2P-2)
- * @param bytesCopied bytes copied by the copy engine for moves, evictions and migrations
+ * @param bytesCopied bytes copied by the device's engine for moves, evictions and migrations
  * @param refusedPins pins refused (PIN-2)
  */
 public record DeviceMemoryCounters(String heap, long capacity, long residentBuffers, long residentBytes,

@@ -8,7 +8,9 @@ import org.dmabuf4j.api.DmaHeap;
  *
  * <p>Devices see the memory as stored, tile after tile. A CPU window of a region sees linear pixels: begin untiles
  * exactly the bytes of the region out of the tiles that cover it into a staging copy, and closing a writable window
- * retiles them (seed 002). The counters show which tiles each sync touched.
+ * retiles them (seed 002); bytes of those tiles outside the region are neither copied nor written back, so device
+ * writes to them meanwhile are kept. The counters show which tiles each sync touched. The staging copy is the CPU's
+ * view, so non-coherent importers add no simulated CPU cache to these buffers.
  *
  * <pre>
  *   DmaBuf img = sys.tiledHeap().allocate(BufferLayout.tiled(1600, 1200, 4, new Tiling.Tiled(128, 32)));

@@ -222,4 +222,33 @@ class BufferLifecycleTest {
         ExportedBuffer ok = sys.export(ExportInfo.of("dyn", 4096, new DynamicTestExporter(4096)));
         ok.handle().close();
     }
+
+    @Test
+    @DisplayName("BUF-2, DEV-9: closing a system unmaps, detaches and releases what is still open, exactly once")
+    void closingTheSystemReleasesWhatIsOpen() {
+        SimulatedSystem own = DmaBufs.newSystem();
+        SimulatedDevice dev = own.newDevice("dev").nonCoherent().build();
+        TestExporter exp = new TestExporter(8192);
+        DmaBuf exported = own.export(ExportInfo.of("left-open", 8192, exp)).handle();
+        DmaBuf heap = own.systemHeap().allocate(8192);
+        Attachment a = exported.attach(dev);
+        Attachment b = heap.attach(dev);
+        Mapping m = a.mapUnlocked(Direction.BIDIRECTIONAL);
+        b.mapUnlocked(Direction.TO_DEVICE);
+        own.close();
+        assertEquals(List.of(), own.liveBufferIds());
+        assertEquals(0, own.liveNativeBytes());
+        assertEquals(0, dev.liveTranslations());
+        assertFalse(dev.isOpen());
+        assertFalse(m.isValid());
+        assertEquals(1, exp.releases);
+        assertFalse(exported.isOpen());
+        exported.close();
+        heap.close();
+        a.close();
+        b.close();
+        own.close();
+        assertEquals(1, exp.releases, "released twice");
+        assertFails(ClosedException.class, Rule.BUF_3, exported::share);
+    }
 }

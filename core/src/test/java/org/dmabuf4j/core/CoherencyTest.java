@@ -165,4 +165,23 @@ class CoherencyTest {
             assertTrue(sys.describeBuffers().contains("cpu-cache"), sys::describeBuffers);
         }
     }
+
+    @Test
+    @DisplayName("CPU-9: a WRITE window that writes part of its region leaves the rest as the device wrote it")
+    void partialWriteKeepsTheDevicesBytes(SimulatedSystem sys) {
+        SimulatedDevice dev = device(sys, false);
+        try (DmaBuf buf = sys.systemHeap().allocate(SIZE); Attachment att = buf.attach(dev)) {
+            Mapping m = att.mapUnlocked(Direction.BIDIRECTIONAL);
+            deviceWrite(dev, m, 0, SIZE, (byte) 0x11);
+            long before = sys.counters().bytesSynced();
+            try (CpuAccess w = buf.beginCpuAccess(Access.WRITE)) {
+                w.segment().asSlice(0, 100).fill((byte) 0x22);
+            }
+            assertEquals(SIZE, sys.counters().bytesSynced() - before, "a WRITE window syncs its region once, at end");
+            assertEquals(0x22, deviceByte(dev, m, 99));
+            assertEquals(0x11, deviceByte(dev, m, 100), "bytes the CPU did not write were overwritten at close");
+            assertEquals(0x11, deviceByte(dev, m, SIZE - 1), "bytes the CPU did not write were overwritten at close");
+            att.unmapUnlocked(m);
+        }
+    }
 }

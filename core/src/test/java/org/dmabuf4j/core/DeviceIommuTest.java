@@ -222,4 +222,18 @@ class DeviceIommuTest {
             att.close();
         }
     }
+
+    @Test
+    @DisplayName("DEV-7: closing a device runs its close hooks once (where engines end their jobs)")
+    void closeHooksRunOnce(SimulatedSystem sys) {
+        org.dmabuf4j.core.device.SimulatedDeviceImpl dev =
+                (org.dmabuf4j.core.device.SimulatedDeviceImpl) sys.newDevice("dev").build();
+        java.util.List<String> ran = new java.util.ArrayList<>();
+        dev.onClose(() -> ran.add("first"));
+        dev.onClose(() -> ran.add("second"));
+        dev.close();
+        dev.close();
+        dev.onClose(() -> ran.add("late"));
+        assertEquals(List.of("first", "second", "late"), ran);
+    }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Device memory reached peer-to-peer, or migrated for importers that cannot: P2P-1 to P2P-3. */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class DeviceMemoryPeerToPeerTest {
     @Test
     @DisplayName("P2P-1: a peer-to-peer importer on a capable device gets bus addresses, without any migration")
@@ -125,12 +125,7 @@ class DeviceMemoryPeerToPeerTest {
         try (DmaBuf buf = gpu.localMemory().allocate(64 * KIB);
                 Attachment early = buf.attach(dsp, new RecordingImporter(false));
                 Attachment scanout = buf.attach(npu, new RecordingImporter(true))) {
-            buf.reservation().lock();
-            try {
-                scanout.pin();
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.locked(buf, scanout::pin);
             AttachRefusedException refused = assertFails(AttachRefusedException.class, Rule.P2P_2,
                     () -> buf.attach(dsp));
             assertTrue(refused.getMessage().contains("'dsp'") && refused.getMessage().contains("pinned"),
@@ -138,12 +133,7 @@ class DeviceMemoryPeerToPeerTest {
             assertFails(MappingBusyException.class, Rule.P2P_2, () -> early.mapUnlocked(Direction.TO_DEVICE));
             assertEquals(0, dsp.liveTranslations(), "a refused map leaves no translation");
             assertTrue(gpu.localMemory().isResident(buf));
-            buf.reservation().lock();
-            try {
-                scanout.unpin();
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.locked(buf, scanout::unpin);
             Mapping m = early.mapUnlocked(Direction.TO_DEVICE);
             assertFalse(gpu.localMemory().isResident(buf));
             early.unmapUnlocked(m);

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The device-memory heap itself: its heap rules, registration, and CPU access through staging copies. */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class DeviceMemoryTest {
     @Test
     @DisplayName("HEAP-1: device memory is zeroed even right after a previous buffer filled it with 0xff")

@@ -258,6 +258,36 @@ class EngineFaultTest {
     }
 
     @Test
+    @DisplayName("FENCE-4: a callback of a job's fence runs on the engine's signaling path: taking a reservation lock"
+            + " there is refused, and the engine goes on")
+    void lockingInAJobFenceCallbackIsRefused(SimulatedSystem sys) throws InterruptedException {
+        SimulatedDevice dev = sys.newDevice("camera").build();
+        try (DmaBuf buf = sys.systemHeap().allocate(SIZE); Attachment att = buf.attach(dev);
+                Timeline gate = sys.fences().newTimeline("gate")) {
+            Mapping m = att.mapUnlocked(Direction.BIDIRECTIONAL);
+            Fence job = dev.engine().submit(Job.fill(m, 0, SIZE, (byte) 1).after(gate.point(1)));
+            AtomicReference<Throwable> seen = new AtomicReference<>();
+            AtomicReference<Thread> on = new AtomicReference<>();
+            assertTrue(job.addCallback(f -> {
+                on.set(Thread.currentThread());
+                try {
+                    buf.reservation().lock();
+                    buf.reservation().unlock();
+                } catch (RuntimeException e) {
+                    seen.set(e);
+                }
+            }));
+            gate.advance(1);
+            awaitOk(job);
+            assertEquals(((EngineImpl) dev.engine()).thread(), on.get(), "the callback ran on the engine's thread");
+            assertEquals(Rule.FENCE_4, assertInstanceOf(RuleViolationException.class, seen.get()).rule());
+            awaitOk(dev.engine().submit(Job.fill(m, 0, SIZE, (byte) 2)));
+            assertAll((byte) 2, cpuRead(buf), "the buffer after the next job");
+            att.unmapUnlocked(m);
+        }
+    }
+
+    @Test
     @DisplayName("DEV-7: a closed device refuses submissions with a ClosedException; nothing is queued")
     void closedDeviceRefusesSubmissions(SimulatedSystem sys) throws InterruptedException {
         SimulatedDevice dev = sys.newDevice("camera").build();

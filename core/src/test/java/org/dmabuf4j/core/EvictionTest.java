@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A full device memory evicts unpinned buffers to system memory, least recently used first (MOVE-2, MOVE-3). */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class EvictionTest {
     private static final long BUF = 64 * KIB;
 
@@ -88,12 +88,7 @@ class EvictionTest {
         List<DmaBuf> bufs = fill(vram, 3);
         RecordingImporter pinner = new RecordingImporter(true);
         try (Attachment att = bufs.get(0).attach(gpu, pinner)) {
-            bufs.get(0).reservation().lock();
-            try {
-                att.pin();
-            } finally {
-                bufs.get(0).reservation().unlock();
-            }
+            MoveFixtures.locked(bufs.get(0), att::pin);
             try (DmaBuf fresh = vram.allocate(BUF)) {
                 assertTrue(vram.isResident(bufs.get(0)));
                 assertFalse(vram.isResident(bufs.get(1)));
@@ -101,12 +96,7 @@ class EvictionTest {
                 assertTrue(vram.isResident(fresh));
                 assertEquals(0, pinner.notifications.get());
             }
-            bufs.get(0).reservation().lock();
-            try {
-                att.unpin();
-            } finally {
-                bufs.get(0).reservation().unlock();
-            }
+            MoveFixtures.locked(bufs.get(0), att::unpin);
         }
         awaitKernel(bufs.get(1));
         assertCpuSees(bufs.get(1), 0, pattern(4096, 1));
@@ -153,12 +143,7 @@ class EvictionTest {
         List<Attachment> pins = new ArrayList<>();
         for (DmaBuf b : bufs) {
             Attachment a = b.attach(gpu, new RecordingImporter(true));
-            b.reservation().lock();
-            try {
-                a.pin();
-            } finally {
-                b.reservation().unlock();
-            }
+            MoveFixtures.locked(b, a::pin);
             pins.add(a);
         }
         try (DmaBuf fresh = vram.allocate(BUF)) {
@@ -169,12 +154,7 @@ class EvictionTest {
             assertCpuSees(fresh, 0, pattern(100, 9));
         }
         for (Attachment a : pins) {
-            a.buffer().reservation().lock();
-            try {
-                a.unpin();
-            } finally {
-                a.buffer().reservation().unlock();
-            }
+            MoveFixtures.locked(a.buffer(), a::unpin);
             a.close();
         }
         closeAll(bufs);
@@ -190,13 +170,7 @@ class EvictionTest {
             byte[] data = pattern(4096, 4);
             cpuWrite(victim, 0, data);
             var reader = tl.point(1);
-            victim.reservation().lock();
-            try {
-                victim.reservation().reserveFences(1);
-                victim.reservation().addFence(reader, org.dmabuf4j.api.FenceUsage.READ);
-            } finally {
-                victim.reservation().unlock();
-            }
+            MoveFixtures.addFence(victim, reader, org.dmabuf4j.api.FenceUsage.READ);
             DmaBuf[] fresh = new DmaBuf[1];
             Thread allocator = Thread.ofPlatform().start(() -> fresh[0] = vram.allocate(BUF));
             // the eviction's copy waits for the reader; the allocation waits for the copy

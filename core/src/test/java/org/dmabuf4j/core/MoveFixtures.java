@@ -13,6 +13,7 @@ import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Importer;
 import org.dmabuf4j.api.Mapping;
@@ -95,6 +96,24 @@ final class MoveFixtures {
 
     static void assertCpuSees(DmaBuf buf, long offset, byte[] expected) {
         assertArrayEquals(expected, cpuRead(buf, offset, expected.length), "CPU view at offset " + offset);
+    }
+
+    /** Runs {@code body} with the buffer's reservation lock held. */
+    static void locked(DmaBuf buf, Runnable body) {
+        buf.reservation().lock();
+        try {
+            body.run();
+        } finally {
+            buf.reservation().unlock();
+        }
+    }
+
+    /** Adds a fence to the buffer's reservation, as work that the test controls. */
+    static void addFence(DmaBuf buf, Fence fence, FenceUsage usage) {
+        locked(buf, () -> {
+            buf.reservation().reserveFences(1);
+            buf.reservation().addFence(fence, usage);
+        });
     }
 
     /** Waits (bounded, without sleeping) until {@code t} is parked on {@code blocker}. */

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * interleaved with moves, evictions (allocations under pool pressure), migrations and pins; after every read and at
  * the end, the contents equal a simple model. The seed is printed; replay with {@code -Ddmabuf4j.seed=N}.
  */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class MoveIntegrityTest {
     private static final long SIZE = 64 * KIB;
     private static final int STEPS = 400;
@@ -165,12 +165,7 @@ class MoveIntegrityTest {
             }
             for (Subject s : subjects) {
                 if (s.pinned) {
-                    s.buf.reservation().lock();
-                    try {
-                        s.importers.get(1).attachment().unpin();
-                    } finally {
-                        s.buf.reservation().unlock();
-                    }
+                    MoveFixtures.locked(s.buf, s.importers.get(1).attachment()::unpin);
                 }
                 for (RemappingImporter imp : s.importers) {
                     imp.close();

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * another thread moves it and evicts it, over and over. Each user owns a slice and always reads back what it wrote:
  * no write is lost by a move, no access touches a stale location, and the invariants hold at the end.
  */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class MoveStressTest {
     private static final int SLICE = 4096;
     private static final int ROUNDS = 150;

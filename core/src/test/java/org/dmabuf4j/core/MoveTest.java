@@ -32,6 +32,7 @@ import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceUsage;
+import org.dmabuf4j.api.Importer;
 import org.dmabuf4j.api.InvalidatedMappingException;
 import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.Mapping;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Moves of device-memory buffers: MOVE-1 to MOVE-8, and seed 001 (an importer that keeps addresses across a move). */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class MoveTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
@@ -256,6 +257,37 @@ class MoveTest {
     }
 
     @Test
+    @DisplayName("MOVE-7: an importer that releases the reservation lock in moveNotify is caught; nothing moves")
+    void anImporterThatReleasesTheLockIsCaught(SimulatedSystem sys) throws Exception {
+        SimulatedDevice gpu = gpu(sys, 4 * MIB);
+        SimulatedDevice npu = sys.newDevice("npu").peerToPeer(true).build();
+        try (DmaBuf buf = gpu.localMemory().allocate(64 * KIB)) {
+            Importer rude = new Importer() {
+                @Override
+                public void moveNotify(Attachment a) {
+                    a.buffer().reservation().unlock();
+                }
+
+                @Override
+                public boolean allowPeerToPeer() {
+                    return true;
+                }
+            };
+            try (Attachment att = buf.attach(npu, rude)) {
+                Mapping m = att.mapUnlocked(Direction.BIDIRECTIONAL);
+                long resident = gpu.localMemory().counters().residentBytes();
+                RuleViolationException e = assertFails(RuleViolationException.class, Rule.MOVE_7,
+                        () -> sys.move(buf));
+                assertTrue(e.getMessage().contains("'npu'"), e::getMessage);
+                assertFalse(buf.reservation().isLocked());
+                assertEquals(0, gpu.localMemory().counters().moves(), "the move was abandoned");
+                assertEquals(resident, gpu.localMemory().counters().residentBytes(), "its target was freed");
+                att.unmapUnlocked(m);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("MOVE-8: the copy of a move is a KERNEL fence that waits for the buffer's fences; CPU access waits for it")
     void theCopyIsAKernelFenceThatCpuAccessWaitsFor(SimulatedSystem sys) throws Exception {
         SimulatedDevice gpu = gpu(sys, 4 * MIB);
@@ -264,16 +296,10 @@ class MoveTest {
             byte[] data = pattern(4096, 8);
             cpuWrite(buf, 0, data);
             Fence writer = tl.point(1);
-            buf.reservation().lock();
-            try {
-                buf.reservation().reserveFences(1);
-                buf.reservation().addFence(writer, FenceUsage.WRITE);
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.addFence(buf, writer, FenceUsage.WRITE);
             Fence copy = sys.move(buf);
-            assertEquals("dmabuf4j-vram", copy.driverName());
-            assertEquals("copy@gpu", copy.timelineName());
+            assertEquals("gpu", copy.driverName(), "the copy runs on the exporter's device's engine");
+            assertEquals(gpu.engine().context(), copy.context());
             assertTrue(buf.reservation().fences(FenceUsage.KERNEL).contains(copy), "published with KERNEL usage");
             assertFalse(copy.isSignaled(), "the copy must wait for the pending writer");
             AtomicReference<byte[]> seen = new AtomicReference<>();
@@ -341,6 +367,37 @@ class MoveTest {
             assertCpuSees(a, 0, data);
             assertEquals(2, vram.counters().moves());
             assertEquals(2 * a.size(), vram.counters().bytesCopied());
+        }
+    }
+
+    @Test
+    @DisplayName("BUF-3: move and revoke refuse null, closed and foreign handles and bad timeouts up front")
+    void badArgumentsAreRefusedUpFront(SimulatedSystem sys) {
+        SimulatedDevice gpu = gpu(sys, 1 * MIB);
+        DmaBuf closed = gpu.localMemory().allocate(4096);
+        closed.close();
+        assertFails(RuleViolationException.class, Rule.MOVE_1, () -> sys.move(null));
+        assertFails(RuleViolationException.class, Rule.REV_1, () -> sys.revoke(null, Duration.ofSeconds(1)));
+        assertFails(org.dmabuf4j.api.ClosedException.class, Rule.BUF_3, () -> sys.move(closed));
+        try (SimulatedSystem other = DmaBufs.newSystem(); DmaBuf foreign = other.systemHeap().allocate(4096);
+                DmaBuf buf = gpu.localMemory().allocate(4096)) {
+            assertFails(RuleViolationException.class, Rule.MOVE_1, () -> sys.move(foreign));
+            assertFails(RuleViolationException.class, Rule.REV_1, () -> sys.revoke(buf, Duration.ZERO));
+            assertFails(RuleViolationException.class, Rule.REV_1, () -> sys.revoke(buf, null));
+            buf.reservation().lock();
+            try {
+                assertFails(RuleViolationException.class, Rule.REV_1, () -> sys.revoke(buf, Duration.ofSeconds(1)));
+            } finally {
+                buf.reservation().unlock();
+            }
+            assertFalse(buf.isRevoked());
+            buf.setName("named");
+            RuleViolationException e = assertFails(RuleViolationException.class, Rule.MOVE_2, () -> {
+                try (Attachment a = buf.attach(gpu)) {
+                    sys.move(buf);
+                }
+            });
+            assertTrue(e.getMessage().contains("'named'"), e::getMessage);
         }
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Pinning device-memory buffers: PIN-1 to PIN-6. */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class PinTest {
     @Test
     @DisplayName("PIN-1: pin is for dynamic importers with the lock held; a static attachment or no lock is refused")

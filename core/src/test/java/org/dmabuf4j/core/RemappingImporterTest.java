@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The importer helper: lazy re-mapping after notifications, usable from another thread than the notifier. */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class RemappingImporterTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
@@ -71,13 +71,7 @@ class RemappingImporterTest {
                 return null;
             });
             Fence busy = tl.point(1);
-            buf.reservation().lock();
-            try {
-                buf.reservation().reserveFences(1);
-                buf.reservation().addFence(busy, FenceUsage.READ);
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.addFence(buf, busy, FenceUsage.READ);
             Fence copy = sys.move(buf);
             AtomicReference<byte[]> seen = new AtomicReference<>();
             Thread user = Thread.ofPlatform().name("user").start(() ->

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Revocation of device-memory and heap buffers, by the exporter or by unplugging the device: REV-1 to REV-5. */
-@ExtendWith({CopyThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class})
 class RevocationTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
@@ -81,13 +81,7 @@ class RevocationTest {
         Timeline tl = sys.fences().newTimeline("slow");
         try (DmaBuf buf = gpu.localMemory().allocate(64 * KIB)) {
             Fence slow = tl.point(1);
-            buf.reservation().lock();
-            try {
-                buf.reservation().reserveFences(1);
-                buf.reservation().addFence(slow, FenceUsage.BOOKKEEP);
-            } finally {
-                buf.reservation().unlock();
-            }
+            MoveFixtures.addFence(buf, slow, FenceUsage.BOOKKEEP);
             DmaTimeoutException e = assertTimeoutPreemptively(BOUND, () -> assertFails(DmaTimeoutException.class,
                     Rule.REV_4, () -> sys.revoke(buf, Duration.ofMillis(100))));
             assertTrue(e.getMessage().contains("slow"), e::getMessage);
@@ -167,6 +161,32 @@ class RevocationTest {
         a.close();
         b.close();
         assertEquals(0, sys.liveNativeBytes());
+    }
+
+    @Test
+    @DisplayName("DEV-7, REV-1: unplugging during a pending move fails the copy, waits for the fences, frees the memory")
+    void unpluggingDuringAMoveFailsTheCopyAndFreesTheMemory(SimulatedSystem sys) throws Exception {
+        SimulatedDevice gpu = gpu(sys, 4 * MIB);
+        Timeline tl = sys.fences().newTimeline("writer");
+        DmaBuf buf = gpu.localMemory().allocate(64 * KIB);
+        try {
+            Fence writer = tl.point(1);
+            MoveFixtures.addFence(buf, writer, FenceUsage.WRITE);
+            Fence copy = sys.move(buf);
+            Thread unplug = Thread.ofPlatform().name("unplug").start(gpu::close);
+            MoveFixtures.awaitParkedOn(unplug, writer); // the revocation waits for every fence (BOOKKEEP)
+            assertTrue(copy.isSignaled(), "the engine ended: the pending copy failed");
+            assertTrue(copy.error().orElseThrow() instanceof org.dmabuf4j.api.ClosedException,
+                    () -> copy.error().toString());
+            tl.advance(1);
+            unplug.join(BOUND.toMillis());
+            assertFalse(unplug.isAlive());
+            assertTrue(buf.isRevoked());
+        } finally {
+            tl.close();
+            buf.close();
+        }
+        assertEquals(0, sys.liveNativeBytes(), "both the old and the new location were freed");
     }
 
     @Test

@@ -1,17 +1,20 @@
 package org.dmabuf4j.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class PipelineTest {
     @Test
-    @DisplayName("CPU-9, CPU-3: the example pipeline delivers every frame intact and prints the dump and counters")
-    void pipelineRunsAndReports() {
+    @DisplayName("CPU-9, CPU-3, DEV-8: the asynchronous pipeline delivers every frame intact, in fence order, and"
+            + " prints the dump, the fence timeline and the counters")
+    void pipelineRunsAndReports() throws InterruptedException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         boolean ok;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
@@ -22,7 +25,7 @@ class PipelineTest {
         assertTrue(text.contains("All 4 frames verified."), text);
         for (int f = 0; f < 4; f++) {
             assertTrue(text.contains("frame " + f + ": camera wrote 307200 bytes, CPU drew a 64x32 overlay (16384"
-                    + " bytes synced)"), text);
+                    + " bytes synced), encoder read 307200 bytes"), text);
         }
         assertTrue(text.contains("Dma-buf Objects:"), text);
         assertTrue(text.contains("'frame-3'") && text.contains("encoder (static)") && text.contains("cpu-cache"),
@@ -30,5 +33,36 @@ class PipelineTest {
         assertTrue(text.contains("buffers: 2 exported, 2 released, 0 live; live native bytes 0"), text);
         assertTrue(text.contains("device camera"), text);
         assertTrue(text.contains("0 faults"), text);
+
+        List<String> timeline = timeline(text);
+        assertEquals(12, timeline.size(), () -> "12 job fences expected in the timeline:\n" + text);
+        for (int f = 0; f < 4; f++) {
+            int header = indexOf(timeline, "camera fill header of frame-" + f);
+            int image = indexOf(timeline, "camera write image of frame-" + f);
+            int encode = indexOf(timeline, "encoder read of frame-" + f);
+            assertTrue(header < image && image < encode, () -> "frame's jobs out of order:\n" + text);
+            if (f >= 2) {
+                int previousReader = indexOf(timeline, "encoder read of frame-" + (f - 2));
+                assertTrue(previousReader < header, () -> "the camera overwrote a buffer the encoder was still"
+                        + " reading:\n" + text);
+            }
+        }
+        assertTrue(timeline.stream().allMatch(l -> l.contains(" signaled ")), text);
+        assertTrue(text.contains("name 'encoder-engine0 ") && text.contains("status signaled"), text);
+    }
+
+    private static List<String> timeline(String text) {
+        String section = text.substring(text.indexOf("--- fence timeline"));
+        section = section.substring(section.indexOf('\n') + 1, section.indexOf("\n\n"));
+        return section.lines().toList();
+    }
+
+    private static int indexOf(List<String> lines, String what) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith(what)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no timeline line for " + what + " in " + lines);
     }
 }

@@ -52,14 +52,11 @@ final class BufferCore {
     private volatile String name = "";
     private final AtomicInteger refs = new AtomicInteger(1);
     final AtomicInteger handles = new AtomicInteger(1);
-    final AtomicInteger windows = new AtomicInteger();
     volatile boolean revoked;
     volatile boolean released;
     /** The simulated CPU cache, once a non-coherent device attached (CPU-9). */
     volatile CpuCache cache;
     final CopyOnWriteArrayList<AttachmentImpl> attachments = new CopyOnWriteArrayList<>();
-    /** Open writable windows on the cache: the only dirty lines, cleaned by a map for device reads. */
-    private final List<CpuWindow> dirtyWindows = new ArrayList<>(2);
     private final AtomicLong generation = new AtomicLong();
 
     // vmap state, under the reservation lock
@@ -138,10 +135,6 @@ final class BufferCore {
         }
     }
 
-    int references() {
-        return Math.max(refs.get(), 0);
-    }
-
     private void release() {
         released = true;
         system.unregister(this);
@@ -183,7 +176,7 @@ final class BufferCore {
      */
     boolean forceRelease() {
         int r = refs.get();
-        if (r <= 0 || windows.get() > 0) {
+        if (r <= 0 || ownership.openWindows() > 0) {
             return false;
         }
         if (refs.compareAndSet(r, RELEASED)) {
@@ -213,10 +206,6 @@ final class BufferCore {
         return generation.incrementAndGet();
     }
 
-    long generation() {
-        return generation.get();
-    }
-
     // ---- CPU cache (non-coherent) -------------------------------------------------------------------------------
 
     /** Under the lock: a non-coherent device attached; give the CPU a cache if the memory allows one. */
@@ -228,30 +217,21 @@ final class BufferCore {
         }
     }
 
-    void addDirty(CpuWindow w) {
-        synchronized (dirtyWindows) {
-            dirtyWindows.add(w);
-        }
-    }
-
-    void removeDirty(CpuWindow w) {
-        synchronized (dirtyWindows) {
-            dirtyWindows.remove(w);
-        }
-    }
-
-    /** Under the lock, before a device reads: writes back the lines open write windows dirtied (map's clean). */
+    /**
+     * Under the lock, before a device reads: writes back the lines that open write windows dirtied (the clean of a
+     * map). Closed windows cleaned their lines already, so these are the only dirty ones.
+     */
     long cleanDirty(CpuCache c) {
         if (!(exporter instanceof LinearMemoryExporter lin)) {
             return 0;
         }
-        long n = 0;
-        synchronized (dirtyWindows) {
-            for (CpuWindow w : dirtyWindows) {
-                n += c.clean(lin.cpuMemory(), w.spans());
+        long[] n = {0};
+        ownership.forEachWindow(claim -> {
+            if (claim instanceof CpuWindow w && w.dirtyCache() == c) {
+                n[0] += c.clean(lin.cpuMemory(), w.spans());
             }
-        }
-        return n;
+        });
+        return n[0];
     }
 
     /** Under the lock, after a device wrote: the CPU's lines of the whole buffer are refetched (unmap's invalidate). */
@@ -342,7 +322,7 @@ final class BufferCore {
         }
         String placement = exporter.getClass().getPackageName().startsWith("org.dmabuf4j.core")
                 ? exporter.toString() : "";
-        return new BufInfo.Buffer(id, size, exporterName, name, handles.get(), windows.get(), vmapCount,
+        return new BufInfo.Buffer(id, size, exporterName, name, handles.get(), ownership.openWindows(), vmapCount,
                 String.join(",", flags), placement, atts, fences);
     }
 }

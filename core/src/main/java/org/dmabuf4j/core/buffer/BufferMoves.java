@@ -30,7 +30,8 @@ final class BufferMoves {
             core.checkNotRevoked("move");
             return movable.move();
         } finally {
-            if (!held) {
+            // an importer that released the lock in moveNotify (MOVE-7) has been reported: do not mask that
+            if (!held && core.reservation.isHeldByCurrentThread()) {
                 core.reservation.unlock();
             }
         }

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.ClosedException;
@@ -20,7 +19,7 @@ import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.Span;
 import org.dmabuf4j.core.debug.CpuAccessEvent;
 import org.dmabuf4j.core.device.CpuCache;
-import org.dmabuf4j.core.device.Ownership;
+import org.dmabuf4j.core.device.CpuClaim;
 
 /**
  * A CPU window (begin_cpu_access to end_cpu_access): one segment per span of the region, each a view scoped to the
@@ -30,8 +29,12 @@ import org.dmabuf4j.core.device.Ownership;
  * <p>On a coherent buffer the segments are views of the exporter's memory (zero copy, CPU-10); on a buffer with a
  * simulated CPU cache they are views of the cache lines, invalidated at begin for reading and cleaned at close for
  * writing, exactly over the spans (CPU-9).
+ *
+ * <p>The hot path (a confined coherent window) costs: the reservation's holder and fence checks (plain and volatile
+ * reads), a CAS on the buffer's reference count and one to register the window with its ownership tracker, the
+ * arena, one slice, and the same undone at close. Nothing else is allocated or locked.
  */
-final class CpuWindow implements CpuAccess {
+final class CpuWindow implements CpuAccess, CpuClaim {
     private static final VarHandle OPEN;
 
     static {
@@ -49,19 +52,20 @@ final class CpuWindow implements CpuAccess {
     private final List<Span> spans;
     private final Confinement confinement;
     private final Thread owner;
-    private final Arena arena;
-    private final MemorySegment memory;
-    private final CpuCache cache;
-    private final Ownership.Claim claim;
-    private final MemorySegment single;
-    private final MemorySegment[] rows;
     private final long byteSize;
-    private final CpuAccessEvent event;
-    private volatile boolean open = true;
+    private int slot;
+    private Arena arena;
+    private MemorySegment memory;
+    /** The cache the window's segments view, or null; volatile: map-time cleaning reads it from other threads. */
+    private volatile CpuCache cache;
+    private MemorySegment single;
+    private MemorySegment[] rows;
+    private CpuAccessEvent event;
+    @SuppressWarnings("unused") // accessed through OPEN
+    private boolean open;
 
     private CpuWindow(HandleImpl handle, Access access, Region region, List<Span> spans, Confinement confinement,
-            Arena arena, MemorySegment memory, CpuCache cache, Ownership.Claim claim, long byteSize,
-            CpuAccessEvent event) {
+            long byteSize) {
         this.handle = handle;
         this.core = handle.core;
         this.access = access;
@@ -69,23 +73,7 @@ final class CpuWindow implements CpuAccess {
         this.spans = spans;
         this.confinement = confinement;
         this.owner = Thread.currentThread();
-        this.arena = arena;
-        this.memory = memory;
-        this.cache = cache;
-        this.claim = claim;
         this.byteSize = byteSize;
-        this.event = event;
-        MemorySegment base = cache != null ? cache.lines() : memory;
-        if (spans.size() == 1) {
-            single = view(base, spans.getFirst(), arena, access);
-            rows = null;
-        } else {
-            single = null;
-            rows = new MemorySegment[spans.size()];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = view(base, spans.get(i), arena, access);
-            }
-        }
     }
 
     // the views are scoped to an arena the framework closes: that is what makes them temporally safe
@@ -115,51 +103,73 @@ final class CpuWindow implements CpuAccess {
             awaitFences(core, usage, access);
         }
         core.acquire();
-        Ownership.Claim claim = null;
-        Arena arena = null;
+        CpuWindow w = new CpuWindow(handle, access, region, spans, confinement, bytes);
+        try {
+            w.slot = core.ownership.openCpu(w);
+        } catch (RuntimeException e) {
+            core.drop();
+            throw e;
+        }
         boolean ok = false;
         try {
-            claim = core.ownership.claimCpu(spans, access.writes(), Thread.currentThread());
-            MemorySegment memory = core.exporter.beginCpuAccess(access, spans);
-            if (memory == null || memory.byteSize() < core.size) {
-                throw new RuleViolationException(Rule.CPU_12, "exporter " + core.exporterName + " returned "
-                        + (memory == null ? "null" : memory.byteSize() + " bytes") + " from beginCpuAccess of "
-                        + core.describe() + "; it must return the buffer's " + core.size + " bytes");
+            MemorySegment mem = core.exporter.beginCpuAccess(access, spans);
+            try {
+                w.open(mem);
+            } catch (RuntimeException | Error e) {
+                // begin and end come in pairs for the exporter, even when the window could not be made
+                core.exporter.endCpuAccess(access, spans, mem);
+                throw e;
             }
-            CpuAccessEvent event = new CpuAccessEvent();
-            if (event.isEnabled()) {
-                event.begin();
-            } else {
-                event = null;
-            }
-            CpuCache cache = core.cache;
-            long synced = 0;
-            if (cache != null && access.reads()) {
-                synced = cache.invalidate(memory, spans);
-                core.countSync(synced);
-            }
-            arena = confinement == Confinement.THREAD ? Arena.ofConfined() : Arena.ofShared();
-            CpuWindow w = new CpuWindow(handle, access, region, spans, confinement, arena, memory, cache, claim,
-                    bytes, event);
-            if (event != null) {
-                event.bytesSynced = synced;
-            }
-            if (cache != null && access.writes()) {
-                core.addDirty(w);
-            }
-            core.windows.incrementAndGet();
-            core.system.cpuAccessed();
             ok = true;
-            return w;
         } finally {
             if (!ok) {
-                if (arena != null) {
-                    arena.close();
-                }
-                core.ownership.release(claim);
+                core.ownership.closeCpu(w, w.slot);
                 core.drop();
             }
         }
+        core.system.cpuAccessed();
+        return w;
+    }
+
+    /** Second half of begin: the memory is there; make the cache coherent and the views. */
+    private void open(MemorySegment mem) {
+        if (mem == null || mem.byteSize() < core.size) {
+            throw new RuleViolationException(Rule.CPU_12, "exporter " + core.exporterName + " returned "
+                    + (mem == null ? "null" : mem.byteSize() + " bytes") + " from beginCpuAccess of "
+                    + core.describe() + "; it must return the buffer's " + core.size + " bytes");
+        }
+        CpuAccessEvent e = new CpuAccessEvent();
+        if (e.isEnabled()) {
+            e.begin();
+            event = e;
+        }
+        CpuCache c = core.cache;
+        if (c != null) {
+            long synced = c.invalidate(mem, spans);
+            if (access.reads()) {
+                core.countSync(synced);
+                if (event != null) {
+                    event.bytesSynced = synced;
+                }
+            }
+            // For a WRITE window the copy is not maintenance the model counts: real hardware writes back only the
+            // lines the CPU dirtied, so bytes the window does not write must reach memory unchanged at close. Lines
+            // loaded from memory now are exactly such clean lines.
+        }
+        Arena a = confinement == Confinement.THREAD ? Arena.ofConfined() : Arena.ofShared();
+        MemorySegment base = c != null ? c.lines() : mem;
+        if (spans.size() == 1) {
+            single = view(base, spans.getFirst(), a, access);
+        } else {
+            rows = new MemorySegment[spans.size()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = view(base, spans.get(i), a, access);
+            }
+        }
+        memory = mem;
+        arena = a;
+        cache = c;
+        OPEN.setRelease(this, true);
     }
 
     private static long total(List<Span> spans) {
@@ -182,6 +192,25 @@ final class CpuWindow implements CpuAccess {
         }
     }
 
+    // ---- CpuClaim -----------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean claimWrites() {
+        return access != Access.READ;
+    }
+
+    @Override
+    public Thread claimThread() {
+        return owner;
+    }
+
+    /** Whether closing will clean cache lines: the window writes into the simulated cache. */
+    CpuCache dirtyCache() {
+        return access != Access.READ ? cache : null;
+    }
+
+    // ---- CpuAccess ----------------------------------------------------------------------------------------------
+
     @Override
     public DmaBuf buffer() {
         return handle;
@@ -203,7 +232,7 @@ final class CpuWindow implements CpuAccess {
     }
 
     private void checkUsable(String what) {
-        if (!open) {
+        if (!isOpen()) {
             throw new ClosedException(Rule.CPU_4, what + " of a closed CPU window on " + core.describe()
                     + ": its segments are closed; begin a new access");
         }
@@ -242,7 +271,7 @@ final class CpuWindow implements CpuAccess {
     @Override
     public List<MemorySegment> segments() {
         checkUsable("segments()");
-        return single != null ? List.of(single) : Arrays.asList(rows.clone());
+        return single != null ? List.of(single) : List.of(rows);
     }
 
     @Override
@@ -257,45 +286,49 @@ final class CpuWindow implements CpuAccess {
 
     @Override
     public boolean isOpen() {
-        return open;
+        return (boolean) OPEN.getAcquire(this);
     }
 
     @Override
     public void close() {
-        if (!open) {
+        if (!isOpen()) {
             return;
         }
-        if (confinement == Confinement.THREAD && Thread.currentThread() != owner) {
-            throw new RuleViolationException(Rule.CPU_5, "close of a THREAD window on " + core.describe()
-                    + " from thread '" + Thread.currentThread().getName() + "'; only its opening thread '"
-                    + owner.getName() + "' may close it. The window stays open");
+        if (confinement == Confinement.THREAD) {
+            if (Thread.currentThread() != owner) {
+                throw new RuleViolationException(Rule.CPU_5, "close of a THREAD window on " + core.describe()
+                        + " from thread '" + Thread.currentThread().getName() + "'; only its opening thread '"
+                        + owner.getName() + "' may close it. The window stays open");
+            }
         }
         if (core.reservation.isHeldByCurrentThread()) {
             throw new RuleViolationException(Rule.CPU_8, "close of a CPU window on " + core.describe() + " while"
                     + " holding its reservation lock; unlock first. The window stays open");
         }
-        if (!OPEN.compareAndSet(this, true, false)) {
+        if (confinement == Confinement.THREAD) {
+            OPEN.setRelease(this, false);
+        } else if (!OPEN.compareAndSet(this, true, false)) {
             return;
         }
         long synced = 0;
         try {
-            if (cache != null && access.writes()) {
-                core.removeDirty(this);
-                synced = cache.clean(memory, spans);
+            CpuCache c = cache;
+            if (c != null && access != Access.READ) {
+                synced = c.clean(memory, spans);
                 core.countSync(synced);
             }
             core.exporter.endCpuAccess(access, spans, memory);
         } finally {
             arena.close();
-            core.ownership.release(claim);
-            core.windows.decrementAndGet();
-            if (event != null) {
-                event.bufferId = core.id;
-                event.access = access.name();
-                event.region = region.toString();
-                event.regionBytes = byteSize;
-                event.bytesSynced += synced;
-                event.commit();
+            core.ownership.closeCpu(this, slot);
+            CpuAccessEvent e = event;
+            if (e != null) {
+                e.bufferId = core.id;
+                e.access = access.name();
+                e.region = region.toString();
+                e.regionBytes = byteSize;
+                e.bytesSynced += synced;
+                e.commit();
             }
             core.drop();
         }
@@ -303,6 +336,6 @@ final class CpuWindow implements CpuAccess {
 
     @Override
     public String toString() {
-        return access + " window on " + region + " of " + core.describe() + (open ? "" : " (closed)");
+        return access + " window on " + region + " of " + core.describe() + (isOpen() ? "" : " (closed)");
     }
 }

@@ -52,9 +52,11 @@ final class HandleImpl implements DmaBuf {
         @Override
         public void run() {
             if (open.compareAndSet(true, false)) {
-                core.system.leaked(Leaks.report("a handle of " + core.describe(), site));
+                String report = Leaks.report("a handle of " + core.describe(), site);
                 core.handles.decrementAndGet();
                 core.drop();
+                // reported once the handle is closed, so whoever reads the report sees the buffer released
+                core.system.leaked(report);
             }
         }
     }

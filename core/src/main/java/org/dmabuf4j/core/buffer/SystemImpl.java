@@ -212,8 +212,11 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     /** Gives a new device its local memory, registered as a heap. */
     DeviceMemory addLocalMemory(SimulatedDeviceImpl device, long bytes) {
-        DeviceMemoryImpl memory = new DeviceMemoryImpl(device, bytes, this, fences);
-        device.setLocalHeap(memory, memory::unplug);
+        DeviceMemoryImpl memory = new DeviceMemoryImpl(device, bytes, this);
+        device.setLocalHeap(memory);
+        // after the engines' hook (registered when the device was made): their pending jobs have failed by then, so
+        // the revocation does not wait for them
+        device.onClose(memory::unplug);
         moreHeaps.add(memory);
         return memory;
     }
@@ -492,11 +495,16 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         for (BufferCore core : registry.values()) {
             LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
                     + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
-                    + core.windows.get() + " CPU window(s)); releasing it");
+                    + core.ownership.openWindows() + " CPU window(s)); releasing it");
             forceClose(core);
         }
         for (SimulatedDeviceImpl d : devices) {
-            d.close();
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                // a revocation of its local memory timed out (REV-4): the other devices still close
+                LOG.log(System.Logger.Level.WARNING, "closing device '" + d.name() + "' with the system", e);
+            }
         }
         systemHeap.closePool();
         contiguousHeap.closePool();

@@ -12,14 +12,14 @@ public final class DeviceAccess implements AutoCloseable {
     private final SimulatedDeviceImpl device;
     private final long stamp;
     private final List<MemorySegment> pieces;
-    private final List<Ownership.Claim> claims;
+    private final List<Ownership.DeviceClaim> claims;
     private final List<Ownership> owners;
     private final boolean write;
     private final long length;
     private boolean closed;
 
     DeviceAccess(SimulatedDeviceImpl device, long stamp, List<MemorySegment> pieces, List<Ownership> owners,
-            List<Ownership.Claim> claims, boolean write, long length) {
+            List<Ownership.DeviceClaim> claims, boolean write, long length) {
         this.device = device;
         this.stamp = stamp;
         this.pieces = pieces;

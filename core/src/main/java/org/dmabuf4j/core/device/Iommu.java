@@ -130,19 +130,6 @@ final class Iommu {
         return e.getValue();
     }
 
-    /** A translation that overlaps [address, address + length), or null. Caller holds a lock. */
-    Translation firstOverlapping(long address, long length) {
-        Translation t = containing(address);
-        if (t != null) {
-            return t;
-        }
-        Map.Entry<Long, Translation> e = translations.ceilingEntry(address);
-        if (e != null && e.getKey() - address < length && e.getKey() - address >= 0) {
-            return e.getValue();
-        }
-        return null;
-    }
-
     /** Caller holds a lock. */
     String recentUnmapOf(long address) {
         String hit = null;

@@ -2,6 +2,8 @@ package org.dmabuf4j.core.device;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.dmabuf4j.api.OwnershipViolationException;
 import org.dmabuf4j.api.Rule;
@@ -14,15 +16,25 @@ import org.dmabuf4j.core.OwnershipPolicy;
  * <p>A CPU window and a device access to the same bytes at the same time conflict if either writes (CPU-11); two
  * device accesses conflict if both write and they are in different coherency domains (DEV-6). The CPU and coherent
  * devices form one domain; each non-coherent device is a domain of its own. Under THROW the claim that comes second
- * fails and nothing is registered; under RECORD it is reported and goes ahead; under OFF nothing is tracked.
+ * fails and nothing is registered; under RECORD it is reported and goes ahead; under OFF nothing is checked.
+ *
+ * <p>Windows are on the hot path: a window takes a free slot with one CAS and then reads the device claims once (one
+ * volatile read, usually of an empty array). Device claims, rare and costly anyway, are published under a lock and
+ * then scan the window slots. Each side publishes before it looks at the other, so of two racing claims at least one
+ * sees the other (sequentially consistent CAS and volatile accesses). Every open window is registered, whatever the
+ * policy: the registry also counts windows and finds the dirty ones for cache maintenance.
  */
 public final class Ownership {
-    /** The coherency domain of the CPU and of every coherent device. */
-    private static final Object COHERENT_DOMAIN = new Object();
+    private static final int SLOTS = 8;
+    private static final DeviceClaim[] NONE = new DeviceClaim[0];
 
     private final Supplier<String> buffer;
     private final OwnershipSink sink;
-    private final ArrayList<Claim> claims = new ArrayList<>(4);
+    private final AtomicReferenceArray<CpuClaim> windows = new AtomicReferenceArray<>(SLOTS);
+    /** Windows beyond the slots; guarded by this. */
+    private final List<CpuClaim> overflow = new ArrayList<>();
+    /** Device accesses in flight, copy-on-write under this. */
+    private volatile DeviceClaim[] devices = NONE;
     private volatile OwnershipPolicy override;
 
     /**
@@ -59,22 +71,98 @@ public final class Ownership {
         return buffer.get();
     }
 
+    // ---- CPU windows ------------------------------------------------------------------------------------------
+
     /**
-     * Claims bytes for a CPU window.
+     * Registers an open window and checks it against device accesses in flight.
      *
-     * @param spans the window's spans
-     * @param write whether the window writes
-     * @param thread the opening thread, for messages
-     * @return the claim to release at close, or null if not tracked
-     * @throws OwnershipViolationException (CPU-11) under THROW if a device access covers the bytes
+     * @param window the window
+     * @return its slot, to pass to {@link #closeCpu}; -1 if it overflowed into the list
+     * @throws OwnershipViolationException (CPU-11) under THROW if a device access covers the bytes; the window is
+     *     not registered
      */
-    public Claim claimCpu(List<Span> spans, boolean write, Thread thread) {
-        if (policy() == OwnershipPolicy.OFF) {
-            return null;
+    public int openCpu(CpuClaim window) {
+        int slot = -1;
+        for (int i = 0; i < SLOTS; i++) {
+            if (windows.getPlain(i) == null && windows.compareAndSet(i, null, window)) {
+                slot = i;
+                break;
+            }
         }
-        Claim c = new Claim(null, COHERENT_DOMAIN, spans, write);
-        return register(c, "a CPU " + (write ? "write" : "read") + " window of thread '" + thread.getName() + "'");
+        if (slot < 0) {
+            synchronized (this) {
+                overflow.add(window);
+            }
+        }
+        DeviceClaim[] d = devices;
+        if (d.length != 0) {
+            OwnershipPolicy p = policy();
+            if (p != OwnershipPolicy.OFF) {
+                for (DeviceClaim e : d) {
+                    OwnershipViolationException v = cpuVersusDevice(window, e, cpuWho(window));
+                    if (v != null) {
+                        if (p == OwnershipPolicy.THROW) {
+                            closeCpu(window, slot);
+                        }
+                        report(v, p);
+                        break;
+                    }
+                }
+            }
+        }
+        return slot;
     }
+
+    /**
+     * Unregisters a window.
+     *
+     * @param window the window
+     * @param slot what {@link #openCpu} returned
+     */
+    public void closeCpu(CpuClaim window, int slot) {
+        if (slot >= 0) {
+            windows.setRelease(slot, null);
+        } else {
+            synchronized (this) {
+                overflow.remove(window);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} for every open window.
+     *
+     * @param action what to do
+     */
+    public void forEachWindow(Consumer<CpuClaim> action) {
+        for (int i = 0; i < SLOTS; i++) {
+            CpuClaim c = windows.get(i);
+            if (c != null) {
+                action.accept(c);
+            }
+        }
+        List<CpuClaim> more;
+        synchronized (this) {
+            if (overflow.isEmpty()) {
+                return;
+            }
+            more = List.copyOf(overflow);
+        }
+        more.forEach(action);
+    }
+
+    /**
+     * The number of open windows.
+     *
+     * @return the count
+     */
+    public int openWindows() {
+        int[] n = {0};
+        forEachWindow(c -> n[0]++);
+        return n[0];
+    }
+
+    // ---- devices ------------------------------------------------------------------------------------------------
 
     /**
      * Claims bytes for a device access.
@@ -84,99 +172,68 @@ public final class Ownership {
      * @param length the bytes
      * @param write whether the device writes
      * @return the claim to release when the access ends, or null if not tracked
-     * @throws OwnershipViolationException (CPU-11, DEV-6) under THROW on a conflict
+     * @throws OwnershipViolationException (CPU-11, DEV-6) under THROW on a conflict; nothing is claimed
      */
-    Claim claimDevice(SimulatedDeviceImpl device, long offset, long length, boolean write) {
-        if (policy() == OwnershipPolicy.OFF) {
+    DeviceClaim claimDevice(SimulatedDeviceImpl device, long offset, long length, boolean write) {
+        OwnershipPolicy p = policy();
+        if (p == OwnershipPolicy.OFF) {
             return null;
         }
-        Object domain = device.isCoherent() ? COHERENT_DOMAIN : device;
-        Claim c = new Claim(device, domain, List.of(new Span(offset, length)), write);
-        return register(c, "a DMA " + (write ? "write" : "read") + " of device '" + device.name() + "'");
-    }
-
-    private Claim register(Claim c, String who) {
+        DeviceClaim c = new DeviceClaim(device, device.isCoherent() ? null : device, new Span(offset, length), write);
+        String who = "a DMA " + (write ? "write" : "read") + " of device '" + device.name() + "'";
         OwnershipViolationException v = null;
         synchronized (this) {
-            for (Claim e : claims) {
-                v = conflict(c, who, e);
+            DeviceClaim[] d = devices;
+            for (DeviceClaim e : d) {
+                v = deviceVersusDevice(c, e, who);
                 if (v != null) {
                     break;
                 }
             }
-            if (v == null || policy() == OwnershipPolicy.RECORD) {
-                claims.add(c);
+            if (v == null || p == OwnershipPolicy.RECORD) {
+                DeviceClaim[] grown = java.util.Arrays.copyOf(d, d.length + 1);
+                grown[d.length] = c;
+                devices = grown;
+            }
+        }
+        if (v == null) {
+            CpuClaim[] hit = {null};
+            forEachWindow(w -> {
+                if (hit[0] == null && cpuVersusDevice(w, c, cpuWho(w)) != null) {
+                    hit[0] = w;
+                }
+            });
+            if (hit[0] != null) {
+                v = cpuVersusDevice(hit[0], c, cpuWho(hit[0]));
+                if (p == OwnershipPolicy.THROW) {
+                    release(c);
+                }
             }
         }
         if (v != null) {
-            boolean record = policy() == OwnershipPolicy.RECORD;
-            sink.violation(v, record);
-            if (!record) {
-                throw v;
-            }
+            report(v, p);
+            return p == OwnershipPolicy.RECORD ? c : null;
         }
         return c;
     }
 
-    private OwnershipViolationException conflict(Claim n, String who, Claim e) {
-        Span overlap = overlap(n.spans, e.spans);
-        if (overlap == null) {
-            return null;
-        }
-        boolean nCpu = n.device == null;
-        boolean eCpu = e.device == null;
-        if (nCpu && eCpu) {
-            return null;
-        }
-        String bytes = "bytes [" + overlap.offset() + ", " + overlap.end() + ") of " + buffer.get();
-        if (nCpu || eCpu) {
-            if (!n.write && !e.write) {
-                return null;
-            }
-            return new OwnershipViolationException(Rule.CPU_11, who + " and " + describe(e) + " touch " + bytes
-                    + " at the same time. Close the CPU window before device work starts, and begin CPU access only"
-                    + " after the device's work is done (its fence signaled)");
-        }
-        if (!n.write || !e.write || n.domain == e.domain) {
-            return null;
-        }
-        return new OwnershipViolationException(Rule.DEV_6, who + " and " + describe(e) + " write " + bytes
-                + " at the same time from different coherency domains. Order the two devices' work with fences so"
-                + " that one finishes before the other starts");
-    }
-
-    private static String describe(Claim e) {
-        if (e.device == null) {
-            return "an open CPU " + (e.write ? "write" : "read") + " window";
-        }
-        return "a DMA " + (e.write ? "write" : "read") + " of device '" + e.device.name() + "'";
-    }
-
-    private static Span overlap(List<Span> a, List<Span> b) {
-        for (Span x : a) {
-            for (Span y : b) {
-                if (x.overlaps(y)) {
-                    long start = Math.max(x.offset(), y.offset());
-                    return new Span(start, Math.min(x.end(), y.end()) - start);
-                }
-            }
-        }
-        return null;
-    }
-
     /**
-     * Ends a claim.
+     * Ends a device claim.
      *
      * @param claim a claim from this tracker, or null (untracked)
      */
-    public void release(Claim claim) {
+    void release(DeviceClaim claim) {
         if (claim == null) {
             return;
         }
         synchronized (this) {
-            for (int i = claims.size() - 1; i >= 0; i--) {
-                if (claims.get(i) == claim) {
-                    claims.remove(i);
+            DeviceClaim[] d = devices;
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] == claim) {
+                    DeviceClaim[] shrunk = new DeviceClaim[d.length - 1];
+                    System.arraycopy(d, 0, shrunk, 0, i);
+                    System.arraycopy(d, i + 1, shrunk, i, d.length - i - 1);
+                    devices = shrunk.length == 0 ? NONE : shrunk;
                     return;
                 }
             }
@@ -184,25 +241,78 @@ public final class Ownership {
     }
 
     /**
-     * The number of open claims, for checks.
+     * The number of open claims (windows and device accesses), for leak checks.
      *
      * @return the count
      */
-    public synchronized int openClaims() {
-        return claims.size();
+    public int openClaims() {
+        return openWindows() + devices.length;
     }
 
-    /** One registered access: opaque outside this package. */
-    public static final class Claim {
-        private final SimulatedDeviceImpl device;
-        private final Object domain;
-        private final List<Span> spans;
-        private final boolean write;
+    // ---- conflicts ----------------------------------------------------------------------------------------------
 
-        Claim(SimulatedDeviceImpl device, Object domain, List<Span> spans, boolean write) {
+    private void report(OwnershipViolationException v, OwnershipPolicy p) {
+        boolean record = p == OwnershipPolicy.RECORD;
+        sink.violation(v, record);
+        if (!record) {
+            throw v;
+        }
+    }
+
+    private static String cpuWho(CpuClaim w) {
+        return "a CPU " + (w.claimWrites() ? "write" : "read") + " window of thread '" + w.claimThread().getName()
+                + "'";
+    }
+
+    private OwnershipViolationException cpuVersusDevice(CpuClaim w, DeviceClaim d, String who) {
+        if (!w.claimWrites() && !d.write) {
+            return null;
+        }
+        Span overlap = overlap(w.spans(), d.span);
+        if (overlap == null) {
+            return null;
+        }
+        return new OwnershipViolationException(Rule.CPU_11, who + " and a DMA " + (d.write ? "write" : "read")
+                + " of device '" + d.device.name() + "' touch bytes [" + overlap.offset() + ", " + overlap.end()
+                + ") of " + buffer.get() + " at the same time. Close the CPU window before device work starts, and"
+                + " begin CPU access only after the device's work is done (its fence signaled)");
+    }
+
+    private OwnershipViolationException deviceVersusDevice(DeviceClaim n, DeviceClaim e, String who) {
+        if (!n.write || !e.write || n.domain == e.domain || !n.span.overlaps(e.span)) {
+            return null;
+        }
+        long start = Math.max(n.span.offset(), e.span.offset());
+        long end = Math.min(n.span.end(), e.span.end());
+        return new OwnershipViolationException(Rule.DEV_6, who + " and a DMA write of device '" + e.device.name()
+                + "' write bytes [" + start + ", " + end + ") of " + buffer.get() + " at the same time from different"
+                + " coherency domains. Order the two devices' work with fences so that one finishes before the other"
+                + " starts");
+    }
+
+    private static Span overlap(List<Span> spans, Span s) {
+        for (int i = 0, n = spans.size(); i < n; i++) {
+            Span x = spans.get(i);
+            if (x.overlaps(s)) {
+                long start = Math.max(x.offset(), s.offset());
+                return new Span(start, Math.min(x.end(), s.end()) - start);
+            }
+        }
+        return null;
+    }
+
+    /** A device access in flight: opaque outside this package. */
+    static final class DeviceClaim {
+        final SimulatedDeviceImpl device;
+        /** The device for a non-coherent device, null for the coherent domain. */
+        final Object domain;
+        final Span span;
+        final boolean write;
+
+        DeviceClaim(SimulatedDeviceImpl device, Object domain, Span span, boolean write) {
             this.device = device;
             this.domain = domain;
-            this.spans = spans;
+            this.span = span;
             this.write = write;
         }
     }

@@ -39,7 +39,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     private volatile boolean open = true;
     private volatile MemorySegment localMemory;
     private volatile DeviceMemory localHeap;
-    private volatile Runnable unplugLocalHeap;
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> closeHooks =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private long liveTranslations;
     private final LongAdder maps = new LongAdder();
@@ -87,6 +88,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         this.directory = directory;
         this.iommu = new Iommu(index, constraints);
         this.engines = EngineImpl.create(this, engineCount);
+        onClose(() -> EngineImpl.closeAll(engines));
     }
 
     @Override
@@ -125,11 +127,20 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
             return;
         }
         open = false;
-        EngineImpl.closeAll(engines);
-        // after the engines: their pending jobs have failed, so the revocation does not wait for them
-        Runnable unplug = unplugLocalHeap;
-        if (unplug != null) {
-            unplug.run();
+        RuntimeException failure = null;
+        for (Runnable hook : closeHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -144,14 +155,26 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     }
 
     /**
-     * Gives the device its local memory heap, and what unplugging does to it (revoke its buffers).
+     * Gives the device its local memory heap.
      *
      * @param heap the heap
-     * @param unplug run once when the device is closed
      */
-    public void setLocalHeap(DeviceMemory heap, Runnable unplug) {
+    public void setLocalHeap(DeviceMemory heap) {
         this.localHeap = heap;
-        this.unplugLocalHeap = unplug;
+    }
+
+    /**
+     * Runs {@code hook} once when the device is closed (unplugged), after it stops accepting work: how engines end
+     * their jobs (DEV-7). Hooks run in registration order on the closing thread; one that fails does not stop the
+     * others. Registering on a closed device runs the hook at once.
+     *
+     * @param hook what to run; not null
+     */
+    public void onClose(Runnable hook) {
+        closeHooks.add(java.util.Objects.requireNonNull(hook, "hook"));
+        if (!open && closeHooks.remove(hook)) {
+            hook.run();
+        }
     }
 
     private void requireOpen(String what) {
@@ -488,7 +511,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         requireOpen("do DMA");
         long stamp = iommu.lock.readLock();
         List<Ownership> owners = new ArrayList<>(1);
-        List<Ownership.Claim> claims = new ArrayList<>(1);
+        List<Ownership.DeviceClaim> claims = new ArrayList<>(1);
         try {
             List<MemorySegment> pieces = new ArrayList<>(2);
             Translation t = iommu.containing(dmaAddress);
@@ -557,7 +580,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                 runOwners.add(runTag.ownership());
             }
             for (int i = 0; i < runs.size(); i++) {
-                Ownership.Claim c = runOwners.get(i).claimDevice(this, runs.get(i)[0], runs.get(i)[1], write);
+                Ownership.DeviceClaim c = runOwners.get(i).claimDevice(this, runs.get(i)[0], runs.get(i)[1], write);
                 if (c != null) {
                     owners.add(runOwners.get(i));
                     claims.add(c);

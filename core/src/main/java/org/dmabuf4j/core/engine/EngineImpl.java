@@ -52,8 +52,8 @@ public final class EngineImpl implements DeviceEngine {
     /** How long closing a device waits for each engine thread to end before it gives up (and logs). */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A queued job: what to do, what to wait for, and the fence to complete. */
-    private record Queued(Plan plan, SignalingFence fence, List<Fence> dependencies) {
+    /** A queued job: what to do (a plan, or kernel work), what to wait for, and the fence to complete. */
+    private record Queued(Plan plan, SignalingFence fence, List<Fence> dependencies, Runnable kernel) {
     }
 
     private final SimulatedDeviceImpl device;
@@ -195,7 +195,28 @@ public final class EngineImpl implements DeviceEngine {
         return List.copyOf(out);
     }
 
+    /**
+     * Queues kernel work of the device's own driver, such as the copy of a move of a buffer in the device's memory
+     * (MOVE-8). Unlike {@link #submit}, it locks no reservation: the caller holds the lock of the buffer it moves and
+     * adds the returned fence with KERNEL usage itself. The work runs in order with the engine's jobs, after
+     * {@code after} signaled, whatever their status: the bytes are moved as they are.
+     *
+     * @param after the fences to wait for
+     * @param work the work, run on the engine's thread on its fence's signaling path (FENCE-4)
+     * @return the work's fence; it fails if the device closes first, and then the work does not run
+     * @throws ClosedException (DEV-7) if the device is closed; nothing is queued
+     */
+    public Fence submitKernel(List<Fence> after, Runnable work) {
+        requireOpen();
+        threadObject();
+        return enqueue(null, List.copyOf(after), work);
+    }
+
     private Fence enqueue(Plan plan, List<Fence> dependencies) {
+        return enqueue(plan, dependencies, null);
+    }
+
+    private Fence enqueue(Plan plan, List<Fence> dependencies, Runnable kernel) {
         lock.lock();
         try {
             requireOpen();
@@ -204,10 +225,10 @@ public final class EngineImpl implements DeviceEngine {
                 t.start(); // first, so that a thread that cannot start leaves nothing behind; it waits for the lock
             }
             SignalingFence fence = context.next();
-            for (Plan.Touch touch : plan.touches) {
+            for (Plan.Touch touch : plan == null ? List.<Plan.Touch>of() : plan.touches) {
                 touch.reservation().addFence(fence, touch.write() ? FenceUsage.WRITE : FenceUsage.READ);
             }
-            queue.addLast(new Queued(plan, fence, dependencies));
+            queue.addLast(new Queued(plan, fence, dependencies, kernel));
             pending.incrementAndGet();
             work.signal();
             return fence;
@@ -328,7 +349,11 @@ public final class EngineImpl implements DeviceEngine {
         }
         if (error == null) {
             try {
-                runner.run(q.plan);
+                if (q.kernel != null) {
+                    q.kernel.run();
+                } else {
+                    runner.run(q.plan);
+                }
             } catch (RuntimeException | Error e) {
                 error = e; // an IOMMU fault, an ownership violation, a closed segment: the job's result
             }
@@ -348,7 +373,7 @@ public final class EngineImpl implements DeviceEngine {
                 return closed(q);
             }
             Optional<Throwable> e = f.error();
-            if (e.isPresent()) {
+            if (e.isPresent() && q.kernel == null) {
                 return new DmaBufException(Rule.DEV_8, describe(q) + " was not run: its dependency " + f
                         + " failed with " + e.get() + ". Nothing was moved; fix the failed work and submit again",
                         e.get());
@@ -392,7 +417,8 @@ public final class EngineImpl implements DeviceEngine {
     }
 
     private String describe(Queued q) {
-        return q.plan.job.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " job " + q.fence.seqno()
+        return (q.plan == null ? "kernel" : q.plan.job.getClass().getSimpleName().toLowerCase(Locale.ROOT)) + " job "
+                + q.fence.seqno()
                 + " of " + this;
     }
 

@@ -33,10 +33,6 @@ final class HeapBufferExporter implements LinearMemoryExporter {
         this.free = free;
     }
 
-    List<Chunk> chunks() {
-        return chunks;
-    }
-
     @Override
     public List<SgEntry> map(Attachment attachment, Direction direction) {
         return attachment.device().mapPages(chunkViews, direction);

@@ -21,7 +21,6 @@ import org.dmabuf4j.api.DmaTimeoutException;
 import org.dmabuf4j.api.ExportInfo;
 import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Fence;
-import org.dmabuf4j.api.Fences;
 import org.dmabuf4j.api.HeapExhaustedException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -37,8 +36,8 @@ import org.dmabuf4j.core.vram.Location.InSystem;
 
 /**
  * A device's local memory ("VRAM") and the heap {@code vram@<device>} over it: a fixed-capacity pool of regions
- * (first fit, freed regions merge), the buffers resident in it in least-recently-used order, and the device's copy
- * engine.
+ * (first fit, freed regions merge) and the buffers resident in it in least-recently-used order. Copies run on the
+ * device's first engine.
  *
  * <p>Locking: the pool's monitor guards the free list and the LRU order only; it is never held while taking a
  * reservation lock or waiting for a fence. Eviction takes victims' locks with tryLock only (a busy buffer is skipped),
@@ -54,7 +53,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
     private final long capacity;
     private final HeapExports exports;
     private final HeapStats stats;
-    private final CopyEngine engine;
+    private final KernelCopies copies;
     private final ConcurrentHashMap<Long, VramExporter> live = new ConcurrentHashMap<>();
 
     // the pool, under this
@@ -81,15 +80,14 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
      * @param device the device
      * @param capacity the pool's size, a positive multiple of the page size
      * @param exports the system's export
-     * @param fences the system's fences, for the copy engine's context
      */
-    public DeviceMemoryImpl(SimulatedDeviceImpl device, long capacity, HeapExports exports, Fences fences) {
+    public DeviceMemoryImpl(SimulatedDeviceImpl device, long capacity, HeapExports exports) {
         this.device = device;
         this.name = "vram@" + device.name();
         this.capacity = capacity;
         this.exports = exports;
         this.stats = new HeapStats(name);
-        this.engine = new CopyEngine(fences, device.name());
+        this.copies = new KernelCopies(device);
     }
 
     @Override
@@ -112,8 +110,8 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
         return REVOCABLE_ONLY;
     }
 
-    CopyEngine engine() {
-        return engine;
+    KernelCopies copies() {
+        return copies;
     }
 
     // ---- allocation ------------------------------------------------------------------------------------------------
@@ -304,7 +302,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
         }
     }
 
-    /** On the copy engine: the copy of a move. */
+    /** On the device's engine: the copy of a move. */
     void copy(Location from, Location to, long bytes) {
         MemorySegment.copy(from.memory(), 0, to.memory(), 0, bytes);
         bytesCopied.add(bytes);
@@ -408,7 +406,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
     // ---- unplug ------------------------------------------------------------------------------------------------------
 
     /**
-     * The device was unplugged: revokes every buffer (REV-1), stops the copy engine, and frees the pool once the last
+     * The device was unplugged (its engines have ended): revokes every buffer (REV-1) and frees the pool once the last
      * buffer is released.
      *
      * @throws DmaTimeoutException (REV-4) naming the buffers whose importers did not unmap in time
@@ -435,7 +433,6 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
                 }
             }
         }
-        engine.close();
         synchronized (this) {
             if (live.isEmpty()) {
                 freePool();

@@ -6,6 +6,7 @@ import java.util.List;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.AttachRefusedException;
 import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaInterruptedException;
@@ -21,6 +22,7 @@ import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.Span;
+import org.dmabuf4j.core.debug.MoveEvent;
 import org.dmabuf4j.core.move.Movable;
 import org.dmabuf4j.core.move.Staging;
 import org.dmabuf4j.core.vram.Location.InDevice;
@@ -31,8 +33,8 @@ import org.dmabuf4j.core.vram.Location.InSystem;
  * system pages and moves between them.
  *
  * <p>Every move happens under the buffer's reservation lock (MOVE-1), never while pinned (MOVE-2), after
- * {@link ExportedBuffer#invalidateMappings()} (MOVE-3, MOVE-5); the copy is a job of the device's copy engine whose
- * fence is added with KERNEL usage (MOVE-8) and which frees the old location once it has read it. Everything that
+ * {@link ExportedBuffer#invalidateMappings()} (MOVE-3, MOVE-5); the copy is kernel work on the device's first engine
+ * whose fence is added with KERNEL usage (MOVE-8) and which frees the old location once it has read it. Everything that
  * reads or writes the location itself (CPU staging, release) waits for that fence first. {@link #location} changes
  * only under the lock; it is volatile for lock-free queries.
  */
@@ -86,8 +88,14 @@ final class VramExporter implements Exporter, Movable {
     }
 
     String describe() {
-        return "buffer #" + id + " of heap '" + heap.name() + "' (" + size + " bytes, in "
-                + (location instanceof InDevice ? "device memory" : "system memory") + ")";
+        String name = "";
+        try {
+            name = exported.handle().name();
+        } catch (ClosedException e) {
+            // the first handle is closed; the buffer lives on through others: named by its id only
+        }
+        return "buffer " + (name.isEmpty() ? "" : "'" + name + "' ") + "#" + id + " of heap '" + heap.name() + "' ("
+                + size + " bytes, in " + (location instanceof InDevice ? "device memory" : "system memory") + ")";
     }
 
     private Reservation reservation() {
@@ -202,12 +210,8 @@ final class VramExporter implements Exporter, Movable {
     public Fence move() {
         checkNotRevoked("move");
         requirePinsAllowMove();
-        Location target = null;
-        if (location instanceof InSystem) {
-            target = heap.placeEvicting(size, this);
-        } else {
-            target = heap.tryAllocate(size);
-        }
+        // from system memory into the pool, evicting if needed; within the pool only if there is room already
+        Location target = location instanceof InSystem ? heap.placeEvicting(size, this) : heap.tryAllocate(size);
         if (target == null) {
             target = heap.allocateSystem(size);
         }
@@ -247,13 +251,15 @@ final class VramExporter implements Exporter, Movable {
 
     /** Under the lock: notify, kill old mappings, queue the copy, publish its KERNEL fence, switch location. */
     private Fence relocate(Location target, Kind kind) {
+        MoveEvent event = new MoveEvent();
+        event.begin();
         Reservation r = reservation();
         Location source = location;
         Fence fence;
         try {
             exported.invalidateMappings();
             List<Fence> after = r.fences(FenceUsage.BOOKKEEP);
-            fence = heap.engine().submit(after, () -> heap.copy(source, target, size),
+            fence = heap.copies().submit(after, () -> heap.copy(source, target, size),
                     () -> heap.free(source, size));
         } catch (RuntimeException | Error e) {
             heap.free(target, size);
@@ -264,6 +270,16 @@ final class VramExporter implements Exporter, Movable {
         location = target;
         lastCopy = fence;
         heap.moved(this, source, target, kind);
+        if (event.shouldCommit()) {
+            event.bufferId = id;
+            event.heap = heap.name();
+            event.kind = kind.name().toLowerCase(java.util.Locale.ROOT);
+            event.from = source instanceof InDevice ? "device" : "system";
+            event.to = target instanceof InDevice ? "device" : "system";
+            event.size = size;
+            event.seqno = fence.seqno();
+            event.commit();
+        }
         return fence;
     }
 
