@@ -66,6 +66,9 @@ final class MovableExporter implements Exporter {
         Reservation r = exported.reservation();
         r.lock();
         try {
+            if (!inDeviceMemory) {
+                return;
+            }
             if (exported.isPinned()) {
                 throw new AttachRefusedException(Rule.P2P_2, "buffer #" + exported.handle().id() + " is pinned in"
                         + " device memory; device '" + attachment.device().name() + "' cannot reach it");
