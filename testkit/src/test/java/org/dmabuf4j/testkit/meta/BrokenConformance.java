@@ -20,11 +20,11 @@ public class BrokenConformance extends ExporterConformance {
 
     @Override
     protected Duration fenceTimeout() {
-        return Duration.ofMillis(400);
+        return Duration.ofMillis(250);
     }
 
     @Override
     protected Campaign campaign(ExporterFixture fixture) {
-        return super.campaign(fixture).runs(2).steps(40).shrinkBudget(15);
+        return super.campaign(fixture).runs(2).steps(40).shrinkBudget(8);
     }
 }

@@ -7,15 +7,16 @@ import java.util.Arrays;
 import java.util.stream.Stream;
 import org.dmabuf4j.testkit.ConformanceError;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
 
 /**
- * The kit tests itself: the exporter suite, run through the EngineTestKit against an exporter broken in exactly one
- * way, must fail on that way's rule with a useful message; the correct variants must pass with only the skips their
- * missing features explain.
+ * Runs the exporter suite through the EngineTestKit against the {@link Flaw}s of one family: a broken exporter must
+ * fail on its own rule with useful messages; a correct variant must pass with only the skips its features explain.
  */
-class BrokenExportersAreCaughtTest {
-    private static KitRun run(Flaw flaw) {
+final class BrokenExporterRuns {
+    private BrokenExporterRuns() {
+    }
+
+    static KitRun run(Flaw flaw) {
         BrokenConformance.flaw = flaw;
         try {
             return KitRun.of(BrokenConformance.class, "exporter that " + flaw.description);
@@ -24,15 +25,14 @@ class BrokenExportersAreCaughtTest {
         }
     }
 
-    /**
-     * Every broken exporter is caught, on its own rule, with messages that name the rule and give a hint.
-     *
-     * @return one test per flaw
-     */
-    @TestFactory
-    Stream<DynamicTest> everyBrokenExporterFailsTheKitOnItsOwnRule() {
-        return Arrays.stream(Flaw.values()).filter(f -> f.rule != null).map(f -> dynamicTest(f.rule.id()
-                + ": an exporter that " + f.description + " fails the kit on " + f.rule.id(), () -> {
+    static Stream<DynamicTest> of(Flaw.Family family) {
+        return Arrays.stream(Flaw.values()).filter(f -> f.family == family)
+                .map(f -> f.rule == null ? passes(f) : caught(f));
+    }
+
+    private static DynamicTest caught(Flaw f) {
+        return dynamicTest(f.rule.id() + ": an exporter that " + f.description + " fails the kit on " + f.rule.id(),
+                () -> {
                     KitRun r = run(f);
                     assertTrue(r.failedRules().contains(f.rule), () -> "[" + f.rule.id() + "] the kit did not"
                             + " report " + f.rule.id() + "; " + r.summary());
@@ -47,23 +47,16 @@ class BrokenExportersAreCaughtTest {
                                 || m.contains("fixture") || m.contains("move"), () -> "a failure message names no"
                                 + " buffer, exporter, device or fixture: " + m);
                     }
-                }));
+                });
     }
 
-    /**
-     * The correct variants of the same exporter pass, with only the skips their missing features explain.
-     *
-     * @return one test per correct variant
-     */
-    @TestFactory
-    Stream<DynamicTest> theCorrectVariantsPass() {
-        return Arrays.stream(Flaw.values()).filter(f -> f.rule == null).map(f -> dynamicTest("BUF-7: "
-                + f.description + " passes the kit", () -> {
-                    KitRun r = run(f);
-                    assertTrue(r.failures().isEmpty(), r::summary);
-                    var expected = KitRun.expectedSkips(new BrokenFixture(f).features());
-                    assertTrue(expected.containsAll(r.skippedMethods()), () -> "unexpected skips "
-                            + r.skippedMethods() + ", expected only " + expected + "; " + r.summary());
-                }));
+    private static DynamicTest passes(Flaw f) {
+        return dynamicTest("BUF-7: " + f.description + " passes the kit", () -> {
+            KitRun r = run(f);
+            assertTrue(r.failures().isEmpty(), r::summary);
+            var expected = KitRun.expectedSkips(new BrokenFixture(f).features());
+            assertTrue(expected.containsAll(r.skippedMethods()), () -> "unexpected skips " + r.skippedMethods()
+                    + ", expected only " + expected + "; " + r.summary());
+        });
     }
 }
