@@ -4,9 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dmabuf4j.api.Access;
@@ -55,7 +53,6 @@ public final class AdversarialExporter implements Exporter {
     private final AtomicInteger maps = new AtomicInteger();
     private final AtomicInteger moves = new AtomicInteger();
     private final List<String> handedOut = new ArrayList<>();
-    private final Map<Attachment, Integer> pins = new IdentityHashMap<>();
     private volatile ExportedBuffer exported;
     private volatile DmaBufSystem system;
     private Arena arena;
@@ -145,16 +142,11 @@ public final class AdversarialExporter implements Exporter {
                     + attachment.buffer().id() + " for device '" + attachment.device().name() + "'; it moves its "
                     + "buffers freely: use a dynamic attachment and handle moveNotify");
         }
-        synchronized (pins) {
-            pins.merge(attachment, 1, Integer::sum);
-        }
     }
 
     @Override
     public void unpin(Attachment attachment) {
-        synchronized (pins) {
-            pins.computeIfPresent(attachment, (k, v) -> v == 1 ? null : v - 1);
-        }
+        // nothing to undo: the framework counts pins, and move() asks it whether the buffer is pinned
     }
 
     /**

@@ -168,7 +168,13 @@ public final class KitSession {
         Verify.that(buffer != null, Rule.BUF_7, () -> "fixture " + fixture.name() + ".export returned null",
                 "that export() returns what system.export returned");
         DmaBuf handle = buffer.handle();
-        onCleanup(handle::close);
+        Reservation reservation = buffer.reservation();
+        onCleanup(() -> {
+            // closing may release the buffer, which needs its lock: never wait for a lock a stuck thread holds
+            if (!reservation.isLocked() || reservation.isHeldByCurrentThread()) {
+                handle.close();
+            }
+        });
         Verify.that(handle.size() == size, Rule.BUF_1, () -> "fixture " + fixture.name() + " exported buffer #"
                 + handle.id() + " of " + handle.size() + " bytes when asked for " + size,
                 "that export() passes the requested size to ExportInfo");
