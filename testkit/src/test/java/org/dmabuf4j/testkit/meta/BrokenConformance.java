@@ -7,7 +7,7 @@ import org.dmabuf4j.testkit.ExporterFixture;
 
 /**
  * The exporter suite against the {@link Flaw} set in {@link #flaw}; run only through the EngineTestKit by
- * {@link BrokenExportersAreCaughtTest} (no Test suffix: surefire does not pick it up).
+ * {@link BrokenExporterRuns} (no Test suffix: surefire does not pick it up).
  */
 public class BrokenConformance extends ExporterConformance {
     /** The flaw of the next run. */
