@@ -1,10 +1,12 @@
 /**
- * The dmabuf4j testkit: JUnit Jupiter conformance suites and simulated devices for exporter and importer authors.
+ * The dmabuf4j testkit: JUnit Jupiter conformance suites for exporter and importer authors.
  */
 module org.dmabuf4j.testkit {
     requires transitive org.dmabuf4j.api;
-    requires org.dmabuf4j.core;
+    requires transitive org.dmabuf4j.core;
     requires transitive org.junit.jupiter.api;
 
     exports org.dmabuf4j.testkit;
+    // JUnit instantiates the suites' nested test classes and the kit's extension reflectively
+    opens org.dmabuf4j.testkit;
 }

@@ -1,0 +1,1627 @@
+package org.dmabuf4j.testkit;
+
+import static org.dmabuf4j.testkit.internal.Verify.failure;
+import static org.dmabuf4j.testkit.internal.Verify.that;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.AttachRefusedException;
+import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.BufferLayout;
+import org.dmabuf4j.api.CpuAccess;
+import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaBufException;
+import org.dmabuf4j.api.DmaConstraints;
+import org.dmabuf4j.api.DmaTimeoutException;
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceEntry;
+import org.dmabuf4j.api.FenceUsage;
+import org.dmabuf4j.api.IommuFaultException;
+import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.NoCpuPageException;
+import org.dmabuf4j.api.PinRefusedException;
+import org.dmabuf4j.api.Region;
+import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.RevokedException;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.api.Span;
+import org.dmabuf4j.api.Timeline;
+import org.dmabuf4j.api.UnsupportedFeatureException;
+import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.testkit.internal.DeviceSpec;
+import org.dmabuf4j.testkit.internal.Dma;
+import org.dmabuf4j.testkit.internal.Exported;
+import org.dmabuf4j.testkit.internal.KitSession;
+import org.dmabuf4j.testkit.internal.Pattern;
+import org.dmabuf4j.testkit.internal.RecordingImporter;
+import org.dmabuf4j.testkit.internal.Threads;
+import org.dmabuf4j.testkit.internal.Verify;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The exporter conformance suite. Extend it, implement {@link #fixture()}, and run it with JUnit Jupiter:
+ *
+ * <pre>{@code
+ * class MyExporterConformanceTest extends ExporterConformance {
+ *     @Override
+ *     protected ExporterFixture fixture() {
+ *         return new MyExporterFixture();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Tests are grouped by rule family. Each test's display name starts with the rule it checks
+ * ({@code MAP-2: ...}) and every failure is a {@link ConformanceError} whose message starts with the rule ID and ends
+ * with a hint. Each test runs in its own {@link org.dmabuf4j.core.SimulatedSystem}; after it, the kit closes what the
+ * test opened and checks that nothing leaked: no live buffer (BUF-2), no IOMMU translation (DEV-9), no held
+ * reservation lock, no pending fence (FENCE-7), no open CPU access, native memory back to where it was (HEAP-5), no
+ * leak report.
+ *
+ * <p>Needs the JVM option {@code --enable-native-access} for the modules (or ALL-UNNAMED) that hold dmabuf4j core and
+ * the exporter.
+ */
+public abstract class ExporterConformance {
+    /** Ends each test with the leak checks and tags failures with their rule. */
+    @RegisterExtension
+    static final KitExtension KIT = new KitExtension();
+
+    static final long PAGE = DmaConstraints.PAGE_SIZE;
+
+    /** The running test's session; set before each test. */
+    KitSession session;
+
+    /** For subclasses. */
+    protected ExporterConformance() {
+    }
+
+    /**
+     * The exporter under test. Called once before each test.
+     *
+     * @return the fixture
+     */
+    protected abstract ExporterFixture fixture();
+
+    /**
+     * How long the kit waits for a fence the exporter published before calling it hung (FENCE-7).
+     *
+     * @return 5 seconds by default
+     */
+    protected Duration fenceTimeout() {
+        return Duration.ofSeconds(5);
+    }
+
+    /**
+     * The campaign the suite's campaign test runs. Override to change its budget, for example
+     * {@code Campaign.forExporter(fixture).runs(20).steps(200)}.
+     *
+     * @param fixture the fixture under test
+     * @return the campaign; by default 4 runs of 60 steps with this suite's fence timeout
+     */
+    protected Campaign campaign(ExporterFixture fixture) {
+        return Campaign.forExporter(fixture).fenceTimeout(fenceTimeout());
+    }
+
+    @BeforeEach
+    final void openKitSession() {
+        session = KitSession.open(fixture(), fenceTimeout());
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private boolean has(ExporterFeature f) {
+        return session.has(f);
+    }
+
+    private void require(ExporterFeature f, String why) {
+        Assumptions.assumeTrue(has(f), () -> "fixture " + session.fixture().name() + " declares no " + f + ": " + why);
+    }
+
+    private long size(long wanted) {
+        long max = session.fixture().maxSize() / PAGE * PAGE;
+        return Math.max(PAGE, Math.min(wanted, max));
+    }
+
+    private List<Long> sizes() {
+        Set<Long> s = new java.util.LinkedHashSet<>();
+        for (long w : new long[] {PAGE, 3 * PAGE, 64 * 1024 + PAGE, (1L << 20) + 68 * 1024}) {
+            s.add(size(w));
+        }
+        return List.copyOf(s);
+    }
+
+    private Exported export(long size) {
+        return session.export(size);
+    }
+
+    private SimulatedDevice dev(DeviceSpec spec) {
+        return session.device(spec);
+    }
+
+    private RecordingImporter importer() {
+        return new RecordingImporter(session.recorder(), false);
+    }
+
+    private String name() {
+        return "exporter of fixture " + session.fixture().name();
+    }
+
+    /** An attachment whose mappings are made per map call (not cached): dynamic iff the exporter is dynamic. */
+    private Attachment uncached(Exported e, SimulatedDevice d) {
+        return has(ExporterFeature.DYNAMIC_MOVE) ? session.attach(e.handle(), d, importer())
+                : session.attach(e.handle(), d, null);
+    }
+
+    /** A static attachment, or null if the exporter refuses it (ATT-1, or PIN-2 for the implicit pin). */
+    private Attachment staticOrNull(DmaBuf buffer, SimulatedDevice d) {
+        try {
+            return session.attach(buffer, d, null);
+        } catch (AttachRefusedException refused) {
+            return null;
+        } catch (PinRefusedException refused) {
+            that(has(ExporterFeature.PIN_REFUSAL), Rule.PIN_2, () -> "a static attach of buffer #" + buffer.id()
+                    + " was refused by its implicit pin, but the fixture does not declare PIN_REFUSAL: "
+                    + refused.getMessage(), "that Exporter.pin accepts pins, or declare PIN_REFUSAL");
+            return null;
+        }
+    }
+
+    private Mapping map(Attachment a, Direction dir) {
+        Mapping m = Verify.succeeds(Rule.MAP_2, "mapUnlocked(" + dir + ") of " + a.buffer().id() + " for device '"
+                + a.device().name() + "'", "that map() succeeds for an attached device", () -> session.map(a, dir));
+        session.recorder().check();
+        awaitKernelFences(a.buffer().reservation(), "buffer #" + a.buffer().id());
+        return m;
+    }
+
+    /**
+     * What a dynamic importer does after mapping and before device access: waits for the KERNEL fences (a migration
+     * or move the map itself may have started). Fails on FENCE-7 if they do not signal in time.
+     */
+    private void awaitKernelFences(Reservation r, String what) {
+        boolean done = Verify.succeeds(Rule.FENCE_7, "waiting for the KERNEL fences of " + what, "the exporter's "
+                + "fences", () -> r.await(FenceUsage.KERNEL, session.fenceTimeout()));
+        that(done, Rule.FENCE_7, () -> "KERNEL fences of " + what + " still pending after "
+                + session.fenceTimeout().toMillis() + " ms: " + r.describe(), "that the copy of a move or migration "
+                + "signals its fence in finite time (with an error if it fails)");
+    }
+
+    private static void devWrite(SimulatedDevice d, List<SgEntry> entries, long offset, long length, int seed) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(length);
+            Pattern.fill(src, offset, seed);
+            Dma.write(d, entries, offset, src);
+        }
+    }
+
+    private static void devFill(SimulatedDevice d, List<SgEntry> entries, long length, byte value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(length);
+            src.fill(value);
+            Dma.write(d, entries, 0, src);
+        }
+    }
+
+    private static long devMismatch(SimulatedDevice d, List<SgEntry> entries, long offset, long length, int seed) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment dst = arena.allocate(length);
+            Dma.read(d, entries, offset, dst);
+            return Pattern.mismatch(dst, offset, seed);
+        }
+    }
+
+    private static byte[] devReadAll(SimulatedDevice d, List<SgEntry> entries, long length) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment dst = arena.allocate(length);
+            Dma.read(d, entries, 0, dst);
+            return dst.toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** Fails fast (FENCE-7) where beginCpuAccess would wait forever for a fence the exporter never signals. */
+    private void awaitFencesBeforeCpu(DmaBuf b, Access access) {
+        Reservation r = b.reservation();
+        boolean idle = Verify.succeeds(Rule.FENCE_7, "waiting for the fences of buffer #" + b.id(), "the fences",
+                () -> r.await(access.waitUsage(), session.fenceTimeout()));
+        that(idle, Rule.FENCE_7, () -> "fences of buffer #" + b.id() + " still pending after "
+                + session.fenceTimeout().toMillis() + " ms, so a CPU " + access + " window would wait forever: "
+                + r.describe(), "that every fence the exporter publishes (the copy of a move) signals in finite time");
+    }
+
+    private void cpuWrite(DmaBuf b, int seed) {
+        awaitFencesBeforeCpu(b, Access.WRITE);
+        Verify.runs(Rule.CPU_12, "a CPU WRITE window on " + b.id(), "that beginCpuAccess returns the buffer's memory",
+                () -> {
+                    try (CpuAccess w = b.beginCpuAccess(Access.WRITE)) {
+                        Pattern.fill(w.segment(), 0, seed);
+                    }
+                });
+    }
+
+    private long cpuMismatch(DmaBuf b, int seed) {
+        awaitFencesBeforeCpu(b, Access.READ);
+        return Verify.succeeds(Rule.CPU_12, "a CPU READ window on " + b.id(), "that beginCpuAccess returns the "
+                + "buffer's memory", () -> {
+                    try (CpuAccess w = b.beginCpuAccess(Access.READ)) {
+                        return Pattern.mismatch(w.segment(), 0, seed);
+                    }
+                });
+    }
+
+    private byte[] cpuReadAll(DmaBuf b) {
+        awaitFencesBeforeCpu(b, Access.READ);
+        return Verify.succeeds(Rule.CPU_12, "a CPU READ window on " + b.id(), "that beginCpuAccess returns the "
+                + "buffer's memory", () -> {
+                    try (CpuAccess w = b.beginCpuAccess(Access.READ)) {
+                        return w.segment().toArray(ValueLayout.JAVA_BYTE);
+                    }
+                });
+    }
+
+    private void awaitKernelFences(Exported e, Rule rule) {
+        awaitKernelFences(e.exported().reservation(), e.what());
+    }
+
+    private void move(Exported e, Rule rule, String hint) {
+        Verify.runs(rule, "fixture " + session.fixture().name() + ".move(" + e.what() + ")", hint,
+                () -> session.fixture().move(e.exported()));
+    }
+
+    private static boolean faults(SimulatedDevice d, SgEntry e) {
+        try (Arena arena = Arena.ofConfined()) {
+            d.dmaRead(e.dmaAddress(), arena.allocate(Math.min(e.length(), 64)));
+            return false;
+        } catch (IommuFaultException expected) {
+            return true;
+        }
+    }
+
+    private static List<SgEntry> entries(Mapping m) {
+        return List.copyOf(m.entries());
+    }
+
+    // ---- BUF ------------------------------------------------------------------------------------------------------
+
+    /** Export and release: what every exporter must get right. */
+    @Nested
+    @DisplayName("BUF: export and release")
+    public class Export {
+        /** For JUnit. */
+        public Export() {
+        }
+
+        /** BUF-7: an export through the framework yields an open handle of the size asked for. */
+        @Test
+        @DisplayName("BUF-7: an export yields an open buffer of the requested size, a named exporter and one"
+                + " reservation")
+        public void anExportYieldsAnOpenBufferOfTheRequestedSize() {
+            for (long s : sizes()) {
+                Exported e = export(s);
+                DmaBuf h = e.handle();
+                that(h.isOpen(), Rule.BUF_7, () -> e.what() + ": the first handle is closed",
+                        "that export() returns what system.export returned, without closing its handle");
+                that(!h.exporterName().isBlank(), Rule.BUF_7, () -> e.what() + " has a blank exporter name",
+                        "the exporterName of the ExportInfo");
+                that(e.exported().handle() == h || e.exported().handle().id() == h.id(), Rule.BUF_7,
+                        () -> "handle() of " + e.what() + " names another buffer",
+                        "that export() returns the ExportedBuffer of this buffer");
+                that(h.reservation() == e.exported().reservation(), Rule.BUF_7,
+                        () -> e.what() + ": handle and exported buffer have different reservations",
+                        "that export() returns the ExportedBuffer of this buffer");
+                that(session.system().liveBufferIds().contains(h.id()), Rule.BUF_7,
+                        () -> e.what() + " is not among the system's live buffers",
+                        "that export() goes through system.export of the system it is given");
+                h.close();
+            }
+        }
+
+        /** BUF-2: release waits for the last handle and the last attachment, then runs once. */
+        @Test
+        @DisplayName("BUF-2: the buffer is released once, after the last handle and the last attachment")
+        public void theBufferIsReleasedOnceAfterTheLastHandleAndAttachment() {
+            Exported e = export(size(3 * PAGE));
+            DmaBuf second = e.handle().share();
+            session.onCleanup(second::close);
+            Attachment a = uncached(e, dev(DeviceSpec.PLAIN));
+            long id = e.handle().id();
+            e.handle().close();
+            second.close();
+            that(session.system().liveBufferIds().contains(id), Rule.BUF_2, () -> e.what()
+                    + " was released while still attached", "that the fixture does not close or release the buffer on"
+                    + " its own");
+            that(e.observer() == null || e.observer().releases() == 0, Rule.BUF_2, () -> "release of " + e.what()
+                    + " ran while still attached", "the framework's reference counting");
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            devWrite(dev(DeviceSpec.PLAIN), entries(m), 0, PAGE, 7);
+            that(devMismatch(dev(DeviceSpec.PLAIN), entries(m), 0, PAGE, 7) < 0, Rule.BUF_2,
+                    () -> e.what() + " lost its memory once its handles were closed while still attached",
+                    "that the exporter frees memory in release() only, not when a handle closes");
+            if (!m.isCached()) {
+                session.unmap(m);
+            }
+            a.close();
+            that(!session.system().liveBufferIds().contains(id), Rule.BUF_2, () -> e.what()
+                    + " is still live after its last handle and attachment were closed",
+                    "that the fixture keeps no handle (share()) of its own");
+            that(e.observer() == null || e.observer().releases() == 1, Rule.BUF_2, () -> "release of " + e.what()
+                    + " ran " + e.observer().releases() + " times", "the framework's reference counting");
+        }
+
+        /** BUF-10: the exporter is dynamic exactly when the fixture says it moves. */
+        @Test
+        @DisplayName("BUF-10: the exporter is dynamic exactly when the fixture declares DYNAMIC_MOVE")
+        public void theExporterIsDynamicExactlyWhenDeclared() {
+            Exported e = export(size(3 * PAGE));
+            Attachment a = session.attach(e.handle(), dev(DeviceSpec.PLAIN), importer());
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            if (has(ExporterFeature.DYNAMIC_MOVE)) {
+                that(!m.isCached(), Rule.BUF_10, () -> "a dynamic importer of " + e.what() + " got a cached mapping:"
+                        + " the framework treats the exporter as static although the fixture declares DYNAMIC_MOVE",
+                        "that Exporter.isDynamic() returns true and pin/unpin are implemented");
+            } else {
+                that(m.isCached(), Rule.BUF_10, () -> "a dynamic importer of " + e.what() + " got an uncached "
+                        + "mapping: the exporter is dynamic but the fixture does not declare DYNAMIC_MOVE",
+                        "that the fixture declares DYNAMIC_MOVE and implements move(), or that isDynamic() is false");
+            }
+        }
+    }
+
+    // ---- MAP ------------------------------------------------------------------------------------------------------
+
+    /** Mappings: coverage, alignment, constraints, freshness, exact unmap. */
+    @Nested
+    @DisplayName("MAP: mappings")
+    public class Mappings {
+        /** For JUnit. */
+        public Mappings() {
+        }
+
+        /** MAP-2: entries cover the buffer exactly, in buffer order. */
+        @Test
+        @DisplayName("MAP-2: a mapping covers exactly size() bytes, in buffer order, on every device")
+        public void aMappingCoversExactlyTheBufferInBufferOrder() {
+            for (long s : sizes()) {
+                Exported e = export(s);
+                Mapping m0 = map(uncached(e, dev(DeviceSpec.PLAIN)), Direction.BIDIRECTIONAL);
+                long total = m0.entries().stream().mapToLong(SgEntry::length).sum();
+                that(total == s, Rule.MAP_2, () -> "the entries of a mapping of " + e.what() + " cover " + total
+                        + " bytes", "that map() returns entries covering the whole buffer");
+                devWrite(dev(DeviceSpec.PLAIN), entries(m0), 0, s, 11);
+                Mapping m1 = map(uncached(e, dev(DeviceSpec.SECOND)), Direction.BIDIRECTIONAL);
+                long bad = devMismatch(dev(DeviceSpec.SECOND), entries(m1), 0, s, 11);
+                that(bad < 0, Rule.MAP_2, () -> "byte " + bad + " of " + e.what() + " written by device 'dev0' reads"
+                        + " differently through device 'dev1': the two mappings do not list the memory in the same"
+                        + " buffer order", "that map() lists the chunks in buffer order for every device");
+                if (has(ExporterFeature.CPU_ACCESS)) {
+                    long cpuBad = cpuMismatch(e.handle(), 11);
+                    that(cpuBad < 0, Rule.MAP_2, () -> "byte " + cpuBad + " of " + e.what() + " written by a device"
+                            + " reads differently in a CPU window", "that map() lists the memory in the order the CPU"
+                            + " sees it (beginCpuAccess's linear layout)");
+                }
+                e.handle().close();
+            }
+        }
+
+        /** MAP-3: entries are page aligned. */
+        @Test
+        @DisplayName("MAP-3: every entry's address and length are multiples of the page size")
+        public void everyEntryIsPageAligned() {
+            for (long s : sizes()) {
+                Exported e = export(s);
+                for (DeviceSpec d : new DeviceSpec[] {DeviceSpec.PLAIN, DeviceSpec.NON_COHERENT}) {
+                    Mapping m = map(uncached(e, dev(d)), Direction.TO_DEVICE);
+                    for (SgEntry x : m.entries()) {
+                        that(x.isPageAligned(), Rule.MAP_3, () -> "entry 0x" + Long.toHexString(x.dmaAddress()) + "+"
+                                + x.length() + " of " + e.what() + " on '" + d.deviceName() + "' is not page aligned",
+                                "that map() maps page-sized chunks with device.mapPages");
+                    }
+                }
+                e.handle().close();
+            }
+        }
+
+        /** MAP-4: entries honour the device's constraints. */
+        @Test
+        @DisplayName("MAP-4: every entry respects the device's DMA mask, maximum segment size and segment boundary")
+        public void everyEntryRespectsTheDeviceConstraints() {
+            long s = size((1L << 20) + 68 * 1024);
+            Exported e = export(s);
+            SimulatedDevice d = dev(DeviceSpec.CONSTRAINED);
+            Attachment a;
+            try {
+                a = uncached(e, d);
+            } catch (AttachRefusedException refused) {
+                if (e.observer() != null) {
+                    Reservation r = e.exported().reservation();
+                    r.lock();
+                    try {
+                        that(e.exported().attachments().isEmpty(), Rule.ATT_1, () -> "a refused attach of " + e.what()
+                                + " left an attachment behind", "that attach() throws before keeping any state");
+                    } finally {
+                        r.unlock();
+                    }
+                }
+                return;
+            }
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            for (SgEntry x : m.entries()) {
+                that(DeviceSpec.TIGHT.admits(x.dmaAddress(), x.length()), Rule.MAP_4, () -> "entry 0x"
+                        + Long.toHexString(x.dmaAddress()) + "+" + x.length() + " of " + e.what() + " breaks "
+                        + DeviceSpec.TIGHT, "that map() returns the entries device.mapPages split for the device's"
+                        + " constraints, without merging them");
+            }
+            devWrite(d, entries(m), 0, s, 13);
+            Mapping plain = map(uncached(e, dev(DeviceSpec.PLAIN)), Direction.BIDIRECTIONAL);
+            long bad = devMismatch(dev(DeviceSpec.PLAIN), entries(plain), 0, s, 13);
+            that(bad < 0, Rule.MAP_4, () -> "byte " + bad + " written through the constrained device reads "
+                    + "differently elsewhere", "that the split entries still address the buffer in order");
+        }
+
+        /** MAP-5: every map call returns new entries. */
+        @Test
+        @DisplayName("MAP-5: each map call returns a new mapping with its own entries, independent of the others")
+        public void eachMapReturnsANewMapping() {
+            Exported e = export(size(64 * 1024 + PAGE));
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            Attachment a = uncached(e, d);
+            Mapping m1 = map(a, Direction.BIDIRECTIONAL);
+            Assumptions.assumeFalse(m1.isCached(), "the attachment's mapping is cached by the framework (ATT-5)");
+            Mapping m2 = map(a, Direction.BIDIRECTIONAL);
+            List<SgEntry> e1 = entries(m1);
+            List<SgEntry> e2 = entries(m2);
+            for (SgEntry x : e1) {
+                for (SgEntry y : e2) {
+                    that(x.dmaAddress() >= y.dmaAddress() + y.length() || y.dmaAddress() >= x.dmaAddress() + x.length(),
+                            Rule.MAP_5, () -> "two live mappings of " + e.what() + " share device addresses (0x"
+                            + Long.toHexString(x.dmaAddress()) + ")", "that map() calls device.mapPages on every call"
+                            + " instead of returning entries it handed out before");
+                }
+            }
+            session.unmap(m1);
+            that(m2.isValid(), Rule.MAP_5, () -> "unmapping one mapping of " + e.what() + " killed another",
+                    "that map() returns new entries every time");
+            for (SgEntry y : e2) {
+                that(d.isMapped(y.dmaAddress(), y.length()), Rule.MAP_5, () -> "unmapping one mapping of " + e.what()
+                        + " removed the translations of another (0x" + Long.toHexString(y.dmaAddress()) + ")",
+                        "that map() returns new entries every time and unmap() removes only its own");
+            }
+            devWrite(d, e2, 0, PAGE, 17);
+            that(devMismatch(d, e2, 0, PAGE, 17) < 0, Rule.MAP_5, () -> "the surviving mapping of " + e.what()
+                    + " no longer reaches the buffer", "that map() returns new entries every time");
+        }
+
+        /** MAP-9: entries are translated by the attachment's own device. */
+        @Test
+        @DisplayName("MAP-9: a mapping's entries are translated by the attachment's device")
+        public void entriesAreTranslatedByTheAttachmentsDevice() {
+            Exported e = export(size(3 * PAGE));
+            for (DeviceSpec spec : new DeviceSpec[] {DeviceSpec.PLAIN, DeviceSpec.SECOND, DeviceSpec.NON_COHERENT}) {
+                SimulatedDevice d = dev(spec);
+                Mapping m = map(uncached(e, d), Direction.BIDIRECTIONAL);
+                for (SgEntry x : m.entries()) {
+                    that(d.isMapped(x.dmaAddress(), x.length()), Rule.MAP_9, () -> "entry 0x"
+                            + Long.toHexString(x.dmaAddress()) + " of " + e.what() + " is not translated by device '"
+                            + d.name() + "'", "that map() maps with attachment.device().mapPages, not another device");
+                }
+            }
+        }
+
+        /** DEV-9: unmap removes exactly the translations of the mapping. */
+        @Test
+        @DisplayName("DEV-9: unmap removes exactly the translations of its mapping, and release leaves none")
+        public void unmapRemovesExactlyItsTranslations() {
+            Exported e = export(size(64 * 1024 + PAGE));
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            long before = d.liveTranslations();
+            Attachment a = uncached(e, d);
+            Mapping m1 = map(a, Direction.TO_DEVICE);
+            Assumptions.assumeFalse(m1.isCached(), "the attachment's mapping is cached by the framework (ATT-5)");
+            Mapping m2 = map(a, Direction.FROM_DEVICE);
+            List<SgEntry> e1 = entries(m1);
+            List<SgEntry> e2 = entries(m2);
+            session.unmap(m1);
+            for (SgEntry x : e1) {
+                that(!d.isMapped(x.dmaAddress(), x.length()), Rule.DEV_9, () -> "after unmap, device 'dev0' still"
+                        + " translates 0x" + Long.toHexString(x.dmaAddress()) + " of " + e.what(), "that unmap()"
+                        + " calls device.unmap(entries) with exactly the entries map() returned");
+            }
+            for (SgEntry x : e2) {
+                that(d.isMapped(x.dmaAddress(), x.length()), Rule.DEV_9, () -> "unmap of one mapping of " + e.what()
+                        + " removed 0x" + Long.toHexString(x.dmaAddress()) + " of another", "that unmap() removes only"
+                        + " the translations of the entries it is given");
+            }
+            session.unmap(m2);
+            a.close();
+            e.handle().close();
+            long after = d.liveTranslations();
+            that(after == before, Rule.DEV_9, () -> "device 'dev0' holds " + after + " translations after release, "
+                    + before + " before the export", "that unmap() and release() remove every translation map()"
+                    + " installed");
+        }
+
+        /** MAP-11: after unmap, addresses fault and CPU views are closed. */
+        @Test
+        @DisplayName("MAP-11: after unmap a mapping's addresses fault and its CPU views are closed")
+        public void afterUnmapAddressesFaultAndViewsClose() {
+            Exported e = export(size(3 * PAGE));
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            Attachment a = uncached(e, d);
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            Assumptions.assumeFalse(m.isCached(), "the attachment's mapping is cached by the framework (ATT-5)");
+            SgEntry first = m.entries().getFirst();
+            session.unmap(m);
+            that(faults(d, first), Rule.MAP_11, () -> "device 'dev0' still reaches 0x"
+                    + Long.toHexString(first.dmaAddress()) + " of " + e.what() + " after unmap",
+                    "that unmap() calls device.unmap(entries)");
+            if (first.hasCpuPage()) {
+                MemorySegment view = first.cpuSegment();
+                Assertions.assertThrows(IllegalStateException.class, () -> view.get(ValueLayout.JAVA_BYTE, 0),
+                        "[MAP-11] a CPU view of an unmapped entry is still open");
+            }
+        }
+    }
+
+    // ---- CPU ------------------------------------------------------------------------------------------------------
+
+    /** CPU access: refusal or coherent windows that expose exactly their region. */
+    @Nested
+    @DisplayName("CPU: CPU access")
+    public class Cpu {
+        /** For JUnit. */
+        public Cpu() {
+        }
+
+        /** CPU-12: CPU access works when declared and is refused cleanly otherwise. */
+        @Test
+        @DisplayName("CPU-12: CPU access works when declared, and is refused cleanly with nothing opened otherwise")
+        public void cpuAccessWorksOrIsRefusedCleanly() {
+            Exported e = export(size(3 * PAGE));
+            if (has(ExporterFeature.CPU_ACCESS)) {
+                cpuWrite(e.handle(), 19);
+                long bad = cpuMismatch(e.handle(), 19);
+                that(bad < 0, Rule.CPU_12, () -> "byte " + bad + " of " + e.what() + " written in a CPU window reads"
+                        + " back differently", "that endCpuAccess writes back what the window wrote");
+                return;
+            }
+            Verify.refuses(UnsupportedFeatureException.class, Rule.CPU_12, Rule.CPU_12, "beginCpuAccess(READ) of "
+                    + e.what(), "that the exporter keeps Exporter.beginCpuAccess's default, or throws"
+                    + " UnsupportedFeatureException(CPU_12) before opening anything, or declare CPU_ACCESS",
+                    () -> e.handle().beginCpuAccess(Access.READ).close());
+            that(!e.exported().reservation().isLocked(), Rule.CPU_12, () -> "a refused CPU access left the lock of "
+                    + e.what() + " held", "that beginCpuAccess refuses before taking anything");
+            that(e.observer() == null || e.observer().openCpuAccesses() == 0, Rule.CPU_12, () -> "a refused CPU"
+                    + " access of " + e.what() + " was counted as begun", "the framework's bookkeeping");
+            Mapping m = map(uncached(e, dev(DeviceSpec.PLAIN)), Direction.BIDIRECTIONAL);
+            devWrite(dev(DeviceSpec.PLAIN), entries(m), 0, PAGE, 19);
+            that(devMismatch(dev(DeviceSpec.PLAIN), entries(m), 0, PAGE, 19) < 0, Rule.CPU_12, () -> e.what()
+                    + " is unusable after a refused CPU access", "that a refusal changes nothing");
+        }
+
+        /** MAP-2: CPU windows and devices see the same bytes at the same offsets. */
+        @Test
+        @DisplayName("MAP-2: CPU windows and devices see the same bytes at the same offsets")
+        public void cpuWindowsAndDevicesSeeTheSameBytes() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window to compare (CPU-12 checks the refusal)");
+            for (long s : sizes()) {
+                Exported e = export(s);
+                SimulatedDevice d = dev(DeviceSpec.PLAIN);
+                Mapping m = map(uncached(e, d), Direction.BIDIRECTIONAL);
+                cpuWrite(e.handle(), 23);
+                long bad = devMismatch(d, entries(m), 0, s, 23);
+                that(bad < 0, Rule.MAP_2, () -> "byte " + bad + " of " + e.what() + " written in a CPU window reads"
+                        + " differently through device 'dev0'", "that beginCpuAccess returns the memory map() maps, in"
+                        + " the same order, and endCpuAccess writes staged bytes back");
+                devWrite(d, entries(m), 0, s, 29);
+                long cpuBad = cpuMismatch(e.handle(), 29);
+                that(cpuBad < 0, Rule.MAP_2, () -> "byte " + cpuBad + " of " + e.what() + " written by device 'dev0'"
+                        + " reads differently in a CPU window", "that beginCpuAccess fills staged bytes from the "
+                        + "buffer's current memory");
+                e.handle().close();
+            }
+        }
+
+        /** CPU-9: with a non-coherent device, syncing makes both sides see each other's writes. */
+        @Test
+        @DisplayName("CPU-9: with a non-coherent device, CPU writes reach it after close and its writes reach the"
+                + " CPU after begin")
+        public void nonCoherentDevicesAndTheCpuSeeEachOthersWrites() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            long s = size(64 * 1024 + PAGE);
+            Exported e = export(s);
+            SimulatedDevice d = dev(DeviceSpec.NON_COHERENT);
+            Attachment a = uncached(e, d);
+            cpuWrite(e.handle(), 31);
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            long bad = devMismatch(d, entries(m), 0, s, 31);
+            that(bad < 0, Rule.CPU_9, () -> "byte " + bad + " of " + e.what() + " written by the CPU is stale for"
+                    + " non-coherent device 'ncdev'", "that endCpuAccess writes staged bytes back to the memory"
+                    + " devices map");
+            devWrite(d, entries(m), 0, s, 37);
+            long cpuBad = cpuMismatch(e.handle(), 37);
+            that(cpuBad < 0, Rule.CPU_9, () -> "byte " + cpuBad + " of " + e.what() + " written by non-coherent"
+                    + " device 'ncdev' is stale in a CPU window", "that beginCpuAccess reads the memory devices map");
+        }
+
+        /** CPU-3: a range window changes only its range. */
+        @Test
+        @DisplayName("CPU-3: a range window writes back exactly its range and nothing around it")
+        public void aRangeWindowWritesBackExactlyItsRange() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            long s = size(4 * PAGE);
+            Exported e = export(s);
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            Mapping m = map(uncached(e, d), Direction.BIDIRECTIONAL);
+            devWrite(d, entries(m), 0, s, 41);
+            long off = Math.min(PAGE + 100, s / 3);
+            long len = Math.min(2 * PAGE - 7, s - off - 1);
+            Verify.runs(Rule.CPU_3, "a CPU WRITE window on range " + off + "+" + len + " of " + e.what(),
+                    "that beginCpuAccess/endCpuAccess handle spans", () -> {
+                        try (CpuAccess w = e.handle().beginCpuAccess(Access.WRITE, Region.range(off, len))) {
+                            that(w.segment().byteSize() == len, Rule.CPU_3, () -> "the window has "
+                                    + w.segment().byteSize() + " bytes for a " + len + "-byte range", "the framework");
+                            Pattern.fill(w.segment(), off, 43);
+                        }
+                    });
+            byte[] all = devReadAll(d, entries(m), s);
+            for (long i = 0; i < s; i++) {
+                byte want = i >= off && i < off + len ? Pattern.at(43, i) : Pattern.at(41, i);
+                long at = i;
+                that(all[(int) i] == want, Rule.CPU_3, () -> "after a CPU window on bytes " + off + ".." + (off + len)
+                        + " of " + e.what() + ", byte " + at + " is wrong (" + (at >= off && at < off + len
+                        ? "inside: the window's write was lost" : "outside: the window clobbered it") + ")",
+                        "that endCpuAccess writes back only the spans it was given, and beginCpuAccess fills them");
+            }
+        }
+
+        /** CPU-3: a 2-D window writes exactly its rectangle; without the feature a 2-D region is refused. */
+        @Test
+        @DisplayName("CPU-3: a 2-D window exposes exactly its rectangle (without REGIONS_2D: refused, CPU-7)")
+        public void aTwoDimensionalWindowExposesExactlyItsRectangle() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            if (!has(ExporterFeature.REGIONS_2D)) {
+                Exported e = export(size(4 * PAGE));
+                Verify.refuses(RuleViolationException.class, Rule.CPU_7, Rule.CPU_7, "a 2-D window on " + e.what()
+                        + " without a layout", "the framework's region check", () -> e.handle().beginCpuAccess(
+                        Access.READ, Region.rect(0, 0, 2, 2)).close());
+                return;
+            }
+            BufferLayout layout = session.fixture().layout(64, 40, 4);
+            long s = (layout.minimumSize() + PAGE - 1) / PAGE * PAGE;
+            Assumptions.assumeTrue(s <= session.fixture().maxSize(), "a 64x40 image does not fit in maxSize()");
+            Exported e = session.export(s, Optional.of(layout));
+            that(e.handle().layout().equals(Optional.of(layout)), Rule.CPU_3, () -> e.what() + " has layout "
+                    + e.handle().layout() + ", not the one it was exported with", "that export() passes the layout "
+                    + "to ExportInfo");
+            cpuWrite(e.handle(), 47);
+            Region rect = Region.rect(5, 3, 17, 9);
+            List<Span> spans = rect.spans(s, Optional.of(layout));
+            Verify.runs(Rule.CPU_3, "a 2-D CPU WRITE window " + rect + " on " + e.what(), "that beginCpuAccess and "
+                    + "endCpuAccess handle one span per row", () -> {
+                        try (CpuAccess w = e.handle().beginCpuAccess(Access.WRITE, rect)) {
+                            that(w.rowCount() == 9, Rule.CPU_3, () -> "the window has " + w.rowCount() + " rows",
+                                    "the framework");
+                            for (int r = 0; r < w.rowCount(); r++) {
+                                that(w.row(r).byteSize() == 17 * 4, Rule.CPU_3, () -> "a row has the wrong size",
+                                        "the framework");
+                                Pattern.fill(w.row(r), spans.get(r).offset(), 53);
+                            }
+                        }
+                    });
+            byte[] all = cpuReadAll(e.handle());
+            for (int i = 0; i < s; i++) {
+                boolean inside = false;
+                for (Span sp : spans) {
+                    inside |= i >= sp.offset() && i < sp.end();
+                }
+                byte want = inside ? Pattern.at(53, i) : Pattern.at(47, i);
+                int at = i;
+                boolean in = inside;
+                that(all[i] == want, Rule.CPU_3, () -> "after a 2-D window " + rect + " on " + e.what() + ", byte "
+                        + at + " is wrong (" + (in ? "inside the rectangle: the write was lost"
+                        : "outside the rectangle: clobbered") + ")", "that endCpuAccess writes back exactly the spans"
+                        + " (rows) it was given, converting between linear and the exporter's layout");
+            }
+        }
+
+        /** CPU-3: CPU windows see linear pixels; devices see the exporter's layout. */
+        @Test
+        @DisplayName("CPU-3: CPU windows show linear pixels; devices see the exporter's (possibly tiled) layout")
+        public void cpuWindowsShowLinearPixels() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            require(ExporterFeature.REGIONS_2D, "there is no 2-D layout");
+            BufferLayout layout = session.fixture().layout(64, 40, 4);
+            long s = (layout.minimumSize() + PAGE - 1) / PAGE * PAGE;
+            Exported e = session.export(s, Optional.of(layout));
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            Mapping m = map(uncached(e, d), Direction.BIDIRECTIONAL);
+            Verify.runs(Rule.CPU_3, "a CPU WRITE window on " + e.what(), "beginCpuAccess/endCpuAccess", () -> {
+                try (CpuAccess w = e.handle().beginCpuAccess(Access.WRITE)) {
+                    w.segment().fill((byte) 0);
+                    for (int y = 0; y < layout.height(); y++) {
+                        for (int x = 0; x < layout.width(); x++) {
+                            w.segment().set(ValueLayout.JAVA_INT_UNALIGNED, y * layout.stride() + x * 4L,
+                                    1 + y * layout.width() + x);
+                        }
+                    }
+                }
+            });
+            byte[] linear = cpuReadAll(e.handle());
+            byte[] device = devReadAll(d, entries(m), s);
+            MemorySegment lin = MemorySegment.ofArray(linear);
+            for (int y = 0; y < layout.height(); y++) {
+                for (int x = 0; x < layout.width(); x++) {
+                    int px = lin.get(ValueLayout.JAVA_INT_UNALIGNED, y * layout.stride() + x * 4L);
+                    int want = 1 + y * layout.width() + x;
+                    int fx = x;
+                    int fy = y;
+                    that(px == want, Rule.CPU_3, () -> "pixel (" + fx + "," + fy + ") of " + e.what() + " reads " + px
+                            + " in a CPU window after writing " + want, "that CPU windows are linear: untile on begin,"
+                            + " retile on end");
+                }
+            }
+            MemorySegment dev = MemorySegment.ofArray(device);
+            Set<Integer> seen = new HashSet<>();
+            for (long o = 0; o + 4 <= s; o += 4) {
+                int v = dev.get(ValueLayout.JAVA_INT_UNALIGNED, o);
+                if (v != 0) {
+                    seen.add(v);
+                }
+            }
+            that(seen.size() == layout.width() * layout.height(), Rule.CPU_3, () -> "devices see " + seen.size()
+                    + " distinct pixels of " + e.what() + " where the CPU wrote " + layout.width() * layout.height(),
+                    "that endCpuAccess stores every pixel once in the exporter's layout");
+            if (!layout.isTiled()) {
+                that(java.util.Arrays.equals(linear, device), Rule.CPU_3, () -> "a linear " + e.what()
+                        + " looks different to devices and to the CPU", "that a linear layout is stored linearly");
+            }
+        }
+
+        /** CPU-6: a READ window is read-only. */
+        @Test
+        @DisplayName("CPU-6: a READ window is read-only, and the refused write changes nothing")
+        public void aReadWindowIsReadOnly() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            Exported e = export(size(3 * PAGE));
+            cpuWrite(e.handle(), 71);
+            awaitFencesBeforeCpu(e.handle(), Access.READ);
+            try (CpuAccess w = e.handle().beginCpuAccess(Access.READ)) {
+                MemorySegment seg = w.segment();
+                that(seg.isReadOnly(), Rule.CPU_6, () -> "the READ window on " + e.what() + " is writable",
+                        "the framework's READ windows");
+                Assertions.assertThrows(RuntimeException.class, () -> seg.set(ValueLayout.JAVA_BYTE, 0, (byte) 0),
+                        "[CPU-6] a READ window accepted a write");
+            }
+            long bad = cpuMismatch(e.handle(), 71);
+            that(bad < 0, Rule.CPU_6, () -> "byte " + bad + " of " + e.what() + " changed after a refused write",
+                    "that endCpuAccess of a READ window writes nothing back");
+        }
+
+        /** CPU-4: a window's segments fail after close. */
+        @Test
+        @DisplayName("CPU-4: a window's segment fails on access once the window is closed")
+        public void aWindowsSegmentFailsAfterClose() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            Exported e = export(size(3 * PAGE));
+            MemorySegment kept;
+            try (CpuAccess w = e.handle().beginCpuAccess(Access.READ_WRITE)) {
+                kept = w.segment();
+                kept.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            }
+            MemorySegment stale = kept;
+            Assertions.assertThrows(IllegalStateException.class, () -> stale.get(ValueLayout.JAVA_BYTE, 0),
+                    "[CPU-4] a window's segment is still usable after close");
+        }
+    }
+
+    // ---- MOVE / PIN -----------------------------------------------------------------------------------------------
+
+    /** Moves and pins of dynamic exporters; the refusal of pins by static ones. */
+    @Nested
+    @DisplayName("MOVE and PIN: moves and pins")
+    public class Moves {
+        /** For JUnit. */
+        public Moves() {
+        }
+
+        private void requireDynamic() {
+            require(ExporterFeature.DYNAMIC_MOVE, "a static exporter never moves (PIN-2 checks its refusal of pins)");
+        }
+
+        /** PIN-2: pins are refused cleanly by static exporters, or as declared, or accepted. */
+        @Test
+        @DisplayName("PIN-2: a pin is refused cleanly (static exporter, or PIN_REFUSAL) or accepted and undone")
+        public void aPinIsRefusedCleanlyOrAccepted() {
+            Exported e = export(size(3 * PAGE));
+            RecordingImporter imp = importer();
+            Attachment a = session.attach(e.handle(), dev(DeviceSpec.PLAIN), imp);
+            Reservation r = e.exported().reservation();
+            if (!has(ExporterFeature.DYNAMIC_MOVE) || has(ExporterFeature.PIN_REFUSAL)) {
+                Class<? extends DmaBufException> type = has(ExporterFeature.DYNAMIC_MOVE) ? PinRefusedException.class
+                        : UnsupportedFeatureException.class;
+                r.lock();
+                try {
+                    Verify.refuses(type, Rule.PIN_2, Rule.PIN_2, "pin() of " + e.what(), has(
+                            ExporterFeature.DYNAMIC_MOVE) ? "that Exporter.pin throws PinRefusedException(PIN_2) "
+                            + "before changing anything, or drop PIN_REFUSAL" : "that a static exporter keeps "
+                            + "Exporter.pin's default, or declare DYNAMIC_MOVE", a::pin);
+                    that(!a.isPinned(), Rule.PIN_2, () -> "a refused pin left " + e.what() + " pinned",
+                            "that pin() throws before recording the pin");
+                } finally {
+                    r.unlock();
+                }
+                if (has(ExporterFeature.DYNAMIC_MOVE)) {
+                    Mapping m = map(a, Direction.BIDIRECTIONAL);
+                    move(e, Rule.PIN_2, "that a refused pin leaves the buffer movable");
+                    that(imp.notifications() > 0 && !m.isValid(), Rule.PIN_2, () -> e.what() + " did not move after"
+                            + " a refused pin", "that a refused pin leaves the attachment unpinned");
+                }
+                return;
+            }
+            r.lock();
+            try {
+                Verify.runs(Rule.PIN_2, "pin() of " + e.what(), "that Exporter.pin accepts the pin or declare "
+                        + "PIN_REFUSAL", a::pin);
+                that(a.isPinned() && (e.observer() == null || e.exported().isPinned()), Rule.PIN_2,
+                        () -> e.what() + " is not pinned after pin()",
+                        "the framework's pin bookkeeping");
+                a.unpin();
+                that(!a.isPinned() && (e.observer() == null || !e.exported().isPinned()), Rule.PIN_2,
+                        () -> e.what() + " is still pinned after unpin()",
+                        "that Exporter.unpin undoes pin");
+            } finally {
+                r.unlock();
+            }
+        }
+
+        /** MOVE-3: every dynamic importer is notified under the lock while the old memory is still in place. */
+        @Test
+        @DisplayName("MOVE-3: a move notifies every dynamic importer first, under the lock, while the old memory is"
+                + " still in place")
+        public void aMoveNotifiesEveryDynamicImporterFirst() {
+            requireDynamic();
+            long s = size(64 * 1024 + PAGE);
+            Exported e = export(s);
+            SimulatedDevice d0 = dev(DeviceSpec.PLAIN);
+            SimulatedDevice d1 = dev(DeviceSpec.SECOND);
+            RecordingImporter i0 = importer();
+            RecordingImporter i1 = importer();
+            Attachment a0 = session.attach(e.handle(), d0, i0);
+            Attachment a1 = session.attach(e.handle(), d1, i1);
+            Mapping m0 = map(a0, Direction.BIDIRECTIONAL);
+            Mapping m1 = map(a1, Direction.BIDIRECTIONAL);
+            List<SgEntry> old0 = entries(m0);
+            devWrite(d0, old0, 0, s, 59);
+            AtomicReference<String> problem = new AtomicReference<>();
+            i0.onNotify(att -> {
+                try {
+                    long bad = devMismatch(d0, old0, 0, s, 59);
+                    if (bad >= 0) {
+                        problem.compareAndSet(null, "when device 'dev0' was notified, byte " + bad + " of "
+                                + e.what() + " had already changed under its mapping");
+                    }
+                } catch (RuntimeException ex) {
+                    problem.compareAndSet(null, "when device 'dev0' was notified, its mapping of " + e.what()
+                            + " no longer reached the memory: " + Verify.describe(ex));
+                }
+            });
+            move(e, Rule.MOVE_3, "that move() calls ExportedBuffer.invalidateMappings() with the lock held, before "
+                    + "touching the memory");
+            session.recorder().check();
+            that(problem.get() == null, Rule.MOVE_3, problem::get, "that move() calls invalidateMappings() before it"
+                    + " frees or changes the old memory");
+            that(i0.notifications() > 0 && i1.notifications() > 0, Rule.MOVE_3, () -> "after move() of " + e.what()
+                    + ", importer on 'dev0' was notified " + i0.notifications() + " times and on 'dev1' "
+                    + i1.notifications() + " times", "that move() calls ExportedBuffer.invalidateMappings()");
+            that(!m0.isValid() && !m1.isValid(), Rule.MOVE_5, () -> "mappings of " + e.what() + " made before the move"
+                    + " are still valid after it", "that move() calls ExportedBuffer.invalidateMappings()");
+            that(faults(d0, old0.getFirst()), Rule.MOVE_5, () -> "device 'dev0' still reaches " + e.what()
+                    + " through an address of a mapping made before the move", "that the exporter's unmap() removes"
+                    + " the translations when the framework kills the mapping");
+        }
+
+        /**
+         * MOVE-1: a move waits for the reservation lock.
+         *
+         * @throws Exception if interrupted
+         */
+        @Test
+        @DisplayName("MOVE-1: a move waits while someone else holds the reservation lock")
+        public void aMoveWaitsForTheReservationLock() throws Exception {
+            requireDynamic();
+            Exported e = export(size(3 * PAGE));
+            RecordingImporter imp = importer();
+            Attachment a = session.attach(e.handle(), dev(DeviceSpec.PLAIN), imp);
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            Reservation r = e.exported().reservation();
+            int before = imp.notifications();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread mover = new Thread(() -> {
+                try {
+                    session.fixture().move(e.exported());
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            }, "kit-mover");
+            r.lock();
+            Threads.Seen seen;
+            try {
+                mover.start();
+                seen = Threads.awaitParkedOrDone(mover, session.fenceTimeout());
+                if (seen == Threads.Seen.DONE) {
+                    Throwable t = thrown.get();
+                    if (t instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER) {
+                        throw failure(d.rule(), "move() of " + e.what() + " threw " + Verify.describe(t),
+                                "that move() takes the reservation lock before calling invalidateMappings()", t);
+                    }
+                    throw failure(Rule.MOVE_1, "move() of " + e.what() + " returned"
+                            + (t == null ? "" : " (" + Verify.describe(t) + ")") + " while the kit held the "
+                            + "reservation lock: it did not wait for the lock", "that move() takes the reservation "
+                            + "lock (reservation().lock()) for the whole move", t);
+                }
+                that(imp.notifications() == before && m.isValid(), Rule.MOVE_1, () -> "move() of " + e.what()
+                        + " notified importers while the kit held the reservation lock", "that move() takes the"
+                        + " reservation lock for the whole move");
+            } finally {
+                r.unlock();
+            }
+            mover.join(session.fenceTimeout().toMillis() * 2);
+            that(!mover.isAlive(), Rule.MOVE_1, () -> "move() of " + e.what() + " did not finish after the lock was "
+                    + "released", "that move() does not wait for anything it cannot get");
+            Throwable t = thrown.get();
+            if (t != null) {
+                Rule rule = t instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER ? d.rule()
+                        : Rule.MOVE_1;
+                throw failure(rule, "move() of " + e.what() + " threw " + Verify.describe(t), "the move's steps", t);
+            }
+            that(imp.notifications() > before && !m.isValid(), Rule.MOVE_3, () -> "move() of " + e.what()
+                    + " returned without notifying the dynamic importer", "that move() calls invalidateMappings()");
+        }
+
+        private Attachment pinned(Exported e, SimulatedDevice d) {
+            if (!has(ExporterFeature.PIN_REFUSAL)) {
+                Attachment a = session.attach(e.handle(), d, importer());
+                Reservation r = e.exported().reservation();
+                r.lock();
+                try {
+                    Verify.runs(Rule.PIN_3, "pin() of " + e.what(), "that Exporter.pin accepts the pin, or declare"
+                            + " PIN_REFUSAL", a::pin);
+                } finally {
+                    r.unlock();
+                }
+                session.onCleanup(() -> {
+                    if (a.isAttached() && a.isPinned() && !r.isLocked()) {
+                        r.lock();
+                        try {
+                            a.unpin();
+                        } finally {
+                            r.unlock();
+                        }
+                    }
+                });
+                return a;
+            }
+            try {
+                return session.attach(e.handle(), d, null);
+            } catch (DmaBufException refused) {
+                Assumptions.abort("the exporter refuses every pin (PIN_REFUSAL), even implicit ones: nothing can pin "
+                        + e.what());
+                return null;
+            }
+        }
+
+        /** MOVE-2: a pinned buffer does not move. */
+        @Test
+        @DisplayName("MOVE-2: a pinned buffer is not moved, and its importers are not notified")
+        public void aPinnedBufferIsNotMoved() {
+            requireDynamic();
+            long s = size(64 * 1024 + PAGE);
+            Exported e = export(s);
+            RecordingImporter imp = importer();
+            Attachment dyn = session.attach(e.handle(), dev(DeviceSpec.PLAIN), imp);
+            Mapping m = map(dyn, Direction.BIDIRECTIONAL);
+            Attachment pin = pinned(e, dev(DeviceSpec.SECOND));
+            int before = imp.notifications();
+            move(e, Rule.MOVE_2, "that move() checks ExportedBuffer.isPinned() under the lock and returns without "
+                    + "moving a pinned buffer");
+            that(imp.notifications() == before && m.isValid(), Rule.MOVE_2, () -> "move() of pinned " + e.what()
+                    + " notified importers and killed their mappings", "that move() returns without moving when "
+                    + "ExportedBuffer.isPinned() is true");
+            if (pin.isDynamic()) {
+                Reservation r = e.exported().reservation();
+                r.lock();
+                try {
+                    pin.unpin();
+                } finally {
+                    r.unlock();
+                }
+            } else {
+                pin.close();
+            }
+            move(e, Rule.MOVE_2, "that move() moves once the buffer is unpinned");
+            that(imp.notifications() > before && !m.isValid(), Rule.MOVE_2, () -> "move() of " + e.what()
+                    + " did not move"
+                    + " it once unpinned", "that move() moves an unpinned buffer");
+        }
+
+        /** PIN-3: a pinned buffer's mappings keep reaching its memory across move attempts. */
+        @Test
+        @DisplayName("PIN-3: a pinned buffer's memory stays in place: its mappings keep reaching the buffer")
+        public void aPinnedBuffersMemoryStaysInPlace() {
+            requireDynamic();
+            long s = size(64 * 1024 + PAGE);
+            Exported e = export(s);
+            SimulatedDevice d1 = dev(DeviceSpec.SECOND);
+            Attachment pin = pinned(e, d1);
+            Mapping pm = map(pin, Direction.BIDIRECTIONAL);
+            for (int round = 0; round < 3; round++) {
+                move(e, Rule.PIN_3, "that move() leaves a pinned buffer alone");
+                awaitKernelFences(e, Rule.PIN_3);
+                int seed = 61 + round;
+                devWrite(d1, entries(pm), 0, s, seed);
+                Mapping fresh = map(session.attach(e.handle(), dev(DeviceSpec.PLAIN), importer()),
+                        Direction.BIDIRECTIONAL);
+                long bad = devMismatch(dev(DeviceSpec.PLAIN), entries(fresh), 0, s, seed);
+                that(bad < 0, Rule.PIN_3, () -> "after move() of pinned " + e.what() + ", byte " + bad + " written "
+                        + "through the pinned mapping is not in the buffer: the memory moved under it",
+                        "that move() never changes the memory of a pinned buffer");
+                session.unmap(fresh);
+            }
+        }
+
+        /** MOVE-6: after a move a fresh map succeeds and the data moved along. */
+        @Test
+        @DisplayName("MOVE-6: after a move a fresh map succeeds, at the new location, with the data")
+        public void afterAMoveAFreshMapSucceedsWithTheData() {
+            requireDynamic();
+            long s = size(64 * 1024 + PAGE);
+            Exported e = export(s);
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            RecordingImporter imp = importer();
+            Attachment a = session.attach(e.handle(), d, imp);
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            devWrite(d, entries(m), 0, s, 67);
+            for (int round = 0; round < 4; round++) {
+                move(e, Rule.MOVE_6, "the move");
+                awaitKernelFences(e, Rule.MOVE_6);
+                Mapping old = m;
+                m = Verify.succeeds(Rule.MOVE_6, "a map of " + e.what() + " after a move", "that map() works after"
+                        + " invalidateMappings() for as long as the buffer is valid (a predictable exporter)",
+                        () -> session.map(a, Direction.BIDIRECTIONAL));
+                session.recorder().check();
+                awaitKernelFences(e, Rule.MOVE_6);
+                session.unmap(old);
+                long bad = devMismatch(d, entries(m), 0, s, 67);
+                int r = round;
+                that(bad < 0, Rule.MOVE_6, () -> "after move " + (r + 1) + " of " + e.what() + ", byte " + bad
+                        + " read through a fresh mapping differs from what was written before", "that move() copies"
+                        + " the whole buffer and map() returns the new location");
+                if (has(ExporterFeature.CPU_ACCESS)) {
+                    long cpuBad = cpuMismatch(e.handle(), 67);
+                    that(cpuBad < 0, Rule.MOVE_6, () -> "after a move of " + e.what() + ", byte " + cpuBad + " differs"
+                            + " in a CPU window", "that beginCpuAccess returns the new location after a move");
+                }
+            }
+        }
+
+        /** MOVE-8: the copy of a move is published as a KERNEL fence. */
+        @Test
+        @DisplayName("MOVE-8: a move publishes its copy as a KERNEL-usage fence, which signals")
+        public void aMovePublishesItsCopyAsAKernelFence() {
+            requireDynamic();
+            Exported e = export(size(64 * 1024 + PAGE));
+            Reservation r = e.exported().reservation();
+            List<Fence> before = kernelFences(r);
+            move(e, Rule.MOVE_8, "the move");
+            List<Fence> after = kernelFences(r);
+            List<Fence> added = new ArrayList<>(after);
+            added.removeIf(f -> before.stream().anyMatch(b -> b == f));
+            that(!added.isEmpty(), Rule.MOVE_8, () -> "after move() of " + e.what() + " the reservation holds no new"
+                    + " KERNEL fence: " + r.describe(), "that move() adds the copy's fence with reserveFences(1) and "
+                    + "addFence(fence, FenceUsage.KERNEL) before unlocking");
+            awaitKernelFences(e, Rule.MOVE_8);
+        }
+
+        private List<Fence> kernelFences(Reservation r) {
+            r.lock();
+            try {
+                return r.entries(FenceUsage.KERNEL).stream().filter(x -> x.usage() == FenceUsage.KERNEL)
+                        .map(FenceEntry::fence).toList();
+            } finally {
+                r.unlock();
+            }
+        }
+
+        /** FENCE-4: the move's fence signals while the lock is held by a waiter. */
+        @Test
+        @DisplayName("FENCE-4: a move's fence signals while a waiter holds the reservation lock")
+        public void aMovesFenceSignalsWhileAWaiterHoldsTheLock() {
+            requireDynamic();
+            Exported e = export(size(64 * 1024 + PAGE));
+            move(e, Rule.FENCE_4, "the move");
+            Reservation r = e.exported().reservation();
+            r.lock();
+            try {
+                boolean done = Verify.succeeds(Rule.FENCE_4, "waiting for the KERNEL fences of " + e.what()
+                        + " with its lock held", "the move's fence", () -> r.await(FenceUsage.KERNEL,
+                        session.fenceTimeout()));
+                that(done, Rule.FENCE_4, () -> "the move's fence of " + e.what() + " did not signal while the kit held"
+                        + " the reservation lock: " + r.describe(), "that the code that signals the fence (the copy)"
+                        + " never takes the reservation lock");
+            } finally {
+                r.unlock();
+            }
+        }
+    }
+
+    // ---- P2P ------------------------------------------------------------------------------------------------------
+
+    /** Peer-to-peer memory. */
+    @Nested
+    @DisplayName("P2P: peer-to-peer memory")
+    public class PeerToPeer {
+        /** For JUnit. */
+        public PeerToPeer() {
+        }
+
+        /** P2P-1: importers that do not allow peer-to-peer get CPU pages. */
+        @Test
+        @DisplayName("P2P-1: importers that do not allow peer-to-peer, or whose device cannot, get CPU pages")
+        public void nonPeerImportersGetCpuPages() {
+            long s = size(64 * 1024 + PAGE);
+            Exported e = export(s);
+            List<Attachment> atts = new ArrayList<>();
+            Attachment st = staticOrNull(e.handle(), dev(DeviceSpec.PLAIN));
+            if (st != null) {
+                atts.add(st);
+            }
+            try {
+                atts.add(session.attach(e.handle(), dev(DeviceSpec.SECOND), importer()));
+                atts.add(session.attach(e.handle(), dev(DeviceSpec.NON_COHERENT),
+                        new RecordingImporter(session.recorder(), true)));
+            } catch (AttachRefusedException refused) {
+                // P2P-2: refusing is allowed
+            }
+            for (Attachment a : atts) {
+                Mapping m = map(a, Direction.BIDIRECTIONAL);
+                for (SgEntry x : m.entries()) {
+                    that(x.hasCpuPage(), Rule.P2P_1, () -> "device '" + a.device().name() + "' ("
+                            + (a.peerToPeer() ? "importer allows peer-to-peer, device cannot" : "importer does not "
+                            + "allow peer-to-peer") + ") got an entry of " + e.what() + " without a CPU page",
+                            "that map() gives device memory only when attachment.peerToPeer() and "
+                            + "attachment.device().isPeerToPeerCapable()");
+                }
+            }
+        }
+
+        /** P2P-2: a peer importer's device memory is migrated with notification, or refused, for a non-peer one. */
+        @Test
+        @DisplayName("P2P-2: for a non-peer importer, device memory is migrated with notification, or refused")
+        public void deviceMemoryIsMigratedWithNotificationOrRefused() {
+            require(ExporterFeature.PEER_TO_PEER, "the exporter has no device memory (P2P-1 checks every entry has "
+                    + "a CPU page)");
+            long s = size(64 * 1024 + PAGE);
+            Exported e = export(s);
+            RecordingImporter peer = new RecordingImporter(session.recorder(), true);
+            Attachment pa = session.attach(e.handle(), dev(DeviceSpec.PEER), peer);
+            Mapping pm = map(pa, Direction.BIDIRECTIONAL);
+            boolean deviceMemory = pm.entries().stream().anyMatch(x -> !x.hasCpuPage());
+            for (SgEntry x : pm.entries()) {
+                if (!x.hasCpuPage()) {
+                    Verify.refuses(NoCpuPageException.class, Rule.P2P_3, Rule.P2P_3, "cpuSegment() of an entry "
+                            + "without a CPU page", "the framework", x::cpuSegment);
+                }
+            }
+            Attachment na;
+            try {
+                na = session.attach(e.handle(), dev(DeviceSpec.PLAIN), importer());
+            } catch (AttachRefusedException refused) {
+                return;
+            }
+            Mapping nm = map(na, Direction.BIDIRECTIONAL);
+            for (SgEntry x : nm.entries()) {
+                that(x.hasCpuPage(), Rule.P2P_1, () -> "a non-peer importer got an entry without a CPU page",
+                        "that map() migrates device memory to CPU memory for non-peer importers");
+            }
+            if (deviceMemory) {
+                that(peer.notifications() > 0 && !pm.isValid(), Rule.P2P_2, () -> e.what() + " was given to a "
+                        + "non-peer importer with CPU pages while the peer importer's device-memory mapping stayed"
+                        + " valid and unnotified", "that the migration is a move: invalidateMappings() under the lock"
+                        + " before the memory changes place");
+            }
+        }
+    }
+
+    // ---- REV ------------------------------------------------------------------------------------------------------
+
+    /** Revocation. */
+    @Nested
+    @DisplayName("REV: revocation")
+    public class Revocation {
+        /** For JUnit. */
+        public Revocation() {
+        }
+
+        private void requireRevocation() {
+            require(ExporterFeature.REVOCATION, "nothing can trigger a revocation of this exporter's buffers");
+        }
+
+        private Duration shortTimeout() {
+            return Duration.ofMillis(Math.min(300, session.fenceTimeout().toMillis()));
+        }
+
+        /** REV-2: after revocation maps and CPU access fail, while everything still closes. */
+        @Test
+        @DisplayName("REV-2: after revocation every map and CPU access fails, and everything can still be closed")
+        public void afterRevocationMapsAndCpuAccessFail() {
+            requireRevocation();
+            Exported e = export(size(3 * PAGE));
+            AtomicReference<Boolean> revokedAtNotify = new AtomicReference<>();
+            RecordingImporter imp = importer();
+            Attachment a = session.attach(e.handle(), dev(DeviceSpec.PLAIN), imp);
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            imp.onNotify(att -> {
+                revokedAtNotify.compareAndSet(null, att.buffer().isRevoked());
+                if (att.buffer().isRevoked()) {
+                    att.unmap(m);
+                    session.untrack(m);
+                }
+            });
+            Verify.runs(Rule.REV_1, "revoke of " + e.what(), "that revoke() completes when importers unmap in "
+                    + "moveNotify", () -> session.fixture().revoke(e.exported(), session.fenceTimeout()));
+            that(e.exported().isRevoked() && e.handle().isRevoked(), Rule.REV_1, () -> e.what() + " is not revoked"
+                    + " after revoke()", "that revoke() calls ExportedBuffer.revoke");
+            that(imp.notifications() > 0, Rule.REV_1, () -> "the dynamic importer of " + e.what() + " was not"
+                    + " notified of the revocation", "that revocation invalidates every importer");
+            that(Boolean.TRUE.equals(revokedAtNotify.get()), Rule.REV_1, () -> "the importer of " + e.what()
+                    + " was notified before the buffer counted as revoked", "that revocation first makes new maps "
+                    + "fail, then notifies");
+            Verify.refuses(RevokedException.class, Rule.REV_2, Rule.REV_2, "map after revocation of " + e.what(),
+                    "that map() throws RevokedException once revoked", () -> session.map(a, Direction.BIDIRECTIONAL));
+            if (has(ExporterFeature.CPU_ACCESS)) {
+                Verify.refuses(RevokedException.class, Rule.REV_2, Rule.REV_2, "beginCpuAccess after revocation of "
+                        + e.what(), "that beginCpuAccess throws RevokedException once revoked",
+                        () -> e.handle().beginCpuAccess(Access.READ).close());
+            }
+            a.close();
+            e.handle().close();
+        }
+
+        /** REV-1: revocation waits for the buffer's fences. */
+        @Test
+        @DisplayName("REV-1: revocation waits for every fence of the buffer, BOOKKEEP included")
+        public void revocationWaitsForEveryFence() {
+            requireRevocation();
+            Exported e = export(size(3 * PAGE));
+            Timeline t = session.timeline("kit-rev");
+            Fence pending = t.point(1);
+            Reservation r = e.exported().reservation();
+            r.lock();
+            try {
+                r.reserveFences(1);
+                r.addFence(pending, FenceUsage.BOOKKEEP);
+            } finally {
+                r.unlock();
+            }
+            try {
+                session.fixture().revoke(e.exported(), shortTimeout());
+            } catch (DmaTimeoutException expected) {
+                t.advance(1);
+                return;
+            } catch (DmaBufException other) {
+                throw failure(other.rule().binds() == Rule.Party.EXPORTER ? other.rule() : Rule.REV_1, "revoke of "
+                        + e.what() + " threw " + Verify.describe(other), "the revocation's steps", other);
+            }
+            throw failure(Rule.REV_1, "revoke of " + e.what() + " returned while a BOOKKEEP fence was pending",
+                    "that revocation waits for every fence (reservation.await(BOOKKEEP, timeout)) and fails with "
+                    + "DmaTimeoutException when they do not signal in time");
+        }
+
+        /** REV-4: a revocation that times out names the importers that did not unmap. */
+        @Test
+        @DisplayName("REV-4: a revocation that times out names the importers that did not unmap")
+        public void aRevocationThatTimesOutNamesTheImporters() {
+            requireRevocation();
+            Exported e = export(size(3 * PAGE));
+            Attachment a = uncached(e, dev(DeviceSpec.SECOND));
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            Assumptions.assumeFalse(m.isCached(), "the attachment's mapping is cached by the framework (ATT-5)");
+            DmaTimeoutException timeout;
+            try {
+                session.fixture().revoke(e.exported(), shortTimeout());
+                throw failure(Rule.REV_1, "revoke of " + e.what() + " returned while an importer on 'dev1' had not"
+                        + " unmapped", "that revocation waits for every importer to unmap, within the timeout");
+            } catch (DmaTimeoutException expected) {
+                timeout = expected;
+            }
+            that(timeout.getMessage().contains("dev1"), Rule.REV_4, () -> "the timeout does not name device 'dev1': "
+                    + timeout.getMessage(), "that the revocation's timeout names the importers that did not unmap");
+        }
+    }
+
+    // ---- HEAP -----------------------------------------------------------------------------------------------------
+
+    /** Heap-like exporters: zeroed memory, returned on release. */
+    @Nested
+    @DisplayName("HEAP: fresh memory")
+    public class Heap {
+        /** For JUnit. */
+        public Heap() {
+        }
+
+        private long total() {
+            long fix = session.fixture().liveBytes().orElse(0);
+            return session.system().liveNativeBytes() + fix;
+        }
+
+        /** HEAP-1: allocations are zeroed even right after a previous user filled the memory. */
+        @Test
+        @DisplayName("HEAP-1: every export is zeroed, even right after a previous user filled the memory with 0xff")
+        public void everyExportIsZeroed() {
+            require(ExporterFeature.HEAP, "zeroing is a heap property");
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            for (long s : sizes()) {
+                for (int round = 0; round < 3; round++) {
+                    Exported e = export(s);
+                    Attachment a = uncached(e, d);
+                    Mapping m = map(a, Direction.BIDIRECTIONAL);
+                    byte[] seen = has(ExporterFeature.CPU_ACCESS) ? cpuReadAll(e.handle()) : devReadAll(d, entries(m),
+                            s);
+                    for (int i = 0; i < seen.length; i++) {
+                        int at = i;
+                        byte v = seen[i];
+                        that(v == 0, Rule.HEAP_1, () -> "byte " + at + " of fresh " + e.what() + " is 0x"
+                                + Integer.toHexString(v & 0xff) + ", not zero", "that export() zeroes memory it "
+                                + "takes from a pool or a previous buffer");
+                    }
+                    devFill(d, entries(m), s, (byte) 0xff);
+                    if (has(ExporterFeature.CPU_ACCESS)) {
+                        try (CpuAccess w = e.handle().beginCpuAccess(Access.WRITE)) {
+                            w.segment().fill((byte) 0xff);
+                        }
+                    }
+                    if (!m.isCached()) {
+                        session.unmap(m);
+                    }
+                    a.close();
+                    e.handle().close();
+                }
+            }
+        }
+
+        /** HEAP-5: memory is returned on release and not before. */
+        @Test
+        @DisplayName("HEAP-5: memory is returned when the buffer is released, and not before")
+        public void memoryIsReturnedOnReleaseAndNotBefore() {
+            require(ExporterFeature.HEAP, "memory accounting is a heap property");
+            long base = total();
+            long s = size(1L << 20);
+            Exported e = export(s);
+            long held = total() - base;
+            that(held >= s, Rule.HEAP_5, () -> "exporting " + e.what() + " raised the memory the kit can see by "
+                    + held + " bytes", "that the exporter allocates from the system or reports liveBytes()");
+            Attachment a = uncached(e, dev(DeviceSpec.PLAIN));
+            e.handle().close();
+            that(total() - base >= s, Rule.HEAP_5, () -> "the memory of " + e.what() + " was returned while it was"
+                    + " still attached", "that memory is freed in release() only");
+            a.close();
+            long after = total();
+            that(after == base, Rule.HEAP_5, () -> "after release of " + e.what() + " the kit sees " + (after - base)
+                    + " bytes more than before the export", "that release() frees the buffer's memory");
+        }
+    }
+
+    // ---- concurrency ----------------------------------------------------------------------------------------------
+
+    /** Stress tests: several threads on one buffer, with invariants checked. */
+    @Nested
+    @DisplayName("Concurrency")
+    public class Concurrency {
+        /** For JUnit. */
+        public Concurrency() {
+        }
+
+        /** MAP-5: concurrent attach/map/unmap/detach keep every invariant. */
+        @Test
+        @DisplayName("MAP-5: concurrent share, attach, map, device access, unmap, detach and close keep every"
+                + " invariant")
+        public void concurrentLifecyclesKeepEveryInvariant() {
+            session.observing().addressChecks(false);
+            int threads = 4;
+            int iterations = 60;
+            long slice = 4 * PAGE;
+            Exported e = export(size(threads * slice));
+            long sl = e.size() / threads / PAGE * PAGE;
+            DeviceSpec[] specs = {DeviceSpec.PLAIN, DeviceSpec.SECOND, DeviceSpec.NON_COHERENT, DeviceSpec.PLAIN};
+            for (DeviceSpec spec : specs) {
+                dev(spec);
+            }
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                workers.add(new Thread(() -> {
+                    try {
+                        start.await(10, TimeUnit.SECONDS);
+                        SimulatedDevice d = dev(specs[id]);
+                        for (int i = 0; i < iterations; i++) {
+                            try (DmaBuf h = e.handle().share()) {
+                                boolean dynamic = ((i + id) & 1) == 0 || !has(ExporterFeature.DYNAMIC_MOVE)
+                                        || has(ExporterFeature.PIN_REFUSAL);
+                                Attachment a = dynamic ? h.attach(d, importer()) : h.attach(d);
+                                try {
+                                    Mapping m = a.mapUnlocked(Direction.BIDIRECTIONAL);
+                                    if (!h.reservation().await(FenceUsage.KERNEL, session.fenceTimeout())) {
+                                        throw failure(Rule.FENCE_7, "a KERNEL fence of " + e.what() + " did not"
+                                                + " signal", "the exporter's fences");
+                                    }
+                                    int seed = id * 1000 + i;
+                                    devWrite(d, m.entries(), id * sl, sl, seed);
+                                    long bad = devMismatch(d, m.entries(), id * sl, sl, seed);
+                                    if (bad >= 0) {
+                                        errors.add(failure(Rule.MAP_5, "thread " + id + " read back byte " + bad
+                                                + " of " + e.what() + " wrong while other threads mapped it",
+                                                "that map() returns new entries each time and unmap() removes only"
+                                                + " its own"));
+                                    }
+                                    a.unmapUnlocked(m);
+                                } finally {
+                                    a.close();
+                                }
+                            }
+                        }
+                    } catch (Throwable x) {
+                        errors.add(x);
+                    }
+                }, "kit-stress-" + t));
+            }
+            Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                workers.forEach(Thread::start);
+                for (Thread w : workers) {
+                    w.join();
+                }
+            }, "[MAP-5] the stress test did not finish in 30 s");
+            if (!errors.isEmpty()) {
+                Throwable first = errors.peek();
+                if (first instanceof ConformanceError ce) {
+                    throw ce;
+                }
+                Rule rule = first instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER ? d.rule()
+                        : Rule.MAP_5;
+                throw failure(rule, errors.size() + " thread(s) failed; first: " + Verify.describe(first),
+                        "the exporter's thread safety: map/unmap may run concurrently for different attachments",
+                        first);
+            }
+            session.recorder().check();
+        }
+
+        /** MOVE-1: moves racing with locked maps never lose writes. */
+        @Test
+        @DisplayName("MOVE-1: moves racing with maps and device writes under the lock never lose a write")
+        public void movesRacingWithMapsNeverLoseAWrite() {
+            require(ExporterFeature.DYNAMIC_MOVE, "a static exporter never moves");
+            session.observing().addressChecks(false);
+            int importers = 3;
+            int iterations = 40;
+            Exported e = export(size(importers * 4 * PAGE));
+            long sl = e.size() / importers / PAGE * PAGE;
+            DeviceSpec[] specs = {DeviceSpec.PLAIN, DeviceSpec.SECOND, DeviceSpec.NON_COHERENT};
+            List<Attachment> atts = new ArrayList<>();
+            for (int i = 0; i < importers; i++) {
+                atts.add(session.attach(e.handle(), dev(specs[i]), importer()));
+            }
+            Reservation r = e.exported().reservation();
+            ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            CyclicBarrier start = new CyclicBarrier(importers + 1);
+            List<Thread> threads = new ArrayList<>();
+            threads.add(new Thread(() -> {
+                try {
+                    start.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < iterations; i++) {
+                        session.fixture().move(e.exported());
+                    }
+                } catch (Throwable x) {
+                    errors.add(x);
+                }
+            }, "kit-mover"));
+            for (int t = 0; t < importers; t++) {
+                int id = t;
+                threads.add(new Thread(() -> {
+                    try {
+                        start.await(10, TimeUnit.SECONDS);
+                        Attachment a = atts.get(id);
+                        SimulatedDevice d = dev(specs[id]);
+                        int last = -1;
+                        for (int i = 0; i < iterations; i++) {
+                            r.lock();
+                            try {
+                                Mapping m = Verify.succeeds(Rule.MOVE_6, "importer " + id + "'s map of " + e.what()
+                                        + " between moves", "that map() works after every move (a predictable"
+                                        + " exporter)", () -> a.map(Direction.BIDIRECTIONAL));
+                                try {
+                                    if (!r.await(FenceUsage.KERNEL, session.fenceTimeout())) {
+                                        throw failure(Rule.FENCE_7, "a move's fence did not signal", "the copy");
+                                    }
+                                    if (last >= 0) {
+                                        long bad = devMismatch(d, m.entries(), id * sl, sl, last);
+                                        if (bad >= 0) {
+                                            throw failure(Rule.MOVE_1, "importer " + id + " wrote byte " + bad + " of "
+                                                    + e.what() + " under the lock, and after a move it was gone",
+                                                    "that move() holds the reservation lock from before "
+                                                    + "invalidateMappings() until the new memory is in place, and "
+                                                    + "copies every byte");
+                                        }
+                                    }
+                                    last = id * 1000 + i;
+                                    devWrite(d, m.entries(), id * sl, sl, last);
+                                } finally {
+                                    a.unmap(m);
+                                }
+                            } finally {
+                                r.unlock();
+                            }
+                        }
+                    } catch (Throwable x) {
+                        errors.add(x);
+                    }
+                }, "kit-importer-" + t));
+            }
+            Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                threads.forEach(Thread::start);
+                for (Thread w : threads) {
+                    w.join();
+                }
+            }, "[MOVE-1] the stress test did not finish in 30 s");
+            if (!errors.isEmpty()) {
+                Throwable first = errors.peek();
+                if (first instanceof ConformanceError ce) {
+                    throw ce;
+                }
+                Rule rule = first instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER ? d.rule()
+                        : Rule.MOVE_1;
+                throw failure(rule, errors.size() + " thread(s) failed; first: " + Verify.describe(first),
+                        "that move() is safe against concurrent maps under the lock", first);
+            }
+            session.recorder().check();
+        }
+    }
+
+    // ---- campaign -------------------------------------------------------------------------------------------------
+
+    /** The stateful campaign, with a small budget. */
+    @Nested
+    @DisplayName("Campaign")
+    public class StatefulCampaign {
+        /** For JUnit. */
+        public StatefulCampaign() {
+        }
+
+        /** Random operation sequences follow the model. */
+        @Test
+        @DisplayName("MAP-10: seeded random sequences of operations match the model (campaign; replay with "
+                + "-Ddmabuf4j.campaign.seed)")
+        public void randomSequencesOfOperationsMatchTheModel() {
+            campaign(session.fixture()).run();
+        }
+    }
+}

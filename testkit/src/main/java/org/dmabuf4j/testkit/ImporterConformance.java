@@ -1,0 +1,411 @@
+package org.dmabuf4j.testkit;
+
+import static org.dmabuf4j.testkit.internal.Verify.failure;
+import static org.dmabuf4j.testkit.internal.Verify.that;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaBufException;
+import org.dmabuf4j.api.DmaConstraints;
+import org.dmabuf4j.api.DmaTimeoutException;
+import org.dmabuf4j.api.IommuFaultException;
+import org.dmabuf4j.api.InvalidatedMappingException;
+import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.RevokedException;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.testkit.internal.AdversarialExporter;
+import org.dmabuf4j.testkit.internal.AdversarialExporter.MoveFence;
+import org.dmabuf4j.testkit.internal.AdversarialFixture;
+import org.dmabuf4j.testkit.internal.DeviceSpec;
+import org.dmabuf4j.testkit.internal.Exported;
+import org.dmabuf4j.testkit.internal.KitSession;
+import org.dmabuf4j.testkit.internal.Threads;
+import org.dmabuf4j.testkit.internal.Verify;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The importer conformance suite. Extend it and implement {@link #puppet} so the kit can drive your importer:
+ *
+ * <pre>{@code
+ * class MyImporterConformanceTest extends ImporterConformance {
+ *     @Override
+ *     protected ImporterPuppet puppet(DmaBuf buffer, SimulatedDevice device) {
+ *         MyImporter importer = new MyImporter(buffer, device);
+ *         return new ImporterPuppet() {
+ *             public void attach() { importer.start(); }
+ *             public void use() { importer.processOneFrame(); }
+ *             public void stop() { importer.shutdown(); }
+ *         };
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>An adversarial exporter (a real dynamic exporter in the kit) moves the buffer at awkward points, holds back or
+ * fails the fences of its moves and revokes the buffer. The kit fails a test when the importer touches memory through
+ * a stale mapping (an IOMMU fault out of {@code use()}, MOVE-7), touches the new memory before a move's fence
+ * signals (MOVE-8), does not unmap on revocation (REV-5), breaks a rule the framework enforces (the rule of the
+ * exception it caused: MAP-1, MAP-10, ATT-2, ...) or leaves an attachment or mapping behind after {@code stop()}.
+ * Random tests print their seed; {@code -Ddmabuf4j.importer.seed=<n>} replays one.
+ */
+public abstract class ImporterConformance {
+    /** Ends each test with the leak checks and tags failures with their rule. */
+    @RegisterExtension
+    static final KitExtension KIT = new KitExtension();
+
+    /** The system property that replays the random tests. */
+    public static final String SEED_PROPERTY = "dmabuf4j.importer.seed";
+
+    /** The running test's session; set before each test. */
+    KitSession session;
+    private AdversarialFixture fixture;
+
+    /** For subclasses. */
+    protected ImporterConformance() {
+    }
+
+    /**
+     * The importer under test, for one buffer on one device. Called once per test.
+     *
+     * @param buffer a handle to the buffer to import; the importer may close it when it stops
+     * @param device the device the importer runs on
+     * @return the puppet through which the kit drives the importer
+     */
+    protected abstract ImporterPuppet puppet(DmaBuf buffer, SimulatedDevice device);
+
+    /**
+     * How long the kit waits for the importer (blocked uses, revocation) before calling it stuck.
+     *
+     * @return 5 seconds by default
+     */
+    protected Duration fenceTimeout() {
+        return Duration.ofSeconds(5);
+    }
+
+    @BeforeEach
+    final void openKitSession() {
+        fixture = new AdversarialFixture(false);
+        session = KitSession.open(fixture, fenceTimeout());
+    }
+
+    private record Setup(Exported buffer, AdversarialExporter exporter, SimulatedDevice device,
+            ImporterPuppet puppet) {
+    }
+
+    private Setup setup(DeviceSpec spec) {
+        Exported e = session.export(64 * 1024 + DmaConstraints.PAGE_SIZE);
+        SimulatedDevice d = session.device(spec);
+        DmaBuf handle = e.handle().share();
+        session.onCleanup(handle::close);
+        ImporterPuppet p = puppet(handle, d);
+        that(p != null, Rule.ATT_3, () -> "puppet() returned null", "that puppet() returns the importer's puppet");
+        return new Setup(e, fixture.exporterOf(e.exported()), d, p);
+    }
+
+    private static Rule classify(Throwable t, Rule fallback) {
+        if (t instanceof DmaBufException d && d.rule().binds() == Rule.Party.IMPORTER) {
+            return d.rule();
+        }
+        if (closedSegment(t)) {
+            return Rule.CPU_1;
+        }
+        return fallback;
+    }
+
+    /** An FFM access to a segment whose scope was closed: a CPU window's or a dead mapping's view kept too long. */
+    private static boolean closedSegment(Throwable t) {
+        return t instanceof IllegalStateException && t.getMessage() != null
+                && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("closed");
+    }
+
+    private static String hintFor(Throwable t, String hint) {
+        return closedSegment(t) ? "that every CPU access is bracketed by beginCpuAccess and close, and that no"
+                + " segment of a closed window or of a dead mapping is kept and used" : hint;
+    }
+
+    private void call(Setup s, String what, Rule rule, String hint, Verify.Action action) {
+        try {
+            action.run();
+        } catch (ConformanceError e) {
+            throw e;
+        } catch (IommuFaultException | InvalidatedMappingException stale) {
+            throw failure(Rule.MOVE_7, what + " touched " + s.buffer().what() + " through a dead mapping: "
+                    + Verify.describe(stale), "that moveNotify marks the importer's mappings stale and use() unmaps "
+                    + "them and maps again (under the reservation lock) before its next access", stale);
+        } catch (Exception e) {
+            throw failure(classify(e, rule), what + " threw " + Verify.describe(e), hintFor(e, hint), e);
+        }
+    }
+
+    private void attach(Setup s) {
+        call(s, "attach()", Rule.ATT_3, "that attach() attaches the importer (dynamic, with moveNotify)",
+                s.puppet()::attach);
+    }
+
+    private void use(Setup s) {
+        call(s, "use()", Rule.MOVE_7, "that use() maps under the reservation lock and accesses through its current "
+                + "mapping", s.puppet()::use);
+    }
+
+    private void move(Setup s, MoveFence fence) {
+        try {
+            s.exporter().move(fence);
+        } catch (DmaBufException e) {
+            throw failure(classify(e, Rule.MOVE_7), "a move of " + s.buffer().what() + " failed inside the importer's"
+                    + " moveNotify: " + Verify.describe(e), "that moveNotify neither takes nor releases the "
+                    + "reservation lock, tolerates repeated calls and only marks mappings stale (or unmaps them)", e);
+        }
+    }
+
+    private void stopAndCheck(Setup s) {
+        call(s, "stop()", Rule.ATT_2, "that stop() unmaps every mapping, then detaches", s.puppet()::stop);
+        Reservation r = s.buffer().exported().reservation();
+        r.lock();
+        int left;
+        try {
+            left = s.buffer().exported().attachments().size();
+        } finally {
+            r.unlock();
+        }
+        that(left == 0, Rule.ATT_2, () -> "after stop(), " + left + " attachment(s) of " + s.buffer().what()
+                + " are still attached", "that stop() unmaps its mappings and closes its attachment");
+        long translations = s.device().liveTranslations();
+        that(translations == 0, Rule.MAP_10, () -> "after stop(), device '" + s.device().name() + "' still holds "
+                + translations + " translation(s): a mapping was never unmapped", "that stop() unmaps every mapping"
+                + " it made, including ones killed by a move");
+    }
+
+    /** Runs use() on another thread across a held move; completes the move once the importer waits. */
+    private void useAcrossHeldMove(Setup s, boolean copySucceeds) throws InterruptedException {
+        move(s, MoveFence.HELD);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread user = new Thread(() -> {
+            try {
+                s.puppet().use();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "kit-importer-use");
+        user.start();
+        Threads.Seen seen = Threads.awaitParkedOrDone(user, fenceTimeout());
+        s.exporter().completeMove(copySucceeds);
+        if (seen == Threads.Seen.DONE) {
+            Throwable t = thrown.get();
+            if (t instanceof IommuFaultException || t instanceof InvalidatedMappingException) {
+                throw failure(Rule.MOVE_7, "use() touched " + s.buffer().what() + " through a dead mapping after a "
+                        + "move: " + Verify.describe(t), "that use() maps again after moveNotify", t);
+            }
+            if (t instanceof DmaBufException d && d.rule().binds() == Rule.Party.IMPORTER) {
+                throw failure(d.rule(), "use() threw " + Verify.describe(t), "the rule", t);
+            }
+            throw failure(Rule.MOVE_8, "use() returned" + (t == null ? "" : " (" + Verify.describe(t) + ")")
+                    + " while the KERNEL fence of a move of " + s.buffer().what() + " was still pending: it did not"
+                    + " wait for the copy before touching the new memory", "that use() waits for the buffer's KERNEL"
+                    + " fences (reservation().await(FenceUsage.KERNEL, timeout)) after mapping, before the device"
+                    + " access", t);
+        }
+        user.join(fenceTimeout().toMillis() * 2);
+        that(!user.isAlive(), Rule.MOVE_8, () -> "use() did not return after the move's fence "
+                + (copySucceeds ? "signaled" : "failed"), "that use() waits for the fence, not for something else");
+        Throwable t = thrown.get();
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IommuFaultException || t instanceof InvalidatedMappingException) {
+            throw failure(Rule.MOVE_7, "use() touched " + s.buffer().what() + " through a dead mapping after a move: "
+                    + Verify.describe(t), "that use() maps again after moveNotify", t);
+        }
+        if (copySucceeds || t instanceof DmaBufException d && d.rule().binds() == Rule.Party.IMPORTER) {
+            throw failure(classify(t, Rule.MOVE_7), "use() threw " + Verify.describe(t) + " across a move", "that "
+                    + "use() handles a move: map again, wait for the KERNEL fence, access", t);
+        }
+    }
+
+    /** ATT-2: a plain life cycle leaves nothing. */
+    @Test
+    @DisplayName("ATT-2: attach, use and stop leave no attachment, mapping or translation behind")
+    public void attachUseAndStopLeaveNothingBehind() {
+        Setup s = setup(DeviceSpec.PLAIN);
+        attach(s);
+        for (int i = 0; i < 3; i++) {
+            use(s);
+        }
+        stopAndCheck(s);
+    }
+
+    /** MOVE-7: the importer re-maps after a move before its next access. */
+    @Test
+    @DisplayName("MOVE-7: after a move the importer maps again before its next access")
+    public void afterAMoveTheImporterMapsAgain() {
+        Setup s = setup(DeviceSpec.PLAIN);
+        attach(s);
+        use(s);
+        for (int i = 0; i < 4; i++) {
+            int before = s.exporter().maps();
+            move(s, MoveFence.IMMEDIATE);
+            use(s);
+            that(s.exporter().maps() > before, Rule.MOVE_7, () -> "use() after a move of " + s.buffer().what()
+                    + " did not map again", "that use() maps again after moveNotify");
+        }
+        stopAndCheck(s);
+    }
+
+    /** MOVE-7: repeated notifications are tolerated. */
+    @Test
+    @DisplayName("MOVE-7: repeated notifications without an access in between are tolerated")
+    public void repeatedNotificationsAreTolerated() {
+        Setup s = setup(DeviceSpec.PLAIN);
+        attach(s);
+        use(s);
+        move(s, MoveFence.IMMEDIATE);
+        move(s, MoveFence.IMMEDIATE);
+        move(s, MoveFence.IMMEDIATE);
+        use(s);
+        use(s);
+        stopAndCheck(s);
+    }
+
+    /**
+     * MOVE-8: the importer waits for the copy of a move.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    @DisplayName("MOVE-8: after a move the importer waits for the KERNEL fence before touching the new memory")
+    public void afterAMoveTheImporterWaitsForTheKernelFence() throws InterruptedException {
+        Setup s = setup(DeviceSpec.PLAIN);
+        attach(s);
+        use(s);
+        useAcrossHeldMove(s, true);
+        use(s);
+        stopAndCheck(s);
+    }
+
+    /**
+     * MOVE-8: a failed copy is waited for too, and never leads to a stale access.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    @DisplayName("MOVE-8: a move whose copy fails is still waited for, and never leads to a stale access")
+    public void aFailedCopyIsStillWaitedFor() throws InterruptedException {
+        Setup s = setup(DeviceSpec.PLAIN);
+        attach(s);
+        use(s);
+        useAcrossHeldMove(s, false);
+        stopAndCheck(s);
+    }
+
+    /**
+     * REV-5: on revocation the importer stops and unmaps.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    @DisplayName("REV-5: on revocation the importer stops and unmaps without waiting to map again")
+    public void onRevocationTheImporterStopsAndUnmaps() throws InterruptedException {
+        Setup s = setup(DeviceSpec.PLAIN);
+        attach(s);
+        use(s);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread revoker = new Thread(() -> {
+            try {
+                s.exporter().revoke(fenceTimeout());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "kit-revoker");
+        revoker.start();
+        Threads.awaitParkedOrDone(revoker, fenceTimeout());
+        try {
+            s.puppet().use();
+        } catch (RevokedException expected) {
+            // allowed: the importer reports the revocation
+        } catch (IommuFaultException | InvalidatedMappingException stale) {
+            throw failure(Rule.REV_5, "use() during revocation of " + s.buffer().what() + " touched a dead mapping: "
+                    + Verify.describe(stale), "that moveNotify stops device access", stale);
+        } catch (DmaBufException other) {
+            throw failure(classify(other, Rule.REV_5), "use() during revocation threw " + Verify.describe(other),
+                    "that use() handles a revoked buffer (RevokedException from map) by stopping", other);
+        }
+        revoker.join(fenceTimeout().toMillis() * 3);
+        that(!revoker.isAlive(), Rule.REV_5, () -> "revocation of " + s.buffer().what() + " did not finish",
+                "that the importer unmaps when notified of a revocation");
+        Throwable t = thrown.get();
+        if (t instanceof DmaTimeoutException timeout) {
+            throw failure(Rule.REV_5, "revocation of " + s.buffer().what() + " timed out waiting for the importer: "
+                    + timeout.getMessage(), "that moveNotify (or the next use()) unmaps a revoked buffer's mappings "
+                    + "without first trying to map again", timeout);
+        }
+        if (t != null) {
+            throw failure(classify(t, Rule.REV_5), "revocation of " + s.buffer().what() + " failed: "
+                    + Verify.describe(t), "that moveNotify neither takes nor releases the lock", t);
+        }
+        stopAndCheck(s);
+    }
+
+    private void randomRun(DeviceSpec spec) throws InterruptedException {
+        String replay = System.getProperty(SEED_PROPERTY);
+        long seed = replay != null && !replay.isBlank() ? Long.parseLong(replay.trim()) : System.nanoTime();
+        System.out.println("dmabuf4j importer kit: seed=" + seed + " on " + spec.deviceName() + "; replay with -D"
+                + SEED_PROPERTY + "=" + seed);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Setup s = setup(spec);
+        StringBuilder steps = new StringBuilder();
+        int step = 0;
+        try {
+            attach(s);
+            steps.append("\n    1: attach");
+            for (step = 2; step <= 40; step++) {
+                int r = rnd.nextInt(10);
+                String what = r < 5 ? "use" : r < 7 ? "move (fence signaled at once)" : r < 8
+                        ? "move with a held fence, then use" : r < 9 ? "move whose copy fails, then use"
+                        : "two moves, then use";
+                steps.append("\n    ").append(step).append(": ").append(what);
+                switch (r) {
+                    case 0, 1, 2, 3, 4 -> use(s);
+                    case 5, 6 -> move(s, MoveFence.IMMEDIATE);
+                    case 7 -> useAcrossHeldMove(s, true);
+                    case 8 -> useAcrossHeldMove(s, false);
+                    default -> {
+                        move(s, MoveFence.IMMEDIATE);
+                        move(s, MoveFence.IMMEDIATE);
+                        use(s);
+                    }
+                }
+            }
+            steps.append("\n    ").append(step).append(": stop");
+            stopAndCheck(s);
+        } catch (ConformanceError e) {
+            throw new ConformanceError(e.rule(), e.observed() + " (seed=" + seed + ", step " + step + "; replay with -D"
+                    + SEED_PROPERTY + "=" + seed + "); steps:" + steps, e.hint(), e);
+        }
+    }
+
+    /**
+     * MOVE-7: random moves never lead to stale accesses.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    @DisplayName("MOVE-7: random moves, held and failing fences and uses never touch stale memory (seeded)")
+    public void randomMovesNeverLeadToStaleAccesses() throws InterruptedException {
+        randomRun(DeviceSpec.PLAIN);
+    }
+
+    /**
+     * MOVE-7: the same on a non-coherent device.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    @DisplayName("MOVE-7: on a non-coherent device, random moves and uses never touch stale memory (seeded)")
+    public void randomMovesOnANonCoherentDevice() throws InterruptedException {
+        randomRun(DeviceSpec.NON_COHERENT);
+    }
+}

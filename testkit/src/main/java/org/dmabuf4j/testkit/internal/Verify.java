@@ -1,0 +1,141 @@
+package org.dmabuf4j.testkit.internal;
+
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.dmabuf4j.api.DmaBufException;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.testkit.ConformanceError;
+
+/** The kit's only way to fail: every failure names its rule and carries a hint. */
+public final class Verify {
+    private Verify() {
+    }
+
+    /** An action that may throw anything. */
+    @FunctionalInterface
+    public interface Action {
+        /**
+         * Runs the action.
+         *
+         * @throws Exception anything
+         */
+        void run() throws Exception;
+    }
+
+    /**
+     * A failure.
+     *
+     * @param rule the rule
+     * @param observed what was seen
+     * @param hint where to look
+     * @return the error, to throw
+     */
+    public static ConformanceError failure(Rule rule, String observed, String hint) {
+        return new ConformanceError(rule, observed, hint);
+    }
+
+    /**
+     * A failure with a cause.
+     *
+     * @param rule the rule
+     * @param observed what was seen
+     * @param hint where to look
+     * @param cause what revealed it
+     * @return the error, to throw
+     */
+    public static ConformanceError failure(Rule rule, String observed, String hint, Throwable cause) {
+        return new ConformanceError(rule, observed, hint, cause);
+    }
+
+    /**
+     * Fails unless {@code ok}.
+     *
+     * @param ok the condition
+     * @param rule the rule
+     * @param observed what was seen, computed only on failure
+     * @param hint where to look
+     */
+    public static void that(boolean ok, Rule rule, Supplier<String> observed, String hint) {
+        if (!ok) {
+            throw failure(rule, observed.get(), hint);
+        }
+    }
+
+    /**
+     * Runs an operation that must succeed. A DmaBufException thrown by it is reported on its own rule when that rule
+     * binds the exporter (the framework caught the exporter breaking it), else on {@code rule}.
+     *
+     * @param rule the rule the operation checks
+     * @param what what the operation is, for the message
+     * @param hint where to look
+     * @param op the operation
+     * @param <T> its result type
+     * @return its result
+     */
+    public static <T> T succeeds(Rule rule, String what, String hint, Callable<T> op) {
+        try {
+            return op.call();
+        } catch (ConformanceError e) {
+            throw e;
+        } catch (DmaBufException e) {
+            Rule reported = e.rule().binds() == Rule.Party.EXPORTER ? e.rule() : rule;
+            throw failure(reported, what + " threw " + describe(e), hint, e);
+        } catch (Exception e) {
+            throw failure(rule, what + " threw " + describe(e), hint, e);
+        }
+    }
+
+    /**
+     * Runs an action that must succeed; see {@link #succeeds(Rule, String, String, Callable)}.
+     *
+     * @param rule the rule the action checks
+     * @param what what it is
+     * @param hint where to look
+     * @param op the action
+     */
+    public static void runs(Rule rule, String what, String hint, Action op) {
+        succeeds(rule, what, hint, () -> {
+            op.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs an operation that must be refused with {@code type} carrying {@code expected}.
+     *
+     * @param type the exception type expected
+     * @param expected the rule the exception must carry
+     * @param reported the rule to report a failure on
+     * @param what what the operation is
+     * @param hint where to look
+     * @param op the operation
+     * @param <E> the exception type
+     * @return the exception
+     */
+    public static <E extends DmaBufException> E refuses(Class<E> type, Rule expected, Rule reported, String what,
+            String hint, Action op) {
+        try {
+            op.run();
+        } catch (ConformanceError e) {
+            throw e;
+        } catch (Exception e) {
+            if (type.isInstance(e) && ((DmaBufException) e).rule() == expected) {
+                return type.cast(e);
+            }
+            throw failure(reported, what + " threw " + describe(e) + " instead of " + type.getSimpleName() + " ["
+                    + expected.id() + "]", hint, e);
+        }
+        throw failure(reported, what + " succeeded instead of failing with " + type.getSimpleName() + " ["
+                + expected.id() + "]", hint);
+    }
+
+    /**
+     * A one-line description of an exception.
+     *
+     * @param t the exception
+     * @return its simple class name and message
+     */
+    public static String describe(Throwable t) {
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

@@ -1,0 +1,13 @@
+package org.dmabuf4j.testkit.meta;
+
+import org.dmabuf4j.testkit.ExporterConformance;
+import org.dmabuf4j.testkit.ExporterFixture;
+import org.dmabuf4j.testkit.ExporterFixtures;
+
+/** The kit against core's contiguousHeap exporter. */
+public class ContiguousHeapConformance extends ExporterConformance {
+    @Override
+    protected ExporterFixture fixture() {
+        return ExporterFixtures.contiguousHeap();
+    }
+}
