@@ -53,7 +53,11 @@ record KitRun(String subject, int succeeded, List<Failure> failures, List<Skip> 
         }
         KitRun run = new KitRun(subject, (int) results.testEvents().succeeded().count(), failures, skips,
                 (System.nanoTime() - start) / 1_000_000);
-        System.out.println(run.summary());
+        if (Boolean.getBoolean("dmabuf4j.kit.verbose")) {
+            // every meta-assertion carries the summary in its message; printing it always would fill CI logs with
+            // the expected FAIL lines of deliberately broken exporters
+            System.out.println(run.summary());
+        }
         return run;
     }
 
