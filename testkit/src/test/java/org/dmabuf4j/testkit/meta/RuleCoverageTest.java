@@ -26,7 +26,7 @@ class RuleCoverageTest {
 
     /** Importer rules no broken importer can exercise through the puppet, and why. */
     static final Map<Rule, String> IMPORTER_EXCEPTIONS = Map.of(
-            Rule.ATT_3, "attaching with a null importer is a static attachment, not an error; an importer whose"
+            Rule.ATT_3, "the framework refuses a null importer at attach before the kit sees anything; an importer whose"
                     + " moveNotify ignores invalidation is caught as MOVE-7",
             Rule.RESV_6, "needs an AcquireContext, which the puppet (given a buffer and a device) cannot create;"
                     + " checked by core's reservation tests",
