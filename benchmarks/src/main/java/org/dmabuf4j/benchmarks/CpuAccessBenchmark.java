@@ -4,14 +4,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.dmabuf4j.api.Access;
-import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.Confinement;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.Region;
-import org.dmabuf4j.core.SimulatedDevice;
-import org.dmabuf4j.core.SimulatedSystem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -144,26 +141,20 @@ public class CpuAccessBenchmark {
         @Param({"4096", "65536", "1048576", "16777216", "67108864"})
         public long windowSize;
 
-        SimulatedSystem system;
-        SimulatedDevice device;
+        Systems.Attached attached;
         DmaBuf buffer;
-        Attachment attachment;
 
         /** Allocates the buffer and attaches it. */
         @Setup(Level.Trial)
         public void setUp() {
-            system = Systems.newSystem();
-            device = system.newDevice("coherent-gpu").coherent().build();
-            buffer = system.systemHeap().allocate(windowSize);
-            attachment = buffer.attach(device);
+            attached = Systems.Attached.open("coherent-gpu", true, heap -> heap.allocate(windowSize));
+            buffer = attached.buffer();
         }
 
         /** Detaches and frees everything. */
         @TearDown(Level.Trial)
         public void tearDown() {
-            attachment.close();
-            buffer.close();
-            Systems.closeChecked(system);
+            attached.close();
         }
     }
 
@@ -177,29 +168,20 @@ public class CpuAccessBenchmark {
         @Param({"4096", "65536", "1048576", "16777216", "67108864"})
         public long syncSize;
 
-        SimulatedSystem system;
-        SimulatedDevice device;
+        Systems.Attached attached;
         DmaBuf buffer;
-        Attachment attachment;
 
         /** Allocates the buffer, attaches it, and syncs it once so that first-touch page faults are not measured. */
         @Setup(Level.Trial)
         public void setUp() {
-            system = Systems.newSystem();
-            device = system.newDevice("non-coherent-dsp").nonCoherent().build();
-            buffer = system.systemHeap().allocate(syncSize);
-            attachment = buffer.attach(device);
-            try (CpuAccess w = buffer.beginCpuAccess(Access.READ_WRITE)) {
-                w.segment().fill((byte) 1);
-            }
+            attached = Systems.Attached.open("non-coherent-dsp", false, heap -> heap.allocate(syncSize));
+            buffer = attached.buffer();
         }
 
         /** Detaches and frees everything. */
         @TearDown(Level.Trial)
         public void tearDown() {
-            attachment.close();
-            buffer.close();
-            Systems.closeChecked(system);
+            attached.close();
         }
     }
 
@@ -210,10 +192,8 @@ public class CpuAccessBenchmark {
         @Param({"10x10", "100x100", "full"})
         public String region;
 
-        SimulatedSystem system;
-        SimulatedDevice device;
+        Systems.Attached attached;
         DmaBuf buffer;
-        Attachment attachment;
         Region rect;
         Region range;
 
@@ -223,22 +203,15 @@ public class CpuAccessBenchmark {
             ImageRegion r = ImageRegion.parse(region);
             rect = Region.rect(r.x(), r.y(), r.width(), r.height());
             range = Region.range(r.rowOffset(0), r.byteCount());
-            system = Systems.newSystem();
-            device = system.newDevice("non-coherent-isp").nonCoherent().build();
-            buffer = system.systemHeap().allocate(BufferLayout.linear(ImageRegion.IMAGE_WIDTH,
-                    ImageRegion.IMAGE_HEIGHT, ImageRegion.BYTES_PER_PIXEL));
-            attachment = buffer.attach(device);
-            try (CpuAccess w = buffer.beginCpuAccess(Access.READ_WRITE)) {
-                w.segment().fill((byte) 1);
-            }
+            attached = Systems.Attached.open("non-coherent-isp", false, heap -> heap.allocate(BufferLayout.linear(
+                    ImageRegion.IMAGE_WIDTH, ImageRegion.IMAGE_HEIGHT, ImageRegion.BYTES_PER_PIXEL)));
+            buffer = attached.buffer();
         }
 
         /** Detaches and frees everything. */
         @TearDown(Level.Trial)
         public void tearDown() {
-            attachment.close();
-            buffer.close();
-            Systems.closeChecked(system);
+            attached.close();
         }
     }
 

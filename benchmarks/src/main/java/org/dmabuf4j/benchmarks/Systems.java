@@ -1,5 +1,11 @@
 package org.dmabuf4j.benchmarks;
 
+import java.util.function.Function;
+import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.CpuAccess;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaHeap;
 import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedSystem;
 
@@ -54,6 +60,37 @@ final class Systems {
             }
         } finally {
             system.close();
+        }
+    }
+
+    /**
+     * A system-heap buffer in a system of its own, statically attached to one device. On a non-coherent device the CPU
+     * reaches it through the simulated cache (CPU-9); the buffer is then synced once so that first-touch page faults
+     * are not measured.
+     *
+     * @param system its own system, closed (checked) by {@link #close()}
+     * @param buffer the buffer
+     * @param attachment the buffer's static attachment to the device
+     */
+    record Attached(SimulatedSystem system, DmaBuf buffer, Attachment attachment) implements AutoCloseable {
+        static Attached open(String deviceName, boolean coherent, Function<DmaHeap, DmaBuf> allocate) {
+            SimulatedSystem system = newSystem();
+            DmaBuf buffer = allocate.apply(system.systemHeap());
+            var device = system.newDevice(deviceName);
+            Attachment attachment = buffer.attach((coherent ? device.coherent() : device.nonCoherent()).build());
+            if (!coherent) {
+                try (CpuAccess w = buffer.beginCpuAccess(Access.READ_WRITE)) {
+                    w.segment().fill((byte) 1);
+                }
+            }
+            return new Attached(system, buffer, attachment);
+        }
+
+        @Override
+        public void close() {
+            attachment.close();
+            buffer.close();
+            closeChecked(system);
         }
     }
 }

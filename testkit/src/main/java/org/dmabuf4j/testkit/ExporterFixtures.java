@@ -46,8 +46,9 @@ public final class ExporterFixtures {
                 if (handle.size() != size) {
                     long got = handle.size();
                     handle.close();
-                    throw new IllegalStateException("heap '" + heapName + "' allocated " + got + " bytes for a "
-                            + size + "-byte request");
+                    throw new ConformanceError(Rule.HEAP_2, "heap '" + heapName + "' allocated " + got
+                            + " bytes for a " + size + "-byte request (a page multiple)",
+                            "that the heap rounds sizes up to the page size and no further");
                 }
                 return new HandleOnlyBuffer(handle, system);
             }

@@ -25,7 +25,7 @@ final class TimelineImpl implements Timeline {
     private final FenceContextImpl context;
     private final ReentrantLock lock = new ReentrantLock();
     /** Pending points by seqno (unsigned order). Guarded by lock. */
-    private final NavigableMap<Long, FenceImpl> pending = new TreeMap<>(Long::compareUnsigned);
+    private final NavigableMap<Long, IssuedFence> pending = new TreeMap<>(Long::compareUnsigned);
     private volatile long value;
     private volatile boolean closed;
 
@@ -58,13 +58,13 @@ final class TimelineImpl implements Timeline {
         try {
             checkOpen("point(" + Long.toUnsignedString(seqno) + ")");
             if (Long.compareUnsigned(seqno, value) <= 0) {
-                return new FenceImpl(context, seqno, System.nanoTime());
+                return new IssuedFence(context, seqno, System.nanoTime());
             }
-            FenceImpl existing = pending.get(seqno);
+            IssuedFence existing = pending.get(seqno);
             if (existing != null) {
                 return existing;
             }
-            FenceImpl point = new FenceImpl(context, seqno);
+            IssuedFence point = new IssuedFence(context, seqno);
             pending.put(seqno, point);
             return point;
         } finally {
@@ -86,11 +86,11 @@ final class TimelineImpl implements Timeline {
                 next = -1L; // saturate at the largest unsigned value instead of wrapping back
             }
             value = next;
-            NavigableMap<Long, FenceImpl> due = pending.headMap(next, true);
-            List<FenceImpl> inOrder = new ArrayList<>(due.values());
+            NavigableMap<Long, IssuedFence> due = pending.headMap(next, true);
+            List<IssuedFence> inOrder = new ArrayList<>(due.values());
             due.clear();
-            for (FenceImpl point : inOrder) {
-                point.signal();
+            for (IssuedFence point : inOrder) {
+                point.signalWith(null);
             }
         } finally {
             lock.unlock();
@@ -115,10 +115,10 @@ final class TimelineImpl implements Timeline {
                 return;
             }
             closed = true;
-            List<FenceImpl> inOrder = new ArrayList<>(pending.values());
+            List<IssuedFence> inOrder = new ArrayList<>(pending.values());
             pending.clear();
-            for (FenceImpl point : inOrder) {
-                point.fail(new ClosedException(Rule.SYNC_3, "timeline closed: " + this + " was closed while point "
+            for (IssuedFence point : inOrder) {
+                point.signalWith(new ClosedException(Rule.SYNC_3, "timeline closed: " + this + " was closed while point "
                         + Long.toUnsignedString(point.seqno()) + " was pending (value "
                         + Long.toUnsignedString(value) + ")"));
             }

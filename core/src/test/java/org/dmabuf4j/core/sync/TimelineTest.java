@@ -17,6 +17,7 @@ import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.api.Timeline;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,16 @@ class TimelineTest extends SyncTestBase {
             assertEquals("camera", p.timelineName());
             assertEquals(1, tl.pendingPoints());
             tl.advance(1);
+        }
+    }
+
+    @Test
+    @DisplayName("SYNC-8: only the timeline signals its points: a point is not a SignalingFence a holder could complete")
+    void pointsCannotBeSignaledByTheirHolders() {
+        try (Timeline tl = fences.newTimeline("camera")) {
+            assertFalse(tl.point(5) instanceof SignalingFence, "a pending point");
+            assertFalse(tl.point(0) instanceof SignalingFence, "a point created signaled");
+            tl.advance(5);
         }
     }
 
