@@ -25,7 +25,9 @@ import org.dmabuf4j.testkit.internal.Verify;
  * }</pre>
  *
  * <p>Each run prints {@code seed=<n>}; the system property {@code dmabuf4j.campaign.seed} replays that run exactly
- * ({@code -Ddmabuf4j.campaign.seed=<n>}), and {@code dmabuf4j.campaign.steps} overrides the number of steps. A failing
+ * ({@code -Ddmabuf4j.campaign.seed=<n>}), and {@code dmabuf4j.campaign.steps} overrides the number of steps. Without a
+ * {@link #seed(long) seed} every campaign starts from a fresh one, to explore; {@code dmabuf4j.campaign.baseSeed} fixes
+ * it for a whole build, for test suites that must see the same runs every time. A failing
  * run is shrunk (steps dropped in chunks, then one by one, each candidate re-run on a fresh system) to a minimal
  * sequence that fails on the same rule, and reported as a {@link ConformanceError} listing the steps.
  */
@@ -34,6 +36,8 @@ public final class Campaign {
     public static final String SEED_PROPERTY = "dmabuf4j.campaign.seed";
     /** The system property that overrides the number of steps per run. */
     public static final String STEPS_PROPERTY = "dmabuf4j.campaign.steps";
+    /** The system property that fixes the seed of every campaign without its own {@link #seed(long)}. */
+    public static final String BASE_SEED_PROPERTY = "dmabuf4j.campaign.baseSeed";
 
     private final ExporterFixture fixture;
     private int steps = 60;
@@ -152,9 +156,10 @@ public final class Campaign {
             runOne(Long.parseLong(replay.trim()), n, true);
             return;
         }
-        SplittableRandom master = new SplittableRandom(seed != null ? seed : System.nanoTime() ^ 0x5DEECE66DL);
+        Long first = seed != null ? seed : Long.getLong(BASE_SEED_PROPERTY);
+        SplittableRandom master = new SplittableRandom(first != null ? first : System.nanoTime() ^ 0x5DEECE66DL);
         for (int i = 0; i < runs; i++) {
-            long s = i == 0 && seed != null ? seed : master.nextLong();
+            long s = i == 0 && first != null ? first : master.nextLong();
             runOne(s, n, false);
         }
     }
