@@ -13,7 +13,9 @@ import java.util.Locale;
  * <p>Families: {@code BUF} buffers and handles, {@code ATT} attachments, {@code MAP} mappings, {@code CPU} CPU access,
  * {@code RESV} reservations, {@code FENCE} fences, {@code SYNC} sync files, timelines and poll, {@code MOVE} moves,
  * {@code PIN} pinning, {@code P2P} peer-to-peer memory, {@code REV} revocation, {@code HEAP} heaps, {@code DEV}
- * devices.
+ * devices, {@code SAFE} what foreign code (exporters, importers, callbacks) can and cannot do to the framework,
+ * {@code FMT} image formats and descriptors, {@code NEG} format negotiation, {@code SYNCOBJ} sync objects,
+ * {@code IPC} sharing across processes.
  */
 public enum Rule {
     // ---- BUF: buffers and handles -------------------------------------------------------------------------------
@@ -272,7 +274,19 @@ public enum Rule {
     /** Engines. */
     DEV_8(Level.MUST, Party.FRAMEWORK, "An engine job runs after its implicit and explicit dependencies signal, touches memory only through the device's current mappings, and on a fault fails its fence with the fault as error.", "drm scheduler; dma_resv implicit sync"),
     /** Unmap exactly. */
-    DEV_9(Level.MUST, Party.EXPORTER, "An exporter removes exactly the translations it installed: after unmap and release no translation of the buffer is left in any device.", "dma_unmap_sg");
+    DEV_9(Level.MUST, Party.EXPORTER, "An exporter removes exactly the translations it installed: after unmap and release no translation of the buffer is left in any device.", "dma_unmap_sg"),
+
+    // ---- SAFE: foreign-code safety (what an exporter, importer or callback can do to the framework) ----------
+
+    // ---- FMT: image formats, modifiers and descriptors ------------------------------------------------------
+
+    // ---- NEG: format negotiation --------------------------------------------------------------------------------
+
+    // ---- SYNCOBJ: sync objects --------------------------------------------------------------------------------
+
+    // ---- IPC: sharing across processes ------------------------------------------------------------------------
+
+    ;
 
     /** How strongly a rule binds, as in RFC 2119. */
     public enum Level {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class RulesCatalogueTest {
     /** Rule IDs as written in text ({@code MAP-1}) or code ({@code MAP_1}). */
     static final Pattern RULE_REF = Pattern.compile(
-            "\\b(BUF|ATT|MAP|CPU|RESV|FENCE|SYNC|MOVE|PIN|P2P|REV|HEAP|DEV)[-_](\\d+)\\b");
+            "\\b(BUF|ATT|MAP|CPU|RESV|FENCE|SYNC|MOVE|PIN|P2P|REV|HEAP|DEV|SAFE|FMT|NEG|SYNCOBJ|IPC)[-_](\\d+)\\b");
 
     private static final Path ROOT = Path.of(System.getProperty("dmabuf4j.root", "..")).toAbsolutePath().normalize();
 

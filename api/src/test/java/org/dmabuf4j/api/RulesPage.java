@@ -18,7 +18,12 @@ final class RulesPage {
             Map.entry("P2P", "Peer-to-peer memory"),
             Map.entry("REV", "Revocation"),
             Map.entry("HEAP", "Heaps"),
-            Map.entry("DEV", "Devices"));
+            Map.entry("DEV", "Devices"),
+            Map.entry("SAFE", "Foreign-code safety"),
+            Map.entry("FMT", "Image formats, modifiers and descriptors"),
+            Map.entry("NEG", "Format negotiation"),
+            Map.entry("SYNCOBJ", "Sync objects"),
+            Map.entry("IPC", "Sharing across processes"));
 
     private RulesPage() {
     }
