@@ -78,9 +78,9 @@ public enum Rule {
     /** Unmap once. */
     MAP_10(Level.MUST, Party.IMPORTER, "A mapping is unmapped exactly once, through the attachment that made it and in the direction it was made with.", "dma_buf_unmap_attachment"),
     /** Dead after unmap. */
-    MAP_11(Level.MUST, Party.FRAMEWORK, "After unmap, a mapping's DMA addresses no longer translate and its CPU views are closed.", "DESIGN §5 temporal safety"),
+    MAP_11(Level.MUST, Party.FRAMEWORK, "After unmap, a mapping's DMA addresses no longer translate and its CPU views are closed (views of memory the exporter allocated outside DmaBufSystem.exporterArena() keep the exporter's scope instead, SAFE-1).", "DESIGN §5 temporal safety"),
     /** Importers see device addresses. */
-    MAP_12(Level.MUST, Party.FRAMEWORK, "Importers reach CPU memory through mapping entries only as views scoped to the mapping, never as the exporter's backing segment.", "CONFIG_DMABUF_DEBUG; seed 001"),
+    MAP_12(Level.MUST, Party.FRAMEWORK, "Importers reach CPU memory through mapping entries only as views, never as the exporter's backing segment: scoped to the mapping for memory the framework keeps (its heaps, exporter arenas), else keeping the exporter's scope (SAFE-1).", "CONFIG_DMABUF_DEBUG; seed 001"),
 
     // ---- CPU: CPU access ---------------------------------------------------------------------------------------
     /** Bracketing. */

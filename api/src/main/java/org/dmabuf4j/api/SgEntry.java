@@ -8,6 +8,8 @@ import java.util.Optional;
  *
  * <p>The DMA address is valid for the mapping's device only (MAP-9) and only while the mapping lives (MAP-11). The CPU
  * view, where the memory has a CPU page, is a view scoped to the mapping: it closes when the mapping dies (MAP-12).
+ * For memory an exporter allocated outside {@link DmaBufSystem#exporterArena()} the view keeps the exporter's own
+ * scope instead, so that it can never outlive that memory (SAFE-1); it then dies with the memory, not the mapping.
  * Device memory reached peer-to-peer has no CPU page and so no view (P2P-3, seed 004).
  *
  * @param dmaAddress the address in the device's DMA address space; page aligned (MAP-3)

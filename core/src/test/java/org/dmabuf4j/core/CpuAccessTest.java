@@ -282,7 +282,7 @@ class CpuAccessTest {
     @Test
     @DisplayName("CPU-14: vmap and its close need the lock; vmaps are counted, the exporter maps once and unmaps once")
     void vmapIsCountedUnderTheLock(SimulatedSystem sys) {
-        TestExporter exp = new TestExporter(4096);
+        TestExporter exp = new TestExporter(4096, sys); // framework-kept memory: the view closes with the last count
         try (DmaBuf buf = sys.export(ExportInfo.of("t", 4096, exp)).handle()) {
             assertFails(RuleViolationException.class, Rule.CPU_14, buf::vmap);
             buf.reservation().lock();

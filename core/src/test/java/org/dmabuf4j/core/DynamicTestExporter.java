@@ -2,6 +2,7 @@ package org.dmabuf4j.core;
 
 import java.lang.foreign.MemorySegment;
 import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.DmaBufSystem;
 import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.PinRefusedException;
 import org.dmabuf4j.api.Rule;
@@ -17,6 +18,10 @@ class DynamicTestExporter extends TestExporter {
 
     DynamicTestExporter(long size) {
         super(size);
+    }
+
+    DynamicTestExporter(long size, DmaBufSystem system) {
+        super(size, system);
     }
 
     @Override

@@ -231,7 +231,7 @@ class MappingTest {
     @DisplayName("MAP-12: importers reach CPU memory only through views scoped to the mapping")
     void entryViewsAreScopedToTheMapping(SimulatedSystem sys) {
         SimulatedDevice dev = sys.newDevice("dev").build();
-        TestExporter exp = new TestExporter(8192);
+        TestExporter exp = new TestExporter(8192, sys); // framework-kept memory: re-scoped views (SAFE-1)
         try (DmaBuf buf = sys.export(ExportInfo.of("t", 8192, exp)).handle(); Attachment att = buf.attach(dev)) {
             Mapping m = att.mapUnlocked(Direction.TO_DEVICE);
             List<MemorySegment> views = new ArrayList<>();

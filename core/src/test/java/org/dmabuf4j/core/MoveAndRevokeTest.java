@@ -117,7 +117,7 @@ class MoveAndRevokeTest {
     @DisplayName("MOVE-5: after an invalidation old mappings are dead, unmap just releases them, a fresh map works")
     void oldMappingsDieAndFreshMapsSeeTheNewLocation(SimulatedSystem sys) {
         SimulatedDevice dev = sys.newDevice("dev").build();
-        DynamicTestExporter exp = new DynamicTestExporter(SIZE);
+        DynamicTestExporter exp = new DynamicTestExporter(SIZE, sys); // exporter arenas: views die with the mapping
         ExportedBuffer eb = sys.export(ExportInfo.of("movable", SIZE, exp));
         RecordingImporter importer = new RecordingImporter();
         try (DmaBuf buf = eb.handle(); Attachment att = buf.attach(dev, importer); Arena a = Arena.ofConfined()) {

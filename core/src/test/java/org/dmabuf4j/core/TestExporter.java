@@ -1,6 +1,7 @@
 package org.dmabuf4j.core;
 
 import java.lang.foreign.Arena;
+import java.util.function.Supplier;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.AttachRefusedException;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.DmaBufSystem;
 import org.dmabuf4j.api.Exporter;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.SgEntry;
@@ -32,13 +34,26 @@ class TestExporter implements Exporter {
     private final Map<List<SgEntry>, List<SgEntry>> realEntries = Collections.synchronizedMap(new IdentityHashMap<>());
     volatile int releases;
 
+    private final Supplier<Arena> arenaSource;
+
+    /** An exporter whose memory comes from arenas of its own: the framework keeps their scope (SAFE-1). */
     TestExporter(long size) {
+        this(size, Arena::ofShared);
+    }
+
+    /** An exporter whose memory comes from the system's exporter arenas: zero-copy, re-scoped views (SAFE-1). */
+    TestExporter(long size, DmaBufSystem system) {
+        this(size, system::exporterArena);
+    }
+
+    private TestExporter(long size, Supplier<Arena> arenaSource) {
         this.size = size;
+        this.arenaSource = arenaSource;
         this.memory = allocate();
     }
 
     final MemorySegment allocate() {
-        Arena a = Arena.ofShared();
+        Arena a = arenaSource.get();
         synchronized (arenas) {
             arenas.add(a);
         }

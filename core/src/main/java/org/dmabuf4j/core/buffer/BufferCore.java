@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Exporter;
+import org.dmabuf4j.api.ExporterFaultException;
 import org.dmabuf4j.api.RevokedException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -23,6 +24,7 @@ import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ReleaseEvent;
 import org.dmabuf4j.core.device.CpuCache;
 import org.dmabuf4j.core.device.Ownership;
+import org.dmabuf4j.core.heap.FrameworkMemoryExporter;
 import org.dmabuf4j.core.heap.HeapStats;
 import org.dmabuf4j.core.heap.LinearMemoryExporter;
 import org.dmabuf4j.core.sync.ReservationImpl;
@@ -48,6 +50,8 @@ final class BufferCore {
     final Ownership ownership;
     final List<Span> wholeSpans;
     final boolean exporterDynamic;
+    /** Whether the exporter is core's own, whose memory the framework frees only after release (SAFE-1). */
+    final boolean frameworkMemory;
 
     private volatile String name = "";
     private final AtomicInteger refs = new AtomicInteger(1);
@@ -64,6 +68,7 @@ final class BufferCore {
     MemorySegment vmapMemory;
     Arena vmapArena;
     MemorySegment vmapView;
+    ViewScope vmapScope;
 
     // revocation: wakes the revoker when importers unmap
     private final ReentrantLock unmapLock = new ReentrantLock();
@@ -79,6 +84,7 @@ final class BufferCore {
         this.layout = layout;
         this.heapStats = heapStats;
         this.exporterDynamic = exporterDynamic;
+        this.frameworkMemory = exporter instanceof FrameworkMemoryExporter;
         this.reservation = Reservations.create(this::describe);
         this.ownership = new Ownership(this::describe, system);
         this.wholeSpans = List.of(new Span(0, size));
@@ -144,6 +150,8 @@ final class BufferCore {
             vmapArena = null;
             vmapCount = 0;
             vArena.close();
+            vmapScope.release();
+            vmapScope = null;
             system.log().log(System.Logger.Level.WARNING, "[CPU-14] " + describe()
                     + " was released with vmaps still counted; their segments are closed");
         }
@@ -187,6 +195,19 @@ final class BufferCore {
     }
 
     // ---- state checks -------------------------------------------------------------------------------------------
+
+    /**
+     * The SAFE-1 error for an access that found the exporter's memory freed before release.
+     *
+     * @param access what the framework was doing, e.g. "the write-back of a CPU window"
+     * @param cause the JDK's exception for the closed scope, or null
+     */
+    ExporterFaultException freed(String access, Throwable cause) {
+        return new ExporterFaultException(Rule.SAFE_1, access + " of " + describe() + " failed: exporter "
+                + exporterName + " (" + exporter.getClass().getName() + ") freed the buffer's memory before its"
+                + " release(); nothing was read or written there. Keep the memory until release(), or allocate it"
+                + " from DmaBufSystem.exporterArena(), which the framework keeps alive while it views it", cause);
+    }
 
     void checkNotRevoked(String what) {
         if (revoked) {

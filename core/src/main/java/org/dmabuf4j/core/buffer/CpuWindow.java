@@ -56,6 +56,8 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     private int slot;
     private Arena arena;
     private MemorySegment memory;
+    /** How the views see the exporter's memory (SAFE-1); COPIED windows write back at close. */
+    private ViewScope scope;
     /** The cache the window's segments view, or null; volatile: map-time cleaning reads it from other threads. */
     private volatile CpuCache cache;
     private MemorySegment single;
@@ -76,11 +78,48 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         this.byteSize = byteSize;
     }
 
-    // the views are scoped to an arena the framework closes: that is what makes them temporally safe
+    // the views are scoped to an arena the framework closes: that is what makes them temporally safe; only for
+    // memory that outlives the arena (SAFE-1, ViewScope)
     @SuppressWarnings("restricted")
     private static MemorySegment view(MemorySegment base, Span s, Arena arena, Access access) {
         MemorySegment v = base.asSlice(s.offset(), s.length()).reinterpret(arena, null);
         return access == Access.READ ? v.asReadOnly() : v;
+    }
+
+    /**
+     * The views of memory the exporter owns itself (SAFE-1): copies of the spans in the window's arena, loaded now
+     * through the exporter's segment, whose scope the JDK checks; closing writes them back the same way. WRITE
+     * windows load too, so that bytes they do not write reach memory unchanged.
+     */
+    private MemorySegment[] copies(MemorySegment mem, Arena arena) {
+        MemorySegment all = arena.allocate(byteSize, 64);
+        MemorySegment[] out = new MemorySegment[spans.size()];
+        long at = 0;
+        try {
+            for (int i = 0; i < out.length; i++) {
+                Span s = spans.get(i);
+                MemorySegment.copy(mem, s.offset(), all, at, s.length());
+                MemorySegment v = all.asSlice(at, s.length());
+                out[i] = access == Access.READ ? v.asReadOnly() : v;
+                at += s.length();
+            }
+        } catch (IllegalStateException e) {
+            throw core.freed("beginCpuAccess(" + access + ")", e);
+        }
+        return out;
+    }
+
+    /** Close of a copied window: its bytes go back through the exporter's segment (SAFE-1). */
+    private void writeBack() {
+        try {
+            for (int i = 0, n = spans.size(); i < n; i++) {
+                Span s = spans.get(i);
+                MemorySegment.copy(single != null ? single : rows[i], 0, memory, s.offset(), s.length());
+            }
+        } catch (IllegalStateException e) {
+            throw core.freed("the write-back at close of a " + access + " window on " + region
+                    + " (its writes are lost)", e);
+        }
     }
 
     static CpuWindow begin(HandleImpl handle, Access access, Region region, Confinement confinement) {
@@ -160,10 +199,19 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             // lines the CPU dirtied, so bytes the window does not write must reach memory unchanged at close. Lines
             // loaded from memory now are exactly such clean lines.
         }
+        // the cache's lines are the framework's own memory; else the exporter's memory decides (SAFE-1)
+        ViewScope vs = c != null ? ViewScope.FRAMEWORK : ViewScope.of(core, mem, "beginCpuAccess(" + access + ")");
         Arena a = confinement == Confinement.THREAD ? Arena.ofConfined() : Arena.ofShared();
         MemorySegment base = c != null ? c.lines() : mem;
         try {
-            if (spans.size() == 1) {
+            if (!vs.rescope) {
+                MemorySegment[] copied = copies(mem, a);
+                if (copied.length == 1) {
+                    single = copied[0];
+                } else {
+                    rows = copied;
+                }
+            } else if (spans.size() == 1) {
                 single = view(base, spans.getFirst(), a, access);
             } else {
                 rows = new MemorySegment[spans.size()];
@@ -173,8 +221,10 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             }
         } catch (RuntimeException | Error failure) {
             a.close(); // e.g. reinterpret refused without native access: no arena is left open
+            vs.release();
             throw failure;
         }
+        scope = vs;
         memory = mem;
         arena = a;
         if (c != null) {
@@ -338,21 +388,34 @@ final class CpuWindow implements CpuAccess, CpuClaim {
                 synced = c.clean(memory, spans);
                 core.countSync(synced);
             }
-            core.exporter.endCpuAccess(access, spans, memory);
-        } finally {
-            arena.close();
-            core.ownership.closeCpu(this, slot);
-            CpuAccessEvent e = event;
-            if (e != null) {
-                e.bufferId = core.id;
-                e.access = access.name();
-                e.region = region.toString();
-                e.regionBytes = byteSize;
-                e.bytesSynced += synced;
-                e.commit();
+            if (!scope.rescope && access != Access.READ) {
+                writeBack();
             }
-            core.drop();
+        } finally {
+            // the views die before the exporter hears of the end: it may free what begin returned (SAFE-1)
+            arena.close();
+            try {
+                core.exporter.endCpuAccess(access, spans, memory);
+            } finally {
+                closed(synced);
+            }
         }
+    }
+
+    /** The bookkeeping of close, after the exporter's end (whatever it threw, SAFE-2). */
+    private void closed(long synced) {
+        scope.release();
+        core.ownership.closeCpu(this, slot);
+        CpuAccessEvent e = event;
+        if (e != null) {
+            e.bufferId = core.id;
+            e.access = access.name();
+            e.region = region.toString();
+            e.regionBytes = byteSize;
+            e.bytesSynced += synced;
+            e.commit();
+        }
+        core.drop();
     }
 
     @Override

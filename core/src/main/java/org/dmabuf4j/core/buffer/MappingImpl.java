@@ -17,6 +17,8 @@ import org.dmabuf4j.api.SgEntry;
 /**
  * A mapping as the importer sees it: the exporter's entries, with CPU views re-scoped to an arena of the mapping's
  * own that closes when the mapping dies (MAP-11, MAP-12), so an importer never holds the exporter's backing segment.
+ * Only memory that outlives the mapping is re-scoped (SAFE-1, {@link ViewScope}): memory an exporter allocated
+ * itself keeps its own scope in the views, which then die with it.
  * The views are made on the first {@link #entries()} call: a mapping used only by DMA address never pays for an
  * arena.
  */
@@ -37,6 +39,8 @@ final class MappingImpl implements Mapping {
     boolean released;
     private List<SgEntry> views;
     private Arena viewArena;
+    /** What the views hold of the exporter's memory (SAFE-1); released when the mapping dies. */
+    private List<ViewScope> viewScopes = List.of();
 
     MappingImpl(AttachmentImpl attachment, Direction direction, List<SgEntry> exporterEntries, boolean cached,
             long generation, long size) {
@@ -65,7 +69,6 @@ final class MappingImpl implements Mapping {
     }
 
     @Override
-    @SuppressWarnings("restricted")
     public List<SgEntry> entries() {
         checkAlive("entries()");
         synchronized (this) {
@@ -73,11 +76,23 @@ final class MappingImpl implements Mapping {
             if (views == null) {
                 Arena arena = Arena.ofShared();
                 List<SgEntry> out = new ArrayList<>(exporterEntries.size());
-                for (SgEntry e : exporterEntries) {
-                    Optional<MemorySegment> cpu = e.cpu().map(s -> s.reinterpret(arena, null));
-                    out.add(new SgEntry(e.dmaAddress(), e.length(), cpu));
+                List<ViewScope> held = new ArrayList<>(1);
+                try {
+                    for (SgEntry e : exporterEntries) {
+                        Optional<MemorySegment> cpu = e.cpu().map(s -> {
+                            ViewScope vs = ViewScope.of(attachment.core, s, "entries() of a mapping");
+                            held.add(vs);
+                            return vs.view(s, arena);
+                        });
+                        out.add(new SgEntry(e.dmaAddress(), e.length(), cpu));
+                    }
+                } catch (RuntimeException | Error e) {
+                    arena.close();
+                    held.forEach(ViewScope::release);
+                    throw e;
                 }
                 viewArena = arena;
+                viewScopes = held;
                 views = List.copyOf(out);
             }
             return views;
@@ -136,6 +151,8 @@ final class MappingImpl implements Mapping {
             if (viewArena != null) {
                 viewArena.close();
                 viewArena = null;
+                viewScopes.forEach(ViewScope::release);
+                viewScopes = List.of();
             }
         }
     }

@@ -1,5 +1,7 @@
 package org.dmabuf4j.core.buffer;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +41,7 @@ import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.core.TiledHeap;
 import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ExportEvent;
+import org.dmabuf4j.core.debug.Leaks;
 import org.dmabuf4j.core.device.DeviceDirectory;
 import org.dmabuf4j.core.device.OwnershipSink;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
@@ -87,6 +91,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     private final AtomicLong liveBuffers = new AtomicLong();
     private final AtomicLong liveBufferBytes = new AtomicLong();
     private final AtomicLong cacheBytes = new AtomicLong();
+    /** Live exporter arenas by scope (SAFE-1): the memory framework views may pin. */
+    private final ConcurrentHashMap<MemorySegment.Scope, OwnedArena> owned = new ConcurrentHashMap<>();
     private final LongAdder exports = new LongAdder();
     private final LongAdder releases = new LongAdder();
     private final LongAdder attaches = new LongAdder();
@@ -163,6 +169,27 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         if (closed.get()) {
             throw new ClosedException(Rule.BUF_3, what + " on a closed system; create a new one with DmaBufs");
         }
+    }
+
+    @Override
+    public Arena exporterArena() {
+        requireOpen("exporterArena");
+        OwnedArena a = new OwnedArena(this, leakDetection ? Leaks.site("an exporter arena") : null);
+        owned.put(a.scope(), a);
+        if (closed.get()) {
+            a.forceFree(); // lost a race with close: no arena outlives its system
+            throw new ClosedException(Rule.BUF_3, "exporterArena on a closed system; create a new one with DmaBufs");
+        }
+        return a;
+    }
+
+    /** The exporter arena a segment belongs to, or null: how framework views recognise memory they may pin. */
+    OwnedArena ownedArena(MemorySegment s) {
+        return owned.isEmpty() ? null : owned.get(s.scope());
+    }
+
+    void ownedFreed(OwnedArena a) {
+        owned.remove(a.scope(), a);
     }
 
     void unregister(BufferCore core) {
@@ -508,6 +535,9 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         }
         systemHeap.closePool();
         contiguousHeap.closePool();
+        for (OwnedArena a : List.copyOf(owned.values())) {
+            a.forceFree();
+        }
     }
 
     private void forceClose(BufferCore core) {

@@ -22,8 +22,7 @@ final class VMappingImpl implements VMapping {
         this.view = view;
     }
 
-    // the views are scoped to an arena the framework closes: that is what makes them temporally safe
-    @SuppressWarnings("restricted")
+    // the views are scoped to an arena the framework closes when the memory outlives it (SAFE-1, ViewScope)
     static VMappingImpl vmap(BufferCore core) {
         if (!core.reservation.isHeldByCurrentThread()) {
             throw new RuleViolationException(Rule.CPU_14, "vmap of " + core.describe() + " without its reservation"
@@ -37,10 +36,18 @@ final class VMappingImpl implements VMapping {
                         + (memory == null ? "null" : memory.byteSize() + " bytes") + " from vmap of " + core.describe()
                         + "; it must return the buffer's " + core.size + " bytes");
             }
+            ViewScope vs;
+            try {
+                vs = ViewScope.of(core, memory, "vmap");
+            } catch (RuntimeException | Error e) {
+                core.exporter.vunmap(memory); // vmap and vunmap come in pairs for the exporter
+                throw e;
+            }
             Arena arena = Arena.ofShared();
             core.vmapMemory = memory;
             core.vmapArena = arena;
-            core.vmapView = memory.asSlice(0, core.size).reinterpret(arena, null);
+            core.vmapScope = vs;
+            core.vmapView = vs.view(memory.asSlice(0, core.size), arena);
         }
         core.vmapCount++;
         return new VMappingImpl(core, core.vmapView);
@@ -70,13 +77,17 @@ final class VMappingImpl implements VMapping {
         if (--core.vmapCount == 0) {
             Arena arena = core.vmapArena;
             MemorySegment memory = core.vmapMemory;
+            ViewScope vs = core.vmapScope;
             core.vmapArena = null;
             core.vmapMemory = null;
             core.vmapView = null;
+            core.vmapScope = null;
+            // the view dies before the exporter hears of the unmap: it may free the memory there (SAFE-1)
+            arena.close();
             try {
                 core.exporter.vunmap(memory);
             } finally {
-                arena.close();
+                vs.release();
             }
         }
     }

@@ -37,9 +37,7 @@ final class JobRunner {
     private void fill(long[] runs, byte value) {
         for (int i = 0; i < runs.length; i += 2) {
             try (DeviceAccess a = device.access(runs[i], runs[i + 1], true)) {
-                for (MemorySegment piece : a.pieces()) {
-                    piece.fill(value);
-                }
+                a.fill(value);
             }
         }
     }

@@ -14,7 +14,7 @@ import org.dmabuf4j.api.Span;
  * (contiguous heap) chunks. Each map maps the chunks into the attaching device's IOMMU (a new mapping per call,
  * MAP-5); release returns the memory to its heap (HEAP-5).
  */
-final class HeapBufferExporter implements LinearMemoryExporter {
+final class HeapBufferExporter implements LinearMemoryExporter, FrameworkMemoryExporter {
     /** Chunks listed in dumps before the list is abbreviated. */
     private static final int SHOWN = 4;
     private final MemorySegment memory;

@@ -9,9 +9,9 @@ import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.Direction;
-import org.dmabuf4j.api.Exporter;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.Span;
+import org.dmabuf4j.core.heap.FrameworkMemoryExporter;
 import org.dmabuf4j.core.move.Staging;
 
 /**
@@ -19,7 +19,7 @@ import org.dmabuf4j.core.move.Staging;
  * CPU windows see linear pixels through a staging copy: begin untiles exactly the region's bytes out of the tiles that
  * cover it, the close of a writable window retiles exactly them. The memory never moves (a static exporter).
  */
-final class TiledExporter implements Exporter {
+final class TiledExporter implements FrameworkMemoryExporter {
     private static final long CHUNK = 1L << 20;
 
     private final TiledHeapImpl heap;

@@ -11,7 +11,6 @@ import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.ExportedBuffer;
-import org.dmabuf4j.api.Exporter;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.MappingBusyException;
@@ -23,6 +22,7 @@ import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.Span;
 import org.dmabuf4j.core.debug.MoveEvent;
+import org.dmabuf4j.core.heap.FrameworkMemoryExporter;
 import org.dmabuf4j.core.move.Movable;
 import org.dmabuf4j.core.move.Staging;
 import org.dmabuf4j.core.vram.Location.InDevice;
@@ -38,7 +38,7 @@ import org.dmabuf4j.core.vram.Location.InSystem;
  * reads or writes the location itself (CPU staging, release) waits for that fence first. {@link #location} changes
  * only under the lock; it is volatile for lock-free queries.
  */
-final class VramExporter implements Exporter, Movable {
+final class VramExporter implements FrameworkMemoryExporter, Movable {
     private static final System.Logger LOG = System.getLogger("org.dmabuf4j");
     private static final Duration RELEASE_WAIT = Duration.ofSeconds(10);
 

@@ -62,12 +62,14 @@ public final class AdversarialExporter implements Exporter {
     private SignalingFence pendingFence;
     private boolean released;
 
-    private AdversarialExporter(String name, long size, boolean refusePins, long chunk) {
+    private AdversarialExporter(DmaBufSystem system, String name, long size, boolean refusePins, long chunk) {
         this.name = name;
         this.size = size;
         this.refusePins = refusePins;
         this.chunk = chunk;
-        this.arena = Arena.ofShared();
+        this.system = system;
+        // memory the framework keeps valid while it views it (SAFE-1): views are zero-copy and die with the mapping
+        this.arena = system.exporterArena();
         this.memory = arena.allocate(size, 4096);
     }
 
@@ -83,9 +85,8 @@ public final class AdversarialExporter implements Exporter {
      */
     public static AdversarialExporter export(DmaBufSystem system, String name, long size,
             Optional<BufferLayout> layout, boolean refusePins) {
-        AdversarialExporter ex = new AdversarialExporter(name, size, refusePins, 64 * 1024);
+        AdversarialExporter ex = new AdversarialExporter(system, name, size, refusePins, 64 * 1024);
         try {
-            ex.system = system;
             ex.exported = system.export(new ExportInfo(name, size, ex, layout));
         } catch (RuntimeException e) {
             ex.arena.close();
@@ -237,7 +238,7 @@ public final class AdversarialExporter implements Exporter {
             r.reserveFences(1);
             r.addFence(f, FenceUsage.KERNEL);
             synchronized (memoryLock) {
-                Arena next = Arena.ofShared();
+                Arena next = system.exporterArena();
                 MemorySegment nextMemory = next.allocate(size, 4096);
                 if (fence == MoveFence.IMMEDIATE) {
                     nextMemory.copyFrom(memory);

@@ -76,7 +76,7 @@ final class BrokenFixture implements ExporterFixture {
 
     @Override
     public ExportedBuffer export(SimulatedSystem system, long size, Optional<BufferLayout> layout) {
-        MovableExporter inner = new MovableExporter(size, flaw, pool, flaw.p2p() ? vram(system) : null);
+        MovableExporter inner = new MovableExporter(system, size, flaw, pool, flaw.p2p() ? vram(system) : null);
         String name = flaw == Flaw.BLANK_NAME ? " " : "movable";
         ExportedBuffer e;
         try {

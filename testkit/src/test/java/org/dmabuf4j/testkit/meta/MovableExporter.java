@@ -9,6 +9,7 @@ import org.dmabuf4j.api.AttachRefusedException;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.DmaBufSystem;
 import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Exporter;
 import org.dmabuf4j.api.Reservation;
@@ -24,6 +25,7 @@ import org.dmabuf4j.api.Span;
 final class MovableExporter implements Exporter {
     private static final long CHUNK = 64 * 1024;
 
+    private final DmaBufSystem system;
     private final long size;
     private final boolean dynamic;
     private final Pool pool;
@@ -37,7 +39,8 @@ final class MovableExporter implements Exporter {
     volatile boolean unmappable;
     volatile ExportedBuffer exported;
 
-    MovableExporter(long size, Flaw flaw, Pool pool, Device vram) {
+    MovableExporter(DmaBufSystem system, long size, Flaw flaw, Pool pool, Device vram) {
+        this.system = system;
         this.size = size;
         this.flaw = flaw;
         this.dynamic = flaw.dynamic();
@@ -45,9 +48,9 @@ final class MovableExporter implements Exporter {
         this.vram = vram;
         this.inDeviceMemory = vram != null;
         if (pool != null) {
-            memory = pool.take(size);
+            memory = pool.take(system, size);
         } else {
-            arena = Arena.ofShared();
+            arena = system.exporterArena();
             memory = arena.allocate(size, 4096);
         }
     }
@@ -161,7 +164,7 @@ final class MovableExporter implements Exporter {
     void switchMemory(boolean copy, boolean freeOld) {
         synchronized (memoryLock) {
             if (pool != null) {
-                MemorySegment m = pool.take(size);
+                MemorySegment m = pool.take(system, size);
                 if (copy) {
                     m.copyFrom(memory);
                 }
@@ -169,7 +172,7 @@ final class MovableExporter implements Exporter {
                 memory = m;
                 return;
             }
-            Arena next = Arena.ofShared();
+            Arena next = system.exporterArena();
             MemorySegment m = next.allocate(size, 4096);
             if (copy) {
                 m.copyFrom(memory);
