@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -329,18 +330,27 @@ abstract sealed class BaseFence implements Fence permits FenceImpl, IssuedFence,
     // ---- waits ----------------------------------------------------------------------------------------------------
 
     @Override
-    public final boolean await(Duration timeout) throws InterruptedException {
-        return Waits.await(this, timeout);
+    public final boolean await(Duration timeout) {
+        boolean signaled = Waits.awaitOrThrowInterrupt(this, timeout);
+        FenceFailedException.throwIfFailed("await(" + timeout + ")", this);
+        return signaled;
     }
 
     @Override
-    public final void await() throws InterruptedException {
-        Waits.await(this);
+    public final void await() {
+        Waits.awaitOrThrowInterrupt(this);
+        FenceFailedException.throwIfFailed("await()", this);
     }
 
     @Override
     public final void awaitUninterruptibly() {
         Waits.awaitUninterruptibly(this);
+        FenceFailedException.throwIfFailed("awaitUninterruptibly()", this);
+    }
+
+    @Override
+    public final FenceStatus awaitStatus(Duration timeout) {
+        return Waits.awaitOrThrowInterrupt(this, timeout) ? status() : FenceStatus.PENDING;
     }
 
     // ---- order ----------------------------------------------------------------------------------------------------

@@ -57,11 +57,13 @@ public final class LockAll {
                     backoffs++;
                 }
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | DmaInterruptedException e) {
             ctx.unlockAll();
             ctx.close();
             throw new DmaInterruptedException(Rule.RESV_6, "lockAll of " + unique.size()
-                    + " reservations interrupted while waiting; none is held", e);
+                    + " reservations interrupted while waiting; none is held",
+                    e instanceof InterruptedException ie ? ie
+                            : e.getCause() instanceof InterruptedException ie ? ie : null);
         } catch (RuntimeException | Error e) {
             ctx.unlockAll();
             ctx.close();

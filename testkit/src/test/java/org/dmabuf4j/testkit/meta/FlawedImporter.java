@@ -94,13 +94,8 @@ final class FlawedImporter implements ImporterPuppet, Importer {
             reservation.unlock();
         }
         if (flaw != ImporterFlaw.NO_FENCE_WAIT) {
-            try {
-                if (!reservation.await(FenceUsage.KERNEL, Duration.ofSeconds(10))) {
-                    throw new IllegalStateException("the move's fence did not signal");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+            if (!reservation.await(FenceUsage.KERNEL, Duration.ofSeconds(10))) {
+                throw new IllegalStateException("the move's fence did not signal");
             }
         }
         try (Arena arena = Arena.ofConfined()) {
