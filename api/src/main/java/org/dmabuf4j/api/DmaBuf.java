@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>A buffer has a fixed size (BUF-1), an exporter that owns its memory, a reservation that orders access to it, and
  * any number of handles. {@link #share()} makes another handle (a dup, BUF-6), {@link #close()} drops this one; the
  * exporter's release runs once, after the last handle is closed and the last attachment detached (BUF-2). A closed
- * handle rejects every call but close (BUF-3). Handles are thread-safe.
+ * handle rejects every operation but close; its identity queries (id, size, exporterName, layout, isOpen, isRevoked)
+ * keep answering (BUF-3). Handles are thread-safe.
  *
  * <pre>
  *   heap.allocate ─► DmaBuf ─ share() ─► DmaBuf ─ attach(dev) ─► Attachment ─ map(dir) ─► Mapping (per device)
@@ -192,6 +193,7 @@ public interface DmaBuf extends AutoCloseable {
      * @param access the access to be synchronised with; not null
      * @return the sync file
      * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws RuleViolationException (SYNC-5) if the calling thread holds the buffer's reservation lock
      * @see "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"
      */
     SyncFile exportSyncFile(Access access);

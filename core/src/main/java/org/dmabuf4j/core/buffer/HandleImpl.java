@@ -178,6 +178,7 @@ final class HandleImpl implements DmaBuf {
     public SyncFile exportSyncFile(Access access) {
         checkOpen("exportSyncFile()");
         checkAccess(access, Rule.SYNC_5, "exportSyncFile");
+        core.checkLockNotHeld(Rule.SYNC_5, "exportSyncFile()");
         Fence fence = core.reservation.singleton(access.waitUsage()).orElseGet(() -> core.system.fences().signaled());
         return core.system.fences().syncFile(fence, null);
     }

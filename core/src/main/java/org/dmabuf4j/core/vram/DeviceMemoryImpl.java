@@ -126,7 +126,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        BufferLayout l = sizes.layout(layout);
+        BufferLayout l = sizes.linearLayout(layout);
         return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 
