@@ -236,11 +236,13 @@ public interface DmaBuf extends AutoCloseable {
      *
      * @param access READ or WRITE readiness; not null
      * @param timeout how long to wait; zero polls; not negative
-     * @return true if ready
-     * @throws InterruptedException if interrupted while waiting
+     * @return true if ready and the fences waited for signaled without error
+     * @throws FenceFailedException (FENCE-13) if a fence waited for signaled with an error, as
+     *         {@link Reservation#await(FenceUsage, Duration)}; {@link #isReady(Access)} polls without throwing
+     * @throws DmaInterruptedException (RESV-14) if interrupted while waiting; the interrupt status is restored
      * @throws RuleViolationException (RESV-14) on a negative timeout
      */
-    boolean awaitReady(Access access, Duration timeout) throws InterruptedException;
+    boolean awaitReady(Access access, Duration timeout);
 
     /**
      * Drops this handle (BUF-2). Idempotent (BUF-3). Called without the reservation lock (BUF-9). The buffer is

@@ -167,6 +167,8 @@ public enum Rule {
     FENCE_11(Level.MUST, Party.FRAMEWORK, "Merging unwraps containers, drops signaled fences, keeps the later fence per context and sorts by context; nothing left gives a signaled stub, one left gives that fence.", "dma-fence-unwrap.c: dma_fence_unwrap_merge"),
     /** Waits. */
     FENCE_12(Level.MUST, Party.FRAMEWORK, "A wait with a timeout returns whether the fence signaled; a zero timeout polls and a negative one is rejected; waits are interruptible.", "dma_fence_wait_timeout"),
+    /** Failed fences fail waits. */
+    FENCE_13(Level.MUST, Party.FRAMEWORK, "A wait that returns because a fence signaled with an error (Fence.await, awaitUninterruptibly, SyncFile.await, Reservation.await, DmaBuf.awaitReady, Fences.awaitAny) throws FenceFailedException with the fence's error as its cause; status(), error() and awaitStatus query without throwing.", "dma_fence_get_status; dma_fence_wait_timeout"),
 
     // ---- SYNC: sync files, timelines, poll --------------------------------------------------------------------
     /** Snapshot. */

@@ -321,7 +321,7 @@ final class AttachmentImpl implements Attachment {
             return;
         }
         try {
-            while (!core.reservation.await(FenceUsage.KERNEL, Duration.ofDays(1))) {
+            while (!core.reservation.awaitFences(FenceUsage.KERNEL, Duration.ofDays(1))) {
                 Thread.onSpinWait();
             }
         } catch (InterruptedException e) {

@@ -141,7 +141,7 @@ final class ExportedBufferImpl implements ExportedBuffer {
             invalidate(Rule.REV_2, "revoked");
             boolean done;
             try {
-                done = core.reservation.await(FenceUsage.BOOKKEEP, Duration.ofNanos(Math.max(0,
+                done = core.reservation.awaitFences(FenceUsage.BOOKKEEP, Duration.ofNanos(Math.max(0,
                         deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 throw new DmaInterruptedException(Rule.REV_1, "revoke of " + core.describe()

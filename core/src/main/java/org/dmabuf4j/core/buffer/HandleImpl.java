@@ -226,7 +226,7 @@ final class HandleImpl implements DmaBuf {
     }
 
     @Override
-    public boolean awaitReady(Access access, Duration timeout) throws InterruptedException {
+    public boolean awaitReady(Access access, Duration timeout) {
         checkOpen("awaitReady()");
         checkAccess(access, Rule.SYNC_4, "awaitReady");
         if (timeout == null || timeout.isNegative()) {
