@@ -255,12 +255,33 @@ final class BufferCore {
         return n[0];
     }
 
-    /** Under the lock, after a device wrote: the CPU's lines of the whole buffer are refetched (unmap's invalidate). */
+    /**
+     * Under the lock, after a device wrote: the CPU's lines of the whole buffer are refetched (unmap's invalidate),
+     * except the lines open writable windows may have dirtied, which reach memory when they close (SAFE-4). Every
+     * invalidate of a mapping's death goes through here: unmap, detach, move, eviction, revocation.
+     */
     long invalidateAll(CpuCache c) {
         if (!(exporter instanceof LinearMemoryExporter lin)) {
             return 0;
         }
-        return c.invalidate(lin.cpuMemory(), wholeSpans);
+        synchronized (c) {
+            return c.invalidate(lin.cpuMemory(), withoutDirty(wholeSpans, c));
+        }
+    }
+
+    /**
+     * The bytes of {@code spans} that no open writable window views in cache {@code c} (SAFE-4): what an invalidate
+     * may refetch without losing a CPU write. Called with the cache's monitor held, so windows that open meanwhile
+     * wait for it. Returns {@code spans} itself when no writable window is open, the common case.
+     */
+    List<Span> withoutDirty(List<Span> spans, CpuCache c) {
+        List<Span> dirty = new ArrayList<>(0);
+        ownership.forEachWindow(claim -> {
+            if (claim instanceof CpuWindow w && w.dirtyCache() == c) {
+                dirty.addAll(w.spans());
+            }
+        });
+        return dirty.isEmpty() ? spans : Spans.minus(spans, dirty);
     }
 
     void countSync(long bytes) {

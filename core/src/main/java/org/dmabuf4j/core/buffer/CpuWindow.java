@@ -188,7 +188,15 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         }
         CpuCache c = core.cache;
         if (c != null) {
-            long synced = c.invalidate(mem, spans);
+            long synced;
+            // with the cache's monitor, so that an unmap's invalidate sees this window as dirty from now on (SAFE-4),
+            // and without the lines other open windows dirtied
+            synchronized (c) {
+                synced = c.invalidate(mem, core.withoutDirty(spans, c));
+                if (access != Access.READ) {
+                    cache = c;
+                }
+            }
             if (access.reads()) {
                 core.countSync(synced);
                 if (event != null) {
@@ -228,7 +236,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         memory = mem;
         arena = a;
         if (c != null) {
-            cache = c; // volatile: skipped on the coherent hot path, where it stays null
+            cache = c; // volatile: skipped on the coherent hot path, where it stays null; set early for writers
         }
         OPEN.setRelease(this, true);
     }

@@ -13,6 +13,7 @@ import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.core.device.CpuCache;
 import org.dmabuf4j.core.sync.ReservationImpl;
 
 /**
@@ -78,9 +79,17 @@ final class MappingImpl implements Mapping {
                 Arena arena = Arena.ofShared();
                 List<SgEntry> out = new ArrayList<>(exporterEntries.size());
                 List<ViewScope> held = new ArrayList<>(1);
+                // the CPU reaches a buffer with a simulated cache through its lines, as windows do (CPU-9): reading
+                // or writing an entry's view outside a window's bracket sees stale bytes, deterministically
+                CpuCache cache = attachment.core.cache;
                 try {
-                    for (SgEntry e : exporterEntries) {
+                    for (int i = 0; i < exporterEntries.size(); i++) {
+                        SgEntry e = exporterEntries.get(i);
+                        long at = starts[i];
                         Optional<MemorySegment> cpu = e.cpu().map(s -> {
+                            if (cache != null) {
+                                return ViewScope.FRAMEWORK.view(cache.lines().asSlice(at, s.byteSize()), arena);
+                            }
                             ViewScope vs = ViewScope.of(attachment.core, s, "entries() of a mapping");
                             held.add(vs);
                             return vs.view(s, arena);

@@ -6,6 +6,7 @@ import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.VMapping;
+import org.dmabuf4j.core.device.CpuCache;
 
 /**
  * One count of a buffer's vmap (CPU-14). The exporter maps on the first count and unmaps on the last; every count
@@ -47,7 +48,11 @@ final class VMappingImpl implements VMapping {
             core.vmapMemory = memory;
             core.vmapArena = arena;
             core.vmapScope = vs;
-            core.vmapView = vs.view(memory.asSlice(0, core.size), arena);
+            // with a simulated CPU cache the CPU sees the buffer through its lines, as windows do (CPU-9): a vmap used
+            // outside a window's bracket sees stale bytes, deterministically
+            CpuCache c = core.cache;
+            core.vmapView = c != null ? ViewScope.FRAMEWORK.view(c.lines().asSlice(0, core.size), arena)
+                    : vs.view(memory.asSlice(0, core.size), arena);
         }
         core.vmapCount++;
         return new VMappingImpl(core, core.vmapView);

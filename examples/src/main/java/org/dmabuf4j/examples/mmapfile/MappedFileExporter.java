@@ -28,7 +28,8 @@ import org.dmabuf4j.api.Span;
  * A third-party exporter: buffers whose memory is a memory-mapped file.
  *
  * <p>Each buffer gets a new file in a directory, mapped with {@link FileChannel#map(FileChannel.MapMode, long, long,
- * Arena)} into a shared {@link Arena}. Devices see the mapping as 64 KiB chunks that each device maps into its own
+ * Arena)} into an arena of {@link DmaBufSystem#exporterArena()}: the framework keeps the file mapped for as long as it
+ * views it, so even a release that ran too early could not make it touch unmapped pages (SAFE-1). Devices see the mapping as 64 KiB chunks that each device maps into its own
  * address space with {@link org.dmabuf4j.api.Device#mapPages}; the CPU sees the file's pages directly (they are
  * coherent CPU memory, so a window is a zero-copy view). A fresh file reads as zeros, so exports are zeroed (HEAP-1);
  * release unmaps the file and deletes it (HEAP-5). The exporter is static: the file never moves.
@@ -70,7 +71,7 @@ public final class MappedFileExporter implements Exporter {
     public static ExportedBuffer export(DmaBufSystem system, Path directory, long size, Optional<BufferLayout> layout) {
         Path file = null;
         FileChannel channel = null;
-        Arena arena = Arena.ofShared();
+        Arena arena = system.exporterArena();
         try {
             file = Files.createTempFile(directory, "dmabuf-", ".bin");
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
