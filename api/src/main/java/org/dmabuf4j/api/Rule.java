@@ -100,7 +100,7 @@ public enum Rule {
     /** Lock state. */
     CPU_8(Level.MUST, Party.IMPORTER, "beginCpuAccess and window close are called without holding the buffer's reservation lock.", "dma-buf.c: might_lock in begin/end_cpu_access"),
     /** Non-coherent maintenance. */
-    CPU_9(Level.MUST, Party.FRAMEWORK, "For a buffer attached to a non-coherent device, begin invalidates exactly the region's bytes for reading and closing a writable window cleans exactly the region's bytes.", "seed 000, seed 002; dma_sync_sg_for_cpu/for_device"),
+    CPU_9(Level.MUST, Party.FRAMEWORK, "For a buffer attached to a non-coherent device, begin invalidates exactly the region's bytes for reading and closing a writable window cleans exactly the region's bytes; vmaps and mapping entries' CPU views of such a buffer see the CPU cache too, so CPU access outside a window's bracket sees stale bytes.", "seed 000, seed 002; dma_sync_sg_for_cpu/for_device"),
     /** Zero copy. */
     CPU_10(Level.SHOULD, Party.FRAMEWORK, "A window on a coherent buffer with linear CPU memory is a zero-copy view of that memory.", "DESIGN §5"),
     /** Ownership. */
