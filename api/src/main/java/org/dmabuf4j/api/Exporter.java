@@ -52,7 +52,9 @@ public interface Exporter {
 
     /**
      * Checks that the attachment's device can reach the memory and that its constraints can be met (ATT-1); may keep
-     * per-attachment state keyed by the attachment. Called without the lock held.
+     * per-attachment state keyed by the attachment. Called without the lock held. Whatever it throws, an Error
+     * included, the attach is undone and the buffer reference it took is dropped; the throwable reaches the caller
+     * (SAFE-2).
      *
      * @param attachment the new attachment, not yet visible to anyone else
      * @throws AttachRefusedException (ATT-1, P2P-2, REV-3) to refuse; nothing is left behind
@@ -62,7 +64,8 @@ public interface Exporter {
     }
 
     /**
-     * Drops per-attachment state. Called without the lock held, after every mapping of the attachment is gone.
+     * Drops per-attachment state. Called without the lock held, after every mapping of the attachment is gone. If it
+     * throws, the attachment is detached and its reference dropped anyway; the throwable reaches the caller (SAFE-2).
      *
      * @param attachment the attachment being detached
      * @see "dma_buf_ops.detach"
@@ -84,7 +87,8 @@ public interface Exporter {
     }
 
     /**
-     * Lets the memory move again. Called with the lock held, once per successful pin (PIN-6).
+     * Lets the memory move again. Called with the lock held, once per successful pin (PIN-6). If it throws during a
+     * detach or a system close, the pin is counted as dropped anyway and the throwable reaches the caller (SAFE-2).
      *
      * @param attachment the attachment to unpin for
      * @see "dma_buf_ops.unpin"
@@ -99,7 +103,8 @@ public interface Exporter {
      * constraints (MAP-4) and are new for every call (MAP-5); memory without CPU pages only for importers that allow
      * peer-to-peer (P2P-1). Build them with {@link Device#mapPages} or {@link Device#mapPeer}. The framework wraps them
      * into a {@link Mapping} whose CPU views it scopes (MAP-12). After an invalidation, a fresh map succeeds for as long
-     * as the buffer is valid and returns the new location (MOVE-6, a predictable exporter).
+     * as the buffer is valid and returns the new location (MOVE-6, a predictable exporter). The entries' memory stays
+     * valid until release (SAFE-1); if map throws, nothing is mapped and the throwable reaches the caller (SAFE-2).
      *
      * @param attachment the attachment; its {@link Attachment#device()} is the target
      * @param direction the direction of the mapping
@@ -111,7 +116,9 @@ public interface Exporter {
 
     /**
      * Removes a mapping made by {@link #map} (mandatory): exactly its translations (DEV-9). Called with the lock held,
-     * once per mapping, by the importer's unmap or by the framework when it kills a mapping (MOVE-5).
+     * once per mapping, by the importer's unmap or by the framework when it kills a mapping (MOVE-5). The mapping's
+     * CPU views are closed before this runs; if it throws, the mapping stays dead, the other mappings of an
+     * invalidation are still killed, and the throwable reaches the caller afterwards (SAFE-2).
      *
      * @param attachment the attachment the mapping was made for
      * @param entries exactly the entries {@link #map} returned
@@ -122,7 +129,9 @@ public interface Exporter {
 
     /**
      * Frees the memory (mandatory). Called exactly once (BUF-2), without the lock, after the last handle is closed and
-     * the last attachment detached. Heap memory is returned here, and not before (HEAP-5).
+     * the last attachment detached. Heap memory is returned here, and not before (HEAP-5; SAFE-1 for every
+     * exporter). If it throws, the buffer is released anyway: a RuntimeException is logged, an Error propagates to
+     * whoever dropped the last reference (SAFE-2).
      *
      * @see "dma_buf_ops.release"
      */
@@ -135,6 +144,9 @@ public interface Exporter {
      * <p>The returned segment spans the whole buffer ({@code size()} bytes); the framework hands out only views of the
      * spans, scoped to the window (CPU-3, CPU-4). Coherent linear memory returns its backing memory (zero copy,
      * CPU-10); tiled or device memory returns a staging segment with the spans' bytes filled in, and only those.
+     * Memory not from {@link DmaBufSystem#exporterArena()} is copied for the window and written back at close
+     * through this segment (SAFE-1). If begin throws, no window opens; if the window cannot be made afterwards,
+     * {@link #endCpuAccess} is still called once (SAFE-2).
      *
      * @param access what the CPU will do
      * @param spans the bytes to make coherent, in increasing order; never empty
@@ -150,7 +162,8 @@ public interface Exporter {
 
     /**
      * Ends CPU access begun by {@link #beginCpuAccess}: writes staged bytes back (retile, copy to device memory) for
-     * the spans if the access wrote. Called without the lock held, once per begin.
+     * the spans if the access wrote. Called without the lock held, once per begin, after the window's segments are
+     * closed, so it may free what begin returned. If it throws, the window is closed anyway (SAFE-2).
      *
      * @param access what the CPU did
      * @param spans the spans passed to begin
@@ -162,7 +175,8 @@ public interface Exporter {
 
     /**
      * Maps the whole buffer for long-lived CPU use by the framework's vmap count (CPU-14). Called with the lock held,
-     * on the first vmap only.
+     * on the first vmap only. The memory stays valid until release (SAFE-1); if it is refused (too short, already
+     * freed), {@link #vunmap} is called to pair this call and the vmap fails; if vmap throws, nothing is counted.
      *
      * @return the buffer's memory, linear, {@code size()} bytes
      * @throws UnsupportedFeatureException (CPU-14) if not supported; the default
@@ -173,7 +187,8 @@ public interface Exporter {
     }
 
     /**
-     * Undoes {@link #vmap}. Called with the lock held, on the last vmap's close.
+     * Undoes {@link #vmap}. Called with the lock held, on the last vmap's close, after the framework's view is
+     * closed, so it may free the memory. If it throws, the count is gone anyway (SAFE-2).
      *
      * @param memory what vmap returned
      * @see "dma_buf_ops.vunmap"

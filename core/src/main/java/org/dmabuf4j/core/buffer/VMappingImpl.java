@@ -33,6 +33,9 @@ final class VMappingImpl implements VMapping {
         if (core.vmapCount == 0) {
             MemorySegment memory = core.exporter.vmap();
             if (memory == null || memory.byteSize() < core.size) {
+                if (memory != null) {
+                    core.exporter.vunmap(memory); // vmap and vunmap come in pairs for the exporter
+                }
                 throw new RuleViolationException(Rule.CPU_14, "exporter " + core.exporterName + " returned "
                         + (memory == null ? "null" : memory.byteSize() + " bytes") + " from vmap of " + core.describe()
                         + "; it must return the buffer's " + core.size + " bytes");
