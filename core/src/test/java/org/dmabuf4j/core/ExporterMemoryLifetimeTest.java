@@ -316,4 +316,17 @@ class ExporterMemoryLifetimeTest {
         }
         assertFalse(memory.scope().isAlive());
     }
+
+    @Test
+    @DisplayName("SAFE-1: a closed exporter arena refuses allocations with SAFE-1 and a second close like any arena")
+    void closedExporterArenaRefusesAllocation(SimulatedSystem sys) {
+        Arena arena = sys.exporterArena();
+        MemorySegment m = arena.allocate(4096);
+        arena.close();
+        assertFalse(m.scope().isAlive(), "no framework view: freed at once");
+        org.dmabuf4j.api.ClosedException e = assertThrows(org.dmabuf4j.api.ClosedException.class,
+                () -> arena.allocate(64));
+        assertEquals(Rule.SAFE_1, e.rule());
+        assertThrows(IllegalStateException.class, arena::close);
+    }
 }

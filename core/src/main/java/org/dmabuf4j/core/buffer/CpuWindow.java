@@ -208,7 +208,8 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             // loaded from memory now are exactly such clean lines.
         }
         // the cache's lines are the framework's own memory; else the exporter's memory decides (SAFE-1)
-        ViewScope vs = c != null ? ViewScope.FRAMEWORK : ViewScope.of(core, mem, "beginCpuAccess(" + access + ")");
+        ViewScope vs = c != null || core.frameworkMemory ? ViewScope.FRAMEWORK
+                : ViewScope.of(core, mem, "beginCpuAccess(" + access + ")"); // the hot path builds no string
         Arena a = confinement == Confinement.THREAD ? Arena.ofConfined() : Arena.ofShared();
         MemorySegment base = c != null ? c.lines() : mem;
         try {

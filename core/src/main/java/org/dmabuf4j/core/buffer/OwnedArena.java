@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Rule;
-import org.dmabuf4j.core.debug.Leaks;
 
 /**
  * An exporter's arena whose memory the framework keeps valid while it views it (SAFE-1): what
@@ -103,8 +102,15 @@ final class OwnedArena implements Arena {
             closeAsked = true;
         }
         if (leaked) {
-            system.log().log(System.Logger.Level.WARNING, Leaks.report("an exporter arena"
-                    + " (DmaBufSystem.exporterArena()) left open until the system closed", site));
+            StringBuilder sb = new StringBuilder("[SAFE-1] an exporter arena (DmaBufSystem.exporterArena()) was"
+                    + " never closed; the system freed it when it closed. Close it in the exporter's release().");
+            if (site != null) {
+                sb.append(" Created at:");
+                for (StackTraceElement e : site.getStackTrace()) {
+                    sb.append("\n\tat ").append(e);
+                }
+            }
+            system.log().log(System.Logger.Level.WARNING, sb.toString());
         }
         free();
     }
