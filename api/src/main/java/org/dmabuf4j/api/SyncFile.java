@@ -51,13 +51,17 @@ public interface SyncFile {
     boolean poll();
 
     /**
-     * Waits for the fence (FENCE-12).
+     * Waits for the fence (FENCE-12), as {@link Fence#await(Duration)}: a fence that signaled with an error makes the
+     * wait throw (FENCE-13). To wait without throwing, use {@code fence().awaitStatus(timeout)}.
      *
      * @param timeout how long; zero polls; not negative
-     * @return true if signaled
-     * @throws InterruptedException if interrupted
+     * @return true if signaled without error, false if the timeout passed first
+     * @throws FenceFailedException (FENCE-13) if the fence (or, for an array, one of its fences) signaled with an
+     *         error, which is its cause
+     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
+     * @throws RuleViolationException (FENCE-12) on a negative or null timeout
      */
-    boolean await(Duration timeout) throws InterruptedException;
+    boolean await(Duration timeout);
 
     /**
      * The fence as a future, see {@link Fence#toCompletableFuture()}.
