@@ -59,6 +59,15 @@ final class World implements AutoCloseable {
     }
 
     /**
+     * A buffer of its own, without attachments, closed with the world.
+     *
+     * @return its handle
+     */
+    DmaBuf lone() {
+        return track(sys.systemHeap().allocate(4096));
+    }
+
+    /**
      * A new acquire context of a system, unlocked and closed with the world.
      *
      * @param s the system
