@@ -38,6 +38,7 @@ import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaBufException;
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.FenceArray;
 import org.dmabuf4j.api.FenceCallback;
 import org.dmabuf4j.api.FenceChain;
