@@ -34,6 +34,7 @@ import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceChain;
 import org.dmabuf4j.api.FenceContext;
+import org.dmabuf4j.api.FenceCursor;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Fences;
 import org.dmabuf4j.api.Mapping;
@@ -344,6 +345,31 @@ final class BadInputSweepTest {
             s.close();
             return h;
         }, "allocate"));
+        r.add(state("VMapping(closed)", VMapping.class, w -> {
+            Reservation res = w.buf.reservation();
+            res.lock();
+            try {
+                VMapping v = w.buf.vmap();
+                v.close();
+                return v;
+            } finally {
+                res.unlock();
+            }
+        }, "segment"));
+        r.add(state("FenceCursor(before next)", FenceCursor.class,
+                w -> w.track(w.buf.reservation().cursor(FenceUsage.BOOKKEEP)), "fence", "usage"));
+        r.add(state("DmaBuf(of a closed system)", DmaBuf.class, w -> {
+            SimulatedSystem s = DmaBufs.newSystem();
+            DmaBuf b = s.systemHeap().allocate(4096);
+            s.close();
+            return b;
+        }, "name", "setName", "reservation", "share", "attach", "beginCpuAccess", "vmap", "exportSyncFile",
+                "importSyncFile", "isReady", "whenReady", "awaitReady"));
+        r.add(stateOtherThread("AcquireContext(other thread's)", AcquireContext.class, w -> {
+            AcquireContext c = w.context(w.sys);
+            w.buf.reservation().lock(c);
+            return c;
+        }, "done", "unlockAll", "close"));
         r.add(state("SimulatedDevice(closed)", SimulatedDevice.class, w -> w.closedDev, "dmaRead", "dmaWrite",
                 "mapPages", "mapPeer"));
         r.add(state("DeviceEngine(of a closed device)", DeviceEngine.class, w -> w.closedDev.engine(), "submit"));

@@ -24,6 +24,7 @@ import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaHeap;
+import org.dmabuf4j.api.ExportInfo;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceContext;
 import org.dmabuf4j.api.FenceStatus;
@@ -35,6 +36,7 @@ import org.dmabuf4j.api.ReservationSet;
 import org.dmabuf4j.api.RevokedException;
 import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.api.Timeline;
+import org.dmabuf4j.api.VMapping;
 import org.dmabuf4j.api.WouldDeadlockException;
 import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.Job;
@@ -47,7 +49,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The seeded multi-thread stress run (issue #10): {@value #THREADS} threads run a seeded mix of every operation
  * against one system: allocation on the system, contiguous and device-memory heaps, share and close, static and
- * dynamic attachments, map and unmap, CPU windows with writes (1-D, partial), engine fill/read/write jobs, explicit
+ * dynamic attachments (short-lived re-mapping importers too), map and unmap, export through a third-party exporter,
+ * vmap, CPU windows with writes (1-D, partial), engine fill/read/write jobs, explicit
  * fences with callbacks and timelines, reservation locks with lockAll and a hand-written wait-die loop, moves and
  * evictions of device memory, and revocation. Every buffer has a page model (one byte value per page) kept by its
  * owning thread; every write goes through one path (CPU window, engine job, synchronous DMA) and the checks read it
@@ -70,7 +73,7 @@ final class StressTest {
     enum Op {
         ALLOC(6), FREE(4), SHARE_READ(4), CPU_WRITE(10), CPU_READ(8), JOB_FILL(8), JOB_READ(8), JOB_WRITE(5),
         DEV_READ(5), DEV_WRITE(5), FENCE(5), TIMELINE(3), LOCK_ALL(5), WAIT_DIE(3), MOVE(4), REVOKE(2),
-        SHARED_WRITE(6), SHARED_READ(6);
+        SHARED_WRITE(6), SHARED_READ(6), ATTACH_DETACH(4), VMAP_READ(3);
 
         final int weight;
 
@@ -367,11 +370,47 @@ final class StressTest {
                     } else {
                         int v = rnd.nextInt(256);
                         DmaBuf b = run.shared.get(s);
-                        try (Mapping m = sharedAttachment(b).mapUnlocked(Direction.BIDIRECTIONAL)) {
+                        // FROM_DEVICE: its unmap invalidates the non-coherent cache while other threads' windows on
+                        // their pages of the same buffer may be open and dirty (CPU-9)
+                        Direction d = rnd.nextBoolean() ? Direction.FROM_DEVICE : Direction.BIDIRECTIONAL;
+                        try (Mapping m = sharedAttachment(b).mapUnlocked(d)) {
                             await(run.cam.engines().get(id % 2).submit(Job.fill(m, id * PAGE, PAGE, (byte) v)),
                                     "shared fill");
                         }
                         sharedPages[s] = v;
+                    }
+                }
+                case ATTACH_DETACH -> {
+                    Owned o = anyPlain();
+                    if (o != null) {
+                        // a short-lived dynamic importer on the other device: attach, map, read back, detach
+                        SimulatedDevice d = device(o) == run.cam ? run.enc : run.cam;
+                        try (RemappingImporter imp = RemappingImporter.attach(o.buf, d, Direction.BIDIRECTIONAL)) {
+                            int p = rnd.nextInt(o.pages.length);
+                            MemorySegment seg = scratch.asSlice(0, PAGE);
+                            imp.use(m -> {
+                                d.dmaRead(m.dmaAddress(p * PAGE), seg);
+                                return null;
+                            });
+                            check(seg, o.pages[p], o.buf, "dynamic importer DMA", p);
+                        }
+                    }
+                }
+                case VMAP_READ -> {
+                    Owned o = anyPlain();
+                    if (o != null && o.buf.exporterName().equals("system")) {
+                        Reservation r = o.buf.reservation();
+                        r.lock();
+                        try (VMapping v = o.buf.vmap()) {
+                            // vmap gives no coherency (CPU-14): only coherent-only buffers are compared
+                            if (o.attachments.keySet().stream().allMatch(SimulatedDevice::isCoherent)) {
+                                for (int p = 0; p < o.pages.length; p++) {
+                                    check(v.segment().asSlice(p * PAGE, PAGE), o.pages[p], o.buf, "vmap", p);
+                                }
+                            }
+                        } finally {
+                            r.unlock();
+                        }
                     }
                 }
                 case SHARED_READ -> {
@@ -390,11 +429,19 @@ final class StressTest {
             if (owned.size() >= MAX_OWNED) {
                 return;
             }
-            int kind = rnd.nextInt(3);
+            int kind = rnd.nextInt(4);
             long pages = 1 + rnd.nextInt(4);
-            DmaHeap heap = kind == 0 ? run.sys.systemHeap() : kind == 1 ? run.sys.contiguousHeap()
-                    : run.gpu.localMemory();
-            Owned o = new Owned(heap.allocate(pages * PAGE), kind == 2);
+            DmaBuf b;
+            if (kind == 3) {
+                // a third-party exporter of its own memory, through DmaBufSystem.export
+                b = run.sys.export(ExportInfo.of("third-party", pages * PAGE, new FaultyExporter(Injector.none(),
+                        false, pages * PAGE))).handle();
+            } else {
+                DmaHeap heap = kind == 0 ? run.sys.systemHeap() : kind == 1 ? run.sys.contiguousHeap()
+                        : run.gpu.localMemory();
+                b = heap.allocate(pages * PAGE);
+            }
+            Owned o = new Owned(b, kind == 2);
             owned.add(o);
             if (o.vram) {
                 o.importer = RemappingImporter.attach(o.buf, run.gpu, Direction.BIDIRECTIONAL, true);
