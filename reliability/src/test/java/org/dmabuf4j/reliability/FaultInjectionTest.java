@@ -46,6 +46,7 @@ import org.dmabuf4j.api.FenceContext;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.api.Timeline;
 import org.dmabuf4j.api.VMapping;
@@ -78,6 +79,14 @@ final class FaultInjectionTest {
      * Empty since the safety fixes of issue #10 (items 3-6: 29 cases of this matrix) merged.
      */
     private static final Map<String, String> KNOWN = Map.of();
+
+    /**
+     * Whether the FREE_EARLY kind runs ({@code -Ddmabuf4j.faults.freeEarly=true}). Off by default: until issue #10
+     * item 1 (SAFE-1) has landed in core, CPU windows and device access reach an exporter's freed memory through
+     * reinterpreted segments, and a read of memory the allocator unmapped would crash the test JVM. Its failures are
+     * known failures of item 1.
+     */
+    private static final boolean FREE_EARLY = Boolean.getBoolean("dmabuf4j.faults.freeEarly");
 
     /** What one case ended as. */
     enum Outcome { CONSISTENT, LEAK, CORRUPT, HANG, NOT_REACHED }
@@ -455,6 +464,9 @@ final class FaultInjectionTest {
         for (Path p : paths()) {
             for (FaultPoint point : p.points()) {
                 for (FaultKind kind : FaultKind.values()) {
+                    if (!kind.appliesTo(point) || (kind == FaultKind.FREE_EARLY && !FREE_EARLY)) {
+                        continue;
+                    }
                     tests.add(DynamicTest.dynamicTest(p.name() + " / " + point + " / " + kind,
                             () -> verdict(p, point, kind)));
                 }
@@ -469,6 +481,10 @@ final class FaultInjectionTest {
     }
 
     private static String known(Path p, FaultPoint point, FaultKind kind) {
+        if (kind == FaultKind.FREE_EARLY) {
+            return "issue #10 item 1 (SAFE-1: an exporter that frees early gets a SAFE-1 error, never stale bytes or"
+                    + " the JDK's exception)";
+        }
         String k = KNOWN.get(p.name() + " / " + point + " / " + kind);
         return k != null ? k : KNOWN.get(p.name() + " / " + point);
     }
@@ -476,7 +492,8 @@ final class FaultInjectionTest {
     private static void verdict(Path p, FaultPoint point, FaultKind kind) throws InterruptedException {
         Result res = run(p, point, kind);
         String known = known(p, point, kind);
-        String outcome = res.outcome == Outcome.CONSISTENT && known != null ? "CONSISTENT (FIXED: drop from KNOWN)"
+        String outcome = res.outcome == Outcome.CONSISTENT && known != null && kind != FaultKind.FREE_EARLY
+                ? "CONSISTENT (FIXED: drop from KNOWN)" : res.outcome == Outcome.CONSISTENT ? "CONSISTENT"
                 : res.outcome.name() + (known != null ? " (known)" : "");
         SUMMARY.add(p.name(), point.name(), kind.name(), outcome, res.callerSaw,
                 (known != null ? "[" + known + "] " : "") + res.detail);
@@ -515,14 +532,18 @@ final class FaultInjectionTest {
                     thrown.set(t);
                 }
                 inj.disarm();
-                List<String> bad = new ArrayList<>(r.failedChecks());
+                List<String> bad = new ArrayList<>(kind == FaultKind.FREE_EARLY ? List.of() : r.failedChecks());
                 try {
                     String s = r.stillWorks();
                     if (s != null) {
                         bad.add(s);
                     }
+                } catch (DmaBufException e) {
+                    if (kind != FaultKind.FREE_EARLY || e.rule() != Rule.SAFE_1) {
+                        bad.add("the buffer no longer works: " + e);
+                    }
                 } catch (Throwable t) {
-                    bad.add("the buffer no longer works: " + t);
+                    bad.add("the buffer no longer works: " + t + " at " + where(t));
                 }
                 if (!bad.isEmpty()) {
                     corrupt.set(String.join("; ", bad));
@@ -578,6 +599,13 @@ final class FaultInjectionTest {
                     + (cleanupFailures.isEmpty() ? "" : " [clean-up: " + cleanupFailures + "]"));
         }
         return new Result(Outcome.CONSISTENT, saw, "");
+    }
+
+    /** The first frames of core that a throwable passed, for the report. */
+    static String where(Throwable t) {
+        return Stream.of(t.getStackTrace()).filter(f -> f.getClassName().startsWith("org.dmabuf4j.core")).limit(3)
+                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName()
+                        + ":" + f.getLineNumber()).toList().toString();
     }
 
     private static Result hang(Rig r, Thread worker, String what) {
