@@ -360,8 +360,8 @@ final class BadInputSweepTest {
                 w -> w.track(w.buf.reservation().cursor(FenceUsage.BOOKKEEP)), "fence", "usage"));
         r.add(state("DmaBuf(of a closed system)", DmaBuf.class, w -> {
             SimulatedSystem s = DmaBufs.newSystem();
-            DmaBuf b = s.systemHeap().allocate(4096);
-            s.close();
+            DmaBuf b = w.track(s.systemHeap().allocate(4096));
+            s.close(); // reports the open buffer and releases it, as it should: a warning in the log
             return b;
         }, "name", "setName", "reservation", "share", "attach", "beginCpuAccess", "vmap", "exportSyncFile",
                 "importSyncFile", "isReady", "whenReady", "awaitReady"));

@@ -448,11 +448,25 @@ final class FaultInjectionTest {
     private static void callbacks(Rig r, Fence faulting, Fence observed) {
         FenceCallback bad = f -> r.inj.at(FENCE_CALLBACK);
         AtomicInteger good = new AtomicInteger();
+        CountDownLatch ran = new CountDownLatch(1);
         faulting.addCallback(bad);
-        observed.addCallback(f -> good.incrementAndGet());
+        observed.addCallback(f -> {
+            good.incrementAndGet();
+            ran.countDown();
+        });
         r.expect("the fence signaled", faulting::isSignaled);
         r.expect("the later fence signaled", observed::isSignaled);
-        r.expect("the other callback ran exactly once", () -> good.get() == 1);
+        // callbacks of engine fences run on the engine thread, after the waiters may have woken: wait, bounded
+        r.expect("the other callback ran exactly once", () -> awaitLatch(ran) && good.get() == 1);
+    }
+
+    private static boolean awaitLatch(CountDownLatch l) {
+        try {
+            return l.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     // ---- the matrix -----------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package org.dmabuf4j.reliability;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.dmabuf4j.api.AcquireContext;
@@ -98,8 +99,14 @@ final class World implements AutoCloseable {
         });
         quietly(att);
         quietly(buf);
-        quietly(otherAtt::close);
-        return Consistency.leftovers(sys);
+        quietly(() -> otherAtt.unmapUnlocked(otherMapping));
+        quietly(otherAtt);
+        quietly(otherBuf);
+        List<String> left = new ArrayList<>(Consistency.leftovers(sys));
+        for (String l : Consistency.leftovers(other)) {
+            left.add("other system: " + l);
+        }
+        return left;
     }
 
     private static void quietly(AutoCloseable c) {
