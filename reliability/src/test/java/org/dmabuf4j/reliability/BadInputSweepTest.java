@@ -40,6 +40,7 @@ import org.dmabuf4j.api.Fences;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.ReservationSet;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.api.Span;
@@ -370,6 +371,24 @@ final class BadInputSweepTest {
             w.buf.reservation().lock(c);
             return c;
         }, "done", "unlockAll", "close"));
+        r.add(stateOtherThread("ReservationSet(other thread's)", ReservationSet.class, w -> {
+            ReservationSet set = w.sys.lockAll(List.of(w.buf.reservation()));
+            w.track(set);
+            return set;
+        }, "close"));
+        r.add(stateOtherThread("VMapping(lock held by another thread)", VMapping.class, w -> {
+            Reservation res = w.buf.reservation();
+            res.lock();
+            VMapping v = w.buf.vmap();
+            w.track(() -> {
+                if (!res.isHeldByCurrentThread()) {
+                    res.lock();
+                }
+                v.close();
+                res.unlock();
+            });
+            return v;
+        }, "close"));
         r.add(state("SimulatedDevice(closed)", SimulatedDevice.class, w -> w.closedDev, "dmaRead", "dmaWrite",
                 "mapPages", "mapPeer"));
         r.add(state("DeviceEngine(of a closed device)", DeviceEngine.class, w -> w.closedDev.engine(), "submit"));
