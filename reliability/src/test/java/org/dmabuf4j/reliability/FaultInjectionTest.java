@@ -33,17 +33,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaBufException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceStatus;
+import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.FenceArray;
 import org.dmabuf4j.api.FenceCallback;
 import org.dmabuf4j.api.FenceChain;
 import org.dmabuf4j.api.FenceContext;
 import org.dmabuf4j.api.FenceStatus;
+import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.Rule;
@@ -76,9 +79,19 @@ final class FaultInjectionTest {
     /**
      * Cases that fail on purpose until a fix lands elsewhere: key "path / point" (all kinds) or "path / point / kind".
      * A known failure is reported as skipped, with the reason; once it passes it is reported as FIXED in the table.
-     * Empty since the safety fixes of issue #10 (items 3-6: 29 cases of this matrix) merged.
+     * The 29 cases of items 3-6 turned green with the safety fixes; what is left is listed with its reason.
      */
-    private static final Map<String, String> KNOWN = Map.of();
+    private static final Map<String, String> KNOWN = known();
+
+    private static Map<String, String> known() {
+        String close = "SAFE-2 (issue #10, throwable-safe call sites; safety helper): SystemImpl.forceClose skips the"
+                + " exporter's detach after a failed unmap, and an Error escapes before the buffer is released and the"
+                + " other buffers, devices and pools are closed";
+        String path = "system close with an open, attached and mapped buffer";
+        return Map.of(path + " / UNMAP / RUNTIME", close,
+                path + " / UNMAP / STACK_OVERFLOW", close, path + " / UNMAP / OUT_OF_MEMORY", close,
+                path + " / DETACH / STACK_OVERFLOW", close, path + " / DETACH / OUT_OF_MEMORY", close);
+    }
 
     /**
      * Whether the FREE_EARLY kind runs ({@code -Ddmabuf4j.faults.freeEarly=true}). Off by default: until issue #10
@@ -285,6 +298,14 @@ final class FaultInjectionTest {
             a.close();
         }));
 
+        p.add(path("system close with an open, attached and mapped buffer", EnumSet.of(UNMAP, DETACH, RELEASE), r -> {
+            ready(r, false);
+            Attachment a = r.attach(null);
+            r.mapUnlocked(a, Direction.BIDIRECTIONAL);
+            r.arm();
+            r.sys.close();
+        }));
+
         // ---- importers of a core exporter (device memory) ----
         p.add(path("device memory: SimulatedSystem.move with a dynamic importer", EnumSet.of(MOVE_NOTIFY), r -> {
             FaultyImporter imp = vram(r);
@@ -360,6 +381,35 @@ final class FaultInjectionTest {
             callbacks(r, f1, arr);
             r.arm();
             f1.signal();
+        }));
+        p.add(path("DmaBuf.whenReady dependent (run on the signaling thread)", EnumSet.of(FENCE_CALLBACK), r -> {
+            ready(r, false);
+            SignalingFence f = context(r).next();
+            Reservation res = r.buf.reservation();
+            res.lock();
+            try {
+                res.reserveFences(1);
+                res.addFence(f, FenceUsage.WRITE);
+            } finally {
+                res.unlock();
+            }
+            AtomicInteger good = new AtomicInteger();
+            r.buf.whenReady(Access.READ).thenRun(() -> r.inj.at(FENCE_CALLBACK));
+            r.buf.whenReady(Access.READ).thenRun(good::incrementAndGet);
+            r.expect("the buffer is ready", () -> r.buf.isReady(Access.READ));
+            r.expect("the other dependent ran exactly once", () -> good.get() == 1);
+            r.arm();
+            f.signal();
+        }));
+        p.add(path("Fence.toCompletableFuture dependent (run on the signaling thread)", EnumSet.of(FENCE_CALLBACK),
+                r -> {
+            SignalingFence f = context(r).next();
+            AtomicInteger good = new AtomicInteger();
+            f.toCompletableFuture().thenRun(() -> r.inj.at(FENCE_CALLBACK));
+            f.toCompletableFuture().thenRun(good::incrementAndGet);
+            r.expect("the other dependent ran exactly once", () -> good.get() == 1);
+            r.arm();
+            f.signal();
         }));
         p.add(path("engine job completion (callback on the engine thread)", EnumSet.of(FENCE_CALLBACK), r -> {
             ready(r, false);
@@ -651,6 +701,10 @@ final class FaultInjectionTest {
                 try (DmaBuf b = r.sys.systemHeap().allocate(4096); Attachment a = b.attach(r.probe)) {
                     Mapping m = a.mapUnlocked(Direction.TO_DEVICE);
                     a.unmapUnlocked(m);
+                } catch (ClosedException e) {
+                    if (e.rule() != Rule.BUF_3) {
+                        throw e; // else the path is the system's own close: it refuses new buffers, rightly
+                    }
                 }
                 r.sys.fences().newContext("probe", "p").next().signal();
                 problem.set(null);
