@@ -40,6 +40,7 @@ import org.dmabuf4j.api.Fences;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.ReservationSet;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.SignalingFence;
@@ -48,6 +49,7 @@ import org.dmabuf4j.api.SyncFile;
 import org.dmabuf4j.api.Tiling;
 import org.dmabuf4j.api.Timeline;
 import org.dmabuf4j.api.VMapping;
+import org.dmabuf4j.core.Counters;
 import org.dmabuf4j.core.DeviceEngine;
 import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.DmaBufs;
@@ -87,7 +89,27 @@ final class BadInputSweepTest {
     private static final Map<Verdict, Integer> COUNTS = new EnumMap<>(Verdict.class);
 
     /** The classes of a case. */
-    enum Verdict { OK_REJECTED, OK_BOUNDARY, OK_CONTRACT, WEAK, ACCEPTED_SILENTLY, CORRUPT, LEAK, HANG, SETUP }
+    enum Verdict {
+        OK_REJECTED, OK_BOUNDARY, OK_CONTRACT, OK_DOCUMENTED, WEAK, ACCEPTED_SILENTLY, CORRUPT, LEAK, HANG, SETUP
+    }
+
+    /**
+     * Calls whose documented refusal is not a {@link DmaBufException}, with the reason (key as in {@link #ACCEPTED}):
+     * lookups by name in diagnostic values, where no rule of the contract applies.
+     */
+    static final Map<String, String> DOCUMENTED = documented();
+
+    private static Map<String, String> documented() {
+        String lookup = "a lookup by name in a diagnostic snapshot or in the rule catalogue: documented"
+                + " IllegalArgumentException naming the key and what exists; no rule of the contract applies";
+        Map<String, String> d = new LinkedHashMap<>();
+        for (String v : List.of("null", "blank", "too long", "with NUL")) {
+            d.put("Counters(instance).heap(String)[name=" + v + "]", lookup);
+            d.put("Counters(instance).device(String)[name=" + v + "]", lookup);
+            d.put("Rule.byId(String)[id=" + v + "]", lookup);
+        }
+        return Map.copyOf(d);
+    }
 
     /**
      * Inputs that look invalid but that the contract accepts, with the reason (key: receiver.method(param=value)).
@@ -170,6 +192,8 @@ final class BadInputSweepTest {
         for (String m : List.of("buffer()", "device()", "importer()", "isDynamic()", "isPinned()", "peerToPeer()")) {
             a.put("Attachment(detached)." + m, "ATT-4: a detached attachment's identity queries keep answering");
         }
+        a.put("RemappingImporter(instance).moveNotify(Attachment)[a=null]", "an Importer callback: only the framework"
+                + " calls it, with the attachment being invalidated (MOVE-5); a user call is not part of the contract");
         a.put("AcquireContext(done).done()", "done() is idempotent: the acquire phase is over either way");
         String closedSystem = "a closed system still answers queries and hands out its heaps, fences and builders;"
                 + " what would create something refuses (allocate, build, export: BUF-3), and locks and contexts need"
@@ -402,10 +426,15 @@ final class BadInputSweepTest {
         // records and static factories of the api, core's static entry points
         for (Class<?> c : List.of(Region.class, Span.class, BufferLayout.class, ExportInfo.class,
                 DmaConstraints.class, Direction.class, Access.class, FenceUsage.class, Tiling.Tiled.class,
-                SgEntry.class, Region.Range.class, Region.Rect.class, Job.class, RemappingImporter.class)) {
+                SgEntry.class, Region.Range.class, Region.Rect.class, Job.class, RemappingImporter.class, Rule.class)) {
             r.add(statics(c));
         }
         r.add(value("Span(instance)", Span.class, new Span(0, 4096)));
+        r.add(new Receiver("Counters(instance)", Counters.class, w -> w.sys.counters(), null, Set.of(), false, false,
+                true));
+        r.add(new Receiver("RemappingImporter(instance)", RemappingImporter.class,
+                w -> w.track(RemappingImporter.attach(w.buf, w.dev2, Direction.BIDIRECTIONAL)), null, Set.of(), false,
+                false, true));
         r.add(value("Region.WHOLE", Region.Whole.class, Region.WHOLE));
         r.add(value("Region.Range(instance)", Region.Range.class, Region.range(0, 4096)));
         r.add(value("Region.Rect(instance)", Region.Rect.class, Region.rect(0, 0, 4, 4)));
@@ -574,6 +603,9 @@ final class BadInputSweepTest {
             if (t instanceof DmaBufException) {
                 return new Outcome(Verdict.OK_REJECTED, saw, "");
             }
+            if (t instanceof IllegalArgumentException && DOCUMENTED.containsKey(c.key())) {
+                return new Outcome(Verdict.OK_DOCUMENTED, saw, DOCUMENTED.get(c.key()));
+            }
             if (t != null) {
                 return new Outcome(Verdict.WEAK, saw, String.valueOf(t.getMessage()));
             }
@@ -668,7 +700,7 @@ final class BadInputSweepTest {
                     COUNTS.merge(o.verdict(), 1, Integer::sum);
                 }
                 boolean finding = switch (o.verdict()) {
-                    case OK_REJECTED, OK_BOUNDARY, OK_CONTRACT -> false;
+                    case OK_REJECTED, OK_BOUNDARY, OK_CONTRACT, OK_DOCUMENTED -> false;
                     default -> true;
                 };
                 if (finding) {
@@ -693,6 +725,8 @@ final class BadInputSweepTest {
         Map<String, List<String>> byReason = new LinkedHashMap<>();
         ACCEPTED.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> byReason.computeIfAbsent(e.getValue(), x -> new ArrayList<>()).add(e.getKey()));
+        sb.append("Documented non-rule refusals (").append(DOCUMENTED.size()).append("): ")
+                .append(new java.util.TreeSet<>(DOCUMENTED.values())).append('\n');
         sb.append("Intentionally accepted inputs (").append(ACCEPTED.size()).append("), by reason:\n");
         byReason.forEach((reason, keys) -> sb.append("  - ").append(reason).append(": ").append(keys).append('\n'));
         System.out.println(sb);
