@@ -62,7 +62,7 @@ public sealed interface Region {
      * Resolves the region to the byte spans it covers in the buffer's linear layout, in increasing offset order.
      *
      * @param bufferSize the buffer's size in bytes; positive
-     * @param layout the buffer's layout, or empty for a buffer without one
+     * @param layout the buffer's layout, or empty for a buffer without one; not null
      * @return the spans: one for WHOLE and Range, one per row for Rect; never empty
      * @throws RuleViolationException (CPU-7) if the region does not lie within the buffer, or is a Rect and there is
      *     no layout
@@ -90,6 +90,7 @@ public sealed interface Region {
         @Override
         public List<Span> spans(long bufferSize, Optional<BufferLayout> layout) {
             Check.positive(bufferSize, Rule.CPU_7, "buffer size");
+            Check.notNull(layout, Rule.CPU_7, "layout (use Optional.empty())");
             return List.of(new Span(0, bufferSize));
         }
     }
@@ -113,6 +114,7 @@ public sealed interface Region {
         @Override
         public List<Span> spans(long bufferSize, Optional<BufferLayout> layout) {
             Check.positive(bufferSize, Rule.CPU_7, "buffer size");
+            Check.notNull(layout, Rule.CPU_7, "layout (use Optional.empty())");
             if (offset + length > bufferSize) {
                 throw new RuleViolationException(Rule.CPU_7, "range [" + offset + ", " + (offset + length)
                         + ") ends past the buffer's " + bufferSize + " bytes");

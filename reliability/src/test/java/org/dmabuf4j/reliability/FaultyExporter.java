@@ -44,6 +44,16 @@ final class FaultyExporter implements Exporter {
         this.dynamic = dynamic;
         this.size = size;
         this.memory = allocate();
+        inj.freeEarly = this::freeAll;
+    }
+
+    private void freeAll() {
+        synchronized (arenas) {
+            for (Arena a : arenas) {
+                a.close();
+            }
+            arenas.clear();
+        }
     }
 
     private MemorySegment allocate() {
@@ -131,12 +141,7 @@ final class FaultyExporter implements Exporter {
     @Override
     public void release() {
         releases.incrementAndGet();
-        synchronized (arenas) {
-            for (Arena a : arenas) {
-                a.close();
-            }
-            arenas.clear();
-        }
+        freeAll();
         inj.at(FaultPoint.RELEASE);
     }
 

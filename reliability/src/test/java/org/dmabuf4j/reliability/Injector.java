@@ -23,6 +23,8 @@ final class Injector {
     private volatile boolean armed;
     private volatile boolean fired;
     private volatile boolean blockTimedOut;
+    /** What FREE_EARLY does: set by the exporter that frees. */
+    volatile Runnable freeEarly = () -> { };
 
     Injector(FaultPoint point, FaultKind kind, int nth) {
         this.point = point;
@@ -67,6 +69,7 @@ final class Injector {
             case RUNTIME -> throw new IllegalStateException(what);
             case STACK_OVERFLOW -> throw new StackOverflowError(what);
             case OUT_OF_MEMORY -> throw new OutOfMemoryError(what);
+            case FREE_EARLY -> freeEarly.run();
             case BLOCK -> {
                 entered.countDown();
                 try {

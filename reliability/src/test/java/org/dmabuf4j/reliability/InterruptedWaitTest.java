@@ -17,10 +17,13 @@ import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaBufException;
 import org.dmabuf4j.api.DmaInterruptedException;
+import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.ReservationSet;
 import org.dmabuf4j.api.SignalingFence;
+import org.dmabuf4j.api.Timeline;
+import org.dmabuf4j.core.RemappingImporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -114,6 +117,20 @@ final class InterruptedWaitTest {
                 try (ReservationSet s = r.sys.lockAll(List.of(r.buf.reservation(), other.reservation()))) {
                     s.backoffs();
                 }
+            };
+        }));
+        c.add(wait("RemappingImporter.mapping behind a pending KERNEL fence (MOVE-8)", FenceUsage.KERNEL, r -> {
+            RemappingImporter imp = r.track(RemappingImporter.attach(r.buf, r.dev, Direction.BIDIRECTIONAL));
+            return f -> imp.mapping();
+        }));
+        c.add(wait("Timeline point await", FenceUsage.WRITE, r -> {
+            Timeline t = r.track(r.sys.fences().newTimeline("tl"));
+            Fence p = t.point(1);
+            return f -> {
+                if (f.isSignaled()) {
+                    t.advance(1);
+                }
+                p.await(WAIT);
             };
         }));
         c.add(new Case("ExportedBuffer.revoke behind a pending fence", FenceUsage.BOOKKEEP, true,

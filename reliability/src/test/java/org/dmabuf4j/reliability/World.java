@@ -1,0 +1,125 @@
+package org.dmabuf4j.reliability;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.dmabuf4j.api.AcquireContext;
+import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.BufferLayout;
+import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.core.DmaBufs;
+import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.SimulatedSystem;
+
+/**
+ * The fresh world of one bad-input case: a system with a buffer (64x64x4 linear layout, 16 KiB) statically attached
+ * to a device and mapped, a second unattached device, a closed device, a closed handle and an unmapped mapping; and
+ * another system with a buffer, device and mapping of its own, for "other system's objects". Receivers and arguments
+ * made for one case are {@link #track tracked} and closed with the world.
+ */
+final class World implements AutoCloseable {
+    static final BufferLayout LAYOUT = BufferLayout.linear(64, 64, 4);
+
+    final SimulatedSystem sys = DmaBufs.builder().leakDetection(true).build();
+    final SimulatedSystem other = DmaBufs.newSystem();
+    final SimulatedDevice dev = sys.newDevice("dev").nonCoherent().build();
+    final SimulatedDevice dev2 = sys.newDevice("dev2").build();
+    final SimulatedDevice closedDev = sys.newDevice("unplugged").build();
+    final SimulatedDevice otherDev = other.newDevice("foreign").build();
+    final DmaBuf buf = sys.systemHeap().allocate(LAYOUT);
+    final DmaBuf closedHandle = buf.share();
+    final DmaBuf otherBuf = other.systemHeap().allocate(LAYOUT);
+    final Attachment att = buf.attach(dev);
+    final Mapping mapping = att.mapUnlocked(Direction.BIDIRECTIONAL);
+    final Mapping unmapped = att.mapUnlocked(Direction.TO_DEVICE);
+    final Attachment otherAtt = otherBuf.attach(otherDev);
+    final Mapping otherMapping = otherAtt.mapUnlocked(Direction.BIDIRECTIONAL);
+    final Fence signaled = sys.fences().signaled();
+    private final Deque<AutoCloseable> tracked = new ArrayDeque<>();
+
+    World() {
+        closedDev.close();
+        closedHandle.close();
+        att.unmapUnlocked(unmapped);
+    }
+
+    /**
+     * Registers something to close before the world's own objects.
+     *
+     * @param <T> its type
+     * @param c the resource
+     * @return c
+     */
+    <T extends AutoCloseable> T track(T c) {
+        tracked.push(c);
+        return c;
+    }
+
+    /**
+     * A buffer of its own, without attachments, closed with the world.
+     *
+     * @return its handle
+     */
+    DmaBuf lone() {
+        return track(sys.systemHeap().allocate(4096));
+    }
+
+    /**
+     * A new acquire context of a system, unlocked and closed with the world.
+     *
+     * @param s the system
+     * @return the context
+     */
+    AcquireContext context(SimulatedSystem s) {
+        AcquireContext c = s.newAcquireContext();
+        track(() -> {
+            c.unlockAll();
+            c.close();
+        });
+        return c;
+    }
+
+    /**
+     * Closes what the case made and the world's objects, and returns what the system still holds then.
+     *
+     * @return the leftovers (see {@link Consistency#leftovers})
+     */
+    List<String> closeAndCheck() {
+        while (!tracked.isEmpty()) {
+            quietly(tracked.pop());
+        }
+        quietly(() -> {
+            if (mapping.isValid() || att.isAttached()) {
+                att.unmapUnlocked(mapping);
+            }
+        });
+        quietly(att);
+        quietly(buf);
+        quietly(() -> otherAtt.unmapUnlocked(otherMapping));
+        quietly(otherAtt);
+        quietly(otherBuf);
+        List<String> left = new ArrayList<>(Consistency.leftovers(sys));
+        for (String l : Consistency.leftovers(other)) {
+            left.add("other system: " + l);
+        }
+        return left;
+    }
+
+    private static void quietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Throwable t) {
+            // a clean-up step whose object the case already closed or broke; leftovers report the damage
+        }
+    }
+
+    @Override
+    public void close() {
+        sys.close();
+        other.close();
+    }
+}
