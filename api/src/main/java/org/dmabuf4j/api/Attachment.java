@@ -49,9 +49,10 @@ public interface Attachment extends AutoCloseable {
     boolean isDynamic();
 
     /**
-     * Whether the importer accepts memory without CPU pages (P2P-1).
+     * Whether the importer accepts memory without CPU pages (P2P-1). The importer was asked once, at attach (SAFE-3);
+     * this answers from that, without calling the importer again.
      *
-     * @return the importer's {@link Importer#allowPeerToPeer()}, false for static attachments
+     * @return the importer's {@link Importer#allowPeerToPeer()} at attach, false for static attachments
      * @see "dma_buf_attachment.peer2peer"
      */
     boolean peerToPeer();

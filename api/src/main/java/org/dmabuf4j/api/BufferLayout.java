@@ -1,6 +1,5 @@
 package org.dmabuf4j.api;
 
-import java.util.Objects;
 
 /**
  * The 2-D shape of an image-like buffer: width and height in pixels, stride in bytes, bytes per pixel, tiling.
@@ -72,9 +71,11 @@ public record BufferLayout(int width, int height, long stride, int bytesPerPixel
      * @param bytesPerPixel bytes per pixel; 1 to 16
      * @param tiles the tile shape; not null
      * @return the layout
+     * @throws RuleViolationException (CPU-7) if {@code tiles} is null
      */
     public static BufferLayout tiled(int width, int height, int bytesPerPixel, Tiling.Tiled tiles) {
-        Objects.requireNonNull(tiles, "tiles");
+        Check.notNull(tiles, Rule.CPU_7, "tiling of a tiled layout " + width + "x" + height
+                + " (pass a Tiling.Tiled, or use a linear layout)");
         long row = (long) width * bytesPerPixel;
         long stride = (row + tiles.widthBytes() - 1) / tiles.widthBytes() * tiles.widthBytes();
         return new BufferLayout(width, height, stride, bytesPerPixel, tiles);

@@ -104,11 +104,14 @@ public interface CpuAccess extends AutoCloseable {
     boolean isOpen();
 
     /**
-     * Ends the access (end_cpu_access): cleans the region for a writable window on a non-coherent buffer (CPU-9),
+     * Ends the access (end_cpu_access): cleans the region for a writable window on a non-coherent buffer (CPU-9; an
+     * unmap, detach, move or revocation while the window was open kept its lines, SAFE-4),
      * writes staged bytes back, and closes every segment (CPU-4). Idempotent. Called without the reservation lock
      * (CPU-8), by the opening thread for a THREAD window (CPU-5).
      *
      * @throws RuleViolationException (CPU-5) from another thread of a THREAD window, (CPU-8) if the lock is held
+     * @throws ExporterFaultException (SAFE-1) if the exporter freed the memory of a copied window before its bytes
+     *     were written back; the window is closed anyway and its writes are lost
      * @see "dma_buf_end_cpu_access"
      */
     @Override

@@ -72,8 +72,10 @@ public enum Direction {
      *
      * @param other the direction asked for; not null
      * @return true if this is BIDIRECTIONAL or equal to {@code other}
+     * @throws RuleViolationException (MAP-7) if {@code other} is null, whatever this direction is
      */
     public boolean covers(Direction other) {
-        return this == BIDIRECTIONAL || this == Check.notNull(other, Rule.MAP_7, "direction");
+        Check.notNull(other, Rule.MAP_7, "direction asked of a " + this + " mapping");
+        return this == BIDIRECTIONAL || this == other;
     }
 }

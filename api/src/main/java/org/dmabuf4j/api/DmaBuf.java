@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>A buffer has a fixed size (BUF-1), an exporter that owns its memory, a reservation that orders access to it, and
  * any number of handles. {@link #share()} makes another handle (a dup, BUF-6), {@link #close()} drops this one; the
  * exporter's release runs once, after the last handle is closed and the last attachment detached (BUF-2). A closed
- * handle rejects every call but close (BUF-3). Handles are thread-safe.
+ * handle rejects every operation but close; its identity queries (id, size, exporterName, layout, isOpen, isRevoked)
+ * keep answering (BUF-3). Handles are thread-safe.
  *
  * <pre>
  *   heap.allocate ─► DmaBuf ─ share() ─► DmaBuf ─ attach(dev) ─► Attachment ─ map(dir) ─► Mapping (per device)
@@ -192,6 +193,7 @@ public interface DmaBuf extends AutoCloseable {
      * @param access the access to be synchronised with; not null
      * @return the sync file
      * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws RuleViolationException (SYNC-5) if the calling thread holds the buffer's reservation lock
      * @see "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"
      */
     SyncFile exportSyncFile(Access access);
@@ -252,11 +254,13 @@ public interface DmaBuf extends AutoCloseable {
      *
      * @param access READ or WRITE readiness; not null
      * @param timeout how long to wait; zero polls; not negative
-     * @return true if ready
-     * @throws InterruptedException if interrupted while waiting
+     * @return true if ready and the fences waited for signaled without error
+     * @throws FenceFailedException (FENCE-13) if a fence waited for signaled with an error, as
+     *         {@link Reservation#await(FenceUsage, Duration)}; {@link #isReady(Access)} polls without throwing
+     * @throws DmaInterruptedException (RESV-14) if interrupted while waiting; the interrupt status is restored
      * @throws RuleViolationException (RESV-14) on a negative timeout
      */
-    boolean awaitReady(Access access, Duration timeout) throws InterruptedException;
+    boolean awaitReady(Access access, Duration timeout);
 
     /**
      * Drops this handle (BUF-2). Idempotent (BUF-3). Called without the reservation lock (BUF-9). The buffer is

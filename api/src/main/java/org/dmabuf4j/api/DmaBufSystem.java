@@ -25,6 +25,28 @@ public interface DmaBufSystem extends AutoCloseable {
     ExportedBuffer export(ExportInfo info);
 
     /**
+     * A new arena for one exporter's buffer memory whose memory the framework keeps valid for as long as it views
+     * it (SAFE-1). Allocate the buffer's memory from it (or map a file into it with
+     * {@code FileChannel.map(mode, offset, size, arena)}) and close it in {@link Exporter#release()}, or earlier: the
+     * memory is freed when the arena is closed and no framework view of it (CPU window, mapping view, vmap) is live,
+     * else when the last such view ends. So an exporter that closes it too early can never make the framework, or an
+     * importer using the framework's views, touch freed memory; and the framework's views of it are zero-copy and
+     * close with their window or mapping (CPU-4, MAP-11).
+     *
+     * <p>Memory from any other arena keeps its own scope in every framework view: mapping and vmap views die only
+     * with the exporter's memory, and CPU windows are framework copies written back through the exporter's segment
+     * at close (checked, SAFE-1). Arenas still open when the system closes are freed then and reported.
+     *
+     * @return a shared arena; {@code close()} marks it for freeing and, like any arena's, throws if repeated
+     * @throws ClosedException (BUF-3) if the system is closed
+     * @throws UnsupportedFeatureException (SAFE-1) if the implementation has no framework-kept memory
+     */
+    default java.lang.foreign.Arena exporterArena() {
+        throw new UnsupportedFeatureException(Rule.SAFE_1, getClass().getName() + " does not keep exporter memory;"
+                + " allocate it from an arena of your own, whose scope the framework then keeps in every view");
+    }
+
+    /**
      * A heap by name.
      *
      * @param name "system", "contiguous" or another registered heap; not null

@@ -41,7 +41,8 @@ public interface DmaHeap {
      *
      * @param layout the layout; not null
      * @return the first handle of the buffer, with the layout
-     * @throws RuleViolationException (HEAP-3) on a null layout
+     * @throws RuleViolationException (HEAP-3) on a null layout; (HEAP-8) on a tiled layout for a heap whose memory
+     *     is linear (only the tiled heap takes tiled layouts)
      * @throws HeapExhaustedException (HEAP-3, HEAP-7) if the heap cannot satisfy it
      */
     DmaBuf allocate(BufferLayout layout);

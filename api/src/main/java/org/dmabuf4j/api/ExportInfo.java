@@ -52,8 +52,11 @@ public record ExportInfo(String exporterName, long size, Exporter exporter, Opti
      *
      * @param newLayout the layout; not null
      * @return the information
+     * @throws RuleViolationException (BUF-7) if {@code newLayout} is null
      */
     public ExportInfo withLayout(BufferLayout newLayout) {
+        Check.notNull(newLayout, Rule.BUF_7, "layout of a buffer of exporter '" + exporterName
+                + "' (withLayout(null)); omit withLayout for a buffer without a layout");
         return new ExportInfo(exporterName, size, exporter, Optional.of(newLayout));
     }
 }

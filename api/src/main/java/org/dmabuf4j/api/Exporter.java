@@ -20,6 +20,22 @@ import java.util.List;
  *       <td>pin, unpin, map_dma_buf, unmap_dma_buf, vmap, vunmap</td></tr>
  * </table>
  *
+ * <p><b>Memory lifetime (SAFE-1).</b> The memory a callback returns (map's entries, beginCpuAccess's and vmap's
+ * segment) must stay valid until {@link #release()} returns. Allocate it from {@link DmaBufSystem#exporterArena()}
+ * and the framework keeps it valid for as long as it views it, whenever the arena is closed; memory from an arena of
+ * your own keeps its own scope in every framework view (never re-scoped), so freeing it early makes the next access
+ * fail with an {@link ExporterFaultException} or the JDK's {@link IllegalStateException}, never crash the JVM.
+ *
+ * <p><b>Failures (SAFE-2).</b> The framework treats every callback as foreign code: whatever one throws, a
+ * RuntimeException or an Error, the framework's state stays consistent (no leaked reference, translation, lock or
+ * window) and the throwable reaches the caller of the operation after the cleanup; Errors are never swallowed. Per
+ * callback: attach (the attach is undone, the reference dropped), map (nothing is mapped), unmap (the mapping is
+ * dead and its views closed before unmap runs), pin and unpin (the count is unchanged on a failed pin; a detach
+ * still completes), beginCpuAccess (no window; endCpuAccess is called to pair it), endCpuAccess (the window is
+ * closed anyway), vmap (no count), vunmap (the count is gone anyway), detach (the attachment is gone anyway),
+ * release (the buffer is released anyway and a RuntimeException is logged). A callback that blocks blocks the
+ * calling thread; only the framework's own waits are bounded (revoke's timeout, REV-4).
+ *
  * @see "struct dma_buf_ops"
  */
 public interface Exporter {

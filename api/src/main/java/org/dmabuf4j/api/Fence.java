@@ -104,30 +104,55 @@ public interface Fence {
 
     /**
      * Waits until the fence signals or the timeout passes (FENCE-12). Spins briefly, then parks; does not pin a
-     * virtual thread. Allowed while holding reservation locks.
+     * virtual thread. Allowed while holding reservation locks. Like {@code CompletableFuture.join()}, a fence that
+     * signaled with an error makes the wait throw (FENCE-13); use {@link #awaitStatus(Duration)} to wait without
+     * throwing.
      *
      * @param timeout how long to wait; {@link Duration#ZERO} polls; not negative
-     * @return true if the fence has signaled (with or without error)
-     * @throws InterruptedException if interrupted while waiting
+     * @return true if the fence has signaled without error, false if the timeout passed first
+     * @throws FenceFailedException (FENCE-13) if the fence signaled with an error, which is its cause
+     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
      * @throws RuleViolationException (FENCE-12) on a negative or null timeout
      * @see "dma_fence_wait_timeout"
      */
-    boolean await(Duration timeout) throws InterruptedException;
+    boolean await(Duration timeout);
 
     /**
-     * Waits until the fence signals.
+     * Waits until the fence signals; throws if it signaled with an error (FENCE-13).
      *
-     * @throws InterruptedException if interrupted while waiting
+     * @throws FenceFailedException (FENCE-13) if the fence signaled with an error, which is its cause
+     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
      * @see "dma_fence_wait"
      */
-    void await() throws InterruptedException;
+    void await();
 
     /**
-     * Waits until the fence signals, ignoring interrupts (the interrupt status is kept).
+     * Waits until the fence signals, ignoring interrupts (the interrupt status is kept); throws if it signaled with
+     * an error (FENCE-13).
      *
+     * @throws FenceFailedException (FENCE-13) if the fence signaled with an error, which is its cause
      * @see "dma_fence_wait(fence, false)"
      */
     void awaitUninterruptibly();
+
+    /**
+     * Waits like {@link #await(Duration)} but never throws for the fence's error: the way to wait without throwing
+     * (FENCE-13). Look at the result, and at {@link #error()} when it is {@link FenceStatus#ERROR}.
+     *
+     * @param timeout how long to wait; {@link Duration#ZERO} polls; not negative
+     * @return {@link FenceStatus#PENDING} if the timeout passed first, else {@link FenceStatus#SIGNALED} or
+     *         {@link FenceStatus#ERROR}
+     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
+     * @throws RuleViolationException (FENCE-12) on a negative or null timeout
+     * @see "dma_fence_wait_timeout, then dma_fence_get_status"
+     */
+    default FenceStatus awaitStatus(Duration timeout) {
+        try {
+            return await(timeout) ? status() : FenceStatus.PENDING;
+        } catch (FenceFailedException failed) {
+            return FenceStatus.ERROR;
+        }
+    }
 
     /**
      * Whether this fence comes after {@code other} on their common context (FENCE-5).

@@ -10,6 +10,10 @@ public interface FenceCallback {
     /**
      * Called once when {@code fence} signals. Must not block or take a reservation lock (FENCE-4).
      *
+     * <p>If it throws, the fence's other callbacks still run; a RuntimeException is logged, an Error is rethrown to
+     * the signaling thread once every callback ran and, for a timeline advance or close and a fence chain, once
+     * every other due point or node has signaled too (SAFE-5).
+     *
      * @param fence the fence that signaled
      */
     void onSignaled(Fence fence);

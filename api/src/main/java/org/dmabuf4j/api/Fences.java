@@ -83,12 +83,13 @@ public interface Fences {
      *
      * @param fences the fences; not null, not empty
      * @param timeout how long; zero polls; not negative
-     * @return the index of a signaled fence, or empty on timeout
-     * @throws InterruptedException if interrupted
+     * @return the index of a fence that signaled without error, or empty on timeout
+     * @throws FenceFailedException (FENCE-13) if the signaled fence found carries an error, which is its cause
+     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
      * @throws RuleViolationException (FENCE-12) on an empty list or a negative timeout
      * @see "dma_fence_wait_any_timeout"
      */
-    OptionalInt awaitAny(List<? extends Fence> fences, Duration timeout) throws InterruptedException;
+    OptionalInt awaitAny(List<? extends Fence> fences, Duration timeout);
 
     /**
      * Wraps a fence in a sync file.

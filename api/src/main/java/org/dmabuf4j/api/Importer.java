@@ -19,6 +19,12 @@ public interface Importer {
      * and re-map before its next device access (MOVE-7); on revocation it stops and unmaps (REV-5). It may add fences
      * for work it cannot stop at once, for the exporter to wait for.
      *
+     * <p>Foreign code to the framework (SAFE-2): if it throws, every other importer is still notified and every
+     * mapping of the buffer is killed anyway, so a revoked buffer never keeps a live mapping; a RuntimeException then
+     * reaches the exporter's caller as a MOVE-7 error, an Error propagates as it is. A moveNotify that blocks blocks
+     * the exporter's thread under the lock: the framework cannot bound it (revoke's timeout bounds only the waits for
+     * fences and unmaps), so a notified importer must return promptly and finish asynchronously with fences.
+     *
      * @param attachment the attachment whose mappings are invalidated
      * @see "dma_buf_attach_ops.move_notify / invalidate_mappings"
      */
@@ -26,6 +32,9 @@ public interface Importer {
 
     /**
      * Whether the importer can handle entries without CPU pages (device memory reached peer-to-peer, P2P-1).
+     *
+     * <p>Asked exactly once, at attach, before the exporter's attach (SAFE-3): the answer holds for the attachment's
+     * life. If it throws, the attach fails with a SAFE-3 error and leaves nothing behind.
      *
      * @return false unless overridden
      * @see "dma_buf_attach_ops.allow_peer2peer"

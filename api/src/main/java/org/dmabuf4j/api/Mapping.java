@@ -15,9 +15,18 @@ import java.util.List;
  * revokes the buffer (REV-2). After that its addresses fault in the device and its CPU views are closed; the
  * importer still unmaps it (MAP-10).
  *
+ * <p>A mapping is {@link AutoCloseable}: {@link #close()} unmaps it, so the natural nesting releases everything in
+ * the right order (the mapping before its attachment, ATT-2):
+ * <pre>{@code
+ * try (Attachment a = buf.attach(device);
+ *      Mapping m = a.mapUnlocked(Direction.TO_DEVICE)) {
+ *     device.submit(m.entries());
+ * }   // m.close() unmaps (taking the lock), then a.close() detaches
+ * }</pre>
+ *
  * @see "struct sg_table as returned by dma_buf_map_attachment"
  */
-public interface Mapping {
+public interface Mapping extends AutoCloseable {
     /**
      * The attachment that made the mapping.
      *
@@ -70,4 +79,21 @@ public interface Mapping {
      * @throws RuleViolationException (MAP-2) if the offset is out of range
      */
     long dmaAddress(long offset);
+
+    /**
+     * Unmaps the mapping (MAP-10) through the attachment that made it, if it is not unmapped yet: the
+     * try-with-resources form of {@link Attachment#unmap} and {@link Attachment#unmapUnlocked}. Works in either lock
+     * state (MAP-1): if the calling thread holds the buffer's reservation lock it unmaps under it, otherwise it takes
+     * the lock for the unmap and releases it. Idempotent: closing a mapping that is already unmapped (by
+     * {@code unmap}, an earlier close, or the system closing) does nothing, and so does closing the attachment's
+     * cached mapping (MAP-6), which lives until detach. A mapping killed by an invalidation or revocation is
+     * released like any other.
+     *
+     * @throws RuleViolationException (FENCE-4) if called on a fence's signaling path without the lock, where the
+     *     lock may not be taken
+     * @throws RuntimeException as {@link Attachment#unmap}, for example what the exporter's unmap throws
+     * @see "dma_buf_unmap_attachment_unlocked"
+     */
+    @Override
+    void close();
 }

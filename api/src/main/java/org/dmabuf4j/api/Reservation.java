@@ -45,12 +45,13 @@ public interface Reservation {
      * {@link #lock(AcquireContext)}, interruptibly.
      *
      * @param ctx the context; not null
-     * @throws InterruptedException if interrupted while waiting; the lock is not taken
+     * @throws DmaInterruptedException (RESV-5) if interrupted while waiting; the lock is not taken and the interrupt
+     *         status is restored
      * @throws WouldDeadlockException (RESV-5) as {@link #lock(AcquireContext)}
      * @throws AlreadyLockedException (RESV-7) as {@link #lock(AcquireContext)}
      * @see "dma_resv_lock_interruptible"
      */
-    void lockInterruptibly(AcquireContext ctx) throws InterruptedException;
+    void lockInterruptibly(AcquireContext ctx);
 
     /**
      * Locks after a back-off (RESV-6): sleeps until free; cannot fail with would-deadlock. The context must hold no
@@ -181,16 +182,22 @@ public interface Reservation {
     Optional<Fence> singleton(FenceUsage usage);
 
     /**
-     * Waits for every fence covered by {@code usage} (RESV-14). No lock needed; allowed with it held.
+     * Waits for every fence covered by {@code usage} (RESV-14). No lock needed; allowed with it held. A fence this call
+     * waited for (pending when the wait looked at it) that signaled with an error makes the wait throw once all have
+     * signaled (FENCE-13): the work this caller was waiting for failed. A fence that had already signaled before the
+     * call is not reported again, so one failed job does not fail every later wait of the buffer; wait on the
+     * job's own fence to learn about it. To wait without throwing, wait on
+     * {@link #singleton(FenceUsage)} with {@link Fence#awaitStatus(Duration)}.
      *
      * @param usage the query usage; not null
      * @param timeout how long in total; zero polls; not negative
-     * @return true if all have signaled
-     * @throws InterruptedException if interrupted
+     * @return true if all have signaled and none waited for failed, false if the timeout passed first
+     * @throws FenceFailedException (FENCE-13) naming the first fence waited for that signaled with an error
+     * @throws DmaInterruptedException (RESV-14) if interrupted while waiting; the interrupt status is restored
      * @throws RuleViolationException (RESV-14) on a negative timeout
      * @see "dma_resv_wait_timeout"
      */
-    boolean await(FenceUsage usage, Duration timeout) throws InterruptedException;
+    boolean await(FenceUsage usage, Duration timeout);
 
     /**
      * Whether every fence covered by {@code usage} has signaled. No lock needed.

@@ -24,7 +24,7 @@ public enum Rule {
     /** Release once. */
     BUF_2(Level.MUST, Party.FRAMEWORK, "The exporter's release runs exactly once, after the last handle is closed and the last attachment is detached.", "dma-buf.c: dma_buf_release"),
     /** Closed handles. */
-    BUF_3(Level.MUST, Party.FRAMEWORK, "A closed handle rejects every call but close(), which is idempotent; other handles of the same buffer are unaffected.", "file refcounting: fput"),
+    BUF_3(Level.MUST, Party.FRAMEWORK, "A closed handle rejects every operation but close(), which is idempotent; only its immutable identity queries (id, size, exporterName, layout, isOpen, isRevoked, toString) keep answering, for diagnostics after close; other handles of the same buffer are unaffected.", "file refcounting: fput"),
     /** Names. */
     BUF_4(Level.MUST, Party.FRAMEWORK, "A buffer name is at most 31 bytes of UTF-8 (32 with the terminating NUL) and contains no NUL; longer or invalid names are rejected and the old name kept.", "DMA_BUF_SET_NAME, DMA_BUF_NAME_LEN"),
     /** Renaming. */
@@ -48,13 +48,13 @@ public enum Rule {
     /** Dynamic importers. */
     ATT_3(Level.MUST, Party.IMPORTER, "A dynamic importer supplies a non-null Importer whose moveNotify handles invalidation; a static importer attaches without one, through attach(device).", "dma_buf_dynamic_attach -EINVAL without move_notify"),
     /** Attachments are per device. */
-    ATT_4(Level.MUST, Party.FRAMEWORK, "An attachment binds one buffer to one device; a detached attachment rejects every call but close().", "struct dma_buf_attachment"),
+    ATT_4(Level.MUST, Party.FRAMEWORK, "An attachment binds one buffer to one device; a detached attachment rejects every operation (map, unmap, pin, unpin and their unlocked forms) but close(), which is idempotent; only its identity queries (device, importer, isDynamic, peerToPeer, isAttached, isPinned, buffer, whose view is closed) keep answering.", "struct dma_buf_attachment"),
     /** Mixed static/dynamic attach. */
     ATT_5(Level.MUST, Party.FRAMEWORK, "When importer and exporter differ in being dynamic, attach pins (dynamic exporter) and maps BIDIRECTIONAL once, caching the mapping; if that fails the attach is undone.", "dma-buf.c: dma_buf_dynamic_attach"),
     /** Detach releases cached state. */
     ATT_6(Level.MUST, Party.FRAMEWORK, "Detach unmaps the cached mapping and drops the implicit pin before the exporter's detach runs.", "dma-buf.c: dma_buf_detach"),
     /** Attach to an open device. */
-    ATT_7(Level.MUST, Party.FRAMEWORK, "A buffer can only be attached to an open device, and an attachment belongs to the buffer it was made from.", "dma-buf.c: dma_buf_detach WARN"),
+    ATT_7(Level.MUST, Party.FRAMEWORK, "A buffer can only be attached to an open device of its own system (a device of another system is refused), and an attachment belongs to the buffer it was made from.", "dma-buf.c: dma_buf_detach WARN"),
 
     // ---- MAP: mappings -------------------------------------------------------------------------------------------
     /** Lock held for map. */
@@ -167,6 +167,8 @@ public enum Rule {
     FENCE_11(Level.MUST, Party.FRAMEWORK, "Merging unwraps containers, drops signaled fences, keeps the later fence per context and sorts by context; nothing left gives a signaled stub, one left gives that fence.", "dma-fence-unwrap.c: dma_fence_unwrap_merge"),
     /** Waits. */
     FENCE_12(Level.MUST, Party.FRAMEWORK, "A wait with a timeout returns whether the fence signaled; a zero timeout polls and a negative one is rejected; waits are interruptible.", "dma_fence_wait_timeout"),
+    /** Failed fences fail waits. */
+    FENCE_13(Level.MUST, Party.FRAMEWORK, "A wait that returns because a fence signaled with an error (Fence.await, awaitUninterruptibly, SyncFile.await, Reservation.await, DmaBuf.awaitReady, Fences.awaitAny) throws FenceFailedException with the fence's error as its cause; status(), error() and awaitStatus query without throwing.", "dma_fence_get_status; dma_fence_wait_timeout"),
 
     // ---- SYNC: sync files, timelines, poll --------------------------------------------------------------------
     /** Snapshot. */
@@ -178,7 +180,7 @@ public enum Rule {
     /** Poll. */
     SYNC_4(Level.MUST, Party.FRAMEWORK, "A buffer is ready to read when no fence of WRITE usage or stronger is pending, and ready to write when none of READ usage or stronger is; BOOKKEEP fences never block readiness.", "dma-buf.c: DOC implicit fence polling"),
     /** Export usage. */
-    SYNC_5(Level.MUST, Party.FRAMEWORK, "Exporting a sync file for READ collects WRITE-usage fences and for WRITE collects READ-usage fences.", "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"),
+    SYNC_5(Level.MUST, Party.FRAMEWORK, "Exporting a sync file for READ collects WRITE-usage fences and for WRITE collects READ-usage fences; it is called without the buffer's reservation lock, and refused with it held.", "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"),
     /** Import usage. */
     SYNC_6(Level.MUST, Party.FRAMEWORK, "Importing a sync file adds each of its leaf fences with WRITE usage if the access writes and READ usage otherwise, promoting existing entries.", "DMA_BUF_IOCTL_IMPORT_SYNC_FILE"),
     /** Past points. */
@@ -255,6 +257,12 @@ public enum Rule {
     HEAP_6(Level.MUST, Party.EXPORTER, "The system heap backs a buffer with chunks of 1 MiB, 64 KiB and 4 KiB, each no larger than the previous.", "heaps/system_heap.c orders 8, 4, 0"),
     /** Contiguous heap. */
     HEAP_7(Level.MUST, Party.EXPORTER, "The contiguous heap backs a buffer with one contiguous region of its pool and fails cleanly, allocating nothing, when no region is large enough.", "heaps/cma_heap.c"),
+    /**
+     * Layouts a heap can hold: a heap whose memory is linear (the system heap, the contiguous heap, device memory)
+     * rejects a tiled layout, since the memory would stay linear while the layout claims tiles; tiled layouts are
+     * allocated from the tiled heap. Nothing is allocated.
+     */
+    HEAP_8(Level.MUST, Party.FRAMEWORK, "A heap whose memory is linear rejects a tiled layout, allocating nothing; tiled layouts come from the tiled heap.", "dma-heap.c: heaps allocate linear memory"),
 
     // ---- DEV ------------------------------------------------------------------------------------------------------
     /** Own mappings. */
@@ -277,6 +285,42 @@ public enum Rule {
     DEV_9(Level.MUST, Party.EXPORTER, "An exporter removes exactly the translations it installed: after unmap and release no translation of the buffer is left in any device.", "dma_unmap_sg"),
 
     // ---- SAFE: foreign-code safety (what an exporter, importer or callback can do to the framework) ----------
+    /**
+     * Memory lifetime: an exporter's memory stays valid until its release() returns; the framework never erases the
+     * JDK's liveness check of memory it does not own. Views of memory an exporter allocated itself keep the
+     * exporter's scope (mapping and vmap views) or are framework copies (CPU windows); only memory the framework owns
+     * (its own heaps) is viewed through framework-scoped segments. An exporter that frees its memory early (in
+     * vunmap, unmap, detach, end or begin of CPU access, during a window or an engine job, or at any time before
+     * release) gets a SAFE-1 error naming the buffer and exporter on the next framework access (an engine job's
+     * fence fails with it), never a crash of the JVM.
+     */
+    SAFE_1(Level.MUST, Party.FRAMEWORK, "An exporter's memory stays valid until its release() returns; the framework never erases the JDK's liveness check of memory it does not own, so an exporter that frees early gets a SAFE-1 error naming the buffer and exporter on the next access (or a failed fence), never a crash.", "dma_buf_ops.release; FFM segment scopes"),
+    /**
+     * Throwable-safe call sites: every call into foreign code (exporter callbacks, importer callbacks, fence
+     * callbacks, engine jobs) that throws a RuntimeException or an Error (StackOverflowError, OutOfMemoryError
+     * included) leaves the framework consistent: no leaked buffer reference, translation, lock, window or pending
+     * fence point. A RuntimeException reaches the caller (an engine job's or fence's error records it); an Error
+     * propagates to the caller after the cleanup, except where it is recorded in a fence's error (engine jobs).
+     */
+    SAFE_2(Level.MUST, Party.FRAMEWORK, "A call into foreign code (exporter, importer or fence callback, engine job) that throws a RuntimeException or an Error leaves no leaked reference, translation, lock, window or pending point; exceptions reach the caller or the job's fence, Errors propagate after the cleanup.", "dma-buf.c error paths"),
+    /**
+     * Peer-to-peer answer: the importer's allowPeerToPeer() is asked exactly once, at attach and before the
+     * exporter's attach; its answer holds for the attachment's life, so an importer that throws from it fails the
+     * attach cleanly and no later map depends on it.
+     */
+    SAFE_3(Level.MUST, Party.FRAMEWORK, "The importer's allowPeerToPeer() is asked once, at attach before the exporter's attach; its answer holds for the attachment's life and an importer that throws fails the attach cleanly.", "dma_buf_attachment.peer2peer"),
+    /**
+     * No lost dirty bytes: an invalidate of the simulated non-coherent CPU cache (by an unmap, a detach, a move, an
+     * eviction, a revocation or another window's begin) never discards bytes that an open writable CPU window may
+     * have dirtied: those lines are kept and reach memory when the window closes (CPU-9).
+     */
+    SAFE_4(Level.MUST, Party.FRAMEWORK, "An invalidate of the simulated CPU cache (unmap, detach, move, eviction, revocation, another window's begin) keeps the lines of open writable CPU windows; they reach memory when the window closes.", "seed 002; dma_sync_sg_for_cpu"),
+    /**
+     * Signalling survives callbacks: a fence callback that throws, even an Error, does not stop the signalling of
+     * the other points a timeline advance or close signals, nor the propagation of a fence chain: every due point and
+     * node signals, and the first Error is rethrown to the signaller afterwards.
+     */
+    SAFE_5(Level.MUST, Party.FRAMEWORK, "A fence callback that throws, even an Error, does not stop a timeline advance or close from signaling every due point, nor a fence chain from signaling its next nodes; the first Error is rethrown afterwards.", "dma_fence_signal; sw_sync"),
 
     // ---- FMT: image formats, modifiers and descriptors ------------------------------------------------------
 

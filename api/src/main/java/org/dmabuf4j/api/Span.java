@@ -34,8 +34,10 @@ public record Span(long offset, long length) {
      *
      * @param other a span; not null
      * @return true if they overlap
+     * @throws RuleViolationException (CPU-7) if {@code other} is null
      */
     public boolean overlaps(Span other) {
+        Check.notNull(other, Rule.CPU_7, "span to compare with " + this);
         return offset < other.end() && other.offset < end();
     }
 }

@@ -51,6 +51,7 @@ public interface SyncFile {
     boolean poll();
 
     /**
+<<<<<<< HEAD
      * The status of the file's fence (SYNCOBJ-9): ERROR if it, or for an array the first of its fences to fail,
      * signaled with an error.
      *
@@ -83,12 +84,19 @@ public interface SyncFile {
 
     /**
      * Waits for the fence (FENCE-12).
+=======
+     * Waits for the fence (FENCE-12), as {@link Fence#await(Duration)}: a fence that signaled with an error makes the
+     * wait throw (FENCE-13). To wait without throwing, use {@code fence().awaitStatus(timeout)}.
+>>>>>>> main
      *
      * @param timeout how long; zero polls; not negative
-     * @return true if signaled
-     * @throws InterruptedException if interrupted
+     * @return true if signaled without error, false if the timeout passed first
+     * @throws FenceFailedException (FENCE-13) if the fence (or, for an array, one of its fences) signaled with an
+     *         error, which is its cause
+     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
+     * @throws RuleViolationException (FENCE-12) on a negative or null timeout
      */
-    boolean await(Duration timeout) throws InterruptedException;
+    boolean await(Duration timeout);
 
     /**
      * The fence as a future, see {@link Fence#toCompletableFuture()}.

@@ -168,10 +168,10 @@ public final class RemappingImporter implements Importer, AutoCloseable {
             while (!reservation.await(FenceUsage.KERNEL, Duration.ofMinutes(1))) {
                 Thread.onSpinWait();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (DmaInterruptedException e) {
             throw new DmaInterruptedException(Rule.MOVE_8, "re-mapping " + attachment + " was interrupted while"
-                    + " waiting for the copy of a move (its KERNEL fence)", e);
+                    + " waiting for the copy of a move (its KERNEL fence)", e.getCause() instanceof
+                    InterruptedException ie ? ie : null);
         }
     }
 

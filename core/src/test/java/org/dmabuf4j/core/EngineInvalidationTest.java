@@ -50,8 +50,7 @@ class EngineInvalidationTest {
             }
             assertFalse(m.isValid());
             gate.advance(1);
-            assertTrue(job.await(BOUND));
-            assertEquals(FenceStatus.ERROR, job.status());
+            assertEquals(FenceStatus.ERROR, job.awaitStatus(BOUND));
             IommuFaultException e = assertInstanceOf(IommuFaultException.class, job.error().orElseThrow());
             assertEquals(Rule.DEV_1, e.rule());
             assertTrue(e.getMessage().contains("'gpu'"), e::getMessage);

@@ -1,6 +1,7 @@
 package org.dmabuf4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -59,7 +60,7 @@ final class EngineTests {
 
     /** Waits (bounded) for a fence and returns it. */
     static Fence awaitDone(Fence f) throws InterruptedException {
-        assertTrue(f.await(BOUND), () -> f + " did not signal within " + BOUND);
+        assertNotEquals(FenceStatus.PENDING, f.awaitStatus(BOUND), () -> f + " did not signal within " + BOUND);
         return f;
     }
 

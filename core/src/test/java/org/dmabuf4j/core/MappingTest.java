@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dmabuf4j.api.Attachment;
+import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaConstraints;
@@ -175,6 +176,64 @@ class MappingTest {
             att.close();
             assertFalse(m.isValid());
             assertEquals(1, exp.callsStartingWith("unmap").size());
+        }
+    }
+
+    @Test
+    @DisplayName("MAP-10: try (Attachment a = buf.attach(dev); Mapping m = a.mapUnlocked(dir)) unmaps, then detaches")
+    void tryWithResourcesUnmapsBeforeDetach(SimulatedSystem sys) {
+        SimulatedDevice dev = sys.newDevice("camera").build();
+        try (DmaBuf buf = sys.systemHeap().allocate(4096)) {
+            Attachment outer;
+            Mapping kept;
+            try (Attachment att = buf.attach(dev); Mapping m = att.mapUnlocked(Direction.TO_DEVICE)) {
+                assertTrue(m.isValid());
+                outer = att;
+                kept = m;
+            }
+            assertFalse(kept.isValid(), "the mapping was unmapped by close()");
+            assertFails(ClosedException.class, Rule.ATT_4, () -> outer.mapUnlocked(Direction.TO_DEVICE));
+            assertEquals(1, sys.counters().unmaps());
+            assertFalse(buf.reservation().isLocked(), "close() released the lock it took");
+        }
+    }
+
+    @Test
+    @DisplayName("MAP-10: Mapping.close() is idempotent and works with the lock held, leaving it held")
+    void mappingCloseIsIdempotentInEitherLockState(SimulatedSystem sys) {
+        SimulatedDevice dev = sys.newDevice("camera").build();
+        try (DmaBuf buf = sys.systemHeap().allocate(4096); Attachment att = buf.attach(dev)) {
+            Mapping held = att.mapUnlocked(Direction.FROM_DEVICE);
+            buf.reservation().lock();
+            try {
+                held.close();
+                assertTrue(buf.reservation().isHeldByCurrentThread(), "close() under the lock keeps it");
+                held.close();
+            } finally {
+                buf.reservation().unlock();
+            }
+            assertFalse(held.isValid());
+            Mapping unmapped = att.mapUnlocked(Direction.TO_DEVICE);
+            att.unmapUnlocked(unmapped);
+            unmapped.close();
+            assertEquals(2, sys.counters().unmaps(), "each mapping was unmapped exactly once");
+            assertFails(RuleViolationException.class, Rule.MAP_10, () -> att.unmapUnlocked(held));
+        }
+    }
+
+    @Test
+    @DisplayName("MAP-6: closing the cached mapping does nothing; it lives until detach")
+    void closingTheCachedMappingDoesNothing(SimulatedSystem sys) {
+        SimulatedDevice dev = sys.newDevice("dev").build();
+        CachingExporter exp = new CachingExporter(4096);
+        try (DmaBuf buf = sys.export(ExportInfo.of("caching", 4096, exp)).handle()) {
+            try (Attachment att = buf.attach(dev); Mapping m = att.mapUnlocked(Direction.BIDIRECTIONAL)) {
+                assertTrue(m.isCached());
+                m.close();
+                assertTrue(m.isValid());
+                assertEquals(0, exp.callsStartingWith("unmap").size());
+            }
+            assertEquals(1, exp.callsStartingWith("unmap").size(), "detach unmapped it");
         }
     }
 

@@ -4,6 +4,7 @@ import static org.dmabuf4j.core.MoveFixtures.KIB;
 import static org.dmabuf4j.core.MoveFixtures.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.InvalidatedMappingException;
 import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.Mapping;
@@ -171,7 +173,7 @@ class MoveStressTest {
         } catch (InvalidatedMappingException e) {
             return false;
         }
-        f.await();
+        assertNotEquals(FenceStatus.PENDING, f.awaitStatus(Duration.ofSeconds(30)), () -> f + " never signaled");
         if (f.error().isEmpty()) {
             return true;
         }

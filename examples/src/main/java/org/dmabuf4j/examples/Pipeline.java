@@ -17,8 +17,8 @@ import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceInfo;
-import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.SyncFile;
@@ -70,9 +70,8 @@ public final class Pipeline {
      * Runs the pipeline, printing to standard output.
      *
      * @param args ignored
-     * @throws InterruptedException if interrupted while waiting for the encoder
      */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         if (!run(System.out)) {
             System.exit(1);
         }
@@ -83,9 +82,8 @@ public final class Pipeline {
      *
      * @param out where the report goes
      * @return true if every frame arrived intact at the muxer
-     * @throws InterruptedException if interrupted while waiting for the encoder
      */
-    public static boolean run(PrintStream out) throws InterruptedException {
+    public static boolean run(PrintStream out) {
         boolean ok = true;
         try (SimulatedSystem sys = DmaBufs.newSystem()) {
             SimulatedDevice camera = sys.newDevice("camera").nonCoherent().constraints(DmaConstraints.bits32()
@@ -131,17 +129,21 @@ public final class Pipeline {
                 events.add(new Event("encoder read of frame-" + f, encode));
                 encoded[f] = sys.fences().syncFile(encode, null);
                 if (f == FRAMES - 1) {
+                    String dump = sys.describeBuffers();
                     out.println();
-                    out.println("--- bufinfo, while frame " + f + " is queued at the encoder ---");
-                    out.print(sys.describeBuffers());
+                    out.println("--- bufinfo, " + when(encode, f) + " ---");
+                    out.print(dump);
                     out.println();
                 }
             }
             // muxer: the bitstream is heap memory with no reservation, so it waits for the encoder's sync file
             for (int f = 0; f < FRAMES; f++) {
-                String problem = encoded[f].await(BOUND) ? failure(encoded[f]) : "the encoder did not finish";
-                if (problem == null) {
-                    problem = verify(bitstreams[f], f, layout);
+                String problem;
+                try {
+                    problem = encoded[f].await(BOUND) ? verify(bitstreams[f], f, layout)
+                            : "the encoder did not finish";
+                } catch (FenceFailedException failed) {
+                    problem = "the encoder failed: " + failed.getCause();
                 }
                 ok &= problem == null;
                 out.printf(Locale.ROOT, "frame %d: camera wrote %d bytes, CPU drew a 64x32 overlay (%d bytes"
@@ -196,9 +198,13 @@ public final class Pipeline {
         return frame << 24 | y << 12 | x;
     }
 
-    private static String failure(SyncFile s) {
-        return s.fence().status() == FenceStatus.ERROR ? "the encoder failed: " + s.fence().error().orElseThrow()
-                : null;
+    /**
+     * When a dump taken just before was taken, said truthfully: a fence that is still pending after the dump was
+     * pending during it (fences never un-signal); one that has signaled may have done so before.
+     */
+    static String when(Fence encode, int f) {
+        return encode.isSignaled() ? "after frame " + f + " was handed to the encoder (its job may have finished)"
+                : "while frame " + f + " is queued at the encoder";
     }
 
     private static String verify(MemorySegment frame, int f, BufferLayout layout) {

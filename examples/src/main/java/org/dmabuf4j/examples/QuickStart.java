@@ -30,9 +30,8 @@ public final class QuickStart {
      * Runs the quick start.
      *
      * @param args ignored
-     * @throws InterruptedException if interrupted while waiting for a fence
      */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         run(System.out);
     }
 
@@ -41,9 +40,9 @@ public final class QuickStart {
      *
      * @param out where to print
      * @return the byte the encoder read at the overlay's first pixel
-     * @throws InterruptedException if interrupted while waiting for a fence
+     * @throws org.dmabuf4j.api.FenceFailedException (FENCE-13) if the encoder's job failed
      */
-    public static byte run(PrintStream out) throws InterruptedException {
+    public static byte run(PrintStream out) {
         // --8<-- [quickstart]
         try (SimulatedSystem system = DmaBufs.newSystem()) {
             SimulatedDevice camera = system.newDevice("camera").nonCoherent().build();
@@ -54,9 +53,10 @@ public final class QuickStart {
                 frame.setName("frame-0");
 
                 // Attach + map: addresses in the camera's own IOMMU; its engine fills the frame asynchronously and
-                // adds the job's fence to the frame's reservation (WRITE usage).
-                try (Attachment cam = frame.attach(camera)) {
-                    Mapping m = cam.mapUnlocked(Direction.FROM_DEVICE);
+                // adds the job's fence to the frame's reservation (WRITE usage). Closing the mapping unmaps it,
+                // before the attachment detaches (try-with-resources closes in reverse order).
+                try (Attachment cam = frame.attach(camera);
+                     Mapping m = cam.mapUnlocked(Direction.FROM_DEVICE)) {
                     camera.engine().submit(Job.fill(m, 0, frame.size(), (byte) 0x20));
 
                     // CPU access: begin waits for the camera's fence (implicit sync) and invalidates exactly the
@@ -66,16 +66,16 @@ public final class QuickStart {
                             row.fill((byte) 0xff);
                         }
                     }
-                    cam.unmapUnlocked(m);
                 }
 
                 // Fences: the encoder's read job waits for everything before it, then signals its own fence.
-                try (Attachment enc = frame.attach(encoder); Arena arena = Arena.ofShared()) {
-                    Mapping m = enc.mapUnlocked(Direction.TO_DEVICE);
+                // await() throws FenceFailedException (the job's error is its cause) if the job failed.
+                try (Attachment enc = frame.attach(encoder);
+                     Mapping m = enc.mapUnlocked(Direction.TO_DEVICE);
+                     Arena arena = Arena.ofShared()) {
                     MemorySegment bitstream = arena.allocate(frame.size());
                     Fence encoded = encoder.engine().submit(Job.read(m, 0, bitstream));
                     encoded.await();
-                    enc.unmapUnlocked(m);
                     byte pixel = bitstream.get(JAVA_BYTE, 16L * 640 * 4 + 16 * 4);
                     out.printf("encoder read %d bytes; overlay pixel = 0x%02x, background = 0x%02x%n",
                             bitstream.byteSize(), pixel, bitstream.get(JAVA_BYTE, 0));

@@ -1,12 +1,17 @@
 package org.dmabuf4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.Timeline;
+import org.dmabuf4j.core.DmaBufs;
+import org.dmabuf4j.core.SimulatedSystem;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +19,7 @@ class PipelineTest {
     @Test
     @DisplayName("CPU-9, CPU-3, DEV-8: the asynchronous pipeline delivers every frame intact, in fence order, and"
             + " prints the dump, the fence timeline and the counters")
-    void pipelineRunsAndReports() throws InterruptedException {
+    void pipelineRunsAndReports() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         boolean ok;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
@@ -49,6 +54,21 @@ class PipelineTest {
         }
         assertTrue(timeline.stream().allMatch(l -> l.contains(" signaled ")), text);
         assertTrue(text.contains("name 'encoder-engine0 ") && text.contains("status signaled"), text);
+    }
+
+    @Test
+    @DisplayName("the demo says a frame is queued at the encoder only while its encoder fence is pending")
+    void theDumpHeaderTellsTheTruth() {
+        try (SimulatedSystem sys = DmaBufs.newSystem()) {
+            Timeline t = sys.fences().newTimeline("encoder");
+            Fence pending = t.point(1);
+            assertEquals("while frame 3 is queued at the encoder", Pipeline.when(pending, 3));
+            t.advance(1);
+            String after = Pipeline.when(pending, 3);
+            assertFalse(after.contains("queued"), after);
+            assertTrue(after.contains("may have finished"), after);
+            t.close();
+        }
     }
 
     private static List<String> timeline(String text) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class QuickStartTest {
     @Test
     @DisplayName("CPU-2, CPU-9: the quick start sees the camera's fill and the CPU overlay through the encoder")
-    void quickStartRuns() throws InterruptedException {
+    void quickStartRuns() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         byte pixel;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {

@@ -44,6 +44,7 @@ import org.dmabuf4j.api.Timeline;
 import org.dmabuf4j.api.UnsupportedFeatureException;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.testkit.internal.DeviceSpec;
+import org.dmabuf4j.testkit.internal.Diagnose;
 import org.dmabuf4j.testkit.internal.Dma;
 import org.dmabuf4j.testkit.internal.Exported;
 import org.dmabuf4j.testkit.internal.KitSession;
@@ -278,6 +279,38 @@ public abstract class ExporterConformance {
                 });
     }
 
+    /**
+     * Makes the buffer hold pattern {@code seed} (in linear, CPU terms) as written by a device, after a CPU window
+     * wrote {@code staleSeed}: any staging copy the exporter keeps is stale. For a tiled exporter the device writes
+     * the tiled image of the pattern (taken from the exporter itself), since devices see the exporter's layout.
+     */
+    private void deviceWritesPattern(Exported e, SimulatedDevice d, Mapping m, int seed, int staleSeed) {
+        if (has(ExporterFeature.TILED)) {
+            cpuWrite(e.handle(), seed);
+            byte[] tiled = devReadAll(d, entries(m), e.size());
+            cpuWrite(e.handle(), staleSeed);
+            Dma.write(d, entries(m), 0, MemorySegment.ofArray(tiled));
+            return;
+        }
+        cpuWrite(e.handle(), staleSeed);
+        devWrite(d, entries(m), 0, e.size(), seed);
+    }
+
+    /** The buffer's bytes in linear terms: as a device sees them, or through a CPU window for a tiled exporter. */
+    private byte[] linearBytes(Exported e, SimulatedDevice d, Mapping m) {
+        return has(ExporterFeature.TILED) ? cpuReadAll(e.handle()) : devReadAll(d, entries(m), e.size());
+    }
+
+    private long cpuMismatchRange(DmaBuf b, long off, long len, int seed) {
+        awaitFencesBeforeCpu(b, Access.READ);
+        return Verify.succeeds(Rule.CPU_12, "a CPU READ window on " + off + "+" + len + " of " + b.id(), "that"
+                + " beginCpuAccess returns the buffer's memory", () -> {
+                    try (CpuAccess w = b.beginCpuAccess(Access.READ, Region.range(off, len))) {
+                        return Pattern.mismatch(w.segment(), off, seed);
+                    }
+                });
+    }
+
     private void awaitKernelFences(Exported e, Rule rule) {
         awaitKernelFences(e.exported().reservation(), e.what());
     }
@@ -475,6 +508,43 @@ public abstract class ExporterConformance {
             long bad = devMismatch(dev(DeviceSpec.PLAIN), entries(plain), 0, s, 13);
             that(bad < 0, Rule.MAP_4, () -> "byte " + bad + " written through the constrained device reads "
                     + "differently elsewhere", "that the split entries still address the buffer in order");
+        }
+
+        /** MAP-4: segment boundaries hold for buffers of odd sizes mapped at odd device addresses. */
+        @Test
+        @DisplayName("MAP-4: entries never cross a segment boundary, for buffers of odd sizes mapped next to each"
+                + " other, on devices with large and small boundaries")
+        public void entriesNeverCrossASegmentBoundary() {
+            for (DeviceSpec spec : new DeviceSpec[] {DeviceSpec.CONSTRAINED, DeviceSpec.NARROW}) {
+                SimulatedDevice d = dev(spec);
+                DmaConstraints c = d.constraints();
+                for (long pages : new long[] {1, 3, 17, 5, 67}) {
+                    long s = size(pages * PAGE);
+                    Exported e = export(s);
+                    Attachment a;
+                    try {
+                        a = uncached(e, d);
+                    } catch (AttachRefusedException refused) {
+                        continue;
+                    }
+                    Mapping m = map(a, Direction.BIDIRECTIONAL);
+                    for (SgEntry x : m.entries()) {
+                        long first = x.dmaAddress() / c.segmentBoundary();
+                        long last = (x.dmaAddress() + x.length() - 1) / c.segmentBoundary();
+                        that(c.admits(x.dmaAddress(), x.length()), Rule.MAP_4, () -> "entry 0x"
+                                + Long.toHexString(x.dmaAddress()) + "+" + x.length() + " of " + e.what() + " on '"
+                                + d.name() + "' breaks " + c + (first != last ? ": it crosses a segment boundary"
+                                : x.length() > c.maxSegmentSize() ? ": it is longer than the maximum segment" : ""),
+                                first != last ? "most likely map() merges or re-splits entries by the maximum segment"
+                                + " size only: return the entries device.mapPages split, which honour the boundary"
+                                : "that map() returns the entries device.mapPages split, unmerged");
+                    }
+                    devWrite(d, entries(m), 0, s, 139);
+                    long bad = devMismatch(d, entries(m), 0, s, 139);
+                    that(bad < 0, Rule.MAP_4, () -> "byte " + bad + " written through '" + d.name() + "' reads back"
+                            + " differently", "that the split entries still address the buffer in order");
+                }
+            }
         }
 
         /** MAP-5: every map call returns new entries. */
@@ -743,6 +813,231 @@ public abstract class ExporterConformance {
             }
         }
 
+        private BufferLayout image() {
+            return session.fixture().layout(64, 40, 4);
+        }
+
+        private Exported exportImage(BufferLayout layout) {
+            long s = (layout.minimumSize() + PAGE - 1) / PAGE * PAGE;
+            Assumptions.assumeTrue(s <= session.fixture().maxSize(), "a 64x40 image does not fit in maxSize()");
+            return session.export(s, Optional.of(layout));
+        }
+
+        /** CPU-3: a 2-D WRITE window after a device write leaves everything outside its rows as the device wrote it. */
+        @Test
+        @DisplayName("CPU-3: after a device write, a 2-D WRITE window changes its rows only: the bytes between and"
+                + " around them keep the device's data")
+        public void aTwoDimensionalWriteWindowAfterADeviceWriteKeepsTheDevicesDataAround() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            require(ExporterFeature.REGIONS_2D, "there is no 2-D layout (CPU-7 checks the refusal)");
+            BufferLayout layout = image();
+            Exported e = exportImage(layout);
+            long s = e.size();
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            Mapping m = map(uncached(e, d), Direction.BIDIRECTIONAL);
+            deviceWritesPattern(e, d, m, 89, 83);
+            Region rect = Region.rect(7, 5, 19, 11);
+            List<Span> spans = rect.spans(s, Optional.of(layout));
+            Verify.runs(Rule.CPU_3, "a 2-D CPU WRITE window " + rect + " on " + e.what(), "beginCpuAccess and"
+                    + " endCpuAccess of a write-only window", () -> {
+                        try (CpuAccess w = e.handle().beginCpuAccess(Access.WRITE, rect)) {
+                            for (int r = 0; r < w.rowCount(); r++) {
+                                Pattern.fill(w.row(r), spans.get(r).offset(), 97);
+                            }
+                        }
+                    });
+            byte[] all = linearBytes(e, d, m);
+            MemorySegment seg = MemorySegment.ofArray(all);
+            for (int i = 0; i < s; i++) {
+                boolean inside = false;
+                for (Span sp : spans) {
+                    inside |= i >= sp.offset() && i < sp.end();
+                }
+                int want = inside ? 97 : 89;
+                if (all[i] != Pattern.at(want, i)) {
+                    long at = i;
+                    boolean in = inside;
+                    String[] why = Diagnose.explain(seg, 0, at, want, "after a write-only window", 83, 89, 97);
+                    throw failure(Rule.CPU_3, "after device 'dev0' wrote all of " + e.what() + " and a 2-D WRITE"
+                            + " window " + rect + " was closed, byte " + at + " (" + (in ? "inside a row" : "outside"
+                            + " the rows") + ") is wrong: " + why[0], in ? why[1] : "most likely endCpuAccess writes"
+                            + " back more than the spans it was given (a bounding range, or the whole staging copy)"
+                            + " and beginCpuAccess did not refresh that copy for a write-only window: write back"
+                            + " exactly the spans, or fill them first; " + why[1]);
+                }
+            }
+        }
+
+        /** CPU-3: every row of a 2-D READ window, and every byte of a 1-D READ window, shows the device's data. */
+        @Test
+        @DisplayName("CPU-3: after a device write, every row of a 2-D READ window and every byte of a 1-D READ window"
+                + " show what the device wrote")
+        public void readWindowsShowWhatTheDeviceWroteInEveryRow() {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window (CPU-12 checks the refusal)");
+            Exported e = has(ExporterFeature.REGIONS_2D) ? exportImage(image()) : export(size(4 * PAGE));
+            long s = e.size();
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            Mapping m = map(uncached(e, d), Direction.BIDIRECTIONAL);
+            deviceWritesPattern(e, d, m, 103, 101);
+            long off = Math.min(PAGE + 33, s / 3);
+            long len = Math.min(2 * PAGE + 5, s - off - 1);
+            awaitFencesBeforeCpu(e.handle(), Access.READ);
+            Verify.runs(Rule.CPU_3, "a 1-D CPU READ window on " + off + "+" + len + " of " + e.what(), "beginCpuAccess"
+                    + " of a range", () -> {
+                        try (CpuAccess w = e.handle().beginCpuAccess(Access.READ, Region.range(off, len))) {
+                            long bad = Pattern.mismatch(w.segment(), off, 103);
+                            if (bad >= 0) {
+                                String[] why = Diagnose.explain(w.segment(), off, bad, 103, "in a READ window", 101);
+                                throw failure(Rule.CPU_3, "byte " + bad + " of a READ window on " + off + "+" + len
+                                        + " of " + e.what() + " differs from what device 'dev0' wrote: " + why[0],
+                                        why[1] + " (beginCpuAccess must fill every byte of the range it is given)");
+                            }
+                        }
+                    });
+            if (!has(ExporterFeature.REGIONS_2D)) {
+                return;
+            }
+            Region rect = Region.rect(3, 2, 23, 13);
+            List<Span> spans = rect.spans(s, e.handle().layout());
+            Verify.runs(Rule.CPU_3, "a 2-D CPU READ window " + rect + " on " + e.what(), "beginCpuAccess of one span"
+                    + " per row", () -> {
+                        try (CpuAccess w = e.handle().beginCpuAccess(Access.READ, rect)) {
+                            for (int r = 0; r < w.rowCount(); r++) {
+                                long bad = Pattern.mismatch(w.row(r), spans.get(r).offset(), 103);
+                                if (bad >= 0) {
+                                    int row = r;
+                                    String[] why = Diagnose.explain(w.row(r), spans.get(r).offset(), bad, 103,
+                                            "in a READ window", 101);
+                                    throw failure(Rule.CPU_3, "row " + row + " of " + w.rowCount() + " of a 2-D READ"
+                                            + " window " + rect + " on " + e.what() + " differs at byte " + bad
+                                            + " from what device 'dev0' wrote: " + why[0], (row > 0 ? "most likely"
+                                            + " beginCpuAccess fills only the first span (row) of the staging copy:"
+                                            + " fill every span it is given; " : "") + why[1]);
+                                }
+                            }
+                        }
+                    });
+        }
+
+        /** CPU-14: vmap is counted; after the last vunmap the devices see what was written through it. */
+        @Test
+        @DisplayName("CPU-14: vmap under the lock is counted (the exporter maps once) and after the last vunmap"
+                + " devices see what was written through it")
+        public void vmapIsCountedAndItsWritesReachTheDevices() {
+            long s = size(3 * PAGE);
+            Exported e = export(s);
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            Mapping m = map(uncached(e, d), Direction.BIDIRECTIONAL);
+            if (has(ExporterFeature.CPU_ACCESS)) {
+                deviceWritesPattern(e, d, m, 107, 105);
+            } else {
+                devWrite(d, entries(m), 0, s, 107);
+            }
+            Reservation r = e.exported().reservation();
+            r.lock();
+            try {
+                org.dmabuf4j.api.VMapping v1;
+                try {
+                    v1 = e.handle().vmap();
+                } catch (UnsupportedFeatureException refused) {
+                    that(refused.rule() == Rule.CPU_14, Rule.CPU_14, () -> "vmap of " + e.what() + " was refused"
+                            + " with " + Verify.describe(refused), "that an exporter without vmap keeps"
+                            + " Exporter.vmap's default (UnsupportedFeatureException, CPU-14)");
+                    return;
+                }
+                org.dmabuf4j.api.VMapping v2 = e.handle().vmap();
+                try {
+                    long bad = Pattern.mismatch(v1.segment(), 0, 107);
+                    if (bad >= 0) {
+                        String[] why = Diagnose.explain(v1.segment(), 0, bad, 107, "in a vmap");
+                        throw failure(Rule.CPU_14, "byte " + bad + " of a vmap of " + e.what() + " differs from what"
+                                + " device 'dev0' wrote: " + why[0], why[1] + " (vmap must return the buffer's"
+                                + " current bytes)");
+                    }
+                    Pattern.fill(v1.segment(), 0, 109);
+                } finally {
+                    v2.close();
+                }
+                if (e.observer() != null) {
+                    that(e.observer().vmaps() == 1 && e.observer().vunmaps() == 0, Rule.CPU_14, () -> "two vmaps and"
+                            + " one close of " + e.what() + " called the exporter's vmap " + e.observer().vmaps()
+                            + " and vunmap " + e.observer().vunmaps() + " times", "the framework's vmap count");
+                }
+                v1.close();
+            } finally {
+                r.unlock();
+            }
+            long bad = Pattern.mismatch(MemorySegment.ofArray(linearBytes(e, d, m)), 0, 109);
+            that(bad < 0, Rule.CPU_14, () -> "after the last vunmap of " + e.what() + ", byte " + bad + " written"
+                    + " through the vmap does not reach device 'dev0'", "most likely vmap returns a copy that vunmap"
+                    + " does not write back: write it back in vunmap, or return the buffer's memory");
+        }
+
+        /**
+         * MAP-2: the first CPU window and the first map of a fresh buffer, started together, reach the same memory.
+         *
+         * @throws Exception if interrupted
+         */
+        @Test
+        @DisplayName("MAP-2: the first CPU window and the first map of a fresh buffer, started together, reach the"
+                + " same memory (first-touch race)")
+        public void theFirstWindowAndTheFirstMapRaceToTheSameMemory() throws Exception {
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window to race with");
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            long s = size(64 * 1024 + PAGE);
+            for (int round = 0; round < 8; round++) {
+                Exported e = export(s);
+                Attachment a = uncached(e, d);
+                int seed = 113 + round;
+                CyclicBarrier start = new CyclicBarrier(2);
+                AtomicReference<Throwable> cpuFailed = new AtomicReference<>();
+                Thread cpu = new Thread(() -> {
+                    try {
+                        start.await(10, TimeUnit.SECONDS);
+                        try (CpuAccess w = e.handle().beginCpuAccess(Access.WRITE)) {
+                            Pattern.fill(w.segment(), 0, seed);
+                        }
+                    } catch (Throwable t) {
+                        cpuFailed.set(t);
+                    }
+                }, "kit-first-touch-cpu");
+                cpu.start();
+                start.await(10, TimeUnit.SECONDS);
+                Mapping m = map(a, Direction.BIDIRECTIONAL);
+                cpu.join(session.fenceTimeout().toMillis() * 2);
+                that(!cpu.isAlive(), Rule.MAP_2, () -> "the first CPU window of " + e.what() + " did not finish while"
+                        + " its first map ran", "that lazy allocation does not deadlock a CPU window against map()");
+                if (cpuFailed.get() != null) {
+                    Throwable t = cpuFailed.get();
+                    throw failure(Verify.blame(t, Rule.MAP_2), "the first CPU window of " + e.what() + ", racing"
+                            + " with its first map, threw " + Verify.describe(t), "that the first touch"
+                            + " (allocation) is safe against a concurrent first map", t);
+                }
+                awaitKernelFences(e, Rule.MAP_2);
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment dst = arena.allocate(s);
+                    Dma.read(d, entries(m), 0, dst);
+                    long bad = Pattern.mismatch(dst, 0, seed);
+                    int r = round;
+                    if (bad >= 0) {
+                        String[] why = Diagnose.explain(dst, 0, bad, seed, "when the first window and the first map"
+                                + " raced");
+                        throw failure(Rule.MAP_2, "round " + (r + 1) + ": the first CPU window of fresh " + e.what()
+                                + " and its first map, started together, reach different memory: byte " + bad
+                                + " written in the window reads differently through device 'dev0': " + why[0],
+                                "most likely the exporter allocates lazily without a lock, so both first touches"
+                                + " allocated (one allocation is lost or leaked): allocate once, under a lock; "
+                                + why[1]);
+                    }
+                }
+                if (!m.isCached()) {
+                    session.unmap(m);
+                }
+                a.close();
+                e.handle().close();
+            }
+        }
+
         /** CPU-3: CPU windows see linear pixels; devices see the exporter's layout. */
         @Test
         @DisplayName("CPU-3: CPU windows show linear pixels; devices see the exporter's (possibly tiled) layout")
@@ -879,8 +1174,20 @@ public abstract class ExporterConformance {
             }
             r.lock();
             try {
-                Verify.runs(Rule.PIN_2, "pin() of " + e.what(), "that Exporter.pin accepts the pin or declare "
-                        + "PIN_REFUSAL", a::pin);
+                try {
+                    a.pin();
+                } catch (UnsupportedFeatureException notImplemented) {
+                    throw failure(Rule.BUF_10, "pin() of " + e.what() + " was refused with "
+                            + Verify.describe(notImplemented) + ", although the exporter is dynamic (isDynamic() is"
+                            + " true, the fixture declares DYNAMIC_MOVE)", "most likely the exporter overrides"
+                            + " isDynamic() but keeps Exporter.pin's default, which refuses every pin: implement pin"
+                            + " and unpin together (or throw PinRefusedException and declare PIN_REFUSAL)",
+                            notImplemented);
+                } catch (DmaBufException other) {
+                    throw failure(Verify.blame(other, Rule.PIN_2), "pin() of " + e.what() + " threw "
+                            + Verify.describe(other), "that Exporter.pin accepts the pin, or refuses with"
+                            + " PinRefusedException and the fixture declares PIN_REFUSAL", other);
+                }
                 that(a.isPinned() && (e.observer() == null || e.exported().isPinned()), Rule.PIN_2,
                         () -> e.what() + " is not pinned after pin()",
                         "the framework's pin bookkeeping");
@@ -969,7 +1276,7 @@ public abstract class ExporterConformance {
                 seen = Threads.awaitParkedOrDone(mover, session.fenceTimeout());
                 if (seen == Threads.Seen.DONE) {
                     Throwable t = thrown.get();
-                    if (t instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER) {
+                    if (t instanceof DmaBufException d && Verify.blame(d, null) != null) {
                         throw failure(d.rule(), "move() of " + e.what() + " threw " + Verify.describe(t),
                                 "that move() takes the reservation lock before calling invalidateMappings()", t);
                     }
@@ -989,8 +1296,7 @@ public abstract class ExporterConformance {
                     + "released", "that move() does not wait for anything it cannot get");
             Throwable t = thrown.get();
             if (t != null) {
-                Rule rule = t instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER ? d.rule()
-                        : Rule.MOVE_1;
+                Rule rule = Verify.blame(t, Rule.MOVE_1);
                 throw failure(rule, "move() of " + e.what() + " threw " + Verify.describe(t), "the move's steps", t);
             }
             that(imp.notifications() > before && !m.isValid(), Rule.MOVE_3, () -> "move() of " + e.what()
@@ -1123,6 +1429,56 @@ public abstract class ExporterConformance {
             }
         }
 
+        /** MOVE-6: a move while a READ and a WRITE window are open keeps the data in the new placement. */
+        @Test
+        @DisplayName("MOVE-6: a move while a READ and a WRITE window are open keeps the device's data and the"
+                + " window's writes, in the new placement")
+        public void aMoveWithWindowsOpenKeepsTheData() {
+            requireDynamic();
+            require(ExporterFeature.CPU_ACCESS, "there is no CPU window");
+            long s = size(4 * PAGE);
+            Exported e = export(s);
+            SimulatedDevice d = dev(DeviceSpec.PLAIN);
+            Attachment a = session.attach(e.handle(), d, importer());
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            devWrite(d, entries(m), 0, s, 131);
+            session.unmap(m);
+            awaitFencesBeforeCpu(e.handle(), Access.WRITE);
+            Verify.runs(Rule.MOVE_6, "a move of " + e.what() + " while a READ window on page 0 and a WRITE window on"
+                    + " page 1 are open", "that a move keeps CPU windows' bytes", () -> {
+                        try (CpuAccess rd = e.handle().beginCpuAccess(Access.READ, Region.range(0, PAGE));
+                                CpuAccess wr = e.handle().beginCpuAccess(Access.WRITE, Region.range(PAGE, PAGE))) {
+                            long bad = Pattern.mismatch(rd.segment(), 0, 131);
+                            that(bad < 0, Rule.CPU_3, () -> "byte " + bad + " of a READ window on " + e.what()
+                                    + " differs from what device 'dev0' wrote", "that beginCpuAccess fills the range");
+                            Pattern.fill(wr.segment(), PAGE, 137);
+                            session.fixture().move(e.exported());
+                        }
+                    });
+            awaitKernelFences(e, Rule.MOVE_6);
+            Mapping fresh = Verify.succeeds(Rule.MOVE_6, "a map of " + e.what() + " after the move", "that map()"
+                    + " works after a move", () -> session.map(a, Direction.BIDIRECTIONAL));
+            awaitKernelFences(e, Rule.MOVE_6);
+            byte[] all = devReadAll(d, entries(fresh), s);
+            MemorySegment seg = MemorySegment.ofArray(all);
+            for (int i = 0; i < s; i++) {
+                int want = i >= PAGE && i < 2 * PAGE ? 137 : 131;
+                if (all[i] != Pattern.at(want, i)) {
+                    String[] why = Diagnose.explain(seg, 0, i, want, "after a move with windows open", 131);
+                    throw failure(Rule.MOVE_6, "after a move of " + e.what() + " with a READ window on page 0 and a"
+                            + " WRITE window on page 1 open, byte " + i + " (" + (want == 137 ? "written in the WRITE"
+                            + " window" : "written by the device before") + ") is wrong in the new placement: "
+                            + why[0], (want == 137 ? "most likely endCpuAccess writes the window back to the"
+                            + " placement it had at beginCpuAccess (or the move copied before the window closed"
+                            + " and the window's bytes stayed behind): write back to the current placement, under the"
+                            + " lock; " : "") + why[1]);
+                }
+            }
+            long cpuBad = cpuMismatchRange(e.handle(), 0, PAGE, 131);
+            that(cpuBad < 0, Rule.MOVE_6, () -> "after a move with windows open, byte " + cpuBad + " of " + e.what()
+                    + " differs in a CPU window", "that beginCpuAccess reads the current placement after a move");
+        }
+
         /** MOVE-8: the copy of a move is published as a KERNEL fence. */
         @Test
         @DisplayName("MOVE-8: a move publishes its copy as a KERNEL-usage fence, which signals")
@@ -1209,6 +1565,56 @@ public abstract class ExporterConformance {
                             + "allow peer-to-peer") + ") got an entry of " + e.what() + " without a CPU page",
                             "that map() gives device memory only when attachment.peerToPeer() and "
                             + "attachment.device().isPeerToPeerCapable()");
+                }
+            }
+        }
+
+        /** P2P-1: on fresh buffers, each device's first mapping follows that device's own peer-to-peer reach. */
+        @Test
+        @DisplayName("P2P-1: on fresh buffers still in their first place, peer-to-peer is decided per device: a"
+                + " peer-allowing importer on a device that cannot reach peer memory gets CPU pages")
+        public void peerToPeerIsDecidedPerDeviceOnFreshBuffers() {
+            long s = size(64 * 1024 + PAGE);
+            for (DeviceSpec first : new DeviceSpec[] {DeviceSpec.SECOND, DeviceSpec.PEER}) {
+                Exported e = export(s);
+                List<Attachment> peers = new ArrayList<>();
+                List<RecordingImporter> imps = new ArrayList<>();
+                for (DeviceSpec spec : first == DeviceSpec.PEER ? new DeviceSpec[] {DeviceSpec.PEER, DeviceSpec.SECOND}
+                        : new DeviceSpec[] {DeviceSpec.SECOND, DeviceSpec.PEER}) {
+                    RecordingImporter imp = new RecordingImporter(session.recorder(), true);
+                    try {
+                        peers.add(session.attach(e.handle(), dev(spec), imp));
+                        imps.add(imp);
+                    } catch (AttachRefusedException refused) {
+                        // P2P-2: refusing is allowed
+                    }
+                }
+                List<Mapping> maps = new ArrayList<>();
+                List<List<SgEntry>> seen = new ArrayList<>();
+                for (Attachment a : peers) {
+                    Mapping m = map(a, Direction.BIDIRECTIONAL);
+                    maps.add(m);
+                    seen.add(entries(m));
+                    if (!a.device().isPeerToPeerCapable()) {
+                        for (SgEntry x : m.entries()) {
+                            that(x.hasCpuPage(), Rule.P2P_1, () -> "device '" + a.device().name() + "' cannot reach"
+                                    + " peer memory, yet its peer-allowing importer got an entry of fresh " + e.what()
+                                    + " without a CPU page (first attachment: '" + first.deviceName() + "')",
+                                    "most likely map() decides on attachment.peerToPeer() alone: also require"
+                                    + " attachment.device().isPeerToPeerCapable(), per device, and migrate (P2P-2)"
+                                    + " otherwise");
+                        }
+                    }
+                }
+                for (int i = 0; i + 1 < maps.size(); i++) {
+                    int at = i;
+                    boolean deviceMemory = seen.get(i).stream().anyMatch(x -> !x.hasCpuPage());
+                    boolean laterCpu = seen.get(i + 1).stream().allMatch(SgEntry::hasCpuPage);
+                    that(!deviceMemory || !laterCpu || !maps.get(i).isValid() || imps.get(i).notifications() > 0,
+                            Rule.P2P_2, () -> "the device-memory mapping of '" + peers.get(at).device().name()
+                            + "' stayed valid and unnotified while '" + peers.get(at + 1).device().name() + "' got CPU"
+                            + " pages of " + e.what(), "most likely the migration to CPU memory skips"
+                            + " invalidateMappings(): migrate as a move, notifying under the lock first");
                 }
             }
         }
@@ -1306,6 +1712,58 @@ public abstract class ExporterConformance {
             e.handle().close();
         }
 
+        /** REV-1: inside the revocation's invalidation, importers still read the buffer's data. */
+        @Test
+        @DisplayName("REV-1: importers that read through their still-live mapping inside the revocation's"
+                + " invalidation see the buffer's data: memory is scrubbed or freed only after every unmap")
+        public void importersReadingInsideTheRevocationSeeTheData() {
+            requireRevocation();
+            long s = size(64 * 1024 + PAGE);
+            Exported e = export(s);
+            List<AtomicReference<String>> problems = new ArrayList<>();
+            DeviceSpec[] specs = {DeviceSpec.PLAIN, DeviceSpec.SECOND};
+            for (int i = 0; i < specs.length; i++) {
+                SimulatedDevice d = dev(specs[i]);
+                RecordingImporter imp = importer();
+                Attachment a = session.attach(e.handle(), d, imp);
+                Mapping m = map(a, Direction.BIDIRECTIONAL);
+                if (i == 0) {
+                    devWrite(d, entries(m), 0, s, 127);
+                }
+                List<SgEntry> ents = entries(m);
+                AtomicReference<String> problem = new AtomicReference<>();
+                problems.add(problem);
+                imp.onNotify(att -> {
+                    if (!att.buffer().isRevoked()) {
+                        return;
+                    }
+                    try (Arena arena = Arena.ofConfined()) {
+                        MemorySegment dst = arena.allocate(s);
+                        Dma.read(d, ents, 0, dst);
+                        long bad = Pattern.mismatch(dst, 0, 127);
+                        if (bad >= 0) {
+                            problem.compareAndSet(null, "device '" + d.name() + "', reading through its live mapping"
+                                    + " inside the revocation's invalidation, found byte " + bad + " of " + e.what()
+                                    + " changed: " + Diagnose.describe(Diagnose.fact(dst, 0, bad, 127)));
+                        }
+                    } catch (RuntimeException ex) {
+                        problem.compareAndSet(null, "device '" + d.name() + "' could not read through its live"
+                                + " mapping inside the revocation's invalidation: " + Verify.describe(ex));
+                    }
+                    att.unmap(m);
+                    session.untrack(m);
+                });
+            }
+            Verify.runs(Rule.REV_1, "revoke of " + e.what(), "that revoke() completes when importers unmap in"
+                    + " moveNotify", () -> session.fixture().revoke(e.exported(), session.fenceTimeout()));
+            session.recorder().check();
+            for (AtomicReference<String> p : problems) {
+                that(p.get() == null, Rule.REV_1, p::get, "most likely revoke() scrubs, frees or unplugs the memory"
+                        + " before ExportedBuffer.revoke has notified the importers and waited for their unmaps:"
+                        + " scrub or free only after revoke(timeout) returns");
+            }
+        }
+
         /** REV-1: revocation waits for the buffer's fences. */
         @Test
         @DisplayName("REV-1: revocation waits for every fence of the buffer, BOOKKEEP included")
@@ -1328,7 +1786,7 @@ public abstract class ExporterConformance {
                 t.advance(1);
                 return;
             } catch (DmaBufException other) {
-                throw failure(other.rule().binds() == Rule.Party.EXPORTER ? other.rule() : Rule.REV_1, "revoke of "
+                throw failure(Verify.blame(other, Rule.REV_1), "revoke of "
                         + e.what() + " threw " + Verify.describe(other), "the revocation's steps", other);
             }
             throw failure(Rule.REV_1, "revoke of " + e.what() + " returned while a BOOKKEEP fence was pending",
@@ -1384,14 +1842,10 @@ public abstract class ExporterConformance {
                     Exported e = export(s);
                     Attachment a = uncached(e, d);
                     Mapping m = map(a, Direction.BIDIRECTIONAL);
-                    byte[] seen = has(ExporterFeature.CPU_ACCESS) ? cpuReadAll(e.handle()) : devReadAll(d, entries(m),
-                            s);
-                    for (int i = 0; i < seen.length; i++) {
-                        int at = i;
-                        byte v = seen[i];
-                        that(v == 0, Rule.HEAP_1, () -> "byte " + at + " of fresh " + e.what() + " is 0x"
-                                + Integer.toHexString(v & 0xff) + ", not zero", "that export() zeroes memory it "
-                                + "takes from a pool or a previous buffer");
+                    // the device side first: an exporter that zeroes only in beginCpuAccess shows old data here
+                    checkZero(e, devReadAll(d, entries(m), s), "device 'dev0'");
+                    if (has(ExporterFeature.CPU_ACCESS)) {
+                        checkZero(e, cpuReadAll(e.handle()), "a CPU window");
                     }
                     devFill(d, entries(m), s, (byte) 0xff);
                     if (has(ExporterFeature.CPU_ACCESS)) {
@@ -1408,6 +1862,22 @@ public abstract class ExporterConformance {
             }
         }
 
+        private void checkZero(Exported e, byte[] seen, String how) {
+            for (int i = 0; i < seen.length; i++) {
+                if (seen[i] != 0) {
+                    int at = i;
+                    byte v = seen[i];
+                    boolean previousUser = v == (byte) 0xff;
+                    throw failure(Rule.HEAP_1, "byte " + at + " of fresh " + e.what() + " read by " + how + " is 0x"
+                            + Integer.toHexString(v & 0xff) + ", not zero" + (previousUser ? ", the previous user's"
+                            + " data" : ""), how.startsWith("device") ? "most likely the exporter zeroes reused memory"
+                            + " lazily (on CPU access) or only in a CPU-side copy: zero it at export, in the memory"
+                            + " devices map" : "most likely export() takes memory from a pool or a previous buffer"
+                            + " without zeroing it");
+                }
+            }
+        }
+
         /** HEAP-5: memory is returned on release and not before. */
         @Test
         @DisplayName("HEAP-5: memory is returned when the buffer is released, and not before")
@@ -1416,17 +1886,33 @@ public abstract class ExporterConformance {
             long base = total();
             long s = size(1L << 20);
             Exported e = export(s);
-            long held = total() - base;
-            that(held >= s, Rule.HEAP_5, () -> "exporting " + e.what() + " raised the memory the kit can see by "
-                    + held + " bytes", "that the exporter allocates from the system or reports liveBytes()");
+            long atExport = total() - base;
             Attachment a = uncached(e, dev(DeviceSpec.PLAIN));
+            // an exporter may allocate lazily, on the first map or CPU access: touch the memory before counting it
+            Mapping m = map(a, Direction.BIDIRECTIONAL);
+            devWrite(dev(DeviceSpec.PLAIN), entries(m), 0, PAGE, 79);
+            if (has(ExporterFeature.CPU_ACCESS)) {
+                cpuMismatch(e.handle(), 79);
+            }
+            long held = total() - base;
+            that(held >= s, Rule.HEAP_5, () -> e.what() + " was exported, mapped and written, yet the memory the kit"
+                    + " can see rose by only " + held + " bytes (" + atExport + " at export)", "most likely the"
+                    + " exporter takes its memory from somewhere the kit cannot see: report it in"
+                    + " ExporterFixture.liveBytes(), or allocate through the system (an Arena the system counts)");
+            if (!m.isCached()) {
+                session.unmap(m);
+            }
             e.handle().close();
-            that(total() - base >= s, Rule.HEAP_5, () -> "the memory of " + e.what() + " was returned while it was"
-                    + " still attached", "that memory is freed in release() only");
+            long attached = total() - base;
+            that(attached >= s, Rule.HEAP_5, () -> "the memory of " + e.what() + " was returned while it was still"
+                    + " attached (" + attached + " of " + s + " bytes left once its last handle closed)", "that memory"
+                    + " is freed in release() only, not when a handle closes or the last mapping goes");
             a.close();
             long after = total();
             that(after == base, Rule.HEAP_5, () -> "after release of " + e.what() + " the kit sees " + (after - base)
-                    + " bytes more than before the export", "that release() frees the buffer's memory");
+                    + " bytes more than before the export", after > base ? "that release() frees the buffer's memory"
+                    + " (closes its Arena, or gives it back to the pool and says so in liveBytes())" : "that liveBytes()"
+                    + " counts what the exporter holds, not what it handed back twice");
         }
     }
 
@@ -1506,8 +1992,7 @@ public abstract class ExporterConformance {
                 if (first instanceof ConformanceError ce) {
                     throw ce;
                 }
-                Rule rule = first instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER ? d.rule()
-                        : Rule.MAP_5;
+                Rule rule = Verify.blame(first, Rule.MAP_5);
                 throw failure(rule, errors.size() + " thread(s) failed; first: " + Verify.describe(first),
                         "the exporter's thread safety: map/unmap may run concurrently for different attachments",
                         first);
@@ -1597,8 +2082,7 @@ public abstract class ExporterConformance {
                 if (first instanceof ConformanceError ce) {
                     throw ce;
                 }
-                Rule rule = first instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER ? d.rule()
-                        : Rule.MOVE_1;
+                Rule rule = Verify.blame(first, Rule.MOVE_1);
                 throw failure(rule, errors.size() + " thread(s) failed; first: " + Verify.describe(first),
                         "that move() is safe against concurrent maps under the lock", first);
             }

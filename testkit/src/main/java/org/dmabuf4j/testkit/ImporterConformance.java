@@ -12,6 +12,7 @@ import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.DmaTimeoutException;
 import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.InvalidatedMappingException;
+import org.dmabuf4j.api.NoCpuPageException;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.RevokedException;
 import org.dmabuf4j.api.Rule;
@@ -90,7 +91,7 @@ public abstract class ImporterConformance {
     @BeforeEach
     final void openKitSession() {
         fixture = new AdversarialFixture(false);
-        session = KitSession.open(fixture, fenceTimeout());
+        session = KitSession.openForImporter(fixture, fenceTimeout());
     }
 
     private record Setup(Exported buffer, AdversarialExporter exporter, SimulatedDevice device,
@@ -108,6 +109,9 @@ public abstract class ImporterConformance {
     }
 
     private static Rule classify(Throwable t, Rule fallback) {
+        if (t instanceof NoCpuPageException) {
+            return Rule.CPU_1;
+        }
         if (t instanceof DmaBufException d && d.rule().binds() == Rule.Party.IMPORTER) {
             return d.rule();
         }
@@ -124,6 +128,11 @@ public abstract class ImporterConformance {
     }
 
     private static String hintFor(Throwable t, String hint) {
+        if (t instanceof NoCpuPageException) {
+            return "most likely the importer reads the buffer through a mapping entry's CPU view"
+                    + " (SgEntry.cpuSegment()) instead of a CPU window; entries of device memory have no CPU page and"
+                    + " on a non-coherent device that view is stale: open beginCpuAccess and read the window";
+        }
         return closedSegment(t) ? "that every CPU access is bracketed by beginCpuAccess and close, and that no"
                 + " segment of a closed window or of a dead mapping is kept and used" : hint;
     }
@@ -134,12 +143,38 @@ public abstract class ImporterConformance {
         } catch (ConformanceError e) {
             throw e;
         } catch (IommuFaultException | InvalidatedMappingException stale) {
-            throw failure(Rule.MOVE_7, what + " touched " + s.buffer().what() + " through a dead mapping: "
-                    + Verify.describe(stale), "that moveNotify marks the importer's mappings stale and use() unmaps "
-                    + "them and maps again (under the reservation lock) before its next access", stale);
+            throw deviceFault(s, what, stale);
         } catch (Exception e) {
             throw failure(classify(e, rule), what + " threw " + Verify.describe(e), hintFor(e, hint), e);
         }
+    }
+
+    /**
+     * A device access of the importer that faulted, filed by what the fault says: a wrong direction is DEV-4 (the
+     * importer mapped TO_DEVICE and wrote, or FROM_DEVICE and read); an address that belonged to an invalidated
+     * mapping is MOVE-7 (it kept using its mapping after moveNotify); an address of another device or of nothing is
+     * MAP-10/DEV-1 territory, reported on {@code MOVE-7} only when a move happened in between.
+     */
+    private ConformanceError deviceFault(Setup s, String what, RuntimeException fault) {
+        String m = fault.getMessage() == null ? "" : fault.getMessage();
+        if (fault instanceof IommuFaultException f && f.rule() == Rule.DEV_4) {
+            return failure(Rule.DEV_4, what + " on '" + s.device().name() + "' accessed " + s.buffer().what()
+                    + " in a direction its mapping does not allow: " + Verify.describe(fault), "most likely the"
+                    + " importer maps TO_DEVICE and lets the device write (or FROM_DEVICE and read): map with the"
+                    + " direction the device access needs, BIDIRECTIONAL for read-modify-write", fault);
+        }
+        boolean moved = s.exporter().moves() > 0;
+        String cause = fault instanceof InvalidatedMappingException || m.contains("belonged to")
+                ? (moved ? "the importer kept using a mapping that a move invalidated: moveNotify must mark its"
+                        + " mappings stale (or unmap them) and use() must map again, under the reservation lock,"
+                        + " before its next access" : "the importer used a mapping after unmapping it")
+                : m.contains("address of device") ? "the importer used the DMA addresses of another device's mapping;"
+                        + " addresses are per device (MAP-9): map through an attachment of this device"
+                : "the importer used an address nothing maps (never mapped, or unmapped): use the addresses of its"
+                        + " current mapping";
+        return failure(moved ? Rule.MOVE_7 : Rule.MAP_10, what + " touched " + s.buffer().what() + " through a dead"
+                + " or foreign address" + (moved ? " after " + s.exporter().moves() + " move(s)" : "") + ": "
+                + Verify.describe(fault), "most likely " + cause, fault);
     }
 
     private void attach(Setup s) {
@@ -152,13 +187,24 @@ public abstract class ImporterConformance {
                 + "mapping", s.puppet()::use);
     }
 
-    private void move(Setup s, MoveFence fence) {
+    /** Moves the buffer; false if it did not move (an attachment pins it: a static or pinning importer). */
+    private boolean move(Setup s, MoveFence fence) {
         try {
-            s.exporter().move(fence);
+            return s.exporter().move(fence);
         } catch (DmaBufException e) {
             throw failure(classify(e, Rule.MOVE_7), "a move of " + s.buffer().what() + " failed inside the importer's"
                     + " moveNotify: " + Verify.describe(e), "that moveNotify neither takes nor releases the "
                     + "reservation lock, tolerates repeated calls and only marks mappings stale (or unmaps them)", e);
+        }
+    }
+
+    private static boolean hasDynamicAttachment(Setup s) {
+        Reservation r = s.buffer().exported().reservation();
+        r.lock();
+        try {
+            return s.buffer().exported().attachments().stream().anyMatch(a -> a.isDynamic());
+        } finally {
+            r.unlock();
         }
     }
 
@@ -182,7 +228,20 @@ public abstract class ImporterConformance {
 
     /** Runs use() on another thread across a held move; completes the move once the importer waits. */
     private void useAcrossHeldMove(Setup s, boolean copySucceeds) throws InterruptedException {
-        move(s, MoveFence.HELD);
+        useAcrossHeldMove(s, copySucceeds, 0);
+    }
+
+    /**
+     * Runs use() on another thread across a held move; once the importer waits, keeps the move's fence pending for
+     * {@code holdMillis} more (a slow copy), then completes the move. An importer that stops waiting and proceeds
+     * within the hold touched the new memory before the copy: MOVE-8.
+     */
+    private void useAcrossHeldMove(Setup s, boolean copySucceeds, long holdMillis) throws InterruptedException {
+        if (!move(s, MoveFence.HELD)) {
+            // pinned by the importer (static or pinning): nothing moved, nothing to wait for
+            use(s);
+            return;
+        }
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread user = new Thread(() -> {
             try {
@@ -193,12 +252,24 @@ public abstract class ImporterConformance {
         }, "kit-importer-use");
         user.start();
         Threads.Seen seen = Threads.awaitParkedOrDone(user, fenceTimeout());
+        if (seen != Threads.Seen.DONE && holdMillis > 0) {
+            user.join(holdMillis); // a bounded hold of the fence, not a synchronisation: the importer must still wait
+            if (!user.isAlive()) {
+                s.exporter().completeMove(copySucceeds);
+                Throwable t = thrown.get();
+                throw failure(Rule.MOVE_8, "use() returned" + (t == null ? "" : " (" + Verify.describe(t) + ")")
+                        + " while the KERNEL fence of a move of " + s.buffer().what() + " had been pending for less"
+                        + " than " + holdMillis + " ms: it stopped waiting and touched the new memory before the copy"
+                        + " was done", "most likely the importer waits with a timeout shorter than a slow copy and"
+                        + " proceeds when it expires: wait until the fence signals (or fails), and treat a timed-out"
+                        + " wait as an error, never as permission to access", t);
+            }
+        }
         s.exporter().completeMove(copySucceeds);
         if (seen == Threads.Seen.DONE) {
             Throwable t = thrown.get();
             if (t instanceof IommuFaultException || t instanceof InvalidatedMappingException) {
-                throw failure(Rule.MOVE_7, "use() touched " + s.buffer().what() + " through a dead mapping after a "
-                        + "move: " + Verify.describe(t), "that use() maps again after moveNotify", t);
+                throw deviceFault(s, "use()", (RuntimeException) t);
             }
             if (t instanceof DmaBufException d && d.rule().binds() == Rule.Party.IMPORTER) {
                 throw failure(d.rule(), "use() threw " + Verify.describe(t), "the rule", t);
@@ -217,8 +288,7 @@ public abstract class ImporterConformance {
             return;
         }
         if (t instanceof IommuFaultException || t instanceof InvalidatedMappingException) {
-            throw failure(Rule.MOVE_7, "use() touched " + s.buffer().what() + " through a dead mapping after a move: "
-                    + Verify.describe(t), "that use() maps again after moveNotify", t);
+            throw deviceFault(s, "use()", (RuntimeException) t);
         }
         if (copySucceeds || t instanceof DmaBufException d && d.rule().binds() == Rule.Party.IMPORTER) {
             throw failure(classify(t, Rule.MOVE_7), "use() threw " + Verify.describe(t) + " across a move", "that "
@@ -247,9 +317,9 @@ public abstract class ImporterConformance {
         use(s);
         for (int i = 0; i < 4; i++) {
             int before = s.exporter().maps();
-            move(s, MoveFence.IMMEDIATE);
+            boolean moved = move(s, MoveFence.IMMEDIATE);
             use(s);
-            that(s.exporter().maps() > before, Rule.MOVE_7, () -> "use() after a move of " + s.buffer().what()
+            that(!moved || s.exporter().maps() > before, Rule.MOVE_7, () -> "use() after a move of " + s.buffer().what()
                     + " did not map again", "that use() maps again after moveNotify");
         }
         stopAndCheck(s);
@@ -302,6 +372,97 @@ public abstract class ImporterConformance {
     }
 
     /**
+     * MOVE-8: a slow copy is waited for until its fence signals.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    @DisplayName("MOVE-8: a move whose copy stays pending for hundreds of milliseconds is waited for to the end")
+    public void aSlowCopyIsWaitedForToTheEnd() throws InterruptedException {
+        Setup s = setup(DeviceSpec.PLAIN);
+        attach(s);
+        use(s);
+        useAcrossHeldMove(s, true, Math.min(400, fenceTimeout().toMillis() / 2));
+        use(s);
+        stopAndCheck(s);
+    }
+
+    /**
+     * MOVE-7: a move that happens while use() waits for the lock is seen by use() once it has the lock.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    @DisplayName("MOVE-7: a move that happens while use() waits for the reservation lock is honoured once it has it")
+    public void aMoveWhileUseWaitsForTheLockIsHonoured() throws InterruptedException {
+        Setup s = setup(DeviceSpec.PLAIN);
+        attach(s);
+        use(s);
+        for (int round = 0; round < 2; round++) {
+            Reservation r = s.buffer().exported().reservation();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread user = new Thread(() -> {
+                try {
+                    s.puppet().use();
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            }, "kit-importer-use");
+            r.lock();
+            try {
+                user.start();
+                // the importer either does not need the lock now (done) or waits for it; either way move under it
+                Threads.awaitParkedOrDone(user, fenceTimeout());
+                try {
+                    s.exporter().moveLocked(MoveFence.IMMEDIATE);
+                } catch (DmaBufException e) {
+                    throw failure(classify(e, Rule.MOVE_7), "a move of " + s.buffer().what() + " failed inside the"
+                            + " importer's moveNotify: " + Verify.describe(e), "that moveNotify neither takes nor"
+                            + " releases the reservation lock and only marks mappings stale (or unmaps them)", e);
+                }
+            } finally {
+                r.unlock();
+            }
+            user.join(fenceTimeout().toMillis() * 2);
+            that(!user.isAlive(), Rule.MOVE_7, () -> "use() did not return after the kit released the reservation"
+                    + " lock", "that use() waits for the lock, not for something the move never does");
+            Throwable t = thrown.get();
+            if (t instanceof IommuFaultException || t instanceof InvalidatedMappingException) {
+                throw failure(deviceFault(s, "use() that waited for the lock while the buffer moved",
+                        (RuntimeException) t).rule(), "use() that waited for the reservation lock while "
+                        + s.buffer().what() + " moved then touched it through a dead mapping: "
+                        + Verify.describe(t), "most likely use() decides whether to map again before it takes the"
+                        + " lock (or keeps the mapping it read before): check staleness and read the current mapping"
+                        + " after taking the lock", t);
+            }
+            if (t != null) {
+                throw failure(classify(t, Rule.MOVE_7), "use() that waited for the reservation lock while "
+                        + s.buffer().what() + " moved threw " + Verify.describe(t), hintFor(t, "that use() checks"
+                        + " for a move after it takes the lock and maps again then"), t);
+            }
+            use(s);
+        }
+        stopAndCheck(s);
+    }
+
+    /**
+     * CPU-1: on a non-coherent device, the importer reaches the buffer only through DMA or CPU windows. An importer
+     * that reads a mapping entry's CPU view without beginCpuAccess is caught here only where core makes those views
+     * obey the non-coherent cache model or guards them (the failure is then CPU-1 or a stale-data failure of use());
+     * the kit itself cannot see a plain read of memory.
+     */
+    @Test
+    @DisplayName("CPU-1: on a non-coherent device the importer reaches the buffer only through DMA or CPU windows")
+    public void onANonCoherentDeviceTheImporterUsesOnlyDmaOrWindows() {
+        Setup s = setup(DeviceSpec.NON_COHERENT);
+        attach(s);
+        use(s);
+        move(s, MoveFence.IMMEDIATE);
+        use(s);
+        stopAndCheck(s);
+    }
+
+    /**
      * REV-5: on revocation the importer stops and unmaps.
      *
      * @throws InterruptedException if interrupted
@@ -326,7 +487,14 @@ public abstract class ImporterConformance {
             s.puppet().use();
         } catch (RevokedException expected) {
             // allowed: the importer reports the revocation
-        } catch (IommuFaultException | InvalidatedMappingException stale) {
+        } catch (InvalidatedMappingException stale) {
+            if (stale.rule() != Rule.REV_2 || hasDynamicAttachment(s)) {
+                throw failure(Rule.REV_5, "use() during revocation of " + s.buffer().what() + " touched a dead"
+                        + " mapping: " + Verify.describe(stale), "most likely moveNotify does not stop device access:"
+                        + " on a revoked buffer it must unmap and make use() stop (or throw RevokedException)", stale);
+            }
+            // a static importer is never notified: the framework's refusal of its revoked mapping is its report
+        } catch (IommuFaultException stale) {
             throw failure(Rule.REV_5, "use() during revocation of " + s.buffer().what() + " touched a dead mapping: "
                     + Verify.describe(stale), "that moveNotify stops device access", stale);
         } catch (DmaBufException other) {

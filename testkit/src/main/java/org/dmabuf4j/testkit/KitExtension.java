@@ -110,8 +110,7 @@ final class KitExtension implements AfterEachCallback, TestExecutionExceptionHan
         if (t instanceof ConformanceError) {
             return t;
         }
-        Rule rule = t instanceof DmaBufException d && d.rule().binds() == Rule.Party.EXPORTER ? d.rule()
-                : ruleOf(context);
+        Rule rule = Verify.blame(t, ruleOf(context));
         if (rule == null) {
             return t;
         }

@@ -37,6 +37,7 @@ final class AttachmentImpl implements Attachment {
     private final Device device;
     private final Importer importer;
     private final HandleImpl view;
+    private final boolean peerToPeer;
     private volatile boolean attached = true;
     private volatile MappingImpl cachedMapping;
     private volatile boolean implicitPin;
@@ -44,11 +45,23 @@ final class AttachmentImpl implements Attachment {
     /** Mappings made by map (not the cached one), until the importer unmaps them. */
     private final CopyOnWriteArrayList<MappingImpl> mappings = new CopyOnWriteArrayList<>();
 
-    private AttachmentImpl(BufferCore core, Device device, Importer importer) {
+    private AttachmentImpl(BufferCore core, Device device, Importer importer, boolean peerToPeer) {
         this.core = core;
         this.device = device;
         this.importer = importer;
+        this.peerToPeer = peerToPeer;
         this.view = new HandleImpl(core, this);
+    }
+
+    /** The importer's allowPeerToPeer(), asked once at attach (SAFE-3); what it throws fails the attach. */
+    private static boolean askPeerToPeer(BufferCore core, Device device, Importer importer) {
+        try {
+            return importer.allowPeerToPeer();
+        } catch (RuntimeException e) {
+            throw new RuleViolationException(Rule.SAFE_3, "the importer " + importer.getClass().getName()
+                    + " threw from allowPeerToPeer() while attaching " + core.describe() + " to device '"
+                    + device.name() + "'; nothing was attached", e);
+        }
     }
 
     static AttachmentImpl attach(BufferCore core, Device device, Importer importer) {
@@ -60,13 +73,21 @@ final class AttachmentImpl implements Attachment {
             throw new ClosedException(Rule.ATT_7, "attach of " + core.describe() + " to device '" + device.name()
                     + "', which is closed (unplugged): attach to an open device");
         }
+        if (device instanceof SimulatedDeviceImpl sim && sim.directory() != core.system) {
+            throw new RuleViolationException(Rule.ATT_7, "attach of " + core.describe() + " to device '"
+                    + device.name() + "' of another system: a buffer is attached only to devices of its own system;"
+                    + " export or allocate the buffer in the device's system. Nothing was attached");
+        }
         core.checkLockNotHeld(Rule.BUF_9, "attach()");
         core.checkNotRevoked("attach");
+        // asked once, before the exporter sees the attachment (SAFE-3): a throwing importer leaves nothing behind
+        boolean p2p = importer != null && askPeerToPeer(core, device, importer);
         core.acquire();
-        AttachmentImpl a = new AttachmentImpl(core, device, importer);
+        AttachmentImpl a = new AttachmentImpl(core, device, importer, p2p);
         try {
             core.exporter.attach(a);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: the reference taken above must not leak (SAFE-2)
             a.attached = false;
             core.drop();
             throw e;
@@ -92,7 +113,7 @@ final class AttachmentImpl implements Attachment {
                 a.implicitPin = false;
                 try {
                     core.exporter.unpin(a);
-                } catch (RuntimeException suppressed) {
+                } catch (RuntimeException | Error suppressed) {
                     e.addSuppressed(suppressed);
                 }
             }
@@ -103,10 +124,11 @@ final class AttachmentImpl implements Attachment {
             core.reservation.unlock();
             try {
                 core.exporter.detach(a);
-            } catch (RuntimeException suppressed) {
+            } catch (RuntimeException | Error suppressed) {
                 e.addSuppressed(suppressed);
+            } finally {
+                core.drop();
             }
-            core.drop();
             throw e;
         }
         core.reservation.unlock();
@@ -144,7 +166,7 @@ final class AttachmentImpl implements Attachment {
 
     @Override
     public boolean peerToPeer() {
-        return importer != null && importer.allowPeerToPeer();
+        return peerToPeer;
     }
 
     @Override
@@ -299,7 +321,7 @@ final class AttachmentImpl implements Attachment {
             return;
         }
         try {
-            while (!core.reservation.await(FenceUsage.KERNEL, Duration.ofDays(1))) {
+            while (!core.reservation.awaitFences(FenceUsage.KERNEL, Duration.ofDays(1))) {
                 Thread.onSpinWait();
             }
         } catch (InterruptedException e) {
@@ -339,21 +361,28 @@ final class AttachmentImpl implements Attachment {
         }
     }
 
-    /** Under the lock: the exporter removes the translations; the mapping's views close. */
+    /**
+     * Under the lock: the mapping's views close, then the exporter removes the translations. The mapping is dead
+     * whatever the exporter's unmap throws (SAFE-2): its views are closed before the exporter can free anything,
+     * and what unmap throws reaches the caller after the cache maintenance.
+     */
     void kill(MappingImpl m, Rule rule, String reason) {
         if (rule != Rule.MAP_11 && device instanceof SimulatedDeviceImpl sim) {
             sim.noteFate(m.exporterEntries, reason);
         }
-        core.exporter.unmap(this, m.exporterEntries, m.direction);
         m.die(rule, reason);
-        CpuCache c = core.cache;
-        if (c != null && !device.isCoherent() && m.direction.allowsDeviceWrite()) {
-            long n = core.invalidateAll(c);
-            if (n > 0) {
-                countSync(n);
+        try {
+            core.exporter.unmap(this, m.exporterEntries, m.direction);
+        } finally {
+            CpuCache c = core.cache;
+            if (c != null && !device.isCoherent() && m.direction.allowsDeviceWrite()) {
+                long n = core.invalidateAll(c);
+                if (n > 0) {
+                    countSync(n);
+                }
             }
+            event(rule == Rule.MAP_11 ? "unmap" : "invalidate", m);
         }
-        event(rule == Rule.MAP_11 ? "unmap" : "invalidate", m);
     }
 
     private void countSync(long bytes) {
@@ -403,14 +432,39 @@ final class AttachmentImpl implements Attachment {
 
     /** Under the lock: kills every live mapping made before {@code generation} (all if MAX_VALUE), cached ones too. */
     void killOlderThan(long generation, Rule rule, String reason) {
+        Throwable failure = null;
         MappingImpl c = cachedMapping;
         if (c != null && c.isAlive() && c.generation < generation) {
-            kill(c, rule, reason);
+            failure = killCollecting(c, rule, reason, null);
         }
         for (MappingImpl m : mappings) {
             if (m.isAlive() && m.generation < generation) {
-                kill(m, rule, reason);
+                failure = killCollecting(m, rule, reason, failure);
             }
+        }
+        rethrow(failure);
+    }
+
+    /** Kills a mapping; what the exporter's unmap throws is collected, so that the next mappings die too. */
+    private Throwable killCollecting(MappingImpl m, Rule rule, String reason, Throwable failure) {
+        try {
+            kill(m, rule, reason);
+            return failure;
+        } catch (RuntimeException | Error e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
+        }
+    }
+
+    private static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
         }
     }
 
@@ -453,6 +507,7 @@ final class AttachmentImpl implements Attachment {
             return;
         }
         core.checkLockNotHeld(Rule.BUF_9, "detach (Attachment.close())");
+        Throwable failure = null;
         core.reservation.lock();
         try {
             if (!attached) {
@@ -470,16 +525,19 @@ final class AttachmentImpl implements Attachment {
                 throw new RuleViolationException(Rule.PIN_6, "detach of " + describe() + " while pinned by pin() "
                         + explicitPins + " time(s); unpin first. Nothing changed");
             }
+            // every step runs whatever the exporter throws (SAFE-2): the attachment is gone afterwards
             MappingImpl c = cachedMapping;
-            if (c != null) {
-                if (c.isAlive()) {
-                    kill(c, Rule.MAP_11, "unmapped by detach");
-                }
-                cachedMapping = null;
+            cachedMapping = null;
+            if (c != null && c.isAlive()) {
+                failure = killCollecting(c, Rule.MAP_11, "unmapped by detach", null);
             }
             if (implicitPin) {
-                core.exporter.unpin(this);
                 implicitPin = false;
+                try {
+                    core.exporter.unpin(this);
+                } catch (RuntimeException | Error e) {
+                    failure = add(failure, e);
+                }
             }
             core.attachments.remove(this);
             attached = false;
@@ -491,6 +549,8 @@ final class AttachmentImpl implements Attachment {
         }
         try {
             core.exporter.detach(this);
+        } catch (RuntimeException | Error e) {
+            failure = add(failure, e);
         } finally {
             AttachEvent ev = new AttachEvent();
             if (ev.isEnabled()) {
@@ -502,32 +562,45 @@ final class AttachmentImpl implements Attachment {
             }
             core.drop();
         }
+        rethrow(failure);
+    }
+
+    private static Throwable add(Throwable failure, Throwable e) {
+        if (failure == null) {
+            return e;
+        }
+        failure.addSuppressed(e);
+        return failure;
     }
 
     /** For a closing system: drops everything without the importer's help. Caller holds the lock. */
     void forceDetachLocked() {
+        Throwable failure = null;
         MappingImpl c = cachedMapping;
         if (c != null && c.isAlive()) {
-            kill(c, Rule.MAP_11, "unmapped because the system closed");
+            failure = killCollecting(c, Rule.MAP_11, "unmapped because the system closed", null);
         }
         cachedMapping = null;
         for (MappingImpl m : mappings) {
             if (m.isAlive()) {
-                kill(m, Rule.MAP_11, "unmapped because the system closed");
+                failure = killCollecting(m, Rule.MAP_11, "unmapped because the system closed", failure);
             }
             m.released = true;
         }
         mappings.clear();
-        while (explicitPins > 0) {
-            core.exporter.unpin(this);
-            explicitPins--;
-        }
-        if (implicitPin) {
-            core.exporter.unpin(this);
-            implicitPin = false;
+        int pins = explicitPins + (implicitPin ? 1 : 0);
+        explicitPins = 0;
+        implicitPin = false;
+        for (int i = 0; i < pins; i++) {
+            try {
+                core.exporter.unpin(this);
+            } catch (RuntimeException | Error e) {
+                failure = add(failure, e);
+            }
         }
         core.attachments.remove(this);
         attached = false;
+        rethrow(failure);
     }
 
     BufInfo.Attachment info() {

@@ -193,7 +193,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
 
     private static void awaitFences(BufferCore core, FenceUsage usage, Access access) {
         try {
-            while (!core.reservation.await(usage, Duration.ofDays(1))) {
+            while (!core.reservation.awaitFences(usage, Duration.ofDays(1))) {
                 Thread.onSpinWait();
             }
         } catch (InterruptedException e) {

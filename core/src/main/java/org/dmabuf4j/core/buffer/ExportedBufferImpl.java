@@ -81,17 +81,21 @@ final class ExportedBufferImpl implements ExportedBuffer {
         invalidate(Rule.MOVE_5, "invalidated by a move of the buffer");
     }
 
-    /** Under the lock: notifies every dynamic importer, then kills every older mapping. */
+    /**
+     * Under the lock: notifies every dynamic importer, then kills every older mapping. Whatever an importer throws,
+     * even an Error, every importer is notified and every mapping killed first (SAFE-2); then a RuntimeException is
+     * reported as MOVE-7 and an Error propagates as it is.
+     */
     private void invalidate(Rule rule, String reason) {
         long generation = core.nextGeneration();
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (AttachmentImpl a : core.attachments) {
             if (!a.isDynamic()) {
                 continue;
             }
             try {
                 a.importer().orElseThrow().moveNotify(a);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (failure == null) {
                     failure = e;
                 } else {
@@ -104,7 +108,18 @@ final class ExportedBufferImpl implements ExportedBuffer {
             }
         }
         for (AttachmentImpl a : core.attachments) {
-            a.killOlderThan(generation, rule, reason);
+            try {
+                a.killOlderThan(generation, rule, reason);
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure instanceof Error error) {
+            throw error;
         }
         if (failure != null) {
             throw new RuleViolationException(Rule.MOVE_7, "an importer's moveNotify failed on " + core.describe()
@@ -119,14 +134,14 @@ final class ExportedBufferImpl implements ExportedBuffer {
                     + ": pass a positive bound for the fence and unmap waits");
         }
         core.checkLockNotHeld(Rule.REV_1, "revoke()");
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
         core.reservation.lock();
         try {
             core.revoked = true;
             invalidate(Rule.REV_2, "revoked");
             boolean done;
             try {
-                done = core.reservation.await(FenceUsage.BOOKKEEP, Duration.ofNanos(Math.max(0,
+                done = core.reservation.awaitFences(FenceUsage.BOOKKEEP, Duration.ofNanos(Math.max(0,
                         deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 throw new DmaInterruptedException(Rule.REV_1, "revoke of " + core.describe()
@@ -156,6 +171,12 @@ final class ExportedBufferImpl implements ExportedBuffer {
                     + ": importers that did not unmap: " + core.pendingUnmaps()
                     + ". The buffer stays revoked; their mappings are dead already");
         }
+    }
+
+    /** The timeout in nanoseconds, saturated at about 146 years so that a deadline never overflows. */
+    static long saturatedNanos(Duration timeout) {
+        long cap = Long.MAX_VALUE / 2;
+        return timeout.compareTo(Duration.ofNanos(cap)) >= 0 ? cap : timeout.toNanos();
     }
 
     @Override

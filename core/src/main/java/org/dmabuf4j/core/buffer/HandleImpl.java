@@ -178,6 +178,7 @@ final class HandleImpl implements DmaBuf {
     public SyncFile exportSyncFile(Access access) {
         checkOpen("exportSyncFile()");
         checkAccess(access, Rule.SYNC_5, "exportSyncFile");
+        core.checkLockNotHeld(Rule.SYNC_5, "exportSyncFile()");
         Fence fence = core.reservation.singleton(access.waitUsage()).orElseGet(() -> core.system.fences().signaled());
         return core.system.fences().syncFile(fence, null);
     }
@@ -225,7 +226,7 @@ final class HandleImpl implements DmaBuf {
     }
 
     @Override
-    public boolean awaitReady(Access access, Duration timeout) throws InterruptedException {
+    public boolean awaitReady(Access access, Duration timeout) {
         checkOpen("awaitReady()");
         checkAccess(access, Rule.SYNC_4, "awaitReady");
         if (timeout == null || timeout.isNegative()) {

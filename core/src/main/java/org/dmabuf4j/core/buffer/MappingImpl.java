@@ -13,6 +13,7 @@ import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.core.sync.ReservationImpl;
 
 /**
  * A mapping as the importer sees it: the exporter's entries, with CPU views re-scoped to an arena of the mapping's
@@ -33,8 +34,8 @@ final class MappingImpl implements Mapping {
     private volatile boolean alive = true;
     private volatile Rule deathRule;
     private volatile String deathReason;
-    /** Set once the importer unmapped it (under the lock). */
-    boolean released;
+    /** Set once the importer unmapped it (written under the lock; read without it by close()'s fast path). */
+    volatile boolean released;
     private List<SgEntry> views;
     private Arena viewArena;
 
@@ -120,6 +121,31 @@ final class MappingImpl implements Mapping {
                     + attachment.core.describe() + " on device '" + attachment.device().name() + "': it was "
                     + deathReason + "; its addresses fault and its CPU views are closed. Map again through the"
                     + " attachment to get the buffer's current location");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (cached || released) {
+            return;
+        }
+        ReservationImpl reservation = attachment.core.reservation;
+        if (reservation.isHeldByCurrentThread()) {
+            unmapHeld();
+            return;
+        }
+        reservation.lock();
+        try {
+            unmapHeld();
+        } finally {
+            reservation.unlock();
+        }
+    }
+
+    /** Under the lock: unmaps unless already released (by unmap, an earlier close or the system closing). */
+    private void unmapHeld() {
+        if (!released) {
+            attachment.unmap(this);
         }
     }
 

@@ -89,6 +89,15 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         onClose(() -> EngineImpl.closeAll(engines));
     }
 
+    /**
+     * The system the device belongs to, as its directory: attachments compare it with their buffer's (ATT-7).
+     *
+     * @return the directory given at creation
+     */
+    public DeviceDirectory directory() {
+        return directory;
+    }
+
     @Override
     public String name() {
         return name;
@@ -482,6 +491,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                     + (dst == null ? "null" : dst.byteSize() == 0 ? "an empty segment" : "a read-only segment")
                     + ": pass a writable segment of the bytes to read");
         }
+        usable(dst, "dmaRead", "destination");
         try (DeviceAccess a = access(dmaAddress, dst.byteSize(), false)) {
             a.copyTo(dst);
         }
@@ -493,8 +503,23 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
             throw new RuleViolationException(Rule.DEV_1, "dmaWrite of device '" + name + "' from "
                     + (src == null ? "null" : "an empty segment") + ": pass the bytes to write");
         }
+        usable(src, "dmaWrite", "source");
         try (DeviceAccess a = access(dmaAddress, src.byteSize(), true)) {
             a.copyFrom(src);
+        }
+    }
+
+    /** The caller's segment of a synchronous DMA is alive and usable by this thread, as an engine job's (DEV-8). */
+    private void usable(MemorySegment s, String what, String role) {
+        if (!s.scope().isAlive()) {
+            throw new RuleViolationException(Rule.DEV_8, what + " of device '" + name + "' with a " + role
+                    + " segment whose arena is closed: pass a live segment. Nothing was transferred");
+        }
+        if (!s.isAccessibleBy(Thread.currentThread())) {
+            throw new RuleViolationException(Rule.DEV_8, what + " of device '" + name + "' from thread '"
+                    + Thread.currentThread().getName() + "' with a " + role + " segment of a confined arena of"
+                    + " another thread: use it on its own thread, or a shared, automatic or global arena. Nothing was"
+                    + " transferred");
         }
     }
 

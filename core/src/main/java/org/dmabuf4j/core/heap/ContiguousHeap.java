@@ -55,7 +55,7 @@ public final class ContiguousHeap implements DmaHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        BufferLayout l = sizes.layout(layout);
+        BufferLayout l = sizes.linearLayout(layout);
         return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 

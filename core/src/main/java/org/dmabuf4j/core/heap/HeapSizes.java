@@ -79,6 +79,23 @@ public final class HeapSizes {
     }
 
     /**
+     * Checks an allocation's layout for a heap whose memory is linear: not null (HEAP-3), not tiled (HEAP-8).
+     *
+     * @param layout the layout asked for
+     * @return the layout
+     * @throws RuleViolationException (HEAP-3) if null; (HEAP-8) if tiled
+     */
+    public BufferLayout linearLayout(BufferLayout layout) {
+        layout(layout);
+        if (layout.isTiled()) {
+            throw new RuleViolationException(Rule.HEAP_8, "allocation from heap '" + heap + "' with the tiled layout "
+                    + layout + ": this heap's memory is linear, so the tiles would be a lie; allocate tiled layouts"
+                    + " from the tiled heap (system.tiledHeap()). Nothing was allocated");
+        }
+        return layout;
+    }
+
+    /**
      * Rounds a size up to the page size (HEAP-2).
      *
      * @param bytes a size no larger than a heap's capacity

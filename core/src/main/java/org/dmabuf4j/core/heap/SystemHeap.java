@@ -62,7 +62,7 @@ public final class SystemHeap implements DmaHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        BufferLayout l = sizes.layout(layout);
+        BufferLayout l = sizes.linearLayout(layout);
         return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 

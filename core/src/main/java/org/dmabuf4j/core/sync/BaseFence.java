@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -113,14 +114,29 @@ abstract sealed class BaseFence implements Fence permits FenceImpl, IssuedFence,
 
     // ---- state ----------------------------------------------------------------------------------------------------
 
+    /**
+     * Called before a pending fence's state is looked at, a callback is added or a wait starts (the kernel's
+     * {@code enable_signaling}): a fence that signals only once armed (an array) arms itself here. Must be cheap and
+     * idempotent once armed; plain fences have nothing to arm.
+     *
+     * @see "dma_fence_enable_sw_signaling"
+     */
+    void enableSignaling() {
+        // a leaf is signaled by its issuer: nothing to arm
+    }
+
     @Override
     public final boolean isSignaled() {
+        if (state == SIGNALED) {
+            return true;
+        }
+        enableSignaling();
         return state == SIGNALED;
     }
 
     @Override
     public final FenceStatus status() {
-        if (state != SIGNALED) {
+        if (!isSignaled()) {
             return FenceStatus.PENDING;
         }
         return error == null ? FenceStatus.SIGNALED : FenceStatus.ERROR;
@@ -128,12 +144,15 @@ abstract sealed class BaseFence implements Fence permits FenceImpl, IssuedFence,
 
     @Override
     public final Optional<Throwable> error() {
+        if (state != SIGNALED) {
+            enableSignaling();
+        }
         return Optional.ofNullable(error);
     }
 
     @Override
     public final long timestampNanos() {
-        if (state != SIGNALED) {
+        if (!isSignaled()) {
             throw new RuleViolationException(Rule.FENCE_8, "timestamp of " + this
                     + " asked before it signaled: a timestamp exists only after signal; await() the fence first");
         }
@@ -249,6 +268,9 @@ abstract sealed class BaseFence implements Fence permits FenceImpl, IssuedFence,
         if (callback == null) {
             throw new RuleViolationException(Rule.FENCE_2, "callback for " + this + " is null");
         }
+        if (state != SIGNALED) {
+            enableSignaling();
+        }
         Node node = null;
         for (int round = 0;; round++) {
             Object s = state;
@@ -267,6 +289,22 @@ abstract sealed class BaseFence implements Fence permits FenceImpl, IssuedFence,
                 return true;
             }
         }
+    }
+
+    /**
+     * The callbacks queued on this fence now (0 once signaled), for tests of what arming costs a leaf.
+     *
+     * @return the number of queued callbacks
+     */
+    final int queuedCallbacks() {
+        Object s = state;
+        int n = 0;
+        if (s instanceof Node head) {
+            for (Node node = head; node != null; node = node.next) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
@@ -329,18 +367,27 @@ abstract sealed class BaseFence implements Fence permits FenceImpl, IssuedFence,
     // ---- waits ----------------------------------------------------------------------------------------------------
 
     @Override
-    public final boolean await(Duration timeout) throws InterruptedException {
-        return Waits.await(this, timeout);
+    public final boolean await(Duration timeout) {
+        boolean signaled = Waits.awaitOrThrowInterrupt(this, timeout);
+        FenceFailedException.throwIfFailed("await(" + timeout + ")", this);
+        return signaled;
     }
 
     @Override
-    public final void await() throws InterruptedException {
-        Waits.await(this);
+    public final void await() {
+        Waits.awaitOrThrowInterrupt(this);
+        FenceFailedException.throwIfFailed("await()", this);
     }
 
     @Override
     public final void awaitUninterruptibly() {
         Waits.awaitUninterruptibly(this);
+        FenceFailedException.throwIfFailed("awaitUninterruptibly()", this);
+    }
+
+    @Override
+    public final FenceStatus awaitStatus(Duration timeout) {
+        return Waits.awaitOrThrowInterrupt(this, timeout) ? status() : FenceStatus.PENDING;
     }
 
     // ---- order ----------------------------------------------------------------------------------------------------

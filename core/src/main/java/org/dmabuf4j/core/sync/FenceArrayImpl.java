@@ -1,8 +1,8 @@
 package org.dmabuf4j.core.sync;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceArray;
@@ -12,25 +12,48 @@ import org.dmabuf4j.api.RuleViolationException;
 
 /**
  * A fence over leaf fences (FENCE-9): signals when the last of them has, with the first error any of them signaled
- * with. Its callbacks are armed at creation, so it needs nobody to poll it.
+ * with.
+ *
+ * <p>Its callbacks on the leaves are armed lazily, as the kernel's {@code dma_fence_array} enables signaling: the
+ * first time anyone looks at the array's state, adds a callback or waits ({@link BaseFence#enableSignaling()}).
+ * A merged array nobody observes therefore costs its leaves nothing, and a long-lived leaf that is merged again and
+ * again does not collect a callback per dropped array. Once armed it needs nobody to poll it.
  */
 final class FenceArrayImpl extends BaseFence implements FenceArray {
     static final String DRIVER = "dma_fence_array";
     static final String TIMELINE = "unbound";
 
+    private static final VarHandle PENDING;
+    private static final VarHandle FIRST_ERROR;
+    private static final VarHandle ARMED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PENDING = lookup.findVarHandle(FenceArrayImpl.class, "pending", int.class);
+            FIRST_ERROR = lookup.findVarHandle(FenceArrayImpl.class, "firstError", Throwable.class);
+            ARMED = lookup.findVarHandle(FenceArrayImpl.class, "armed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The leaves: an unmodifiable list. */
     private final List<Fence> fences;
-    private final AtomicInteger pending;
-    private final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    /** Leaves not yet signaled, once armed. */
+    private volatile int pending;
+    private volatile Throwable firstError;
+    private volatile boolean armed;
     private final FenceCallback onComponent = this::componentSignaled;
 
-    private FenceArrayImpl(List<Fence> fences) {
+    private FenceArrayImpl(Fence[] leaves) {
         super(FenceContextImpl.allocate(DRIVER, TIMELINE), 1);
-        this.fences = fences;
-        this.pending = new AtomicInteger(fences.size());
+        this.fences = List.of(leaves);
+        this.pending = leaves.length;
     }
 
     /**
-     * Creates and arms an array.
+     * Creates an array.
      *
      * @param fences leaf fences; not null, not empty
      * @return the array
@@ -42,29 +65,54 @@ final class FenceArrayImpl extends BaseFence implements FenceArray {
                     + (fences == null ? "null" : "an empty list")
                     + ": use Fences.signaled() for \"nothing to wait for\"");
         }
-        for (int i = 0; i < fences.size(); i++) {
+        Fence[] leaves = new Fence[fences.size()];
+        for (int i = 0; i < leaves.length; i++) {
             Fence fence = fences.get(i);
             if (fence == null) {
                 throw new RuleViolationException(Rule.FENCE_9, "fence " + i + " of a fence array is null");
             }
-            if (fence.isContainer()) {
+            leaves[i] = fence;
+        }
+        return ofLeaves(leaves);
+    }
+
+    /**
+     * Creates an array of {@code leaves} (copied).
+     *
+     * @param leaves not empty, no null element
+     * @return the array
+     * @throws RuleViolationException (FENCE-9) on a container element
+     */
+    static FenceArrayImpl ofLeaves(Fence[] leaves) {
+        for (int i = 0; i < leaves.length; i++) {
+            if (leaves[i].isContainer()) {
                 throw new RuleViolationException(Rule.FENCE_9, "fence " + i + " of a fence array is a container ("
-                        + describe(fence) + "): arrays hold leaf fences only; unwrap it first (Fences.unwrap)");
+                        + describe(leaves[i]) + "): arrays hold leaf fences only; unwrap it first (Fences.unwrap)");
             }
         }
-        FenceArrayImpl array = new FenceArrayImpl(List.copyOf(fences));
-        for (Fence fence : array.fences) {
-            if (!fence.addCallback(array.onComponent)) {
-                array.componentSignaled(fence);
+        return new FenceArrayImpl(leaves);
+    }
+
+    @Override
+    void enableSignaling() {
+        if (armed || !ARMED.compareAndSet(this, false, true)) {
+            return;
+        }
+        for (int i = 0; i < fences.size(); i++) {
+            Fence fence = fences.get(i);
+            if (!fence.addCallback(onComponent)) {
+                componentSignaled(fence);
             }
         }
-        return array;
     }
 
     private void componentSignaled(Fence fence) {
-        fence.error().ifPresent(e -> firstError.compareAndSet(null, e));
-        if (pending.decrementAndGet() == 0) {
-            signalWith(firstError.get());
+        Throwable e = fence.error().orElse(null);
+        if (e != null) {
+            FIRST_ERROR.compareAndSet(this, null, e);
+        }
+        if ((int) PENDING.getAndAdd(this, -1) == 1) {
+            signalWith(firstError);
         }
     }
 

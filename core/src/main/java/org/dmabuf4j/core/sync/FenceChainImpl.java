@@ -116,6 +116,22 @@ final class FenceChainImpl extends BaseFence implements FenceChain {
         private static final ThreadLocal<Trampoline> CURRENT = ThreadLocal.withInitial(Trampoline::new);
 
         private final ArrayDeque<Step> queue = new ArrayDeque<>();
+
+        /**
+         * One propagation step; what a callback of the node rethrows (an Error, after all its callbacks ran) is kept
+         * for after the queue is drained (SAFE-5), so that the next nodes still signal.
+         */
+        private static Throwable step(FenceChainImpl node, Fence fence, boolean own, Throwable fatal) {
+            try {
+                node.dependencySignaled(fence, own);
+            } catch (RuntimeException | Error e) {
+                if (fatal == null) {
+                    return e;
+                }
+                fatal.addSuppressed(e);
+            }
+            return fatal;
+        }
         private boolean running;
 
         static void run(FenceChainImpl node, Fence fence, boolean own) {
@@ -125,15 +141,22 @@ final class FenceChainImpl extends BaseFence implements FenceChain {
                 return;
             }
             t.running = true;
+            Throwable fatal = null;
             try {
-                node.dependencySignaled(fence, own);
+                fatal = step(node, fence, own, null);
                 Step step;
                 while ((step = t.queue.poll()) != null) {
-                    step.node().dependencySignaled(step.fence(), step.own());
+                    fatal = step(step.node(), step.fence(), step.own(), fatal);
                 }
             } finally {
                 t.running = false;
                 t.queue.clear();
+            }
+            if (fatal instanceof Error e) {
+                throw e;
+            }
+            if (fatal instanceof RuntimeException e) {
+                throw e;
             }
         }
     }

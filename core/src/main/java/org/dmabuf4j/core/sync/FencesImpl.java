@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.LockSupport;
 
+import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceArray;
 import org.dmabuf4j.api.FenceChain;
 import org.dmabuf4j.api.FenceContext;
@@ -62,7 +64,22 @@ public final class FencesImpl implements Fences {
     }
 
     @Override
-    public OptionalInt awaitAny(List<? extends Fence> fences, Duration timeout) throws InterruptedException {
+    public OptionalInt awaitAny(List<? extends Fence> fences, Duration timeout) {
+        OptionalInt done;
+        try {
+            done = awaitAnySignaled(fences, timeout);
+        } catch (InterruptedException e) {
+            throw new DmaInterruptedException(Rule.FENCE_12, "awaitAny of " + fences.size() + " fences was"
+                    + " interrupted; nothing changed and the thread's interrupt status is set again", e);
+        }
+        if (done.isPresent()) {
+            FenceFailedException.throwIfFailed("awaitAny of " + fences.size() + " fences (index " + done.getAsInt()
+                    + ")", fences.get(done.getAsInt()));
+        }
+        return done;
+    }
+
+    private OptionalInt awaitAnySignaled(List<? extends Fence> fences, Duration timeout) throws InterruptedException {
         if (fences == null || fences.isEmpty()) {
             throw new RuleViolationException(Rule.FENCE_12, "awaitAny needs at least one fence, got "
                     + (fences == null ? "null" : "an empty list"));

@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import org.dmabuf4j.api.AcquireContext;
+import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceCallback;
 import org.dmabuf4j.api.FenceCursor;
 import org.dmabuf4j.api.FenceEntry;
@@ -52,8 +54,13 @@ public final class ReservationImpl implements Reservation {
     }
 
     @Override
-    public void lockInterruptibly(AcquireContext ctx) throws InterruptedException {
-        mutex.lockInterruptibly(ctx);
+    public void lockInterruptibly(AcquireContext ctx) {
+        try {
+            mutex.lockInterruptibly(ctx);
+        } catch (InterruptedException e) {
+            throw new DmaInterruptedException(Rule.RESV_5, "lockInterruptibly of " + this + " was interrupted while"
+                    + " waiting; the lock is not taken and the thread's interrupt status is set again", e);
+        }
     }
 
     @Override
@@ -197,7 +204,41 @@ public final class ReservationImpl implements Reservation {
     }
 
     @Override
-    public boolean await(FenceUsage usage, Duration timeout) throws InterruptedException {
+    public boolean await(FenceUsage usage, Duration timeout) {
+        Fence[] firstFailed = new Fence[1];
+        boolean signaled;
+        try {
+            signaled = awaitTracking(usage, timeout, firstFailed);
+        } catch (InterruptedException e) {
+            throw new DmaInterruptedException(Rule.RESV_14, "await(" + usage + ", " + timeout + ") on " + this
+                    + " was interrupted; nothing changed and the thread's interrupt status is set again", e);
+        }
+        if (firstFailed[0] != null) {
+            throw new FenceFailedException("await(" + usage + ") on " + this, firstFailed[0]);
+        }
+        return signaled;
+    }
+
+    /**
+     * The wait of {@link #await(FenceUsage, Duration)} alone, for the framework's own waits (CPU access, map,
+     * revocation), which go on when device work failed, as the kernel's do: it does not look at the fences' errors
+     * and reports an interrupt as {@link InterruptedException} for the caller to name its own rule.
+     *
+     * @param usage the query usage; not null
+     * @param timeout how long in total; zero polls; not negative (RESV-14)
+     * @return true if every covered fence has signaled, with or without error
+     * @throws InterruptedException if interrupted
+     */
+    public boolean awaitFences(FenceUsage usage, Duration timeout) throws InterruptedException {
+        return awaitTracking(usage, timeout, null);
+    }
+
+    /**
+     * Waits; if {@code firstFailed} is given, stores in it the first fence this call waited for (pending when it
+     * was looked at) that signaled with an error. Fences that had already signaled are skipped, errors or not.
+     */
+    private boolean awaitTracking(FenceUsage usage, Duration timeout, Fence[] firstFailed)
+            throws InterruptedException {
         checkUsage(usage, "await");
         long nanos = Waits.nanos(timeout, Rule.RESV_14, () -> "the " + usage.kernelName() + " fences of " + this);
         if (nanos == 0) {
@@ -214,8 +255,11 @@ public final class ReservationImpl implements Reservation {
                     continue;
                 }
                 long remaining = nanos - (System.nanoTime() - start);
-                if (remaining <= 0 || !e.fence().await(Duration.ofNanos(remaining))) {
+                if (remaining <= 0 || !Waits.await(e.fence(), Duration.ofNanos(remaining))) {
                     return false;
+                }
+                if (firstFailed != null && firstFailed[0] == null && e.fence().error().isPresent()) {
+                    firstFailed[0] = e.fence();
                 }
             }
             // Fences added while we waited are waited for too, as the kernel's restarting iterator does.

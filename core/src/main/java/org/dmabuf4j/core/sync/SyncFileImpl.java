@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceInfo;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
@@ -82,8 +83,10 @@ final class SyncFileImpl implements SyncFile {
     }
 
     @Override
-    public boolean await(Duration timeout) throws InterruptedException {
-        return fence.await(timeout);
+    public boolean await(Duration timeout) {
+        boolean signaled = Waits.awaitOrThrowInterrupt(fence, timeout);
+        FenceFailedException.throwIfFailed("await(" + timeout + ") of sync file '" + name + "'", fence);
+        return signaled;
     }
 
     @Override

@@ -90,9 +90,11 @@ final class TimelineImpl implements Timeline {
             NavigableMap<Long, IssuedFence> due = pending.headMap(next, true);
             List<IssuedFence> inOrder = new ArrayList<>(due.values());
             due.clear();
+            Throwable fatal = null;
             for (IssuedFence point : inOrder) {
-                point.signalWith(null);
+                fatal = signal(point, null, fatal);
             }
+            rethrow(fatal);
         } finally {
             lock.unlock();
         }
@@ -135,13 +137,40 @@ final class TimelineImpl implements Timeline {
             closed = true;
             List<IssuedFence> inOrder = new ArrayList<>(pending.values());
             pending.clear();
+            Throwable fatal = null;
             for (IssuedFence point : inOrder) {
-                point.signalWith(new ClosedException(Rule.SYNC_3, "timeline closed: " + this + " was closed while point "
-                        + Long.toUnsignedString(point.seqno()) + " was pending (value "
-                        + Long.toUnsignedString(value) + ")"));
+                fatal = signal(point, new ClosedException(Rule.SYNC_3, "timeline closed: " + this + " was closed while"
+                        + " point " + Long.toUnsignedString(point.seqno()) + " was pending (value "
+                        + Long.toUnsignedString(value) + ")"), fatal);
             }
+            rethrow(fatal);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Signals one point; an Error its callbacks rethrow (all of them ran) is kept for after the other points
+     * (SAFE-5), so that no point stays pending behind it.
+     */
+    private static Throwable signal(IssuedFence point, Throwable cause, Throwable fatal) {
+        try {
+            point.signalWith(cause);
+        } catch (RuntimeException | Error e) {
+            if (fatal == null) {
+                return e;
+            }
+            fatal.addSuppressed(e);
+        }
+        return fatal;
+    }
+
+    private static void rethrow(Throwable fatal) {
+        if (fatal instanceof Error e) {
+            throw e;
+        }
+        if (fatal instanceof RuntimeException e) {
+            throw e;
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
+import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
 import org.dmabuf4j.api.Rule;
@@ -63,7 +64,41 @@ final class Waits {
         }
     }
 
-    /** {@link Fence#await(Duration)}. */
+    /**
+     * {@link #await(Fence, Duration)} with the api's interrupt convention: an interrupt becomes
+     * {@link DmaInterruptedException} (FENCE-12), the interrupt status restored. Does not look at the fence's error.
+     *
+     * @param fence the fence
+     * @param timeout the timeout; checked (FENCE-12)
+     * @return whether the fence signaled
+     */
+    static boolean awaitOrThrowInterrupt(Fence fence, Duration timeout) {
+        try {
+            return await(fence, timeout);
+        } catch (InterruptedException e) {
+            throw interruptedWait(fence, e);
+        }
+    }
+
+    /**
+     * {@link #await(Fence)} with the api's interrupt convention, as {@link #awaitOrThrowInterrupt(Fence, Duration)}.
+     *
+     * @param fence the fence
+     */
+    static void awaitOrThrowInterrupt(Fence fence) {
+        try {
+            await(fence);
+        } catch (InterruptedException e) {
+            throw interruptedWait(fence, e);
+        }
+    }
+
+    private static DmaInterruptedException interruptedWait(Fence fence, InterruptedException e) {
+        return new DmaInterruptedException(Rule.FENCE_12, "wait for " + fence + " was interrupted; nothing changed"
+                + " and the thread's interrupt status is set again", e);
+    }
+
+    /** {@link Fence#await(Duration)}: the wait alone, ignoring the fence's error. */
     static boolean await(Fence fence, Duration timeout) throws InterruptedException {
         long nanos = nanos(timeout, Rule.FENCE_12, fence::toString);
         if (fence.isSignaled()) {

@@ -15,6 +15,7 @@ import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.DmaInterruptedException;
+import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.DmaTimeoutException;
 import org.dmabuf4j.api.ExportInfo;
 import org.dmabuf4j.api.ExportedBuffer;
@@ -125,7 +126,7 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
 
     @Override
     public DmaBuf allocate(BufferLayout layout) {
-        BufferLayout l = sizes.layout(layout);
+        BufferLayout l = sizes.linearLayout(layout);
         return allocate(l.minimumSize(), 0, Optional.of(l));
     }
 
@@ -253,11 +254,14 @@ public final class DeviceMemoryImpl implements DeviceMemory, AccountedHeap {
                 return null;
             }
             try {
-                evicted.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // a failed eviction copy still freed its space: wait without throwing for the fence's error
+                while (evicted.awaitStatus(Duration.ofDays(1)) == FenceStatus.PENDING) {
+                    Thread.onSpinWait();
+                }
+            } catch (DmaInterruptedException e) {
                 throw new DmaInterruptedException(Rule.HEAP_3, "placing " + bytes + " bytes in the memory of device '"
-                        + device.name() + "' was interrupted while waiting for an eviction; nothing was allocated", e);
+                        + device.name() + "' was interrupted while waiting for an eviction; nothing was allocated",
+                        e.getCause() instanceof InterruptedException ie ? ie : null);
             }
         }
     }

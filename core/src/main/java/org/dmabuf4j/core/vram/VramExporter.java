@@ -10,6 +10,7 @@ import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaInterruptedException;
+import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Exporter;
 import org.dmabuf4j.api.Fence;
@@ -290,11 +291,13 @@ final class VramExporter implements Exporter, Movable {
             return;
         }
         try {
-            f.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            while (f.awaitStatus(Duration.ofDays(1)) == FenceStatus.PENDING) {
+                Thread.onSpinWait();
+            }
+        } catch (DmaInterruptedException e) {
             throw new DmaInterruptedException(Rule.MOVE_8, what + " of " + describe() + " was interrupted while"
-                    + " waiting for the copy of a move; nothing was done", e);
+                    + " waiting for the copy of a move; nothing was done",
+                    e.getCause() instanceof InterruptedException ie ? ie : null);
         }
     }
 
@@ -359,9 +362,9 @@ final class VramExporter implements Exporter, Movable {
         boolean done = f == null || f.isSignaled();
         if (!done) {
             try {
-                done = f.await(RELEASE_WAIT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                done = f.awaitStatus(RELEASE_WAIT) != FenceStatus.PENDING;
+            } catch (DmaInterruptedException e) {
+                // the interrupt status is set again; free once the copy signals
             }
         }
         if (done || !f.addCallback(x -> free())) {

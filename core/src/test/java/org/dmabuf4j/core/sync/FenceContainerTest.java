@@ -58,6 +58,26 @@ class FenceContainerTest extends SyncTestBase {
     }
 
     @Test
+    @DisplayName("FENCE-9: an array arms its leaves only when observed, so an unobserved merge leaves them untouched")
+    void anArrayArmsItsLeavesWhenObserved() {
+        SignalingFence a = gfx.next();
+        SignalingFence b = dma.next();
+        for (int i = 0; i < 3; i++) {
+            assertInstanceOf(FenceArray.class, fences.merge(List.of(a, b))); // dropped unobserved
+        }
+        assertEquals(0, ((BaseFence) a).queuedCallbacks(), "no callback per dropped, unobserved array");
+        Fence observed = fences.merge(List.of(a, b));
+        assertFalse(observed.isSignaled());
+        assertEquals(1, ((BaseFence) a).queuedCallbacks(), "looking at the array armed it");
+        assertFalse(observed.isSignaled());
+        assertEquals(1, ((BaseFence) a).queuedCallbacks(), "armed once");
+        a.signal();
+        assertFalse(observed.isSignaled());
+        b.signal();
+        assertTrue(observed.isSignaled());
+    }
+
+    @Test
     @DisplayName("FENCE-9: an array gets a new context of its own")
     void anArrayHasANewContext() {
         SignalingFence a = gfx.next();
@@ -287,6 +307,31 @@ class FenceContainerTest extends SyncTestBase {
         g1.signal();
         g2.signal();
         d1.signal();
+        assertTrue(merged.isSignaled());
+    }
+
+    @Test
+    @DisplayName("FENCE-11: merge of many shuffled fences of a few contexts keeps each context's latest, in order")
+    void mergeOfManyShuffledFences() {
+        long seed = Seeds.seed("mergeOfManyShuffledFences");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        List<FenceContext> contexts = new ArrayList<>();
+        for (int i = 0; i < 37; i++) {
+            contexts.add(fences.newContext("test", "shuffled-" + i));
+        }
+        List<SignalingFence> all = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            all.add(contexts.get(random.nextInt(contexts.size())).next());
+        }
+        List<SignalingFence> shuffled = new ArrayList<>(all);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(random.nextLong()));
+        List<Fence> expected = new ArrayList<>();
+        for (FenceContext c : contexts) {
+            all.stream().filter(f -> f.context() == c.id()).reduce((x, y) -> y).ifPresent(expected::add);
+        }
+        Fence merged = fences.merge(shuffled);
+        assertEquals(expected, assertInstanceOf(FenceArray.class, merged).fences(), "seed " + seed);
+        all.forEach(SignalingFence::signal);
         assertTrue(merged.isSignaled());
     }
 

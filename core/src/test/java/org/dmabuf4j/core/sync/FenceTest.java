@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
 import org.dmabuf4j.api.FenceContext;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -322,7 +323,7 @@ class FenceTest extends SyncTestBase {
         SignalingFence f = ctx.next();
         AtomicReference<FenceStatus> seen = new AtomicReference<>();
         Thread waiter = start("waiter", () -> {
-            f.await();
+            assertThrows(FenceFailedException.class, f::await, "the waiter wakes with the failure (FENCE-13)");
             seen.set(f.status());
         });
         // The issuer's watchdog gives up on the job:

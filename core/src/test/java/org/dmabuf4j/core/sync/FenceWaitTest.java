@@ -2,6 +2,7 @@ package org.dmabuf4j.core.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceContext;
 import org.dmabuf4j.api.Rule;
@@ -74,21 +76,27 @@ class FenceWaitTest extends SyncTestBase {
     }
 
     @Test
-    @DisplayName("FENCE-12: an interrupted wait throws InterruptedException and leaves no callback behind")
+    @DisplayName("FENCE-12: an interrupted wait throws DmaInterruptedException, restores the interrupt status and"
+            + " leaves no callback behind")
     void aWaitIsInterruptible() throws Exception {
         SignalingFence f = ctx.next();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean statusRestored = new AtomicBoolean();
         Thread waiter = start("waiter", () -> {
             try {
                 f.await();
-            } catch (InterruptedException e) {
+            } catch (DmaInterruptedException e) {
                 thrown.set(e);
+                statusRestored.set(Thread.currentThread().isInterrupted());
             }
         });
         awaitParked(waiter, f);
         waiter.interrupt();
         join(waiter);
-        assertTrue(thrown.get() instanceof InterruptedException, "got " + thrown.get());
+        DmaInterruptedException e = assertInstanceOf(DmaInterruptedException.class, thrown.get());
+        assertEquals(Rule.FENCE_12, e.rule());
+        assertInstanceOf(InterruptedException.class, e.getCause());
+        assertTrue(statusRestored.get(), "the interrupt status is set again");
         AtomicInteger runs = new AtomicInteger();
         f.addCallback(x -> runs.incrementAndGet());
         f.signal();
@@ -100,21 +108,22 @@ class FenceWaitTest extends SyncTestBase {
     void aTimedWaitIsInterruptible() throws Exception {
         SignalingFence f = ctx.next();
         Thread.currentThread().interrupt();
-        assertThrows(InterruptedException.class, () -> f.await(Duration.ofSeconds(10)));
-        assertFalse(Thread.currentThread().isInterrupted(), "the interrupt was consumed");
+        assertEquals(Rule.FENCE_12, assertThrows(DmaInterruptedException.class,
+                () -> f.await(Duration.ofSeconds(10))).rule());
+        assertTrue(Thread.interrupted(), "the interrupt status is set again (and cleared here)");
 
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = start("waiter", () -> {
             try {
                 f.await(Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
+            } catch (DmaInterruptedException e) {
                 thrown.set(e);
             }
         });
         awaitParked(waiter, f);
         waiter.interrupt();
         join(waiter);
-        assertTrue(thrown.get() instanceof InterruptedException, "got " + thrown.get());
+        assertInstanceOf(DmaInterruptedException.class, thrown.get());
         f.signal();
     }
 
@@ -203,14 +212,14 @@ class FenceWaitTest extends SyncTestBase {
         Thread waiter = start("any-waiter", () -> {
             try {
                 fences.awaitAny(List.of(a), Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
+            } catch (DmaInterruptedException e) {
                 thrown.set(e);
             }
         });
         awaitParked(waiter, fences);
         waiter.interrupt();
         join(waiter);
-        assertTrue(thrown.get() instanceof InterruptedException);
+        assertEquals(Rule.FENCE_12, assertInstanceOf(DmaInterruptedException.class, thrown.get()).rule());
         a.signal();
     }
 
@@ -226,12 +235,8 @@ class FenceWaitTest extends SyncTestBase {
             for (int i = 0; i < n; i++) {
                 vts.add(Thread.ofVirtual().name("vt-" + i).start(() -> {
                     started.countDown();
-                    try {
-                        if (f.await(Duration.ofSeconds(30))) {
-                            woke.incrementAndGet();
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    if (f.await(Duration.ofSeconds(30))) {
+                        woke.incrementAndGet();
                     }
                 }));
             }

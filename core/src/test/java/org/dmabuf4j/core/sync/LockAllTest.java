@@ -45,8 +45,12 @@ class LockAllTest extends SyncTestBase {
     @Test
     @DisplayName("RESV-6: on would-deadlock lockAll backs off, waits with lockSlow, retries, and counts the back-off")
     void lockAllBacksOffAndCounts() throws Exception {
-        ReservationImpl a = reservation("a");
-        ReservationImpl b = reservation("b");
+        ReservationImpl first = reservation("a");
+        ReservationImpl second = reservation("b");
+        // lockAll locks in its own global order: let the older context hold the one it takes second
+        Reservation[] order = LockAll.lockingOrder(new Reservation[] {first, second});
+        ReservationImpl a = (ReservationImpl) order[0];
+        ReservationImpl b = (ReservationImpl) order[1];
         Thread tester = Thread.currentThread();
         CountDownLatch olderHoldsB = new CountDownLatch(1);
         Thread older = start("older", () -> {
@@ -145,5 +149,55 @@ class LockAllTest extends SyncTestBase {
         try (ReservationSet set = LockAll.lockAll(List.of())) {
             assertTrue(set.reservations().isEmpty());
         }
+    }
+
+    @Test
+    @DisplayName("RESV-6: lockAll of more than 16 reservations with duplicates holds each once, in the order given")
+    void lockAllOfManyWithDuplicates() {
+        List<Reservation> distinct = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            distinct.add(reservation("r" + i));
+        }
+        List<Reservation> withDuplicates = new ArrayList<>(distinct);
+        for (int i = 19; i >= 0; i -= 3) {
+            withDuplicates.add(distinct.get(i));
+        }
+        try (ReservationSet set = LockAll.lockAll(withDuplicates)) {
+            assertEquals(distinct, set.reservations());
+            for (Reservation r : distinct) {
+                assertTrue(r.isHeldByCurrentThread(), r + " is held");
+            }
+        }
+        for (Reservation r : distinct) {
+            assertFalse(r.isLocked(), r + " is unlocked after close");
+        }
+    }
+
+    @Test
+    @DisplayName("RESV-6: two lockAll calls that list shared reservations in opposite orders wait, never back off")
+    void lockAllCallsShareOneOrder() throws Exception {
+        List<Reservation> forward = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            forward.add(reservation("r" + i));
+        }
+        List<Reservation> backward = forward.reversed();
+        Reservation firstLocked = LockAll.lockingOrder(backward.toArray(new Reservation[0]))[0];
+        AtomicReference<Integer> otherBackoffs = new AtomicReference<>();
+        Thread other;
+        try (ReservationSet set = LockAll.lockAll(forward)) {
+            assertEquals(0, set.backoffs());
+            other = start("other", () -> {
+                try (ReservationSet mine = LockAll.lockAll(backward)) {
+                    otherBackoffs.set(mine.backoffs());
+                }
+            });
+            // the other call waits on the first reservation of the shared order, holding nothing
+            awaitParked(other, firstLocked);
+            for (Reservation r : forward) {
+                assertTrue(r.isHeldByCurrentThread(), r + " is still held by this thread");
+            }
+        }
+        join(other);
+        assertEquals(0, otherBackoffs.get());
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceArray;
 import org.dmabuf4j.api.FenceContext;
@@ -35,7 +36,7 @@ class ReservationFenceTest extends SyncTestBase {
     private final FenceContext copy = fences.newContext("gpu", "copy");
 
     /** Locks, reserves n slots, adds, unlocks. */
-    private static void add(ReservationImpl r, Fence f, FenceUsage usage) {
+    static void add(ReservationImpl r, Fence f, FenceUsage usage) {
         r.lock();
         try {
             r.reserveFences(1);
@@ -429,14 +430,14 @@ class ReservationFenceTest extends SyncTestBase {
         Thread waiter = start("waiter", () -> {
             try {
                 r.await(WRITE, Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
+            } catch (DmaInterruptedException e) {
                 thrown.set(e);
             }
         });
         FenceWaitTest.awaitParked(waiter, f);
         waiter.interrupt();
         join(waiter);
-        assertInstanceOf(InterruptedException.class, thrown.get());
+        assertEquals(Rule.RESV_14, assertInstanceOf(DmaInterruptedException.class, thrown.get()).rule());
         f.signal();
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.dmabuf4j.api.AcquireContext;
 import org.dmabuf4j.api.AlreadyLockedException;
+import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SignalingFence;
@@ -422,7 +423,7 @@ class ReservationLockTest extends SyncTestBase {
             AcquireContextImpl ctx = context();
             try {
                 a.lockInterruptibly(ctx);
-            } catch (InterruptedException e) {
+            } catch (DmaInterruptedException e) {
                 thrown.set(e);
             }
             heldAfter.set(a.isHeldByCurrentThread());
@@ -431,14 +432,15 @@ class ReservationLockTest extends SyncTestBase {
         awaitParked(waiter, a);
         waiter.interrupt();
         join(waiter);
-        assertInstanceOf(InterruptedException.class, thrown.get());
+        assertEquals(Rule.RESV_5, assertInstanceOf(DmaInterruptedException.class, thrown.get()).rule());
         assertFalse(heldAfter.get());
         assertTrue(a.isHeldByCurrentThread());
         a.unlock();
 
         AcquireContextImpl ctx = context();
         Thread.currentThread().interrupt();
-        assertThrows(InterruptedException.class, () -> a.lockInterruptibly(ctx), "interrupted before the call");
+        assertThrows(DmaInterruptedException.class, () -> a.lockInterruptibly(ctx), "interrupted before the call");
+        assertTrue(Thread.interrupted(), "the interrupt status is set again (and cleared here)");
         assertFalse(a.isLocked());
         ctx.close();
     }

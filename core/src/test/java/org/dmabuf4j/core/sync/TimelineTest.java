@@ -14,6 +14,7 @@ import java.util.List;
 
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -174,7 +175,7 @@ class TimelineTest extends SyncTestBase {
     void aWaiterWakesWhenTheTimelineCloses() throws Exception {
         Timeline tl = fences.newTimeline("t");
         Fence p = tl.point(10);
-        Thread waiter = start("waiter", p::await);
+        Thread waiter = start("waiter", () -> assertThrows(FenceFailedException.class, p::await));
         FenceWaitTest.awaitParked(waiter, p);
         tl.close();
         join(waiter);

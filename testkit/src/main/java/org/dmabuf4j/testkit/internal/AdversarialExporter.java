@@ -12,6 +12,7 @@ import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.DmaBufException;
 import org.dmabuf4j.api.DmaBufSystem;
 import org.dmabuf4j.api.ExportInfo;
 import org.dmabuf4j.api.ExportedBuffer;
@@ -21,6 +22,7 @@ import org.dmabuf4j.api.PinRefusedException;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.RevokedException;
 import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.api.Span;
@@ -216,10 +218,7 @@ public final class AdversarialExporter implements Exporter {
     }
 
     /**
-     * Moves the buffer, as an exporter does under memory pressure: takes the lock; returns without moving if pinned
-     * (MOVE-2); invalidates the mappings (MOVE-3); allocates new memory; copies now ({@link MoveFence#IMMEDIATE}) or
-     * fills it with poison until {@link #completeMove(boolean)} ({@link MoveFence#HELD}); publishes the copy as a
-     * KERNEL fence (MOVE-8); unlocks.
+     * Moves the buffer, as an exporter does under memory pressure: takes the lock and does {@link #moveLocked}.
      *
      * @param fence what the move's fence does
      * @return whether the buffer moved
@@ -228,37 +227,63 @@ public final class AdversarialExporter implements Exporter {
         Reservation r = exported.reservation();
         r.lock();
         try {
-            if (exported.isPinned()) {
-                return false;
-            }
-            completeMove(true);
-            exported.invalidateMappings();
-            SignalingFence f = system.fences().newContext("adversarial-exporter", name + "-moves").next();
-            r.reserveFences(1);
-            r.addFence(f, FenceUsage.KERNEL);
-            synchronized (memoryLock) {
-                Arena next = Arena.ofShared();
-                MemorySegment nextMemory = next.allocate(size, 4096);
-                if (fence == MoveFence.IMMEDIATE) {
-                    nextMemory.copyFrom(memory);
-                    arena.close();
-                } else {
-                    nextMemory.fill(POISON);
-                    pendingOldArena = arena;
-                    pendingOld = memory;
-                    pendingFence = f;
-                }
-                arena = next;
-                memory = nextMemory;
-            }
-            moves.incrementAndGet();
-            if (fence == MoveFence.IMMEDIATE) {
-                f.signal();
-            }
-            return true;
+            return moveLocked(fence);
         } finally {
             r.unlock();
         }
+    }
+
+    /**
+     * Moves the buffer with the reservation lock already held by the caller: returns without moving if pinned
+     * (MOVE-2); reserves the fence slot of the move, then invalidates the mappings (MOVE-3) and adds the move's fence
+     * into that slot, so that an importer that drops and re-takes the lock inside moveNotify is seen (the slot does
+     * not survive the unlock, RESV-12); allocates new memory; copies now ({@link MoveFence#IMMEDIATE}) or fills it
+     * with poison until {@link #completeMove(boolean)} ({@link MoveFence#HELD}); publishes the copy as a KERNEL fence
+     * (MOVE-8).
+     *
+     * @param fence what the move's fence does
+     * @return whether the buffer moved
+     * @throws RuleViolationException (MOVE-7) if an importer released the lock inside moveNotify; nothing moved
+     */
+    public boolean moveLocked(MoveFence fence) {
+        Reservation r = exported.reservation();
+        r.assertHeld(Rule.MOVE_1);
+        if (exported.isPinned()) {
+            return false;
+        }
+        completeMove(true);
+        SignalingFence f = system.fences().newContext("adversarial-exporter", name + "-moves").next();
+        r.reserveFences(1);
+        exported.invalidateMappings();
+        try {
+            r.addFence(f, FenceUsage.KERNEL);
+        } catch (DmaBufException slotGone) {
+            f.signal();
+            throw new RuleViolationException(Rule.MOVE_7, "an importer of buffer #" + exported.handle().id()
+                    + " released the reservation lock inside moveNotify: the fence slot the move reserved just before"
+                    + " invalidateMappings() was gone afterwards (slots live for one lock hold, RESV-12), so the lock"
+                    + " was dropped and taken again; moveNotify must neither take nor release the lock", slotGone);
+        }
+        synchronized (memoryLock) {
+            Arena next = Arena.ofShared();
+            MemorySegment nextMemory = next.allocate(size, 4096);
+            if (fence == MoveFence.IMMEDIATE) {
+                nextMemory.copyFrom(memory);
+                arena.close();
+            } else {
+                nextMemory.fill(POISON);
+                pendingOldArena = arena;
+                pendingOld = memory;
+                pendingFence = f;
+            }
+            arena = next;
+            memory = nextMemory;
+        }
+        moves.incrementAndGet();
+        if (fence == MoveFence.IMMEDIATE) {
+            f.signal();
+        }
+        return true;
     }
 
     /**

@@ -417,7 +417,7 @@ public final class CampaignRun implements AutoCloseable {
             if (r == Rule.ATT_1 || r == Rule.PIN_2 || r == Rule.P2P_2 || r == Rule.REV_3 || r == Rule.ATT_5) {
                 return true;
             }
-            throw failure(r.binds() == Rule.Party.EXPORTER ? r : Rule.ATT_1, "attach of " + h.buf().what()
+            throw failure(Verify.blame(refused, Rule.ATT_1), "attach of " + h.buf().what()
                     + " to '" + d.name() + "' threw " + Verify.describe(refused), "that attach() either succeeds or "
                     + "refuses with AttachRefusedException", refused);
         }

@@ -15,10 +15,14 @@ public enum DeviceSpec {
     /** A non-coherent device: CPU access goes through a simulated cache. */
     NON_COHERENT("ncdev"),
     /** A coherent peer-to-peer capable device. */
-    PEER("p2p0");
+    PEER("p2p0"),
+    /** A coherent device with small segments (8 KiB) and a small segment boundary (16 KiB). */
+    NARROW("dev16k");
 
     /** The constraints of {@link #CONSTRAINED}. */
     public static final DmaConstraints TIGHT = new DmaConstraints(32, 64 * 1024, 256 * 1024);
+    /** The constraints of {@link #NARROW}. */
+    public static final DmaConstraints SMALL = new DmaConstraints(48, 8 * 1024, 16 * 1024);
 
     private final String deviceName;
 
@@ -48,6 +52,7 @@ public enum DeviceSpec {
             case CONSTRAINED -> b.coherent().constraints(TIGHT).build();
             case NON_COHERENT -> b.nonCoherent().build();
             case PEER -> b.coherent().peerToPeer(true).build();
+            case NARROW -> b.coherent().constraints(SMALL).build();
         };
     }
 }

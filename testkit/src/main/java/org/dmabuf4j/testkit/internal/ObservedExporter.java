@@ -35,6 +35,8 @@ public final class ObservedExporter implements Exporter {
     private final List<Handed> handed = new ArrayList<>();
     private volatile ExportedBuffer exported;
     private volatile boolean addressChecks = true;
+    private final AtomicInteger vmaps = new AtomicInteger();
+    private final AtomicInteger vunmaps = new AtomicInteger();
 
     private record Handed(Device device, SgEntry entry) {
     }
@@ -360,11 +362,32 @@ public final class ObservedExporter implements Exporter {
 
     @Override
     public MemorySegment vmap() {
-        return delegate.vmap();
+        MemorySegment m = delegate.vmap();
+        vmaps.incrementAndGet();
+        return m;
     }
 
     @Override
     public void vunmap(MemorySegment memory) {
+        vunmaps.incrementAndGet();
         delegate.vunmap(memory);
+    }
+
+    /**
+     * The number of exporter vmap calls that returned (the framework calls it on the first vmap only).
+     *
+     * @return the count
+     */
+    public int vmaps() {
+        return vmaps.get();
+    }
+
+    /**
+     * The number of exporter vunmap calls (the framework calls it on the last vmap's close only).
+     *
+     * @return the count
+     */
+    public int vunmaps() {
+        return vunmaps.get();
     }
 }

@@ -62,8 +62,8 @@ public final class Verify {
     }
 
     /**
-     * Runs an operation that must succeed. A DmaBufException thrown by it is reported on its own rule when that rule
-     * binds the exporter (the framework caught the exporter breaking it), else on {@code rule}.
+     * Runs an operation that must succeed. A DmaBufException thrown by it is reported on its own rule unless that rule
+     * binds the framework (see {@link #blame}), else on {@code rule}.
      *
      * @param rule the rule the operation checks
      * @param what what the operation is, for the message
@@ -78,7 +78,12 @@ public final class Verify {
         } catch (ConformanceError e) {
             throw e;
         } catch (DmaBufException e) {
-            Rule reported = e.rule().binds() == Rule.Party.EXPORTER ? e.rule() : rule;
+            Rule reported = blame(e, rule);
+            if (reported != rule && e.rule().binds() == Rule.Party.IMPORTER) {
+                throw failure(reported, what + " threw " + describe(e) + ": the code under test itself made a call"
+                        + " that breaks " + reported.id() + " and the framework refused it", "the call named in the"
+                        + " exception, made from inside the exporter (" + reported.statement() + ")", e);
+            }
             throw failure(reported, what + " threw " + describe(e), hint, e);
         } catch (Exception e) {
             throw failure(rule, what + " threw " + describe(e), hint, e);
@@ -127,6 +132,20 @@ public final class Verify {
         }
         throw failure(reported, what + " succeeded instead of failing with " + type.getSimpleName() + " ["
                 + expected.id() + "]", hint);
+    }
+
+    /**
+     * The rule a failure is filed under: the rule the framework named when it refused a call of the code under test
+     * (exporter- and importer-side rules alike: an exporter that calls {@code addFence} without
+     * {@code reserveFences} breaks RESV-1 even though RESV-1 is marked "importer"), else {@code fallback}. A
+     * framework-side rule in an exception (an IOMMU fault, DEV-1) is a symptom, not the broken rule, so it falls back.
+     *
+     * @param t what was thrown
+     * @param fallback the rule of the test or step
+     * @return the rule to report
+     */
+    public static Rule blame(Throwable t, Rule fallback) {
+        return t instanceof DmaBufException d && d.rule().binds() != Rule.Party.FRAMEWORK ? d.rule() : fallback;
     }
 
     /**

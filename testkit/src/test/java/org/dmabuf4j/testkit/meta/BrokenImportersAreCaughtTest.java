@@ -33,6 +33,7 @@ class BrokenImportersAreCaughtTest {
         return Arrays.stream(ImporterFlaw.values()).filter(f -> f.rule != null).map(f -> dynamicTest(f.rule.id()
                 + ": an importer that " + f.description + " fails the importer kit on " + f.rule.id(), () -> {
                     KitRun r = run(f);
+                    SubjectTable.add("importer", f.description, f.rule, r);
                     assertTrue(r.failedRules().contains(f.rule), () -> "[" + f.rule.id() + "] the kit did not"
                             + " report " + f.rule.id() + "; " + r.summary());
                     for (KitRun.Failure x : r.failures()) {
@@ -53,12 +54,17 @@ class BrokenImportersAreCaughtTest {
      */
     @TestFactory
     Stream<DynamicTest> theCorrectImportersPass() {
-        return Stream.of(dynamicTest("MOVE-7: a correct hand-written dynamic importer passes the importer kit", () -> {
-            KitRun r = run(ImporterFlaw.NONE);
-            assertTrue(r.failures().isEmpty() && r.skips().isEmpty() && r.succeeded() > 0, r::summary);
-        }), dynamicTest("MOVE-7: core's RemappingImporter passes the importer kit", () -> {
-            KitRun r = KitRun.of(RemappingImporterConformance.class, "core RemappingImporter");
-            assertTrue(r.failures().isEmpty() && r.skips().isEmpty() && r.succeeded() > 0, r::summary);
-        }));
+        Stream<DynamicTest> handWritten = Arrays.stream(ImporterFlaw.values()).filter(f -> f.rule == null)
+                .map(f -> dynamicTest("MOVE-7: " + f.description + " passes the importer kit", () -> {
+                    KitRun r = run(f);
+                    SubjectTable.add("importer", f.description, null, r);
+                    assertTrue(r.failures().isEmpty() && r.skips().isEmpty() && r.succeeded() > 0, r::summary);
+                }));
+        return Stream.concat(handWritten, Stream.of(dynamicTest("MOVE-7: core's RemappingImporter passes the importer"
+                + " kit", () -> {
+                    KitRun r = KitRun.of(RemappingImporterConformance.class, "core RemappingImporter");
+                    SubjectTable.add("importer", "core's RemappingImporter", null, r);
+                    assertTrue(r.failures().isEmpty() && r.skips().isEmpty() && r.succeeded() > 0, r::summary);
+                })));
     }
 }

@@ -39,8 +39,27 @@ final class FlawedImporter implements ImporterPuppet, Importer {
         this.reservation = buffer.reservation();
     }
 
+    private DmaBuf worker;
+
     @Override
     public void attach() {
+        if (flaw == ImporterFlaw.LEAKS_SHARED_HANDLE) {
+            worker = buffer.share();
+        }
+        if (flaw.design() == ImporterFlaw.Design.STATIC) {
+            attachment = buffer.attach(device);
+            return;
+        }
+        if (flaw.design() == ImporterFlaw.Design.PINNING) {
+            attachment = buffer.attach(device, this);
+            reservation.lock();
+            try {
+                attachment.pin();
+            } finally {
+                reservation.unlock();
+            }
+            return;
+        }
         if (flaw == ImporterFlaw.ATTACHES_UNDER_LOCK) {
             reservation.lock();
             try {
@@ -58,11 +77,23 @@ final class FlawedImporter implements ImporterPuppet, Importer {
         if (flaw == ImporterFlaw.LOCKS_IN_NOTIFY) {
             reservation.lock();
         }
+        if (flaw == ImporterFlaw.RELOCKS_IN_NOTIFY) {
+            // "let the other threads in while we clean up" -- the move's lock hold is broken
+            reservation.unlock();
+            reservation.lock();
+        }
         if (flaw == ImporterFlaw.IGNORES_NOTIFY) {
             return;
         }
         stale = true;
         if (flaw == ImporterFlaw.KEEPS_MAPPING_ON_REVOKE && a.buffer().isRevoked()) {
+            return;
+        }
+        if (flaw == ImporterFlaw.CHECKS_STALE_BEFORE_LOCK && !a.buffer().isRevoked()) {
+            return; // unmaps lazily, on the next use
+        }
+        if (flaw == ImporterFlaw.LEAKS_STALE_MAPPINGS && !a.buffer().isRevoked()) {
+            mapping = null; // forgets the dead mapping instead of unmapping it
             return;
         }
         if (mapping != null) {
@@ -78,12 +109,16 @@ final class FlawedImporter implements ImporterPuppet, Importer {
             a.map(Direction.BIDIRECTIONAL);
         }
         misuse();
+        Direction dir = flaw == ImporterFlaw.WRITES_THROUGH_TO_DEVICE ? Direction.TO_DEVICE : Direction.BIDIRECTIONAL;
+        boolean remapDecided = mapping == null || stale;
         Mapping m;
         reservation.lock();
         try {
-            if (mapping == null || stale && flaw != ImporterFlaw.IGNORES_NOTIFY) {
-                Mapping fresh = a.map(Direction.BIDIRECTIONAL);
-                if (mapping != null) {
+            boolean remap = flaw == ImporterFlaw.CHECKS_STALE_BEFORE_LOCK ? remapDecided
+                    : mapping == null || stale && flaw != ImporterFlaw.IGNORES_NOTIFY;
+            if (remap) {
+                Mapping fresh = a.map(dir);
+                if (mapping != null && !mapping.isCached()) {
                     a.unmap(mapping);
                 }
                 mapping = fresh;
@@ -93,14 +128,10 @@ final class FlawedImporter implements ImporterPuppet, Importer {
         } finally {
             reservation.unlock();
         }
-        if (flaw != ImporterFlaw.NO_FENCE_WAIT) {
-            try {
-                if (!reservation.await(FenceUsage.KERNEL, Duration.ofSeconds(10))) {
-                    throw new IllegalStateException("the move's fence did not signal");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+        if (flaw != ImporterFlaw.NO_FENCE_WAIT && flaw.design() != ImporterFlaw.Design.STATIC) {
+            Duration wait = flaw == ImporterFlaw.GIVES_UP_WAITING ? Duration.ofMillis(50) : Duration.ofSeconds(10);
+            if (!reservation.await(FenceUsage.KERNEL, wait) && flaw != ImporterFlaw.GIVES_UP_WAITING) {
+                throw new IllegalStateException("the move's fence did not signal");
             }
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -108,6 +139,19 @@ final class FlawedImporter implements ImporterPuppet, Importer {
             device.dmaRead(m.dmaAddress(0), data);
             data.set(ValueLayout.JAVA_BYTE, 0, (byte) (data.get(ValueLayout.JAVA_BYTE, 0) + 1));
             device.dmaWrite(m.dmaAddress(0), data);
+        }
+        if (flaw == ImporterFlaw.UNMAPS_THROUGH_OTHER_ATTACHMENT) {
+            Attachment other = buffer.attach(device, this);
+            try {
+                reservation.lock();
+                try {
+                    other.unmap(m);
+                } finally {
+                    reservation.unlock();
+                }
+            } finally {
+                other.close();
+            }
         }
         if (flaw == ImporterFlaw.UNMAPS_TWICE) {
             reservation.lock();
@@ -172,9 +216,15 @@ final class FlawedImporter implements ImporterPuppet, Importer {
         if (flaw != ImporterFlaw.DETACHES_WITH_MAPPINGS) {
             reservation.lock();
             try {
-                if (mapping != null) {
+                if (mapping != null && !mapping.isCached()) {
                     a.unmap(mapping);
-                    mapping = null;
+                }
+                mapping = null;
+                if (flaw.design() == ImporterFlaw.Design.PINNING) {
+                    a.unpin();
+                    if (flaw == ImporterFlaw.PINNING_UNPINS_TWICE) {
+                        a.unpin();
+                    }
                 }
             } finally {
                 reservation.unlock();

@@ -6,6 +6,10 @@ import org.dmabuf4j.api.Rule;
 enum ImporterFlaw {
     /** A correct hand-written dynamic importer. */
     NONE(null, "a correct hand-written dynamic importer"),
+    /** A correct static importer: attach(device), the framework's cached mapping, no moveNotify. */
+    NONE_STATIC(null, "a correct static importer (attach(device), the cached mapping)"),
+    /** A correct importer that pins for its whole life, as scanout does (PIN-5). */
+    NONE_PINNING(null, "a correct dynamic importer that pins the buffer for its whole life (scanout)"),
     /** Attaches while holding the reservation lock. */
     ATTACHES_UNDER_LOCK(Rule.BUF_9, "attaches while holding the reservation lock"),
     /** Detaches without unmapping. */
@@ -41,10 +45,44 @@ enum ImporterFlaw {
     /** Unpins twice. */
     UNPINS_TWICE(Rule.PIN_6, "unpins once more than it pinned"),
     /** On revocation, keeps its mapping until it can map again. */
-    KEEPS_MAPPING_ON_REVOKE(Rule.REV_5, "keeps its mapping on revocation until it could map again");
+    KEEPS_MAPPING_ON_REVOKE(Rule.REV_5, "keeps its mapping on revocation until it could map again"),
+    /** Releases and re-takes the reservation lock inside moveNotify. */
+    RELOCKS_IN_NOTIFY(Rule.MOVE_7, "releases and re-takes the reservation lock inside moveNotify"),
+    /** Decides whether to re-map before taking the lock, so a move while it waits for the lock goes unseen. */
+    CHECKS_STALE_BEFORE_LOCK(Rule.MOVE_7, "decides whether to map again before it takes the reservation lock"),
+    /** Waits for the move's fence with a 50 ms timeout and proceeds when it expires. */
+    GIVES_UP_WAITING(Rule.MOVE_8, "waits 50 ms for the move's KERNEL fence and then proceeds anyway"),
+    /** Maps TO_DEVICE and lets the device write. */
+    WRITES_THROUGH_TO_DEVICE(Rule.DEV_4, "maps TO_DEVICE and lets the device write through the mapping"),
+    /** Keeps a shared handle of the buffer and never closes it. */
+    LEAKS_SHARED_HANDLE(Rule.BUF_2, "share()s the buffer's handle for a worker and never closes it"),
+    /** Unmaps its mapping through a second attachment of its own. */
+    UNMAPS_THROUGH_OTHER_ATTACHMENT(Rule.MAP_10, "unmaps its mapping through its other attachment of the buffer"),
+    /** Marks its mapping stale in moveNotify but keeps it, and unmaps only the newest at stop. */
+    LEAKS_STALE_MAPPINGS(Rule.ATT_2, "drops its stale mapping without unmapping it after a move"),
+    /** A pinning importer that unpins once more at stop. */
+    PINNING_UNPINS_TWICE(Rule.PIN_6, "pins for its whole life and unpins twice at stop");
 
     final Rule rule;
     final String description;
+
+    /** How the importer attaches: dynamic with moveNotify, static, or dynamic and pinned for life. */
+    enum Design {
+        /** Dynamic: moveNotify, re-map on next use. */
+        DYNAMIC,
+        /** Static: attach(device) and the framework's cached mapping. */
+        STATIC,
+        /** Dynamic, pinned from attach to stop. */
+        PINNING
+    }
+
+    Design design() {
+        return switch (this) {
+            case NONE_STATIC -> Design.STATIC;
+            case NONE_PINNING, PINNING_UNPINS_TWICE -> Design.PINNING;
+            default -> Design.DYNAMIC;
+        };
+    }
 
     ImporterFlaw(Rule rule, String description) {
         this.rule = rule;

@@ -97,13 +97,14 @@ record KitRun(String subject, int succeeded, List<Failure> failures, List<Skip> 
         }
         if (!features.contains(ExporterFeature.REVOCATION)) {
             out.addAll(List.of("afterRevocationMapsAndCpuAccessFail", "revocationWaitsForEveryFence",
-                    "aRevocationThatTimesOutNamesTheImporters"));
+                    "aRevocationThatTimesOutNamesTheImporters", "importersReadingInsideTheRevocationSeeTheData"));
         }
         if (!features.contains(ExporterFeature.DYNAMIC_MOVE)) {
             out.addAll(List.of("aMoveNotifiesEveryDynamicImporterFirst", "aMoveWaitsForTheReservationLock",
                     "aPinnedBufferIsNotMoved", "aPinnedBuffersMemoryStaysInPlace",
                     "afterAMoveAFreshMapSucceedsWithTheData", "aMovePublishesItsCopyAsAKernelFence",
-                    "aMovesFenceSignalsWhileAWaiterHoldsTheLock", "movesRacingWithMapsNeverLoseAWrite"));
+                    "aMovesFenceSignalsWhileAWaiterHoldsTheLock", "movesRacingWithMapsNeverLoseAWrite",
+                    "aMoveWithWindowsOpenKeepsTheData"));
         }
         if (features.contains(ExporterFeature.PIN_REFUSAL)) {
             out.addAll(List.of("aPinnedBufferIsNotMoved", "aPinnedBuffersMemoryStaysInPlace"));
@@ -111,10 +112,14 @@ record KitRun(String subject, int succeeded, List<Failure> failures, List<Skip> 
         if (!features.contains(ExporterFeature.CPU_ACCESS)) {
             out.addAll(List.of("cpuWindowsAndDevicesSeeTheSameBytes", "nonCoherentDevicesAndTheCpuSeeEachOthersWrites",
                     "aRangeWindowWritesBackExactlyItsRange", "aTwoDimensionalWindowExposesExactlyItsRectangle",
-                    "cpuWindowsShowLinearPixels", "aWindowsSegmentFailsAfterClose", "aReadWindowIsReadOnly"));
+                    "cpuWindowsShowLinearPixels", "aWindowsSegmentFailsAfterClose", "aReadWindowIsReadOnly",
+                    "aTwoDimensionalWriteWindowAfterADeviceWriteKeepsTheDevicesDataAround",
+                    "readWindowsShowWhatTheDeviceWroteInEveryRow", "theFirstWindowAndTheFirstMapRaceToTheSameMemory",
+                    "aMoveWithWindowsOpenKeepsTheData"));
         }
         if (!features.contains(ExporterFeature.REGIONS_2D)) {
             out.add("cpuWindowsShowLinearPixels");
+            out.add("aTwoDimensionalWriteWindowAfterADeviceWriteKeepsTheDevicesDataAround");
         }
         return out;
     }
