@@ -101,7 +101,8 @@ public interface DmaBufSystem extends AutoCloseable {
      * @throws RuleViolationException (SYNCOBJ-5) on an empty list, a null element, a foreign object or a bad
      *     timeout; (SYNCOBJ-2) on a point without a fence and no flag to wait for one
      * @throws DmaInterruptedException (SYNCOBJ-5) if interrupted; the interrupt status is kept
-     * @throws DmaBufException (SYNCOBJ-5) if a fence the result depends on signaled with an error, which is the cause
+     * @throws FenceFailedException (FENCE-13, SYNCOBJ-5) if a fence the result depends on signaled with an error,
+     *     which is the cause
      * @throws ClosedException (SYNCOBJ-12) if an object is closed, or closes while its point is waited for
      * @see "DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT"
      */

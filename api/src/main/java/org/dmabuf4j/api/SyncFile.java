@@ -51,7 +51,6 @@ public interface SyncFile {
     boolean poll();
 
     /**
-<<<<<<< HEAD
      * The status of the file's fence (SYNCOBJ-9): ERROR if it, or for an array the first of its fences to fail,
      * signaled with an error.
      *
@@ -83,11 +82,8 @@ public interface SyncFile {
     }
 
     /**
-     * Waits for the fence (FENCE-12).
-=======
      * Waits for the fence (FENCE-12), as {@link Fence#await(Duration)}: a fence that signaled with an error makes the
      * wait throw (FENCE-13). To wait without throwing, use {@code fence().awaitStatus(timeout)}.
->>>>>>> main
      *
      * @param timeout how long; zero polls; not negative
      * @return true if signaled without error, false if the timeout passed first

@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
  * added point at or after p. Waits on a point that is not submitted fail at once unless
  * {@link SyncWaitFlag#WAIT_FOR_SUBMIT} or {@link SyncWaitFlag#WAIT_AVAILABLE} is given (SYNCOBJ-2). Every blocking
  * call throws {@link DmaInterruptedException} when interrupted (the interrupt status is kept) and a
- * {@link DmaBufException} naming the failed fence when the awaited fence signaled with an error; the status queries
+ * {@link FenceFailedException} (FENCE-13) naming the failed fence when the awaited fence signaled with an error; the status queries
  * ({@link #status(long)}, {@link #error(long)}) never throw for an error (SYNCOBJ-9). Fence callbacks that this object
  * queues take its lock only briefly and never run user code under it (SYNCOBJ-10).
  *
@@ -176,7 +176,8 @@ public interface SyncObject extends AutoCloseable {
      * @throws RuleViolationException (SYNCOBJ-2) if the point has no fence and neither WAIT_FOR_SUBMIT nor
      *     WAIT_AVAILABLE is given; (SYNCOBJ-5) on a null or negative timeout or null flags
      * @throws DmaInterruptedException (SYNCOBJ-5) if interrupted; the interrupt status is kept
-     * @throws DmaBufException (SYNCOBJ-5) if the point's fence signaled with an error, which is the cause
+     * @throws FenceFailedException (FENCE-13, SYNCOBJ-5) if the point's fence signaled with an error, which is the
+     *     cause
      * @throws ClosedException (SYNCOBJ-12) if the object is closed, or closes while the wait needs a submit
      * @see "DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT"
      */

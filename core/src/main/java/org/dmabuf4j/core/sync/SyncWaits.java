@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 import org.dmabuf4j.api.ClosedException;
-import org.dmabuf4j.api.DmaBufException;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.Rule;
@@ -242,16 +242,13 @@ public final class SyncWaits {
     }
 
     /**
-     * The exception of a wait whose fence signaled with an error (SYNCOBJ-5).
+     * The exception of a wait whose fence signaled with an error (SYNCOBJ-5, FENCE-13).
      *
      * @param what what was waited for
      * @param fence the failed fence
      * @return the exception, with the fence's error as cause
      */
-    static DmaBufException failed(String what, Fence fence) {
-        Throwable cause = fence.error().orElseThrow();
-        return new DmaBufException(Rule.SYNCOBJ_5, what + ": " + BaseFence.describe(fence) + " signaled with an "
-                + "error (" + cause + "), so the work it stands for failed; query status(point)/error(point) to "
-                + "look without throwing", cause);
+    static FenceFailedException failed(String what, Fence fence) {
+        return new FenceFailedException(what, fence);
     }
 }

@@ -28,6 +28,7 @@ import org.dmabuf4j.api.DmaBufException;
 import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceContext;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -272,7 +273,8 @@ class SyncObjectTest extends SyncTestBase {
         tl.addPoint(1, f);
         IOException cause = new IOException("gpu hang");
         f.fail(cause);
-        DmaBufException e = assertFails(DmaBufException.class, Rule.SYNCOBJ_5, () -> tl.waitFor(1, NONE, BOUND));
+        FenceFailedException e = assertFails(FenceFailedException.class, Rule.FENCE_13,
+                () -> tl.waitFor(1, NONE, BOUND));
         assertSame(cause, e.getCause());
         assertTrue(tl.waitFor(1, AVAILABLE, BOUND), "WAIT_AVAILABLE does not look at the status");
         assertEquals(FenceStatus.ERROR, tl.status(1), "the status query does not throw");
