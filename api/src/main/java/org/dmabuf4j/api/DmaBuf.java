@@ -232,6 +232,24 @@ public interface DmaBuf extends AutoCloseable {
     CompletableFuture<Void> whenReady(Access access);
 
     /**
+     * Runs {@code action} on {@code executor} once the buffer is ready for {@code access} (SYNC-4, SYNCOBJ-10), as
+     * {@link #whenReady} decides; the action may block. An executor that rejects the task drops it.
+     *
+     * @param access the access; not null
+     * @param executor where the action runs; not null
+     * @param action what to run; not null
+     * @throws RuleViolationException (SYNCOBJ-10) on a null executor or action
+     * @see "dma_buf_poll"
+     */
+    default void onReady(Access access, java.util.concurrent.Executor executor, Runnable action) {
+        if (executor == null || action == null) {
+            throw new RuleViolationException(Rule.SYNCOBJ_10, "onReady on " + this + " needs an executor and an "
+                    + "action, got " + (executor == null ? "a null executor" : "a null action"));
+        }
+        whenReady(access).whenCompleteAsync((ready, error) -> action.run(), executor);
+    }
+
+    /**
      * Waits until the buffer is ready for {@code access} (SYNC-4), or the timeout passes.
      *
      * @param access READ or WRITE readiness; not null

@@ -79,6 +79,37 @@ public interface DmaBufSystem extends AutoCloseable {
     Fences fences();
 
     /**
+     * Creates a sync object (SYNCOBJ-1, SYNCOBJ-3): a binary one without a fence, or a timeline without points.
+     *
+     * @param kind binary or timeline; not null
+     * @param name a name for messages; not blank
+     * @return the object; close it when done (SYNCOBJ-12)
+     * @throws RuleViolationException (SYNCOBJ-1) on a null kind or a blank name
+     * @throws ClosedException (BUF-3) if the system is closed
+     * @see "DRM_IOCTL_SYNCOBJ_CREATE"
+     */
+    SyncObject newSyncObject(SyncObjectKind kind, String name);
+
+    /**
+     * Waits for several (sync object, point) pairs (SYNCOBJ-5): all of them with {@link SyncWaitFlag#WAIT_ALL}, else
+     * any one; a point without a fence fails at once unless WAIT_FOR_SUBMIT or WAIT_AVAILABLE is given (SYNCOBJ-2).
+     *
+     * @param points the pairs, objects of this system; not null, not empty
+     * @param flags the flags; not null
+     * @param timeout how long; zero polls; not negative
+     * @return the lowest index that is done, or empty if the timeout passed first
+     * @throws RuleViolationException (SYNCOBJ-5) on an empty list, a null element, a foreign object or a bad
+     *     timeout; (SYNCOBJ-2) on a point without a fence and no flag to wait for one
+     * @throws DmaInterruptedException (SYNCOBJ-5) if interrupted; the interrupt status is kept
+     * @throws FenceFailedException (FENCE-13, SYNCOBJ-5) if a fence the result depends on signaled with an error,
+     *     which is the cause
+     * @throws ClosedException (SYNCOBJ-12) if an object is closed, or closes while its point is waited for
+     * @see "DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT"
+     */
+    java.util.OptionalInt awaitSyncPoints(List<SyncPoint> points, java.util.Set<SyncWaitFlag> flags,
+            java.time.Duration timeout);
+
+    /**
      * A new acquire context for wait-die locking (RESV-5); tickets increase.
      *
      * @return the context, used by the calling thread only (RESV-13)

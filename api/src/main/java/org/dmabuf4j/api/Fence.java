@@ -191,6 +191,38 @@ public interface Fence {
     java.util.OptionalLong deadline();
 
     /**
+     * Hints that the fence's result is needed by {@code deadline}, a wall-clock instant converted to the
+     * {@link System#nanoTime()} clock (SYNCOBJ-8). A container passes it on to every pending leaf it depends on:
+     * arrays, chains, merges, sync files and sync-object points all reach the device that will signal.
+     *
+     * @param deadline when the result is needed; not null
+     * @throws RuleViolationException (SYNCOBJ-8) on a null deadline
+     * @see "dma_fence_set_deadline"
+     */
+    default void setDeadline(java.time.Instant deadline) {
+        setDeadline(Deadlines.toNanoTime(deadline, this));
+    }
+
+    /**
+     * Runs {@code action} on {@code executor} once the fence has signaled, with or without error (SYNCOBJ-10): at
+     * once (on the executor) if it already has. Nothing runs on the signaling path but the hand-off to the executor,
+     * so the action may block. An executor that rejects the task drops it; an action that throws harms nobody. Build
+     * other readiness signals (an event loop's wake-up, an eventfd) on this or on {@link #toCompletableFuture()}.
+     *
+     * @param executor where the action runs; not null
+     * @param action receives this fence; not null
+     * @throws RuleViolationException (SYNCOBJ-10) on a null executor or action
+     * @see "dma_fence_add_callback, deferred to a worker"
+     */
+    default void onSignaled(java.util.concurrent.Executor executor, java.util.function.Consumer<? super Fence> action) {
+        if (executor == null || action == null) {
+            throw new RuleViolationException(Rule.SYNCOBJ_10, "onSignaled on " + this + " needs an executor and an "
+                    + "action, got " + (executor == null ? "a null executor" : "a null action"));
+        }
+        toCompletableFuture().whenCompleteAsync((fence, error) -> action.accept(this), executor);
+    }
+
+    /**
      * The fence as a future: completed with this fence when it signals without error, exceptionally with its error.
      *
      * @return a new future; cancelling it removes its callback

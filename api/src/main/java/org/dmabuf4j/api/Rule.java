@@ -327,6 +327,75 @@ public enum Rule {
     // ---- NEG: format negotiation --------------------------------------------------------------------------------
 
     // ---- SYNCOBJ: sync objects --------------------------------------------------------------------------------
+    /**
+     * Binary payload: a binary sync object holds at most one fence; {@code replace} swaps it, {@code reset} removes
+     * it, {@code signal} replaces it with a signaled fence, and a point other than 0 is rejected on a binary object.
+     */
+    SYNCOBJ_1(Level.MUST, Party.FRAMEWORK, "A binary sync object holds at most one fence: replace swaps it, reset removes it, signal replaces it with a signaled fence; every call on a binary object names point 0.", "drm_syncobj.c: drm_syncobj_replace_fence, DRM_IOCTL_SYNCOBJ_RESET / SIGNAL"),
+    /**
+     * Wait before submit: waiting on a point that has no fence yet fails at once with a rule error unless
+     * WAIT_FOR_SUBMIT or WAIT_AVAILABLE is given; with one of them the wait blocks until a fence is attached at or
+     * after the point (then, for WAIT_FOR_SUBMIT alone, until it signals).
+     */
+    SYNCOBJ_2(Level.MUST, Party.FRAMEWORK, "Waiting on a point that has no fence yet fails at once unless WAIT_FOR_SUBMIT or WAIT_AVAILABLE is given; with one of them the wait blocks until a fence is attached at or after the point, and WAIT_AVAILABLE returns as soon as it exists, signaled or not.", "drm_syncobj.c: DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT / WAIT_AVAILABLE"),
+    /**
+     * Monotonic points: a timeline point is added (signal, import, transfer, engine signal) only if it is later than
+     * the timeline's last point; a point at or below it is rejected with a rule error and the timeline is unchanged.
+     */
+    SYNCOBJ_3(Level.MUST, Party.FRAMEWORK, "Timeline points strictly increase: adding a point not later than the last one is rejected and leaves the timeline unchanged.", "drm_syncobj.c: drm_syncobj_add_point (unordered point warning)"),
+    /**
+     * Chain semantics: a timeline point has signaled once every point at or below it has (each point is a fence chain
+     * node on the previous one); {@code query()} returns the largest point that has signaled in that sense, and a point
+     * between two added points is covered by the next added one.
+     */
+    SYNCOBJ_4(Level.MUST, Party.FRAMEWORK, "A timeline point signals once it and every earlier point have signaled (fence chain semantics); a point between two added points is covered by the next one; query returns the last point signaled in that sense.", "drm_syncobj.c: DRM_IOCTL_SYNCOBJ_QUERY; dma-fence-chain.c"),
+    /**
+     * Multi-object waits: a wait over several (object, point) pairs returns when all of them are done with WAIT_ALL,
+     * else when any is, with the lowest index done; it returns empty when the timeout passes, polls with a zero
+     * timeout, rejects a negative one, throws DmaInterruptedException on interrupt and FenceFailedException when a
+     * fence it returns for signaled with an error.
+     */
+    SYNCOBJ_5(Level.MUST, Party.FRAMEWORK, "A wait over several (object, point) pairs returns when all are done with WAIT_ALL, else when any is, with the lowest index done; it returns empty on timeout, polls with a zero timeout, rejects a negative one, and throws on interrupt and on a fence that signaled with an error.", "drm_syncobj.c: drm_syncobj_array_wait_timeout"),
+    /**
+     * Transfer: copies the fence found at a source point (binary: its fence) to a destination point (binary: replaces
+     * its fence) without waiting for it to signal; a source point with no fence is rejected unless WAIT_FOR_SUBMIT,
+     * which blocks until it exists.
+     */
+    SYNCOBJ_6(Level.MUST, Party.FRAMEWORK, "Transfer copies the fence at a source point to a destination point (a binary destination has its fence replaced) without waiting for it to signal; a source point without a fence is rejected unless WAIT_FOR_SUBMIT is given.", "drm_syncobj.c: DRM_IOCTL_SYNCOBJ_TRANSFER"),
+    /**
+     * Sync-file exchange: exporting a point gives an immutable sync-file snapshot of the fence there (later changes to
+     * the object do not reach it); importing a sync file at a point adds a new point every time, even for a fence the
+     * object already holds (no deduplication).
+     */
+    SYNCOBJ_7(Level.MUST, Party.FRAMEWORK, "Exporting a point gives an immutable sync-file snapshot of its fence; importing a sync file at a point adds a new point every time, never deduplicated.", "drm_syncobj.c: drm_syncobj_export_sync_file / import_sync_file_fence"),
+    /**
+     * Deadlines: a deadline hint given to a container (array, chain, merge, sync file, sync object point) reaches
+     * every underlying leaf fence still pending, and a hint for a point not yet submitted is applied to the fence
+     * attached there.
+     */
+    SYNCOBJ_8(Level.MUST, Party.FRAMEWORK, "A deadline hint set on an array, chain, merge, sync file or sync-object point reaches every underlying pending leaf fence; a hint for a point not yet submitted reaches the fence attached there later.", "dma_fence_set_deadline; SYNC_IOC_SET_DEADLINE; DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE"),
+    /**
+     * Errors: arrays, chains, merges, sync files and sync-object points report the first error among their component
+     * fences (in the order the components signaled), and the status ERROR once signaled with one.
+     */
+    SYNCOBJ_9(Level.MUST, Party.FRAMEWORK, "Arrays, chains, merges, sync files and sync-object points report the first error (in signaling order) among their component fences.", "dma-fence-array.c; dma_fence_get_status"),
+    /**
+     * Non-blocking readiness: a readiness future or callback of a point, fence or buffer completes exactly once, after
+     * the condition holds (for a point not yet submitted, only after a fence exists there), never while a sync
+     * object's lock is held; cancelling the future withdraws its wait; closing the object fails pending ones.
+     */
+    SYNCOBJ_10(Level.MUST, Party.FRAMEWORK, "A readiness future or callback completes exactly once, only after its condition holds (a fence exists at an unsubmitted point first), never under a sync object's lock; cancelling withdraws it and closing the object fails it.", "DRM_IOCTL_SYNCOBJ_EVENTFD; dma_buf_poll"),
+    /**
+     * Engine semaphores: a job submitted with wait points runs only after a fence exists at each of them and has
+     * signaled; a job with signal points has its fence attached at each of them at submission, all or nothing (a
+     * point that would go backwards rejects the submission before anything is queued).
+     */
+    SYNCOBJ_11(Level.MUST, Party.FRAMEWORK, "An engine job with wait points runs only after each point has a fence that signaled; its signal points get the job's fence at submission, all or nothing, before anything is queued if one is rejected.", "vkQueueSubmit wait/signal semaphores; drm_sched + drm_syncobj"),
+    /**
+     * Closing: a closed sync object rejects every call but close(), which is idempotent; waits and readiness still
+     * pending for a point without a fence fail with a ClosedException; fences already attached are unaffected.
+     */
+    SYNCOBJ_12(Level.MUST, Party.FRAMEWORK, "A closed sync object rejects every call but close(), which is idempotent; waits for points without a fence fail with a closed error; attached fences are unaffected.", "drm_syncobj_free / drm_syncobj_release_handle"),
 
     // ---- IPC: sharing across processes ------------------------------------------------------------------------
 

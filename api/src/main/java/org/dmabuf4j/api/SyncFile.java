@@ -51,6 +51,37 @@ public interface SyncFile {
     boolean poll();
 
     /**
+     * The status of the file's fence (SYNCOBJ-9): ERROR if it, or for an array the first of its fences to fail,
+     * signaled with an error.
+     *
+     * @return the status
+     * @see "SYNC_IOC_FILE_INFO: status"
+     */
+    default FenceStatus status() {
+        return fence().status();
+    }
+
+    /**
+     * The first error among the file's fences (SYNCOBJ-9).
+     *
+     * @return the error, or empty while pending or when signaled without one
+     */
+    default java.util.Optional<Throwable> error() {
+        return fence().error();
+    }
+
+    /**
+     * Hints that the file's fences are needed by {@code deadline} (SYNCOBJ-8): reaches every pending leaf.
+     *
+     * @param deadline when the result is needed; not null
+     * @throws RuleViolationException (SYNCOBJ-8) on a null deadline
+     * @see "SYNC_IOC_SET_DEADLINE"
+     */
+    default void setDeadline(java.time.Instant deadline) {
+        fence().setDeadline(deadline);
+    }
+
+    /**
      * Waits for the fence (FENCE-12), as {@link Fence#await(Duration)}: a fence that signaled with an error makes the
      * wait throw (FENCE-13). To wait without throwing, use {@code fence().awaitStatus(timeout)}.
      *

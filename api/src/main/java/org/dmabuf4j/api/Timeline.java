@@ -57,6 +57,15 @@ public interface Timeline extends AutoCloseable {
     int pendingPoints();
 
     /**
+     * The soonest deadline hinted on a pending point (SYNCOBJ-8), as sw_sync lets a test read back what a consumer
+     * asked for.
+     *
+     * @return the deadline on the {@link System#nanoTime()} clock, or empty if no pending point has one
+     * @see "SW_SYNC_GET_DEADLINE"
+     */
+    java.util.OptionalLong soonestDeadline();
+
+    /**
      * Closes the timeline: pending points signal with a timeline-closed error (SYNC-3). Idempotent.
      */
     @Override

@@ -72,6 +72,39 @@ public interface DeviceEngine {
     Fence submit(Job job);
 
     /**
+     * Queues a job with semaphore lists, as Vulkan's queue submit (SYNCOBJ-11): the job also waits for every wait
+     * point (a point not yet submitted is waited for on the engine's thread, Vulkan's wait-before-signal, so the
+     * engine's later jobs queue behind it), and its fence is attached at every signal point at submission, all or
+     * nothing. Otherwise as {@link #submit(Job)}.
+     *
+     * <pre>
+     *   Fence done = engine.submit(job, List.of(new SyncPoint(acquire, frame)), List.of(new SyncPoint(release, frame)));
+     * </pre>
+     *
+     * @param job the job; not null
+     * @param waits the (sync object, point) pairs to wait for; not null, elements not null
+     * @param signals the pairs to attach the job's fence at; timeline points later than each object's last point
+     *     (SYNCOBJ-3), in increasing order for one object; not null, elements not null
+     * @return the job's fence
+     * @throws org.dmabuf4j.api.RuleViolationException (SYNCOBJ-11) on a null list or element or a foreign sync object,
+     *     (SYNCOBJ-3) if a signal point goes backwards, and as {@link #submit(Job)}; nothing is queued or attached
+     * @throws org.dmabuf4j.api.ClosedException (SYNCOBJ-12) if a sync object is closed, and as
+     *     {@link #submit(Job)}; nothing is queued or attached
+     * @see "vkQueueSubmit2: pWaitSemaphoreInfos, pSignalSemaphoreInfos"
+     */
+    Fence submit(Job job, java.util.List<org.dmabuf4j.api.SyncPoint> waits,
+            java.util.List<org.dmabuf4j.api.SyncPoint> signals);
+
+    /**
+     * The soonest deadline hinted (SYNCOBJ-8) on the fence of a job queued or running on this engine: what a
+     * deadline set on any container over the job's fence reaches.
+     *
+     * @return the deadline on the {@link System#nanoTime()} clock, or empty if no pending job has one
+     * @see "drm_sched_fence_set_deadline_finished"
+     */
+    java.util.OptionalLong earliestDeadline();
+
+    /**
      * The number of jobs submitted and not yet completed (queued, waiting for dependencies or running).
      *
      * @return the count

@@ -264,6 +264,18 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     @Override
+    public org.dmabuf4j.api.SyncObject newSyncObject(org.dmabuf4j.api.SyncObjectKind kind, String name) {
+        requireOpen("newSyncObject");
+        return new org.dmabuf4j.core.sync.SyncObjectImpl(kind, name);
+    }
+
+    @Override
+    public java.util.OptionalInt awaitSyncPoints(List<org.dmabuf4j.api.SyncPoint> points,
+            java.util.Set<org.dmabuf4j.api.SyncWaitFlag> flags, java.time.Duration timeout) {
+        return org.dmabuf4j.core.sync.SyncWaits.await(points, flags, timeout);
+    }
+
+    @Override
     public Fences fences() {
         return fences;
     }

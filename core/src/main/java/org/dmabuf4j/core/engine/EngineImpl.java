@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -19,6 +21,7 @@ import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.ReservationSet;
 import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.SyncPoint;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.core.DeviceEngine;
 import org.dmabuf4j.core.Job;
@@ -27,6 +30,8 @@ import org.dmabuf4j.core.device.SimulatedDeviceImpl;
 import org.dmabuf4j.core.sync.FenceIssuer;
 import org.dmabuf4j.core.sync.LockAll;
 import org.dmabuf4j.core.sync.SignalingPath;
+import org.dmabuf4j.core.sync.SubmitListener;
+import org.dmabuf4j.core.sync.SyncObjectImpl;
 
 /**
  * One engine of a simulated device: a FIFO of jobs, one thread that runs them in submission order, and a fence
@@ -47,7 +52,8 @@ public final class EngineImpl implements DeviceEngine {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
     /** A queued job: what to do (a plan, or kernel work), what to wait for, and the fence to complete. */
-    private record Queued(Plan plan, Fence fence, List<Fence> dependencies, Runnable kernel) {
+    private record Queued(Plan plan, Fence fence, List<Fence> dependencies, Runnable kernel,
+            List<SyncPoint> waitPoints) {
     }
 
     private final SimulatedDeviceImpl device;
@@ -62,6 +68,8 @@ public final class EngineImpl implements DeviceEngine {
     private volatile boolean closing;
     /** Created on the first submission, started when the first job is queued; guarded by {@link #lock}. */
     private volatile Thread thread;
+    /** The job the thread is working on, for {@link #earliestDeadline()}; written under {@link #lock}. */
+    private Queued running;
 
     /**
      * Creates an engine; no thread yet.
@@ -143,6 +151,13 @@ public final class EngineImpl implements DeviceEngine {
 
     @Override
     public Fence submit(Job job) {
+        return submit(job, List.of(), List.of());
+    }
+
+    @Override
+    public Fence submit(Job job, List<SyncPoint> waits, List<SyncPoint> signals) {
+        checkSyncPoints(waits, "wait");
+        checkSyncPoints(signals, "signal");
         if (job == null) {
             throw new RuleViolationException(Rule.DEV_8, "submit(null) to " + this + ": pass a Job (Job.copy, "
                     + "Job.fill, Job.read or Job.write)");
@@ -155,14 +170,64 @@ public final class EngineImpl implements DeviceEngine {
         }
         ReservationSet held = LockAll.lockAll(reservations);
         try {
-            List<Fence> dependencies = dependencies(plan, job.after());
+            List<Fence> explicit = new ArrayList<>(job.after());
+            List<SyncPoint> unresolved = new ArrayList<>();
+            for (SyncPoint p : waits) {
+                Optional<Fence> f = p.object().fenceAt(p.point());
+                if (f.isPresent()) {
+                    explicit.add(f.get());
+                } else {
+                    unresolved.add(p); // wait-before-signal: resolved on the engine's thread (SYNCOBJ-11)
+                }
+            }
+            List<Fence> dependencies = dependencies(plan, explicit);
             for (Plan.Touch t : plan.touches) {
                 t.reservation().reserveFences(1);
             }
-            return enqueue(plan, dependencies);
+            List<SyncPoint> later = List.copyOf(unresolved);
+            if (signals.isEmpty()) {
+                return enqueue(plan, dependencies, null, later);
+            }
+            return SyncObjectImpl.attachAll(signals, () -> enqueue(plan, dependencies, null, later));
         } finally {
             held.close();
         }
+    }
+
+    private void checkSyncPoints(List<SyncPoint> points, String role) {
+        if (points == null) {
+            throw new RuleViolationException(Rule.SYNCOBJ_11, "submit to " + this + " with a null " + role
+                    + " list: pass List.of() for none");
+        }
+        for (int i = 0; i < points.size(); i++) {
+            SyncPoint p = points.get(i);
+            if (p == null) {
+                throw new RuleViolationException(Rule.SYNCOBJ_11, role + " point " + i + " of a submit to " + this
+                        + " is null");
+            }
+            SyncObjectImpl.of(p.object(), Rule.SYNCOBJ_11).checkOpen("a " + role + " point of a submit to " + this);
+        }
+    }
+
+    @Override
+    public OptionalLong earliestDeadline() {
+        lock.lock();
+        try {
+            OptionalLong soonest = deadlineOf(running);
+            for (Queued q : queue) {
+                OptionalLong d = deadlineOf(q);
+                if (d.isPresent() && (soonest.isEmpty() || d.getAsLong() - soonest.getAsLong() < 0)) {
+                    soonest = d;
+                }
+            }
+            return soonest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static OptionalLong deadlineOf(Queued q) {
+        return q == null || q.fence.isSignaled() ? OptionalLong.empty() : q.fence.deadline();
     }
 
     /**
@@ -213,14 +278,10 @@ public final class EngineImpl implements DeviceEngine {
     public Fence submitKernel(List<Fence> after, Runnable work) {
         requireOpen();
         threadObject();
-        return enqueue(null, List.copyOf(after), work);
+        return enqueue(null, List.copyOf(after), work, List.of());
     }
 
-    private Fence enqueue(Plan plan, List<Fence> dependencies) {
-        return enqueue(plan, dependencies, null);
-    }
-
-    private Fence enqueue(Plan plan, List<Fence> dependencies, Runnable kernel) {
+    private Fence enqueue(Plan plan, List<Fence> dependencies, Runnable kernel, List<SyncPoint> waitPoints) {
         lock.lock();
         try {
             requireOpen();
@@ -232,7 +293,7 @@ public final class EngineImpl implements DeviceEngine {
             for (Plan.Touch touch : plan == null ? List.<Plan.Touch>of() : plan.touches) {
                 touch.reservation().addFence(fence, touch.write() ? FenceUsage.WRITE : FenceUsage.READ);
             }
-            queue.addLast(new Queued(plan, fence, dependencies, kernel));
+            queue.addLast(new Queued(plan, fence, dependencies, kernel, waitPoints));
             pending.incrementAndGet();
             work.signal();
             return fence;
@@ -339,7 +400,8 @@ public final class EngineImpl implements DeviceEngine {
                 }
                 work.awaitUninterruptibly();
             }
-            return queue.pollFirst();
+            running = queue.pollFirst();
+            return running;
         } finally {
             lock.unlock();
         }
@@ -372,7 +434,18 @@ public final class EngineImpl implements DeviceEngine {
 
     /** Waits for every dependency; the error to fail the job with, or null. */
     private Throwable awaitDependencies(Queued q) {
-        for (Fence f : q.dependencies) {
+        List<Fence> all = q.dependencies;
+        if (!q.waitPoints.isEmpty()) {
+            all = new ArrayList<>(all);
+            for (SyncPoint p : q.waitPoints) {
+                Fence f = awaitSubmit(p);
+                if (f == null) {
+                    return closed(q);
+                }
+                all.add(f);
+            }
+        }
+        for (Fence f : all) {
             if (!awaitFence(f)) {
                 return closed(q);
             }
@@ -384,6 +457,54 @@ public final class EngineImpl implements DeviceEngine {
             }
         }
         return null;
+    }
+
+    /**
+     * Waits for a fence to appear at a wait point (SYNCOBJ-11: Vulkan's wait-before-signal); null if the engine
+     * closes first. A sync object closed meanwhile gives a signaled fence carrying its ClosedException, which fails
+     * the job.
+     */
+    private Fence awaitSubmit(SyncPoint p) {
+        Thread self = Thread.currentThread();
+        AtomicReference<Fence> arrived = new AtomicReference<>();
+        SubmitListener listener = new SubmitListener() {
+            @Override
+            public void available(Fence f) {
+                arrived.set(f);
+                LockSupport.unpark(self);
+            }
+
+            @Override
+            public void closed(ClosedException e) {
+                arrived.set(failedFence(e));
+                LockSupport.unpark(self);
+            }
+        };
+        SyncObjectImpl object = (SyncObjectImpl) p.object();
+        Fence now;
+        try {
+            now = object.fenceOrListen(p.point(), listener);
+        } catch (ClosedException e) {
+            return failedFence(e);
+        }
+        if (now != null) {
+            return now;
+        }
+        while (arrived.get() == null) {
+            if (closing) {
+                object.unlisten(listener);
+                return arrived.get();
+            }
+            LockSupport.park(p);
+        }
+        return arrived.get();
+    }
+
+    private static Fence failedFence(ClosedException e) {
+        FenceIssuer issuer = FenceIssuer.allocate("dmabuf4j", "closed sync object");
+        Fence f = issuer.next();
+        issuer.fail(f, e);
+        return f;
     }
 
     /** Spins briefly, then parks on the fence; false if the engine is closing first. */

@@ -40,8 +40,9 @@ final class FenceChainImpl extends BaseFence implements FenceChain {
 
     /** Dependencies not yet signaled: the contained fence, and the predecessor if any. */
     private final AtomicInteger remaining;
-    private volatile Throwable ownError;
-    private volatile Throwable earlierError;
+    /** The first error among the dependencies, in the order they signaled (SYNCOBJ-9). */
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> firstError =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final FenceCallback onContained = f -> Trampoline.run(this, f, true);
     private final FenceCallback onPrevious = f -> Trampoline.run(this, f, false);
 
@@ -97,15 +98,9 @@ final class FenceChainImpl extends BaseFence implements FenceChain {
     }
 
     private void dependencySignaled(Fence fence, boolean own) {
-        Throwable error = fence.error().orElse(null);
-        if (own) {
-            ownError = error;
-        } else {
-            earlierError = error;
-        }
+        fence.error().ifPresent(e -> firstError.compareAndSet(null, e));
         if (remaining.decrementAndGet() == 0) {
-            Throwable mine = ownError;
-            signalWith(mine != null ? mine : earlierError);
+            signalWith(firstError.get());
         }
     }
 

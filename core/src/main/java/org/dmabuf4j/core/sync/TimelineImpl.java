@@ -3,6 +3,7 @@ package org.dmabuf4j.core.sync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -104,6 +105,23 @@ final class TimelineImpl implements Timeline {
         lock.lock();
         try {
             return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public OptionalLong soonestDeadline() {
+        lock.lock();
+        try {
+            OptionalLong soonest = OptionalLong.empty();
+            for (IssuedFence point : pending.values()) {
+                OptionalLong d = point.deadline();
+                if (d.isPresent() && (soonest.isEmpty() || d.getAsLong() - soonest.getAsLong() < 0)) {
+                    soonest = d;
+                }
+            }
+            return soonest;
         } finally {
             lock.unlock();
         }
