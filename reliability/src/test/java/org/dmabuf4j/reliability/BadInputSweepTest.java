@@ -46,6 +46,9 @@ import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.api.Span;
 import org.dmabuf4j.api.SyncFile;
+import org.dmabuf4j.api.SyncObject;
+import org.dmabuf4j.api.SyncObjectKind;
+import org.dmabuf4j.api.SyncPoint;
 import org.dmabuf4j.api.Tiling;
 import org.dmabuf4j.api.Timeline;
 import org.dmabuf4j.api.VMapping;
@@ -131,6 +134,26 @@ final class BadInputSweepTest {
             a.put(m + "null]", "the name is optional: null names the sync file after its fence (SYNC_IOC_MERGE)");
             a.put(m + "blank]", display);
         }
+        for (String v : List.of("too long", "with NUL")) {
+            a.put("SimulatedSystem.newSyncObject(SyncObjectKind,String)[name=" + v + "]", display);
+        }
+        String neutral = "sync objects, like fences and sync files, belong to no system: a point of any system's"
+                + " object may be waited on, signaled by an engine or transferred to (SYNCOBJ-11 checks that the"
+                + " object is a dmabuf4j one, SYNCOBJ-12 that it is open)";
+        for (String m : List.of("SyncObject(timeline).transfer(long,SyncPoint)[dst=",
+                "SyncObject(timeline).transfer(long,SyncPoint,Duration)[dst=",
+                "SyncObject(binary).transfer(long,SyncPoint)[dst=",
+                "SyncObject(binary).transfer(long,SyncPoint,Duration)[dst=",
+                "DeviceEngine.submit(Job,List,List)[waits=", "DeviceEngine.submit(Job,List,List)[signals=",
+                "SimulatedSystem.awaitSyncPoints(List,Set,Duration)[points=",
+                "SyncPoint.new(SyncObject,long)[object=", "SyncPoint.of(SyncObject)[object=")) {
+            a.put(m + "other system's point]", neutral);
+            a.put(m + "other system's sync object]", neutral);
+        }
+        String value = "a SyncPoint is a value: the call that uses it checks its object (SYNCOBJ-12 for a closed one),"
+                + " as the sweep of transfer, submit and awaitSyncPoints shows";
+        a.put("SyncPoint.new(SyncObject,long)[object=closed sync object]", value);
+        a.put("SyncPoint.of(SyncObject)[object=closed sync object]", value);
         a.put("DmaBuf.setName(String)[name=blank]", "BUF-4 allows any name of at most 31 bytes without NUL");
         String cross = "wait-die tickets are JVM-wide (AcquireContext.ticket), so one context may lock reservations"
                 + " of several systems without deadlock";
@@ -291,6 +314,8 @@ final class BadInputSweepTest {
                 w.sys.fences().newContext("d", "t").next(), 5), null, Set.of(), false, false, true));
         r.add(sweep("SyncFile", SyncFile.class, w -> w.sys.fences().syncFile(w.signaled, "s")));
         r.add(sweep("AcquireContext", AcquireContext.class, w -> w.context(w.sys)));
+        r.add(sweep("SyncObject(timeline)", SyncObject.class, World::timelineObject));
+        r.add(sweep("SyncObject(binary)", SyncObject.class, World::binaryObject));
         r.add(sweepLocked("ExportedBuffer(lock held)", ExportedBuffer.class, BadInputSweepTest::exported));
         r.add(sweep("ExportedBuffer", ExportedBuffer.class, BadInputSweepTest::exported));
         r.add(sweep("SimulatedDevice", SimulatedDevice.class, w -> w.dev));
@@ -413,6 +438,9 @@ final class BadInputSweepTest {
             });
             return v;
         }, "close"));
+        r.add(state("SyncObject(closed)", SyncObject.class, World::closedSyncObject, "replace", "reset", "signal",
+                "addPoint", "waitFor", "transfer", "exportSyncFile", "importSyncFile", "setDeadline", "whenSignaled",
+                "onSignaled"));
         r.add(state("SimulatedDevice(closed)", SimulatedDevice.class, w -> w.closedDev, "dmaRead", "dmaWrite",
                 "mapPages", "mapPeer"));
         r.add(state("DeviceEngine(of a closed device)", DeviceEngine.class, w -> w.closedDev.engine(), "submit"));
@@ -426,7 +454,8 @@ final class BadInputSweepTest {
         // records and static factories of the api, core's static entry points
         for (Class<?> c : List.of(Region.class, Span.class, BufferLayout.class, ExportInfo.class,
                 DmaConstraints.class, Direction.class, Access.class, FenceUsage.class, Tiling.Tiled.class,
-                SgEntry.class, Region.Range.class, Region.Rect.class, Job.class, RemappingImporter.class, Rule.class)) {
+                SgEntry.class, Region.Range.class, Region.Rect.class, Job.class, RemappingImporter.class, Rule.class,
+                SyncPoint.class)) {
             r.add(statics(c));
         }
         r.add(value("Span(instance)", Span.class, new Span(0, 4096)));

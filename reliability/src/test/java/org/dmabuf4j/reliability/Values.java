@@ -13,7 +13,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.EnumSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.AcquireContext;
 import org.dmabuf4j.api.Attachment;
@@ -36,6 +39,10 @@ import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.Span;
 import org.dmabuf4j.api.SyncFile;
+import org.dmabuf4j.api.SyncObject;
+import org.dmabuf4j.api.SyncObjectKind;
+import org.dmabuf4j.api.SyncPoint;
+import org.dmabuf4j.api.SyncWaitFlag;
 import org.dmabuf4j.api.Tiling;
 import org.dmabuf4j.core.Job;
 import org.dmabuf4j.core.OwnershipPolicy;
@@ -213,6 +220,33 @@ final class Values {
         if (t == Job.class) {
             return Job.fill(w.mapping, 0, 4096, (byte) 1);
         }
+        if (t == Executor.class) {
+            return (Executor) Runnable::run;
+        }
+        if (t == Runnable.class) {
+            return (Runnable) () -> { };
+        }
+        if (t == Consumer.class) {
+            return (Consumer<Object>) x -> { };
+        }
+        if (t == java.util.function.BiConsumer.class) {
+            return (java.util.function.BiConsumer<Object, Object>) (x, y) -> { };
+        }
+        if (t == SyncObjectKind.class) {
+            return SyncObjectKind.TIMELINE;
+        }
+        if (t == SyncObject.class) {
+            return w.timelineObject();
+        }
+        if (t == SyncPoint.class) {
+            return new SyncPoint(w.timelineObject(), 1);
+        }
+        if (t == java.time.Instant.class) {
+            return java.time.Instant.now().plusSeconds(1);
+        }
+        if (Set.class.isAssignableFrom(t) && element(p) == SyncWaitFlag.class) {
+            return EnumSet.noneOf(SyncWaitFlag.class);
+        }
         if (List.class.isAssignableFrom(t) || Collection.class.isAssignableFrom(t)) {
             Class<?> e = element(p);
             if (Fence.class.isAssignableFrom(e)) {
@@ -226,6 +260,11 @@ final class Values {
             }
             if (e == SgEntry.class) {
                 return List.of();
+            }
+            if (e == SyncPoint.class) {
+                // a signaled point: waits return at once, signal lists advance the world's own timeline object
+                SyncObject o = w.timelineObject();
+                return List.of(new SyncPoint(o, o.lastPoint() + 1));
             }
         }
         return NO_VALUE;
@@ -245,9 +284,10 @@ final class Values {
         if (t == long.class || t == int.class) {
             boolean isLong = t == long.class;
             out.add(new Bad("-1", isLong ? (Object) (-1L) : (Object) (-1), invalidUnless(n, "deadlineNanos",
-                    "value", "x", "y", "flags")));
+                    "value", "x", "y", "flags", "point", "srcPoint")));
+            // sync-object points are unsigned 64-bit values (drm_syncobj): -1 and MIN are high points, not errors
             out.add(new Bad("MIN", isLong ? (Object) Long.MIN_VALUE : (Object) Integer.MIN_VALUE,
-                    invalidUnless(n, "deadlineNanos", "flags")));
+                    invalidUnless(n, "deadlineNanos", "flags", "point", "srcPoint")));
             out.add(new Bad("MAX", isLong ? (Object) Long.MAX_VALUE : (Object) Integer.MAX_VALUE, Kind.BOUNDARY));
             out.add(new Bad("0", isLong ? (Object) 0L : (Object) 0, POSITIVE.contains(n) ? Kind.INVALID
                     : Kind.BOUNDARY));
@@ -310,9 +350,23 @@ final class Values {
             out.add(new Bad("read-only segment", Arena.global().allocate(4096).asReadOnly(), Kind.BOUNDARY));
         } else if (t == Job.class) {
             out.add(new Bad("other system's job", Job.fill(w.otherMapping, 0, 4096, (byte) 1), Kind.INVALID));
+        } else if (t == SyncObject.class) {
+            out.add(new Bad("other system's sync object", w.otherTimelineObject(), Kind.INVALID));
+            out.add(new Bad("closed sync object", w.closedSyncObject(), Kind.INVALID));
+        } else if (t == SyncPoint.class) {
+            out.add(new Bad("other system's point", new SyncPoint(w.otherTimelineObject(), 1), Kind.INVALID));
+            out.add(new Bad("closed object's point", new SyncPoint(w.closedSyncObject(), 1), Kind.INVALID));
+        } else if (Set.class.isAssignableFrom(t) && element(p) == SyncWaitFlag.class) {
+            out.add(new Bad("{null}", java.util.Collections.singleton(null), Kind.INVALID));
         } else if (List.class.isAssignableFrom(t) || Collection.class.isAssignableFrom(t)) {
             Class<?> e = element(p);
             out.add(new Bad("[null]", Arrays.asList((Object) null), Kind.INVALID));
+            if (e == SyncPoint.class) {
+                out.add(new Bad("other system's point", List.of(new SyncPoint(w.otherTimelineObject(), 1)),
+                        Kind.INVALID));
+                out.add(new Bad("closed object's point", List.of(new SyncPoint(w.closedSyncObject(), 1)),
+                        Kind.INVALID));
+            }
             if (e == Reservation.class) {
                 out.add(new Bad("other system's reservation", List.of(w.otherBuf.reservation()), Kind.INVALID));
             }

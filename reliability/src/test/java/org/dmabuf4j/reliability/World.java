@@ -11,6 +11,8 @@ import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.SyncObject;
+import org.dmabuf4j.api.SyncObjectKind;
 import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
@@ -40,6 +42,7 @@ final class World implements AutoCloseable {
     final Mapping otherMapping = otherAtt.mapUnlocked(Direction.BIDIRECTIONAL);
     final Fence signaled = sys.fences().signaled();
     private final Deque<AutoCloseable> tracked = new ArrayDeque<>();
+    private SyncObject timeline;
 
     World() {
         closedDev.close();
@@ -66,6 +69,51 @@ final class World implements AutoCloseable {
      */
     DmaBuf lone() {
         return track(sys.systemHeap().allocate(4096));
+    }
+
+    /**
+     * The world's timeline sync object, with a signaled point 1 (made on first use, closed with the world).
+     *
+     * @return the object
+     */
+    SyncObject timelineObject() {
+        if (timeline == null) {
+            timeline = track(sys.newSyncObject(SyncObjectKind.TIMELINE, "sweep-timeline"));
+            // point 1 is submitted and signaled: waits and transfers of it return at once, whatever the timeout
+            timeline.addPoint(1, signaled);
+        }
+        return timeline;
+    }
+
+    /**
+     * A binary sync object holding a signaled fence, closed with the world.
+     *
+     * @return the object
+     */
+    SyncObject binaryObject() {
+        SyncObject o = track(sys.newSyncObject(SyncObjectKind.BINARY, "sweep-binary"));
+        o.replace(signaled);
+        return o;
+    }
+
+    /**
+     * A timeline sync object of the other system.
+     *
+     * @return the object
+     */
+    SyncObject otherTimelineObject() {
+        return track(other.newSyncObject(SyncObjectKind.TIMELINE, "foreign-timeline"));
+    }
+
+    /**
+     * A closed timeline sync object of this system.
+     *
+     * @return the object
+     */
+    SyncObject closedSyncObject() {
+        SyncObject o = sys.newSyncObject(SyncObjectKind.TIMELINE, "closed-timeline");
+        o.close();
+        return o;
     }
 
     /**

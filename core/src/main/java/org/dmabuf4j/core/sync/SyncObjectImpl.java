@@ -479,7 +479,8 @@ public final class SyncObjectImpl implements SyncObject {
             throw new RuleViolationException(Rule.SYNCOBJ_6, "transfer from " + this + " to a null destination: pass "
                     + "new SyncPoint(object, point)");
         }
-        of(dst.object(), Rule.SYNCOBJ_6);
+        of(dst.object(), Rule.SYNCOBJ_6).checkOpen("transfer from " + this + " into point "
+                + Long.toUnsignedString(dst.point()));
     }
 
     @Override
@@ -610,9 +611,26 @@ public final class SyncObjectImpl implements SyncObject {
     }
 
     private void checkFlags(Set<SyncWaitFlag> flags) {
+        checkFlags(flags, this);
+    }
+
+    /**
+     * Rejects a null flag set or a null flag in it (SYNCOBJ-5).
+     *
+     * @param flags the flags of a wait
+     * @param subject what is waited for, for the message
+     * @throws RuleViolationException (SYNCOBJ-5) on null
+     */
+    static void checkFlags(Set<SyncWaitFlag> flags, Object subject) {
         if (flags == null) {
-            throw new RuleViolationException(Rule.SYNCOBJ_5, "wait flags for " + this + " are null: pass "
+            throw new RuleViolationException(Rule.SYNCOBJ_5, "wait flags for " + subject + " are null: pass "
                     + "SyncWaitFlag.NONE or an EnumSet");
+        }
+        for (SyncWaitFlag f : flags) {
+            if (f == null) {
+                throw new RuleViolationException(Rule.SYNCOBJ_5, "wait flags for " + subject + " contain null: pass "
+                        + "an EnumSet of SyncWaitFlag values");
+            }
         }
     }
 

@@ -44,10 +44,7 @@ public final class SyncWaits {
             throw new RuleViolationException(Rule.SYNCOBJ_5, "a sync-object wait needs at least one (object, point) "
                     + "pair, got " + (points == null ? "null" : "an empty list"));
         }
-        if (flags == null) {
-            throw new RuleViolationException(Rule.SYNCOBJ_5, "wait flags are null: pass SyncWaitFlag.NONE or an "
-                    + "EnumSet");
-        }
+        SyncObjectImpl.checkFlags(flags, points);
         int n = points.size();
         SyncObjectImpl[] objects = new SyncObjectImpl[n];
         for (int i = 0; i < n; i++) {
