@@ -176,7 +176,9 @@ public interface Fence {
 
     /**
      * Hints that the fence's result is needed by {@code deadlineNanos} ({@link System#nanoTime()} clock). Ignored once
-     * signaled.
+     * signaled. The earliest hint is kept. A container passes it on to its pending leaves (SYNCOBJ-8); a simulated
+     * engine serves first the submission queue whose queued jobs carry the soonest hint, never reordering the jobs of
+     * one queue (DEV-10).
      *
      * @param deadlineNanos the deadline
      * @see "dma_fence_set_deadline"

@@ -283,6 +283,12 @@ public enum Rule {
     DEV_8(Level.MUST, Party.FRAMEWORK, "An engine job runs after its implicit and explicit dependencies signal, touches memory only through the device's current mappings, and on a fault fails its fence with the fault as error.", "drm scheduler; dma_resv implicit sync"),
     /** Unmap exactly. */
     DEV_9(Level.MUST, Party.EXPORTER, "An exporter removes exactly the translations it installed: after unmap and release no translation of the buffer is left in any device.", "dma_unmap_sg"),
+    /**
+     * Engine scheduling: an engine runs the jobs of each of its submission queues in submission order (so their fences
+     * signal in seqno order); between queues it runs first the queue whose queued jobs carry the soonest deadline hint,
+     * else the queue whose next job was submitted first. A deadline never reorders the jobs of one queue.
+     */
+    DEV_10(Level.MUST, Party.FRAMEWORK, "An engine runs each submission queue's jobs in order; between queues it serves first the one whose queued jobs carry the soonest deadline hint, else the one whose next job is oldest; a deadline never reorders one queue's jobs.", "drm_sched entities and run queues; dma_fence_set_deadline"),
 
     // ---- SAFE: foreign-code safety (what an exporter, importer or callback can do to the framework) ----------
     /**

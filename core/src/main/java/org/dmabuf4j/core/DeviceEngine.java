@@ -55,6 +55,29 @@ public interface DeviceEngine {
     long context();
 
     /**
+     * A new submission queue on this engine, with its own fence context: a drm_sched entity, or a Vulkan queue of a
+     * client sharing the engine with others. The engine runs the jobs of each queue in order (their fences signal in
+     * seqno order, FENCE-6) and chooses between queues by deadline (DEV-10): the queue whose queued jobs carry the
+     * soonest deadline hint (SYNCOBJ-8, {@link Fence#setDeadline}) runs first, else the queue with the oldest job.
+     * So a compositor's deadline on one client's frame lets that client's queue overtake another client's backlog,
+     * while one queue's own jobs are never reordered. The engine's own {@link #submit} queue is one of them.
+     *
+     * <pre>
+     *   DeviceEngine clientA = gpu.engine().newQueue("client-a");
+     *   DeviceEngine clientB = gpu.engine().newQueue("client-b");
+     *   Fence frame = clientB.submit(job);
+     *   frame.setDeadline(vblank);          // clientB's queue now runs before clientA's older jobs
+     * </pre>
+     *
+     * @param name the queue's name, for its fences' timeline; not blank
+     * @return the queue; it shares this engine's device, thread and lifetime (DEV-7)
+     * @throws org.dmabuf4j.api.RuleViolationException (DEV-10) on a null or blank name
+     * @throws org.dmabuf4j.api.ClosedException (DEV-7) if the device is closed
+     * @see "drm_sched_entity_init"
+     */
+    DeviceEngine newQueue(String name);
+
+    /**
      * Queues a job behind its implicit and explicit dependencies (DEV-8). Thread-safe. Called without holding the
      * reservation lock of any buffer the job touches (the engine takes them), and not from a fence callback (FENCE-4).
      *

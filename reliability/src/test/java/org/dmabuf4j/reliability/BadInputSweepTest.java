@@ -126,7 +126,7 @@ final class BadInputSweepTest {
                 + "[driverName=", "Fences.newContext(String,String)[timelineName=", "Fences.newTimeline(String)[name=",
                 "Fences.syncFile(Fence,String)[name=", "SyncFile.merge(SyncFile,String)[name=",
                 "ExportInfo.new(String,long,Exporter,Optional)[exporterName=",
-                "ExportInfo.of(String,long,Exporter)[exporterName=")) {
+                "ExportInfo.of(String,long,Exporter)[exporterName=", "DeviceEngine.newQueue(String)[name=")) {
             a.put(m + "too long]", display);
             a.put(m + "with NUL]", display);
         }
@@ -443,7 +443,8 @@ final class BadInputSweepTest {
                 "onSignaled"));
         r.add(state("SimulatedDevice(closed)", SimulatedDevice.class, w -> w.closedDev, "dmaRead", "dmaWrite",
                 "mapPages", "mapPeer"));
-        r.add(state("DeviceEngine(of a closed device)", DeviceEngine.class, w -> w.closedDev.engine(), "submit"));
+        r.add(state("DeviceEngine(of a closed device)", DeviceEngine.class, w -> w.closedDev.engine(), "submit",
+                "newQueue"));
         r.add(state("SimulatedDevice.Builder(closed system)", SimulatedDevice.Builder.class, w -> {
             SimulatedSystem s = DmaBufs.newSystem();
             SimulatedDevice.Builder b = s.newDevice("late");

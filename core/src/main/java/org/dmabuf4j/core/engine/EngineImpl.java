@@ -34,13 +34,20 @@ import org.dmabuf4j.core.sync.SubmitListener;
 import org.dmabuf4j.core.sync.SyncObjectImpl;
 
 /**
- * One engine of a simulated device: a FIFO of jobs, one thread that runs them in submission order, and a fence
- * context whose seqnos follow that order.
+ * One engine of a simulated device: one thread that runs jobs from one or more submission queues (drm_sched entities),
+ * each queue a FIFO with a fence context whose seqnos follow its order (DEV-10).
+ *
+ * <pre>
+ *   queue "main" (the engine's own context)  [j1][j2][j3] ->
+ *   queue "client" (newQueue)                 [c1][c2]     ->   pick -> run on the engine thread -> signal
+ *                                                                 ^ the queue with the earliest deadline hint on
+ *                                                                   any queued job (SYNCOBJ-8), else the oldest head
+ * </pre>
  *
  * <p>Fence creation and enqueueing happen together under the engine's lock, taken last (inside the reservation
- * locks): so a context's fences are queued, and therefore signaled, in seqno order, as merges and chains assume. The
- * engine's thread takes no lock but that one, and never a reservation lock (FENCE-4). Closing (DEV-7) lets the thread
- * fail every queued job, in order, and end.
+ * locks): so a queue's fences are queued, and therefore signaled, in seqno order, as merges and chains assume; a
+ * deadline only reorders whole queues, never the jobs of one. The engine's thread takes no lock but that one, and
+ * never a reservation lock (FENCE-4). Closing (DEV-7) lets the thread fail every queued job and end.
  */
 public final class EngineImpl implements DeviceEngine {
     private static final System.Logger LOG = System.getLogger("org.dmabuf4j");
@@ -51,19 +58,41 @@ public final class EngineImpl implements DeviceEngine {
     /** How long closing a device waits for each engine thread to end before it gives up (and logs). */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A queued job: what to do (a plan, or kernel work), what to wait for, and the fence to complete. */
+    /**
+     * A queued job: what to do (a plan, or kernel work), what to wait for, the fence to complete, its queue and its
+     * place in the engine's submission order.
+     */
     private record Queued(Plan plan, Fence fence, List<Fence> dependencies, Runnable kernel,
-            List<SyncPoint> waitPoints) {
+            List<SyncPoint> waitPoints, Entity entity, long order) {
+    }
+
+    /** A submission queue (drm_sched entity): a FIFO with its own fence context. Its deque is guarded by lock. */
+    static final class Entity {
+        final String name;
+        final FenceIssuer issuer;
+        final ArrayDeque<Queued> queue = new ArrayDeque<>();
+        final AtomicInteger pending = new AtomicInteger();
+
+        Entity(String deviceName, String name) {
+            this.name = name;
+            this.issuer = FenceIssuer.allocate(deviceName, name);
+        }
     }
 
     private final SimulatedDeviceImpl device;
     private final String name;
-    /** Issues the job fences: callers get fences they can wait for but not signal (only {@link #complete} does). */
-    private final FenceIssuer issuer;
+    /**
+     * The engine's own queue; its issuer gives the job fences: callers get fences they can wait for but not signal
+     * (only {@link #complete} does).
+     */
+    private final Entity main;
+    /** Every queue, main first; guarded by lock. */
+    private final List<Entity> entities = new ArrayList<>();
     private final JobRunner runner;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    /** The engine's submission counter, for FIFO order across queues; guarded by lock. */
+    private long submissions;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closing;
     /** Created on the first submission, started when the first job is queued; guarded by {@link #lock}. */
@@ -80,7 +109,8 @@ public final class EngineImpl implements DeviceEngine {
     public EngineImpl(SimulatedDeviceImpl device, int index) {
         this.device = device;
         this.name = "engine" + index;
-        this.issuer = FenceIssuer.allocate(device.name(), name);
+        this.main = new Entity(device.name(), name);
+        this.entities.add(main);
         this.runner = new JobRunner(device);
     }
 
@@ -130,7 +160,24 @@ public final class EngineImpl implements DeviceEngine {
 
     @Override
     public long context() {
-        return issuer.id();
+        return main.issuer.id();
+    }
+
+    @Override
+    public DeviceEngine newQueue(String queueName) {
+        if (queueName == null || queueName.isBlank()) {
+            throw new RuleViolationException(Rule.DEV_10, "newQueue(" + (queueName == null ? "null" : "'" + queueName
+                    + "'") + ") on " + this + ": a queue needs a non-blank name (it names its fences' timeline)");
+        }
+        lock.lock();
+        try {
+            requireOpen();
+            Entity e = new Entity(device.name(), name + "/" + queueName);
+            entities.add(e);
+            return new EngineQueue(this, e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -156,6 +203,19 @@ public final class EngineImpl implements DeviceEngine {
 
     @Override
     public Fence submit(Job job, List<SyncPoint> waits, List<SyncPoint> signals) {
+        return submitTo(main, job, waits, signals);
+    }
+
+    /**
+     * Queues a job on one of this engine's queues; see {@link DeviceEngine#submit(Job, List, List)}.
+     *
+     * @param entity the queue
+     * @param job the job
+     * @param waits wait points
+     * @param signals signal points
+     * @return the job's fence, of the queue's context
+     */
+    Fence submitTo(Entity entity, Job job, List<SyncPoint> waits, List<SyncPoint> signals) {
         checkSyncPoints(waits, "wait");
         checkSyncPoints(signals, "signal");
         if (job == null) {
@@ -186,9 +246,9 @@ public final class EngineImpl implements DeviceEngine {
             }
             List<SyncPoint> later = List.copyOf(unresolved);
             if (signals.isEmpty()) {
-                return enqueue(plan, dependencies, null, later);
+                return enqueue(entity, plan, dependencies, null, later);
             }
-            return SyncObjectImpl.attachAll(signals, () -> enqueue(plan, dependencies, null, later));
+            return SyncObjectImpl.attachAll(signals, () -> enqueue(entity, plan, dependencies, null, later));
         } finally {
             held.close();
         }
@@ -211,13 +271,23 @@ public final class EngineImpl implements DeviceEngine {
 
     @Override
     public OptionalLong earliestDeadline() {
+        return earliestDeadline(null);
+    }
+
+    /**
+     * The soonest deadline on a pending job of one queue, or of every queue.
+     *
+     * @param only the queue, or null for all
+     * @return the deadline, or empty
+     */
+    OptionalLong earliestDeadline(Entity only) {
         lock.lock();
         try {
-            OptionalLong soonest = deadlineOf(running);
-            for (Queued q : queue) {
-                OptionalLong d = deadlineOf(q);
-                if (d.isPresent() && (soonest.isEmpty() || d.getAsLong() - soonest.getAsLong() < 0)) {
-                    soonest = d;
+            OptionalLong soonest = running != null && (only == null || running.entity == only) ? deadlineOf(running)
+                    : OptionalLong.empty();
+            for (Entity e : entities) {
+                if (only == null || e == only) {
+                    soonest = sooner(soonest, queuedDeadline(e));
                 }
             }
             return soonest;
@@ -226,8 +296,34 @@ public final class EngineImpl implements DeviceEngine {
         }
     }
 
+    /** The soonest deadline on a job queued (not running) in a queue; lock held. */
+    private static OptionalLong queuedDeadline(Entity e) {
+        OptionalLong soonest = OptionalLong.empty();
+        for (Queued q : e.queue) {
+            soonest = sooner(soonest, deadlineOf(q));
+        }
+        return soonest;
+    }
+
+    private static OptionalLong sooner(OptionalLong a, OptionalLong b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isPresent() && b.getAsLong() - a.getAsLong() < 0 ? b : a;
+    }
+
     private static OptionalLong deadlineOf(Queued q) {
         return q == null || q.fence.isSignaled() ? OptionalLong.empty() : q.fence.deadline();
+    }
+
+    /**
+     * The pending jobs of one queue.
+     *
+     * @param e the queue
+     * @return the count
+     */
+    int pendingJobs(Entity e) {
+        return e.pending.get();
     }
 
     /**
@@ -278,10 +374,11 @@ public final class EngineImpl implements DeviceEngine {
     public Fence submitKernel(List<Fence> after, Runnable work) {
         requireOpen();
         threadObject();
-        return enqueue(null, List.copyOf(after), work, List.of());
+        return enqueue(main, null, List.copyOf(after), work, List.of());
     }
 
-    private Fence enqueue(Plan plan, List<Fence> dependencies, Runnable kernel, List<SyncPoint> waitPoints) {
+    private Fence enqueue(Entity entity, Plan plan, List<Fence> dependencies, Runnable kernel,
+            List<SyncPoint> waitPoints) {
         lock.lock();
         try {
             requireOpen();
@@ -289,11 +386,12 @@ public final class EngineImpl implements DeviceEngine {
             if (t.getState() == Thread.State.NEW) {
                 t.start(); // first, so that a thread that cannot start leaves nothing behind; it waits for the lock
             }
-            Fence fence = issuer.next();
+            Fence fence = entity.issuer.next();
             for (Plan.Touch touch : plan == null ? List.<Plan.Touch>of() : plan.touches) {
                 touch.reservation().addFence(fence, touch.write() ? FenceUsage.WRITE : FenceUsage.READ);
             }
-            queue.addLast(new Queued(plan, fence, dependencies, kernel, waitPoints));
+            entity.queue.addLast(new Queued(plan, fence, dependencies, kernel, waitPoints, entity, submissions++));
+            entity.pending.incrementAndGet();
             pending.incrementAndGet();
             work.signal();
             return fence;
@@ -394,17 +492,55 @@ public final class EngineImpl implements DeviceEngine {
     private Queued take() {
         lock.lock();
         try {
-            while (queue.isEmpty()) {
+            Entity next;
+            while ((next = pick()) == null) {
                 if (closing) {
                     return null;
                 }
                 work.awaitUninterruptibly();
             }
-            running = queue.pollFirst();
+            running = next.queue.pollFirst();
             return running;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The queue to serve next (DEV-10), lock held: the one whose queued jobs carry the soonest deadline hint, else the
+     * one with the oldest head; null if every queue is empty. One queue (the common case) costs one peek.
+     */
+    private Entity pick() {
+        if (entities.size() == 1) {
+            return main.queue.isEmpty() ? null : main;
+        }
+        Entity best = null;
+        OptionalLong bestDeadline = OptionalLong.empty();
+        for (Entity e : entities) {
+            Queued head = e.queue.peekFirst();
+            if (head == null) {
+                continue;
+            }
+            OptionalLong d = queuedDeadline(e);
+            if (best == null) {
+                best = e;
+                bestDeadline = d;
+                continue;
+            }
+            boolean earlier;
+            if (d.isPresent() != bestDeadline.isPresent()) {
+                earlier = d.isPresent();
+            } else if (d.isPresent() && d.getAsLong() != bestDeadline.getAsLong()) {
+                earlier = d.getAsLong() - bestDeadline.getAsLong() < 0;
+            } else {
+                earlier = head.order < best.queue.peekFirst().order;
+            }
+            if (earlier) {
+                best = e;
+                bestDeadline = d;
+            }
+        }
+        return best;
     }
 
     private void complete(Queued q) {
@@ -424,11 +560,12 @@ public final class EngineImpl implements DeviceEngine {
                 error = e; // an IOMMU fault, an ownership violation, a closed segment: the job's result
             }
         }
+        q.entity.pending.decrementAndGet();
         pending.decrementAndGet();
         if (error == null) {
-            issuer.signal(q.fence);
+            q.entity.issuer.signal(q.fence);
         } else {
-            issuer.fail(q.fence, error);
+            q.entity.issuer.fail(q.fence, error);
         }
     }
 
@@ -544,7 +681,7 @@ public final class EngineImpl implements DeviceEngine {
     private String describe(Queued q) {
         return (q.plan == null ? "kernel" : q.plan.job.getClass().getSimpleName().toLowerCase(Locale.ROOT)) + " job "
                 + q.fence.seqno()
-                + " of " + this;
+                + " of " + (q.entity == main ? toString() : "queue '" + q.entity.name + "' of " + this);
     }
 
     @Override
