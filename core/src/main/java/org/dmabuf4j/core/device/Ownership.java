@@ -11,7 +11,7 @@ import org.dmabuf4j.api.Span;
 import org.dmabuf4j.core.OwnershipPolicy;
 
 /**
- * Who touches which bytes of one buffer right now (seed 000): open CPU windows and device accesses in flight.
+ * Who touches which bytes of one buffer right now: open CPU windows and device accesses in flight.
  *
  * <p>A CPU window and a device access to the same bytes at the same time conflict if either writes (CPU-11); two
  * device accesses conflict if both write and they are in different coherency domains (DEV-6). The CPU and coherent
