@@ -256,9 +256,14 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
                     + m.attachment() + "; a job touches memory only through its mappings, with a positive length");
         }
         if (write ? !m.direction().allowsDeviceWrite() : !m.direction().allowsDeviceRead()) {
+            // The usual cause is a mapping made for another device's job (a TO_DEVICE mapping of the encoder given to
+            // a camera job): remapping in the other direction would only lead to DEV-8 at submit, so say that first.
+            String device = m.attachment().device().name();
             throw new RuleViolationException(Rule.DEV_4, job + " job " + (write ? "writes" : "reads") + " through a "
                     + m.direction() + " mapping of " + m.attachment() + ", which does not allow a device "
-                    + (write ? "write: map FROM_DEVICE or BIDIRECTIONAL" : "read: map TO_DEVICE or BIDIRECTIONAL"));
+                    + (write ? "write" : "read") + ". A job runs only on an engine of the mapping's own device (DEV-8):"
+                    + " for another device's engine, use a mapping of an attachment to that device; for an engine of '"
+                    + device + "', map " + (write ? "FROM_DEVICE" : "TO_DEVICE") + " or BIDIRECTIONAL");
         }
     }
 
