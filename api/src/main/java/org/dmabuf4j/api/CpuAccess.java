@@ -12,6 +12,22 @@ import java.util.List;
  * Segments of a READ window are read-only ({@link Rule#CPU_6 CPU-6}). A THREAD-confined window is touched and closed by
  * its opening thread only ({@link Rule#CPU_5 CPU-5}).
  *
+ * <p><b>The one failure without a rule ID.</b> An access through a segment kept after its window closed is refused by
+ * the JDK itself, with a bare {@code IllegalStateException: Already closed} that names neither the buffer nor the
+ * window (a segment carries no name; the window's own methods fail with a {@link ClosedException} naming
+ * {@link Rule#CPU_4 CPU-4}). Its stack trace shows where the stale access is. To find the window the segment came
+ * from, print the segment's {@link MemorySegment#address() address()}, which still answers after close: a window's
+ * {@code toString()}, and the ownership reports that mention it, name its region and its segments' addresses, for
+ * example:
+ *
+ * <pre>
+ *   READ_WRITE window on Rect[x=16, y=16, width=64, height=8], 8 row segments 0x7f40243cc040 .. 0x7f40243d0640
+ *   (256 bytes each) of buffer 'frame-0' #1 (exporter system, 1228800 bytes) (closed)
+ * </pre>
+ *
+ * <p>The usual cause is a segment stored in a field, or returned from the try-with-resources block that opened the
+ * window.
+ *
  * <pre>
  *   2-D window on Rect(x, y, w, h):   row(0) ─► [ w * bpp bytes ]     (stride gap: not reachable)
  *                                     row(1) ─► [ w * bpp bytes ]

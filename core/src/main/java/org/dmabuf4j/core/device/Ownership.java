@@ -261,7 +261,7 @@ public final class Ownership {
 
     private static String cpuWho(CpuClaim w) {
         return "a CPU " + (w.claimWrites() ? "write" : "read") + " window of thread '" + w.claimThread().getName()
-                + "'";
+                + "' " + w.claimDescription();
     }
 
     private OwnershipViolationException cpuVersusDevice(CpuClaim w, DeviceClaim d, String who) {
