@@ -3,9 +3,10 @@ package org.dmabuf4j.api;
 /**
  * What a CPU access does with a buffer: read, write, or both.
  *
- * <p>The access decides which fences {@link DmaBuf#beginCpuAccess(Access, Region)} waits for (CPU-2), what cache
- * maintenance a non-coherent buffer needs (CPU-9) and whether the window is writable (CPU-6). Kernel sync flags map
- * as {@code DMA_BUF_SYNC_READ} = 1, {@code DMA_BUF_SYNC_WRITE} = 2, {@code DMA_BUF_SYNC_RW} = 3.
+ * <p>The access decides which fences {@link DmaBuf#beginCpuAccess(Access, Region)} waits for
+ * ({@link Rule#CPU_2 CPU-2}), what cache maintenance a non-coherent buffer needs ({@link Rule#CPU_9 CPU-9}) and whether
+ * the window is writable ({@link Rule#CPU_6 CPU-6}). Kernel sync flags map as {@code DMA_BUF_SYNC_READ} = 1,
+ * {@code DMA_BUF_SYNC_WRITE} = 2, {@code DMA_BUF_SYNC_RW} = 3.
  *
  * @see "DMA_BUF_IOCTL_SYNC"
  */
@@ -36,11 +37,11 @@ public enum Access {
     }
 
     /**
-     * Decodes kernel sync flags (CPU-13).
+     * Decodes kernel sync flags ({@link Rule#CPU_13 CPU-13}).
      *
      * @param flags the {@code flags} of a {@code struct dma_buf_sync}: READ (1) and/or WRITE (2), optionally END (4)
      * @return the access named by the READ/WRITE bits
-     * @throws RuleViolationException (CPU-13) if an unknown bit is set or neither READ nor WRITE is
+     * @throws RuleViolationException ({@link Rule#CPU_13 CPU-13}) if an unknown bit is set or neither READ nor WRITE is
      */
     public static Access ofSyncFlags(long flags) {
         if ((flags & ~(3L | SYNC_END)) != 0) {
@@ -88,7 +89,8 @@ public enum Access {
     }
 
     /**
-     * The usage of the fences this access waits for (CPU-2) and exports (SYNC-5).
+     * The usage of the fences this access waits for ({@link Rule#CPU_2 CPU-2}) and exports
+     * ({@link Rule#SYNC_5 SYNC-5}).
      *
      * @return {@link FenceUsage#forAccess(boolean)} of {@link #writes()}
      */
@@ -97,7 +99,7 @@ public enum Access {
     }
 
     /**
-     * The usage a fence imported for this access is added with (SYNC-6).
+     * The usage a fence imported for this access is added with ({@link Rule#SYNC_6 SYNC-6}).
      *
      * @return WRITE if the access writes, else READ
      */

@@ -1,8 +1,9 @@
 package org.dmabuf4j.api;
 
 /**
- * A ticket for locking several reservations without deadlock, by wait-die (RESV-5): an older context (smaller
- * ticket) waits for a younger holder; a younger one gets {@link WouldDeadlockException} and backs off (RESV-6).
+ * A ticket for locking several reservations without deadlock, by wait-die ({@link Rule#RESV_5 RESV-5}): an older
+ * context (smaller ticket) waits for a younger holder; a younger one gets {@link WouldDeadlockException} and backs off
+ * ({@link Rule#RESV_6 RESV-6}).
  *
  * <pre>
  *   try (AcquireContext ctx = system.newAcquireContext()) {
@@ -35,21 +36,22 @@ public interface AcquireContext extends AutoCloseable {
     int heldCount();
 
     /**
-     * Marks the end of the acquire phase: no further lock may be taken under this context (RESV-13).
+     * Marks the end of the acquire phase: no further lock may be taken under this context
+     * ({@link Rule#RESV_13 RESV-13}).
      *
      * @see "ww_acquire_done"
      */
     void done();
 
     /**
-     * Unlocks every reservation held under this context, for backing off (RESV-6) or finishing.
+     * Unlocks every reservation held under this context, for backing off ({@link Rule#RESV_6 RESV-6}) or finishing.
      */
     void unlockAll();
 
     /**
-     * Ends the context (RESV-13). Called by its thread after every lock is released.
+     * Ends the context ({@link Rule#RESV_13 RESV-13}). Called by its thread after every lock is released.
      *
-     * @throws RuleViolationException (RESV-13) if locks are still held under it; they stay held
+     * @throws RuleViolationException ({@link Rule#RESV_13 RESV-13}) if locks are still held under it; they stay held
      * @see "ww_acquire_fini"
      */
     @Override

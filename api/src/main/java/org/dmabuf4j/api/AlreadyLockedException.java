@@ -1,7 +1,8 @@
 package org.dmabuf4j.api;
 
 /**
- * The acquire context already holds this reservation (RESV-7). Nothing changed; the lock is still held once.
+ * The acquire context already holds this reservation ({@link Rule#RESV_7 RESV-7}). Nothing changed; the lock is still
+ * held once.
  */
 public class AlreadyLockedException extends DmaBufException {
     private static final long serialVersionUID = 1L;

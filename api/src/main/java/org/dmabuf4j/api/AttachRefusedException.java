@@ -1,8 +1,9 @@
 package org.dmabuf4j.api;
 
 /**
- * The exporter refused an attachment (ATT-1): the device cannot reach the memory, its constraints cannot be
- * met, it does not allow peer-to-peer (P2P-2), or it cannot be revoked in bounded time (REV-3). No attachment exists.
+ * The exporter refused an attachment ({@link Rule#ATT_1 ATT-1}): the device cannot reach the memory, its constraints
+ * cannot be met, it does not allow peer-to-peer ({@link Rule#P2P_2 P2P-2}), or it cannot be revoked in bounded time
+ * ({@link Rule#REV_3 REV-3}). No attachment exists.
  */
 public class AttachRefusedException extends DmaBufException {
     private static final long serialVersionUID = 1L;

@@ -3,16 +3,19 @@ package org.dmabuf4j.api;
 import java.util.Optional;
 
 /**
- * A buffer attached to one device (ATT-4): the importer's way to map it into that device's address space.
+ * A buffer attached to one device ({@link Rule#ATT_4 ATT-4}): the importer's way to map it into that device's address
+ * space.
  *
  * <p>Static attachments ({@link DmaBuf#attach(Device)}) are pinned and never notified; dynamic ones
- * ({@link DmaBuf#attach(Device, Importer)}) are notified before the buffer moves and must re-map (MOVE-7). Closing
- * the attachment detaches it (after its mappings are unmapped, ATT-2).
+ * ({@link DmaBuf#attach(Device, Importer)}) are notified before the buffer moves and must re-map
+ * ({@link Rule#MOVE_7 MOVE-7}). Closing the attachment detaches it (after its mappings are unmapped,
+ * {@link Rule#ATT_2 ATT-2}).
  *
  * <table>
- *   <caption>Lock state (kernel-semantics §1.3)</caption>
+ *   <caption>Lock state (the locking convention of the kernel's dma-buf documentation)</caption>
  *   <tr><th>method</th><th>reservation lock</th></tr>
- *   <tr><td>map, unmap, pin, unpin</td><td>held by the calling thread (MAP-1, PIN-1)</td></tr>
+ *   <tr><td>map, unmap, pin, unpin</td><td>held by the calling thread ({@link Rule#MAP_1 MAP-1},
+ *   {@link Rule#PIN_1 PIN-1})</td></tr>
  *   <tr><td>mapUnlocked, unmapUnlocked, close</td><td>not held; taken inside</td></tr>
  * </table>
  *
@@ -49,8 +52,8 @@ public interface Attachment extends AutoCloseable {
     boolean isDynamic();
 
     /**
-     * Whether the importer accepts memory without CPU pages (P2P-1). The importer was asked once, at attach (SAFE-3);
-     * this answers from that, without calling the importer again.
+     * Whether the importer accepts memory without CPU pages ({@link Rule#P2P_1 P2P-1}). The importer was asked once, at
+     * attach ({@link Rule#SAFE_3 SAFE-3}); this answers from that, without calling the importer again.
      *
      * @return the importer's {@link Importer#allowPeerToPeer()} at attach, false for static attachments
      * @see "dma_buf_attachment.peer2peer"
@@ -65,7 +68,7 @@ public interface Attachment extends AutoCloseable {
     boolean isAttached();
 
     /**
-     * Whether the attachment pins the buffer, explicitly or implicitly (PIN-4).
+     * Whether the attachment pins the buffer, explicitly or implicitly ({@link Rule#PIN_4 PIN-4}).
      *
      * @return true if pinned
      */
@@ -73,76 +76,83 @@ public interface Attachment extends AutoCloseable {
 
     /**
      * Maps the buffer into the device's address space. Called with the buffer's reservation lock held by the calling
-     * thread (MAP-1). A cached mapping is returned as is (MAP-6) if it covers the direction (MAP-7); otherwise the
-     * exporter makes a new one (MAP-5). For a non-dynamic importer, waits for the KERNEL fences first (MAP-8).
+     * thread ({@link Rule#MAP_1 MAP-1}). A cached mapping is returned as is ({@link Rule#MAP_6 MAP-6}) if it covers the
+     * direction ({@link Rule#MAP_7 MAP-7}); otherwise the exporter makes a new one ({@link Rule#MAP_5 MAP-5}). For a
+     * non-dynamic importer, waits for the KERNEL fences first ({@link Rule#MAP_8 MAP-8}).
      *
      * @param direction how the device will access the memory; not null
-     * @return the mapping, valid for this device only (MAP-9) until unmapped or invalidated
-     * @throws RuleViolationException (MAP-1) if the lock is not held
-     * @throws MappingBusyException (MAP-7) if a cached mapping does not cover {@code direction}
-     * @throws RevokedException (REV-2) if the buffer is revoked
-     * @throws ClosedException (ATT-4) if detached
-     * @throws DmaInterruptedException (MAP-8) if interrupted while waiting for KERNEL fences; nothing is mapped
+     * @return the mapping, valid for this device only ({@link Rule#MAP_9 MAP-9}) until unmapped or invalidated
+     * @throws RuleViolationException ({@link Rule#MAP_1 MAP-1}) if the lock is not held
+     * @throws MappingBusyException ({@link Rule#MAP_7 MAP-7}) if a cached mapping does not cover {@code direction}
+     * @throws RevokedException ({@link Rule#REV_2 REV-2}) if the buffer is revoked
+     * @throws ClosedException ({@link Rule#ATT_4 ATT-4}) if detached
+     * @throws DmaInterruptedException ({@link Rule#MAP_8 MAP-8}) if interrupted while waiting for KERNEL fences;
+     *     nothing is mapped
      * @see "dma_buf_map_attachment"
      */
     Mapping map(Direction direction);
 
     /**
-     * Unmaps a mapping made by {@link #map} (MAP-10). Called with the lock held (MAP-1). The cached mapping is left
-     * alone (MAP-6); a mapping already killed by an invalidation is just released. Afterwards its addresses fault and
-     * its CPU views are closed (MAP-11).
+     * Unmaps a mapping made by {@link #map} ({@link Rule#MAP_10 MAP-10}). Called with the lock held
+     * ({@link Rule#MAP_1 MAP-1}). The cached mapping is left alone ({@link Rule#MAP_6 MAP-6}); a mapping already killed
+     * by an invalidation is just released. Afterwards its addresses fault and its CPU views are closed
+     * ({@link Rule#MAP_11 MAP-11}).
      *
      * @param mapping a mapping of this attachment, not yet unmapped; not null
-     * @throws RuleViolationException (MAP-1) if the lock is not held, (MAP-10) if the mapping is of another attachment
-     *     or already unmapped
-     * @throws ClosedException (ATT-4) if detached
+     * @throws RuleViolationException ({@link Rule#MAP_1 MAP-1}) if the lock is not held, ({@link Rule#MAP_10 MAP-10})
+     *     if the mapping is of another attachment or already unmapped
+     * @throws ClosedException ({@link Rule#ATT_4 ATT-4}) if detached
      * @see "dma_buf_unmap_attachment"
      */
     void unmap(Mapping mapping);
 
     /**
-     * {@link #map} with the lock taken and released inside. Called without the lock (MAP-1).
+     * {@link #map} with the lock taken and released inside. Called without the lock ({@link Rule#MAP_1 MAP-1}).
      *
      * @param direction how the device will access the memory; not null
      * @return the mapping
-     * @throws RuntimeException as {@link #map}, and RuleViolationException (MAP-1) if the caller holds the lock
+     * @throws RuntimeException as {@link #map}, and RuleViolationException ({@link Rule#MAP_1 MAP-1}) if the caller
+     *     holds the lock
      * @see "dma_buf_map_attachment_unlocked"
      */
     Mapping mapUnlocked(Direction direction);
 
     /**
-     * {@link #unmap} with the lock taken and released inside. Called without the lock (MAP-1).
+     * {@link #unmap} with the lock taken and released inside. Called without the lock ({@link Rule#MAP_1 MAP-1}).
      *
      * @param mapping a mapping of this attachment; not null
-     * @throws RuntimeException as {@link #unmap}, and RuleViolationException (MAP-1) if the caller holds the lock
+     * @throws RuntimeException as {@link #unmap}, and RuleViolationException ({@link Rule#MAP_1 MAP-1}) if the caller
+     *     holds the lock
      * @see "dma_buf_unmap_attachment_unlocked"
      */
     void unmapUnlocked(Mapping mapping);
 
     /**
-     * Pins the buffer for this dynamic attachment (PIN-1): it will not move until {@link #unpin()} (PIN-3). For
-     * long-lived uses only (PIN-5). Called with the lock held.
+     * Pins the buffer for this dynamic attachment ({@link Rule#PIN_1 PIN-1}): it will not move until {@link #unpin()}
+     * ({@link Rule#PIN_3 PIN-3}). For long-lived uses only ({@link Rule#PIN_5 PIN-5}). Called with the lock held.
      *
-     * @throws RuleViolationException (PIN-1) if the attachment is static or the lock not held
-     * @throws PinRefusedException (PIN-2) if the exporter refuses
-     * @throws UnsupportedFeatureException (PIN-2) if the exporter is not dynamic
+     * @throws RuleViolationException ({@link Rule#PIN_1 PIN-1}) if the attachment is static or the lock not held
+     * @throws PinRefusedException ({@link Rule#PIN_2 PIN-2}) if the exporter refuses
+     * @throws UnsupportedFeatureException ({@link Rule#PIN_2 PIN-2}) if the exporter is not dynamic
      * @see "dma_buf_pin"
      */
     void pin();
 
     /**
-     * Undoes one {@link #pin()} (PIN-6). Called with the lock held.
+     * Undoes one {@link #pin()} ({@link Rule#PIN_6 PIN-6}). Called with the lock held.
      *
-     * @throws RuleViolationException (PIN-6) if not pinned by {@link #pin()}, (PIN-1) if the lock is not held
+     * @throws RuleViolationException ({@link Rule#PIN_6 PIN-6}) if not pinned by {@link #pin()},
+     *     ({@link Rule#PIN_1 PIN-1}) if the lock is not held
      * @see "dma_buf_unpin"
      */
     void unpin();
 
     /**
-     * Detaches (ATT-2, ATT-6): unmaps the cached mapping, drops the implicit pin, then calls the exporter's detach.
-     * Idempotent. Called without the lock (BUF-9).
+     * Detaches ({@link Rule#ATT_2 ATT-2}, {@link Rule#ATT_6 ATT-6}): unmaps the cached mapping, drops the implicit pin,
+     * then calls the exporter's detach. Idempotent. Called without the lock ({@link Rule#BUF_9 BUF-9}).
      *
-     * @throws RuleViolationException (ATT-2) if mappings made by {@link #map} are still mapped; nothing changes
+     * @throws RuleViolationException ({@link Rule#ATT_2 ATT-2}) if mappings made by {@link #map} are still mapped;
+     *     nothing changes
      * @see "dma_buf_detach"
      */
     @Override

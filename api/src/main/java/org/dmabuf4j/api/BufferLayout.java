@@ -14,8 +14,8 @@ package org.dmabuf4j.api;
  *   ...                                        row height - 1
  * </pre>
  *
- * <p>A layout makes 2-D {@linkplain Region.Rect regions} possible (CPU-7). The buffer must hold at least
- * {@link #minimumSize()} bytes.
+ * <p>A layout makes 2-D {@linkplain Region.Rect regions} possible ({@link Rule#CPU_7 CPU-7}). The buffer must hold at
+ * least {@link #minimumSize()} bytes.
  *
  * @param width pixels per row; positive
  * @param height rows; positive
@@ -27,8 +27,8 @@ public record BufferLayout(int width, int height, long stride, int bytesPerPixel
     /**
      * Validates the layout.
      *
-     * @throws RuleViolationException (CPU-7) if a dimension is not positive, the stride too small, the pixel size out
-     *     of range, the tiling null or the stride not a multiple of the tile width
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) if a dimension is not positive, the stride too small,
+     *     the pixel size out of range, the tiling null or the stride not a multiple of the tile width
      */
     public BufferLayout {
         Check.positive(width, Rule.CPU_7, "layout width");
@@ -71,7 +71,7 @@ public record BufferLayout(int width, int height, long stride, int bytesPerPixel
      * @param bytesPerPixel bytes per pixel; 1 to 16
      * @param tiles the tile shape; not null
      * @return the layout
-     * @throws RuleViolationException (CPU-7) if {@code tiles} is null
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) if {@code tiles} is null
      */
     public static BufferLayout tiled(int width, int height, int bytesPerPixel, Tiling.Tiled tiles) {
         Check.notNull(tiles, Rule.CPU_7, "tiling of a tiled layout " + width + "x" + height

@@ -2,7 +2,7 @@ package org.dmabuf4j.api;
 
 /**
  * A call on a closed handle, a detached attachment, a closed window, a closed device or timeline
- * (BUF-3, ATT-4, CPU-4).
+ * ({@link Rule#BUF_3 BUF-3}, {@link Rule#ATT_4 ATT-4}, {@link Rule#CPU_4 CPU-4}).
  */
 public class ClosedException extends RuleViolationException {
     private static final long serialVersionUID = 1L;

@@ -7,9 +7,26 @@ import java.util.List;
  * A CPU window on a region of a buffer, from {@link DmaBuf#beginCpuAccess(Access, Region, Confinement)} to
  * {@link #close()} (begin_cpu_access to end_cpu_access).
  *
- * <p>The window exposes exactly its region (CPU-3): a 1-D window one segment, a 2-D window one segment per row. Every
- * segment is closed with the window: touching it afterwards fails (CPU-4). Segments of a READ window are read-only
- * (CPU-6). A THREAD-confined window is touched and closed by its opening thread only (CPU-5).
+ * <p>The window exposes exactly its region ({@link Rule#CPU_3 CPU-3}): a 1-D window one segment, a 2-D window one
+ * segment per row. Every segment is closed with the window: touching it afterwards fails ({@link Rule#CPU_4 CPU-4}).
+ * Segments of a READ window are read-only ({@link Rule#CPU_6 CPU-6}). A THREAD-confined window is touched and closed by
+ * its opening thread only ({@link Rule#CPU_5 CPU-5}).
+ *
+ * <p><b>The one failure without a rule ID.</b> An access through a segment kept after its window closed is refused by
+ * the JDK itself, with a bare {@code IllegalStateException: Already closed} that names neither the buffer nor the
+ * window (a segment carries no name; the window's own methods fail with a {@link ClosedException} naming
+ * {@link Rule#CPU_4 CPU-4}). Its stack trace shows where the stale access is. To find the window the segment came
+ * from, print the segment's {@link MemorySegment#address() address()}, which still answers after close: a window's
+ * {@code toString()}, and the ownership reports that mention it, name its region and its segments' addresses, for
+ * example:
+ *
+ * <pre>
+ *   READ_WRITE window on Rect[x=16, y=16, width=64, height=8], 8 row segments 0x7f40243cc040 .. 0x7f40243d0640
+ *   (256 bytes each) of buffer 'frame-0' #1 (exporter system, 1228800 bytes) (closed)
+ * </pre>
+ *
+ * <p>The usual cause is a segment stored in a field, or returned from the try-with-resources block that opened the
+ * window.
  *
  * <pre>
  *   2-D window on Rect(x, y, w, h):   row(0) ─► [ w * bpp bytes ]     (stride gap: not reachable)
@@ -52,8 +69,8 @@ public interface CpuAccess extends AutoCloseable {
      * The one segment of a 1-D window (WHOLE or Range).
      *
      * @return the segment, {@code region.length} bytes, closed with the window
-     * @throws RuleViolationException (CPU-3) if the window is 2-D: use {@link #row(int)}
-     * @throws ClosedException (CPU-4) if the window is closed
+     * @throws RuleViolationException ({@link Rule#CPU_3 CPU-3}) if the window is 2-D: use {@link #row(int)}
+     * @throws ClosedException ({@link Rule#CPU_4 CPU-4}) if the window is closed
      */
     MemorySegment segment();
 
@@ -69,8 +86,8 @@ public interface CpuAccess extends AutoCloseable {
      *
      * @param i 0 to {@link #rowCount()} - 1
      * @return the segment, closed with the window
-     * @throws RuleViolationException (CPU-3) if {@code i} is out of range
-     * @throws ClosedException (CPU-4) if the window is closed
+     * @throws RuleViolationException ({@link Rule#CPU_3 CPU-3}) if {@code i} is out of range
+     * @throws ClosedException ({@link Rule#CPU_4 CPU-4}) if the window is closed
      */
     MemorySegment row(int i);
 
@@ -78,7 +95,7 @@ public interface CpuAccess extends AutoCloseable {
      * All segments, in span order.
      *
      * @return the segments
-     * @throws ClosedException (CPU-4) if the window is closed
+     * @throws ClosedException ({@link Rule#CPU_4 CPU-4}) if the window is closed
      */
     List<MemorySegment> segments();
 
@@ -104,14 +121,16 @@ public interface CpuAccess extends AutoCloseable {
     boolean isOpen();
 
     /**
-     * Ends the access (end_cpu_access): cleans the region for a writable window on a non-coherent buffer (CPU-9; an
-     * unmap, detach, move or revocation while the window was open kept its lines, SAFE-4),
-     * writes staged bytes back, and closes every segment (CPU-4). Idempotent. Called without the reservation lock
-     * (CPU-8), by the opening thread for a THREAD window (CPU-5).
+     * Ends the access (end_cpu_access): cleans the region for a writable window on a non-coherent buffer
+     * ({@link Rule#CPU_9 CPU-9}; an unmap, detach, move or revocation while the window was open kept its lines,
+     * {@link Rule#SAFE_4 SAFE-4}), writes staged bytes back, and closes every segment ({@link Rule#CPU_4 CPU-4}).
+     * Idempotent. Called without the reservation lock ({@link Rule#CPU_8 CPU-8}), by the opening thread for a THREAD
+     * window ({@link Rule#CPU_5 CPU-5}).
      *
-     * @throws RuleViolationException (CPU-5) from another thread of a THREAD window, (CPU-8) if the lock is held
-     * @throws ExporterFaultException (SAFE-1) if the exporter freed the memory of a copied window before its bytes
-     *     were written back; the window is closed anyway and its writes are lost
+     * @throws RuleViolationException ({@link Rule#CPU_5 CPU-5}) from another thread of a THREAD window,
+     *     ({@link Rule#CPU_8 CPU-8}) if the lock is held
+     * @throws ExporterFaultException ({@link Rule#SAFE_1 SAFE-1}) if the exporter freed the memory of a copied window
+     *     before its bytes were written back; the window is closed anyway and its writes are lost
      * @see "dma_buf_end_cpu_access"
      */
     @Override

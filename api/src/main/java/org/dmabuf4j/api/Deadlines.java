@@ -14,7 +14,7 @@ final class Deadlines {
      * @param deadline the instant; not null
      * @param where what the deadline is for, for the message
      * @return the nanoTime value
-     * @throws RuleViolationException (SYNCOBJ-8) on a null deadline
+     * @throws RuleViolationException ({@link Rule#SYNCOBJ_8 SYNCOBJ-8}) on a null deadline
      */
     static long toNanoTime(Instant deadline, Object where) {
         if (deadline == null) {

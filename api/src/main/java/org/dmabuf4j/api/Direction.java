@@ -5,7 +5,7 @@ package org.dmabuf4j.api;
  *
  * <p>The numeric values are the kernel's {@code enum dma_data_direction}. A device may read only through mappings
  * whose direction {@linkplain #allowsDeviceRead() allows it}, and write only through those that
- * {@linkplain #allowsDeviceWrite() allow that} (DEV-4).
+ * {@linkplain #allowsDeviceWrite() allow that} ({@link Rule#DEV_4 DEV-4}).
  *
  * @see "enum dma_data_direction"
  */
@@ -37,7 +37,7 @@ public enum Direction {
      *
      * @param value 0 ({@code DMA_BIDIRECTIONAL}), 1 ({@code DMA_TO_DEVICE}) or 2 ({@code DMA_FROM_DEVICE})
      * @return the direction
-     * @throws RuleViolationException (MAP-10) for any other value, such as {@code DMA_NONE} = 3
+     * @throws RuleViolationException ({@link Rule#MAP_10 MAP-10}) for any other value, such as {@code DMA_NONE} = 3
      */
     public static Direction ofKernelValue(int value) {
         for (Direction d : values()) {
@@ -68,11 +68,12 @@ public enum Direction {
     }
 
     /**
-     * Whether a mapping made in this direction serves a request in {@code other} (MAP-7): BIDIRECTIONAL covers all.
+     * Whether a mapping made in this direction serves a request in {@code other} ({@link Rule#MAP_7 MAP-7}):
+     * BIDIRECTIONAL covers all.
      *
      * @param other the direction asked for; not null
      * @return true if this is BIDIRECTIONAL or equal to {@code other}
-     * @throws RuleViolationException (MAP-7) if {@code other} is null, whatever this direction is
+     * @throws RuleViolationException ({@link Rule#MAP_7 MAP-7}) if {@code other} is null, whatever this direction is
      */
     public boolean covers(Direction other) {
         Check.notNull(other, Rule.MAP_7, "direction asked of a " + this + " mapping");

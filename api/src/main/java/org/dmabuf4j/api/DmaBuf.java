@@ -7,11 +7,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A handle to a shared buffer: what a file descriptor of a dma-buf is in Linux.
  *
- * <p>A buffer has a fixed size (BUF-1), an exporter that owns its memory, a reservation that orders access to it, and
- * any number of handles. {@link #share()} makes another handle (a dup, BUF-6), {@link #close()} drops this one; the
- * exporter's release runs once, after the last handle is closed and the last attachment detached (BUF-2). A closed
- * handle rejects every operation but close; its identity queries (id, size, exporterName, layout, isOpen, isRevoked)
- * keep answering (BUF-3). Handles are thread-safe.
+ * <p>A buffer has a fixed size ({@link Rule#BUF_1 BUF-1}), an exporter that owns its memory, a reservation that orders
+ * access to it, and any number of handles. {@link #share()} makes another handle (a dup, {@link Rule#BUF_6 BUF-6}),
+ * {@link #close()} drops this one; the exporter's release runs once, after the last handle is closed and the last
+ * attachment detached ({@link Rule#BUF_2 BUF-2}). A closed handle rejects every operation but close; its identity
+ * queries (id, size, exporterName, layout, isOpen, isRevoked) keep answering ({@link Rule#BUF_3 BUF-3}). Handles are
+ * thread-safe.
  *
  * <pre>
  *   heap.allocate ─► DmaBuf ─ share() ─► DmaBuf ─ attach(dev) ─► Attachment ─ map(dir) ─► Mapping (per device)
@@ -30,7 +31,7 @@ public interface DmaBuf extends AutoCloseable {
     long id();
 
     /**
-     * The size in bytes, fixed for the buffer's life (BUF-1). Works on closed handles.
+     * The size in bytes, fixed for the buffer's life ({@link Rule#BUF_1 BUF-1}). Works on closed handles.
      *
      * @return a positive multiple of the page size
      */
@@ -40,16 +41,17 @@ public interface DmaBuf extends AutoCloseable {
      * The buffer's name, shared by all its handles.
      *
      * @return the name, empty if never set
-     * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
      */
     String name();
 
     /**
-     * Renames the buffer, at any time (BUF-5). Called without or with the reservation lock.
+     * Renames the buffer, at any time ({@link Rule#BUF_5 BUF-5}). Called without or with the reservation lock.
      *
-     * @param name at most 31 bytes of UTF-8 without NUL (BUF-4); not null
-     * @throws RuleViolationException (BUF-4) if too long, null or containing NUL; the old name is kept
-     * @throws ClosedException (BUF-3) if this handle is closed
+     * @param name at most 31 bytes of UTF-8 without NUL ({@link Rule#BUF_4 BUF-4}); not null
+     * @throws RuleViolationException ({@link Rule#BUF_4 BUF-4}) if too long, null or containing NUL; the old name is
+     *     kept
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
      * @see "DMA_BUF_SET_NAME"
      */
     void setName(String name);
@@ -72,16 +74,17 @@ public interface DmaBuf extends AutoCloseable {
      * The buffer's reservation object: its lock and its fences.
      *
      * @return the reservation, the same for every handle
-     * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
      * @see "dma_buf.resv"
      */
     Reservation reservation();
 
     /**
-     * Makes another handle to the same buffer (BUF-6). Called without the reservation lock (BUF-9).
+     * Makes another handle to the same buffer ({@link Rule#BUF_6 BUF-6}). Called without the reservation lock
+     * ({@link Rule#BUF_9 BUF-9}).
      *
      * @return a new open handle, which must be closed on its own
-     * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
      * @see "dma_buf_fd, get_dma_buf"
      */
     DmaBuf share();
@@ -94,39 +97,43 @@ public interface DmaBuf extends AutoCloseable {
     boolean isOpen();
 
     /**
-     * Whether the buffer was revoked (REV-2).
+     * Whether the buffer was revoked ({@link Rule#REV_2 REV-2}).
      *
      * @return true once revoked
      */
     boolean isRevoked();
 
     /**
-     * Attaches a static importer on {@code device}: pinned, never notified (MOVE-4). With a dynamic exporter the buffer
-     * is pinned and mapped BIDIRECTIONAL now, and {@link Attachment#map} returns that cached mapping (ATT-5, MAP-6).
-     * Called without the reservation lock (BUF-9). The attachment keeps the buffer alive until detached.
+     * Attaches a static importer on {@code device}: pinned, never notified ({@link Rule#MOVE_4 MOVE-4}). With a dynamic
+     * exporter the buffer is pinned and mapped BIDIRECTIONAL now, and {@link Attachment#map} returns that cached
+     * mapping ({@link Rule#ATT_5 ATT-5}, {@link Rule#MAP_6 MAP-6}). Called without the reservation lock
+     * ({@link Rule#BUF_9 BUF-9}). The attachment keeps the buffer alive until detached.
      *
      * @param device the importing device; open; not null
      * @return the attachment; close it to detach
-     * @throws AttachRefusedException (ATT-1, REV-3) if the exporter refuses
-     * @throws ClosedException (BUF-3, ATT-7) if this handle or the device is closed
-     * @throws RevokedException (REV-2) if the buffer is revoked
+     * @throws AttachRefusedException ({@link Rule#ATT_1 ATT-1}, {@link Rule#REV_3 REV-3}) if the exporter refuses
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}, {@link Rule#ATT_7 ATT-7}) if this handle or the device is
+     *     closed
+     * @throws RevokedException ({@link Rule#REV_2 REV-2}) if the buffer is revoked
      * @see "dma_buf_attach"
      */
     Attachment attach(Device device);
 
     /**
-     * Attaches a dynamic importer on {@code device} (ATT-3): mappings are made under the reservation lock, are not
-     * pinned, and die when the exporter moves the buffer after calling {@link Importer#moveNotify} (MOVE-5). With a
-     * static exporter the buffer is mapped BIDIRECTIONAL now and cached (ATT-5). Called without the lock (BUF-9).
+     * Attaches a dynamic importer on {@code device} ({@link Rule#ATT_3 ATT-3}): mappings are made under the reservation
+     * lock, are not pinned, and die when the exporter moves the buffer after calling {@link Importer#moveNotify}
+     * ({@link Rule#MOVE_5 MOVE-5}). With a static exporter the buffer is mapped BIDIRECTIONAL now and cached
+     * ({@link Rule#ATT_5 ATT-5}). Called without the lock ({@link Rule#BUF_9 BUF-9}).
      *
      * @param device the importing device; open; not null
      * @param importer the importer's callbacks; not null
      * @return the attachment; close it to detach
-     * @throws RuleViolationException (ATT-3) if {@code importer} is null: use {@link #attach(Device)} for a static
-     *     attachment
-     * @throws AttachRefusedException (ATT-1, P2P-2) if the exporter refuses
-     * @throws ClosedException (BUF-3, ATT-7) if this handle or the device is closed
-     * @throws RevokedException (REV-2) if the buffer is revoked
+     * @throws RuleViolationException ({@link Rule#ATT_3 ATT-3}) if {@code importer} is null: use
+     *     {@link #attach(Device)} for a static attachment
+     * @throws AttachRefusedException ({@link Rule#ATT_1 ATT-1}, {@link Rule#P2P_2 P2P-2}) if the exporter refuses
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}, {@link Rule#ATT_7 ATT-7}) if this handle or the device is
+     *     closed
+     * @throws RevokedException ({@link Rule#REV_2 REV-2}) if the buffer is revoked
      * @see "dma_buf_dynamic_attach"
      */
     Attachment attach(Device device, Importer importer);
@@ -157,88 +164,96 @@ public interface DmaBuf extends AutoCloseable {
     }
 
     /**
-     * Begins CPU access to a region (CPU-1): waits for the fences the access implies (CPU-2), makes the region
-     * coherent for the CPU (CPU-9) and returns a window that exposes exactly the region (CPU-3) until it is closed
-     * (CPU-4). Called without the reservation lock (CPU-8).
+     * Begins CPU access to a region ({@link Rule#CPU_1 CPU-1}): waits for the fences the access implies
+     * ({@link Rule#CPU_2 CPU-2}), makes the region coherent for the CPU ({@link Rule#CPU_9 CPU-9}) and returns a window
+     * that exposes exactly the region ({@link Rule#CPU_3 CPU-3}) until it is closed ({@link Rule#CPU_4 CPU-4}). Called
+     * without the reservation lock ({@link Rule#CPU_8 CPU-8}).
      *
-     * @param access what the CPU will do; READ windows are read-only (CPU-6); not null
-     * @param region the bytes to access; within the buffer (CPU-7); not null
-     * @param confinement which threads may use the window (CPU-5); not null
+     * @param access what the CPU will do; READ windows are read-only ({@link Rule#CPU_6 CPU-6}); not null
+     * @param region the bytes to access; within the buffer ({@link Rule#CPU_7 CPU-7}); not null
+     * @param confinement which threads may use the window ({@link Rule#CPU_5 CPU-5}); not null
      * @return the window; {@link CpuAccess#close()} ends the access (end_cpu_access)
-     * @throws RuleViolationException (CPU-7, CPU-8) on a bad region or if the calling thread holds the lock
-     * @throws UnsupportedFeatureException (CPU-12) if the exporter has no CPU access
-     * @throws RevokedException (REV-2) if the buffer is revoked
-     * @throws ClosedException (BUF-3) if this handle is closed
-     * @throws DmaInterruptedException (CPU-2) if interrupted while waiting for fences; nothing is opened
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}, {@link Rule#CPU_8 CPU-8}) on a bad region or if the
+     *     calling thread holds the lock
+     * @throws UnsupportedFeatureException ({@link Rule#CPU_12 CPU-12}) if the exporter has no CPU access
+     * @throws RevokedException ({@link Rule#REV_2 REV-2}) if the buffer is revoked
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
+     * @throws DmaInterruptedException ({@link Rule#CPU_2 CPU-2}) if interrupted while waiting for fences; nothing is
+     *     opened
      * @see "dma_buf_begin_cpu_access"
      */
     CpuAccess beginCpuAccess(Access access, Region region, Confinement confinement);
 
     /**
      * Maps the whole buffer for long-lived CPU use (kernel vmap); counted: the exporter maps on the first call only.
-     * Called with the reservation lock held (CPU-14). Coherency still needs {@link #beginCpuAccess}.
+     * Called with the reservation lock held ({@link Rule#CPU_14 CPU-14}). Coherency still needs
+     * {@link #beginCpuAccess}.
      *
      * @return the mapping; close it (with the lock held) to drop this count
-     * @throws UnsupportedFeatureException (CPU-14) if the exporter does not vmap
-     * @throws RuleViolationException (CPU-14) if the lock is not held by the calling thread
-     * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws UnsupportedFeatureException ({@link Rule#CPU_14 CPU-14}) if the exporter does not vmap
+     * @throws RuleViolationException ({@link Rule#CPU_14 CPU-14}) if the lock is not held by the calling thread
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
      * @see "dma_buf_vmap"
      */
     VMapping vmap();
 
     /**
      * Exports the fences an access would wait for as a sync file: for READ the WRITE-usage fences, for WRITE the
-     * READ-usage fences (SYNC-5). A snapshot: later fences are not in it (SYNC-1). Called without the lock.
+     * READ-usage fences ({@link Rule#SYNC_5 SYNC-5}). A snapshot: later fences are not in it
+     * ({@link Rule#SYNC_1 SYNC-1}). Called without the lock.
      *
      * @param access the access to be synchronised with; not null
      * @return the sync file
-     * @throws ClosedException (BUF-3) if this handle is closed
-     * @throws RuleViolationException (SYNC-5) if the calling thread holds the buffer's reservation lock
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
+     * @throws RuleViolationException ({@link Rule#SYNC_5 SYNC-5}) if the calling thread holds the buffer's reservation
+     *     lock
      * @see "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"
      */
     SyncFile exportSyncFile(Access access);
 
     /**
      * Adds the fences of a sync file to the buffer's reservation: with WRITE usage if {@code access} writes, else READ
-     * (SYNC-6), unwrapped to leaves (RESV-8). Called without the lock; takes it.
+     * ({@link Rule#SYNC_6 SYNC-6}), unwrapped to leaves ({@link Rule#RESV_8 RESV-8}). Called without the lock; takes
+     * it.
      *
      * @param syncFile the fences; not null
      * @param access how the fences' work uses the buffer; not null
-     * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
      * @see "DMA_BUF_IOCTL_IMPORT_SYNC_FILE"
      */
     void importSyncFile(SyncFile syncFile, Access access);
 
     /**
-     * Poll: whether an access could start now without waiting (SYNC-4). Readiness says only that device work finished;
-     * CPU access still needs {@link #beginCpuAccess}.
+     * Poll: whether an access could start now without waiting ({@link Rule#SYNC_4 SYNC-4}). Readiness says only that
+     * device work finished; CPU access still needs {@link #beginCpuAccess}.
      *
      * @param access READ (no pending writer) or WRITE (no pending reader or writer); not null
      * @return true if ready
-     * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
      * @see "dma_buf_poll"
      */
     boolean isReady(Access access);
 
     /**
-     * Completes when the buffer becomes ready for {@code access} (SYNC-4), on the thread that signals the last fence
-     * (or at once if ready).
+     * Completes when the buffer becomes ready for {@code access} ({@link Rule#SYNC_4 SYNC-4}), on the thread that
+     * signals the last fence (or at once if ready).
      *
      * @param access READ or WRITE readiness; not null
      * @return a future completed with null when ready; cancelling it drops the wait
-     * @throws ClosedException (BUF-3) if this handle is closed
+     * @throws ClosedException ({@link Rule#BUF_3 BUF-3}) if this handle is closed
      * @see "dma_buf_poll"
      */
     CompletableFuture<Void> whenReady(Access access);
 
     /**
-     * Runs {@code action} on {@code executor} once the buffer is ready for {@code access} (SYNC-4, SYNCOBJ-10), as
-     * {@link #whenReady} decides; the action may block. An executor that rejects the task drops it.
+     * Runs {@code action} on {@code executor} once the buffer is ready for {@code access} ({@link Rule#SYNC_4 SYNC-4},
+     * {@link Rule#SYNCOBJ_10 SYNCOBJ-10}), as {@link #whenReady} decides; the action may block. An executor that
+     * rejects the task drops it.
      *
      * @param access the access; not null
      * @param executor where the action runs; not null
      * @param action what to run; not null
-     * @throws RuleViolationException (SYNCOBJ-10) on a null executor or action
+     * @throws RuleViolationException ({@link Rule#SYNCOBJ_10 SYNCOBJ-10}) on a null executor or action
      * @see "dma_buf_poll"
      */
     default void onReady(Access access, java.util.concurrent.Executor executor, Runnable action) {
@@ -250,21 +265,22 @@ public interface DmaBuf extends AutoCloseable {
     }
 
     /**
-     * Waits until the buffer is ready for {@code access} (SYNC-4), or the timeout passes.
+     * Waits until the buffer is ready for {@code access} ({@link Rule#SYNC_4 SYNC-4}), or the timeout passes.
      *
      * @param access READ or WRITE readiness; not null
      * @param timeout how long to wait; zero polls; not negative
      * @return true if ready and the fences waited for signaled without error
-     * @throws FenceFailedException (FENCE-13) if a fence waited for signaled with an error, as
+     * @throws FenceFailedException ({@link Rule#FENCE_13 FENCE-13}) if a fence waited for signaled with an error, as
      *         {@link Reservation#await(FenceUsage, Duration)}; {@link #isReady(Access)} polls without throwing
-     * @throws DmaInterruptedException (RESV-14) if interrupted while waiting; the interrupt status is restored
-     * @throws RuleViolationException (RESV-14) on a negative timeout
+     * @throws DmaInterruptedException ({@link Rule#RESV_14 RESV-14}) if interrupted while waiting; the interrupt status
+     *     is restored
+     * @throws RuleViolationException ({@link Rule#RESV_14 RESV-14}) on a negative timeout
      */
     boolean awaitReady(Access access, Duration timeout);
 
     /**
-     * Drops this handle (BUF-2). Idempotent (BUF-3). Called without the reservation lock (BUF-9). The buffer is
-     * released once no handle and no attachment remain.
+     * Drops this handle ({@link Rule#BUF_2 BUF-2}). Idempotent ({@link Rule#BUF_3 BUF-3}). Called without the
+     * reservation lock ({@link Rule#BUF_9 BUF-9}). The buffer is released once no handle and no attachment remain.
      *
      * @see "dma_buf_put"
      */

@@ -2,7 +2,8 @@ package org.dmabuf4j.api;
 
 /**
  * What a device's DMA engine can address: how many address bits, how long one segment may be, and which boundary a
- * segment may not cross. Exporters honour them in every mapping (MAP-4) and device DMA mapping enforces them (DEV-3).
+ * segment may not cross. Exporters honour them in every mapping ({@link Rule#MAP_4 MAP-4}) and device DMA mapping
+ * enforces them ({@link Rule#DEV_3 DEV-3}).
  *
  * <pre>
  *   addressBits = 32           every entry lies in [0, 2^32)
@@ -16,7 +17,7 @@ package org.dmabuf4j.api;
  * @see "struct device_dma_parameters"
  */
 public record DmaConstraints(int addressBits, long maxSegmentSize, long segmentBoundary) {
-    /** The page size, 4 KiB: the granule of every mapping (MAP-3). */
+    /** The page size, 4 KiB: the granule of every mapping ({@link Rule#MAP_3 MAP-3}). */
     public static final long PAGE_SIZE = 4096;
 
     /** No limits: 64-bit addresses, unbounded segments, no boundary. */
@@ -25,7 +26,7 @@ public record DmaConstraints(int addressBits, long maxSegmentSize, long segmentB
     /**
      * Validates the constraints.
      *
-     * @throws RuleViolationException (DEV-3) if a value is out of range
+     * @throws RuleViolationException ({@link Rule#DEV_3 DEV-3}) if a value is out of range
      */
     public DmaConstraints {
         if (addressBits < 12 || addressBits > 64) {
@@ -90,7 +91,7 @@ public record DmaConstraints(int addressBits, long maxSegmentSize, long segmentB
     }
 
     /**
-     * Whether an entry at {@code address} of {@code length} bytes meets these constraints (MAP-4).
+     * Whether an entry at {@code address} of {@code length} bytes meets these constraints ({@link Rule#MAP_4 MAP-4}).
      *
      * @param address the entry's DMA address
      * @param length the entry's length; positive

@@ -1,7 +1,8 @@
 package org.dmabuf4j.api;
 
 /**
- * A named allocator of buffers (/dev/dma_heap/NAME): zeroed memory (HEAP-1), page-rounded sizes (HEAP-2).
+ * A named allocator of buffers (/dev/dma_heap/NAME): zeroed memory ({@link Rule#HEAP_1 HEAP-1}), page-rounded sizes
+ * ({@link Rule#HEAP_2 HEAP-2}).
  *
  * @see "DMA_HEAP_IOCTL_ALLOC"
  */
@@ -14,12 +15,14 @@ public interface DmaHeap {
     String name();
 
     /**
-     * Allocates a buffer of at least {@code size} bytes, rounded up to the page size (HEAP-2), zeroed (HEAP-1).
+     * Allocates a buffer of at least {@code size} bytes, rounded up to the page size ({@link Rule#HEAP_2 HEAP-2}),
+     * zeroed ({@link Rule#HEAP_1 HEAP-1}).
      *
      * @param size bytes; positive
      * @return the first handle of the buffer
-     * @throws RuleViolationException (HEAP-3) on a zero or negative size
-     * @throws HeapExhaustedException (HEAP-3, HEAP-7) if the heap cannot satisfy it; nothing is allocated
+     * @throws RuleViolationException ({@link Rule#HEAP_3 HEAP-3}) on a zero or negative size
+     * @throws HeapExhaustedException ({@link Rule#HEAP_3 HEAP-3}, {@link Rule#HEAP_7 HEAP-7}) if the heap cannot
+     *     satisfy it; nothing is allocated
      */
     default DmaBuf allocate(long size) {
         return allocate(size, 0L);
@@ -29,10 +32,12 @@ public interface DmaHeap {
      * Allocates a buffer with heap flags.
      *
      * @param size bytes; positive
-     * @param heapFlags the flags; only bits of {@link #validFlags()} (HEAP-4)
+     * @param heapFlags the flags; only bits of {@link #validFlags()} ({@link Rule#HEAP_4 HEAP-4})
      * @return the first handle of the buffer
-     * @throws RuleViolationException (HEAP-3, HEAP-4) on a bad size or unknown flags
-     * @throws HeapExhaustedException (HEAP-3, HEAP-7) if the heap cannot satisfy it; nothing is allocated
+     * @throws RuleViolationException ({@link Rule#HEAP_3 HEAP-3}, {@link Rule#HEAP_4 HEAP-4}) on a bad size or unknown
+     *     flags
+     * @throws HeapExhaustedException ({@link Rule#HEAP_3 HEAP-3}, {@link Rule#HEAP_7 HEAP-7}) if the heap cannot
+     *     satisfy it; nothing is allocated
      */
     DmaBuf allocate(long size, long heapFlags);
 
@@ -41,9 +46,10 @@ public interface DmaHeap {
      *
      * @param layout the layout; not null
      * @return the first handle of the buffer, with the layout
-     * @throws RuleViolationException (HEAP-3) on a null layout; (HEAP-8) on a tiled layout for a heap whose memory
-     *     is linear (only the tiled heap takes tiled layouts)
-     * @throws HeapExhaustedException (HEAP-3, HEAP-7) if the heap cannot satisfy it
+     * @throws RuleViolationException ({@link Rule#HEAP_3 HEAP-3}) on a null layout; ({@link Rule#HEAP_8 HEAP-8}) on a
+     *     tiled layout for a heap whose memory is linear (only the tiled heap takes tiled layouts)
+     * @throws HeapExhaustedException ({@link Rule#HEAP_3 HEAP-3}, {@link Rule#HEAP_7 HEAP-7}) if the heap cannot
+     *     satisfy it
      */
     DmaBuf allocate(BufferLayout layout);
 

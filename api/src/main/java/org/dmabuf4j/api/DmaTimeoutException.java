@@ -1,8 +1,8 @@
 package org.dmabuf4j.api;
 
 /**
- * A bounded wait ran out of time: a revocation whose importers did not unmap in time (REV-4), or a wait
- * that the caller asked to fail rather than return false.
+ * A bounded wait ran out of time: a revocation whose importers did not unmap in time ({@link Rule#REV_4 REV-4}), or a
+ * wait that the caller asked to fail rather than return false.
  */
 public class DmaTimeoutException extends DmaBufException {
     private static final long serialVersionUID = 1L;

@@ -5,18 +5,18 @@ import java.util.Optional;
 /**
  * What an exporter passes to {@link DmaBufSystem#export(ExportInfo)}.
  *
- * @param exporterName the exporter's name, shown in dumps and messages; not blank (BUF-7)
- * @param size the buffer size in bytes; a positive multiple of the page size (BUF-1)
+ * @param exporterName the exporter's name, shown in dumps and messages; not blank ({@link Rule#BUF_7 BUF-7})
+ * @param size the buffer size in bytes; a positive multiple of the page size ({@link Rule#BUF_1 BUF-1})
  * @param exporter the callbacks; not null
  * @param layout the 2-D layout, or empty; if present its minimum size fits in {@code size}
  * @see "struct dma_buf_export_info"
  */
 public record ExportInfo(String exporterName, long size, Exporter exporter, Optional<BufferLayout> layout) {
     /**
-     * Validates the information (BUF-7).
+     * Validates the information ({@link Rule#BUF_7 BUF-7}).
      *
-     * @throws RuleViolationException (BUF-7, BUF-1, CPU-7) on a blank name, bad size, null exporter or a layout that
-     *     does not fit
+     * @throws RuleViolationException ({@link Rule#BUF_7 BUF-7}, {@link Rule#BUF_1 BUF-1}, {@link Rule#CPU_7 CPU-7}) on
+     *     a blank name, bad size, null exporter or a layout that does not fit
      */
     public ExportInfo {
         if (exporterName == null || exporterName.isBlank()) {
@@ -52,7 +52,7 @@ public record ExportInfo(String exporterName, long size, Exporter exporter, Opti
      *
      * @param newLayout the layout; not null
      * @return the information
-     * @throws RuleViolationException (BUF-7) if {@code newLayout} is null
+     * @throws RuleViolationException ({@link Rule#BUF_7 BUF-7}) if {@code newLayout} is null
      */
     public ExportInfo withLayout(BufferLayout newLayout) {
         Check.notNull(newLayout, Rule.BUF_7, "layout of a buffer of exporter '" + exporterName

@@ -1,8 +1,8 @@
 package org.dmabuf4j.api;
 
 /**
- * The exporter broke its side of the memory contract (SAFE-1): it freed the buffer's memory before its
- * {@link Exporter#release()} ran, so the framework's access failed cleanly instead of touching freed memory. The
+ * The exporter broke its side of the memory contract ({@link Rule#SAFE_1 SAFE-1}): it freed the buffer's memory before
+ * its {@link Exporter#release()} ran, so the framework's access failed cleanly instead of touching freed memory. The
  * message names the buffer, the exporter and the access that failed; the cause is the JDK's
  * {@link IllegalStateException} for the closed scope. What the access would have written is lost; the buffer can
  * still be closed and detached.

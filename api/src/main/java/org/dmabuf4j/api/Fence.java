@@ -5,12 +5,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A one-shot completion signal for device work: a point on a timeline (context) that signals once (FENCE-1),
- * optionally with an error.
+ * A one-shot completion signal for device work: a point on a timeline (context) that signals once
+ * ({@link Rule#FENCE_1 FENCE-1}), optionally with an error.
  *
- * <p>Fences of one context are ordered by their 64-bit seqno (FENCE-5). Anyone may wait on a fence or add callbacks;
- * only its issuer signals it, through {@link SignalingFence}. Waiting while holding a reservation lock is allowed,
- * so the signaling path never takes one (FENCE-4). Implementations are thread-safe.
+ * <p>Fences of one context are ordered by their 64-bit seqno ({@link Rule#FENCE_5 FENCE-5}). Anyone may wait on a fence
+ * or add callbacks; only its issuer signals it, through {@link SignalingFence}. Waiting while holding a reservation
+ * lock is allowed, so the signaling path never takes one ({@link Rule#FENCE_4 FENCE-4}). Implementations are
+ * thread-safe.
  *
  * <pre>
  *   PENDING ──signal()──► SIGNALED          callbacks run once, on the signaling thread (FENCE-2)
@@ -22,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Fence {
     /**
-     * The fence's context (timeline), unique in the JVM (FENCE-6).
+     * The fence's context (timeline), unique in the JVM ({@link Rule#FENCE_6 FENCE-6}).
      *
      * @return the context; 0 only for the signaled stub
      */
@@ -68,24 +69,25 @@ public interface Fence {
     boolean isSignaled();
 
     /**
-     * The error the fence carries (set before signaling, FENCE-3).
+     * The error the fence carries (set before signaling, {@link Rule#FENCE_3 FENCE-3}).
      *
      * @return the error, or empty
      */
     Optional<Throwable> error();
 
     /**
-     * When the fence signaled, on {@link System#nanoTime()}'s clock (FENCE-8).
+     * When the fence signaled, on {@link System#nanoTime()}'s clock ({@link Rule#FENCE_8 FENCE-8}).
      *
      * @return the timestamp
-     * @throws RuleViolationException (FENCE-8) if the fence has not signaled
+     * @throws RuleViolationException ({@link Rule#FENCE_8 FENCE-8}) if the fence has not signaled
      * @see "dma_fence_timestamp"
      */
     long timestampNanos();
 
     /**
-     * Adds a callback to run once when the fence signals (FENCE-2), on the signaling thread, which may hold internal
-     * locks: keep it short, never block and never take a reservation lock in it (FENCE-4).
+     * Adds a callback to run once when the fence signals ({@link Rule#FENCE_2 FENCE-2}), on the signaling thread, which
+     * may hold internal locks: keep it short, never block and never take a reservation lock in it
+     * ({@link Rule#FENCE_4 FENCE-4}).
      *
      * @param callback the callback; not null; one fence at a time
      * @return true if queued; false if the fence has already signaled, in which case the callback is not run
@@ -103,47 +105,54 @@ public interface Fence {
     boolean removeCallback(FenceCallback callback);
 
     /**
-     * Waits until the fence signals or the timeout passes (FENCE-12). Spins briefly, then parks; does not pin a
-     * virtual thread. Allowed while holding reservation locks. Like {@code CompletableFuture.join()}, a fence that
-     * signaled with an error makes the wait throw (FENCE-13); use {@link #awaitStatus(Duration)} to wait without
-     * throwing.
+     * Waits until the fence signals or the timeout passes ({@link Rule#FENCE_12 FENCE-12}). Spins briefly, then parks;
+     * does not pin a virtual thread. Allowed while holding reservation locks. Like {@code CompletableFuture.join()}, a
+     * fence that signaled with an error makes the wait throw ({@link Rule#FENCE_13 FENCE-13}); use
+     * {@link #awaitStatus(Duration)} to wait without throwing.
      *
      * @param timeout how long to wait; {@link Duration#ZERO} polls; not negative
      * @return true if the fence has signaled without error, false if the timeout passed first
-     * @throws FenceFailedException (FENCE-13) if the fence signaled with an error, which is its cause
-     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
-     * @throws RuleViolationException (FENCE-12) on a negative or null timeout
+     * @throws FenceFailedException ({@link Rule#FENCE_13 FENCE-13}) if the fence signaled with an error, which is its
+     *     cause
+     * @throws DmaInterruptedException ({@link Rule#FENCE_12 FENCE-12}) if interrupted while waiting; the interrupt
+     *     status is restored
+     * @throws RuleViolationException ({@link Rule#FENCE_12 FENCE-12}) on a negative or null timeout
      * @see "dma_fence_wait_timeout"
      */
     boolean await(Duration timeout);
 
     /**
-     * Waits until the fence signals; throws if it signaled with an error (FENCE-13).
+     * Waits until the fence signals; throws if it signaled with an error ({@link Rule#FENCE_13 FENCE-13}).
      *
-     * @throws FenceFailedException (FENCE-13) if the fence signaled with an error, which is its cause
-     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
+     * @throws FenceFailedException ({@link Rule#FENCE_13 FENCE-13}) if the fence signaled with an error, which is its
+     *     cause
+     * @throws DmaInterruptedException ({@link Rule#FENCE_12 FENCE-12}) if interrupted while waiting; the interrupt
+     *     status is restored
      * @see "dma_fence_wait"
      */
     void await();
 
     /**
      * Waits until the fence signals, ignoring interrupts (the interrupt status is kept); throws if it signaled with
-     * an error (FENCE-13).
+     * an error ({@link Rule#FENCE_13 FENCE-13}).
      *
-     * @throws FenceFailedException (FENCE-13) if the fence signaled with an error, which is its cause
+     * @throws FenceFailedException ({@link Rule#FENCE_13 FENCE-13}) if the fence signaled with an error, which is its
+     *     cause
      * @see "dma_fence_wait(fence, false)"
      */
     void awaitUninterruptibly();
 
     /**
      * Waits like {@link #await(Duration)} but never throws for the fence's error: the way to wait without throwing
-     * (FENCE-13). Look at the result, and at {@link #error()} when it is {@link FenceStatus#ERROR}.
+     * ({@link Rule#FENCE_13 FENCE-13}). Look at the result, and at {@link #error()} when it is
+     * {@link FenceStatus#ERROR}.
      *
      * @param timeout how long to wait; {@link Duration#ZERO} polls; not negative
      * @return {@link FenceStatus#PENDING} if the timeout passed first, else {@link FenceStatus#SIGNALED} or
      *         {@link FenceStatus#ERROR}
-     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
-     * @throws RuleViolationException (FENCE-12) on a negative or null timeout
+     * @throws DmaInterruptedException ({@link Rule#FENCE_12 FENCE-12}) if interrupted while waiting; the interrupt
+     *     status is restored
+     * @throws RuleViolationException ({@link Rule#FENCE_12 FENCE-12}) on a negative or null timeout
      * @see "dma_fence_wait_timeout, then dma_fence_get_status"
      */
     default FenceStatus awaitStatus(Duration timeout) {
@@ -155,30 +164,30 @@ public interface Fence {
     }
 
     /**
-     * Whether this fence comes after {@code other} on their common context (FENCE-5).
+     * Whether this fence comes after {@code other} on their common context ({@link Rule#FENCE_5 FENCE-5}).
      *
      * @param other a fence of the same context; not null
      * @return true if this seqno is later
-     * @throws RuleViolationException (FENCE-5) if the contexts differ
+     * @throws RuleViolationException ({@link Rule#FENCE_5 FENCE-5}) if the contexts differ
      * @see "dma_fence_is_later"
      */
     boolean isLaterThan(Fence other);
 
     /**
-     * Whether this fence is {@code other} or comes after it (FENCE-5).
+     * Whether this fence is {@code other} or comes after it ({@link Rule#FENCE_5 FENCE-5}).
      *
      * @param other a fence of the same context; not null
      * @return true if the same fence or later
-     * @throws RuleViolationException (FENCE-5) if the contexts differ
+     * @throws RuleViolationException ({@link Rule#FENCE_5 FENCE-5}) if the contexts differ
      * @see "dma_fence_is_later_or_same"
      */
     boolean isLaterOrSame(Fence other);
 
     /**
      * Hints that the fence's result is needed by {@code deadlineNanos} ({@link System#nanoTime()} clock). Ignored once
-     * signaled. The earliest hint is kept. A container passes it on to its pending leaves (SYNCOBJ-8); a simulated
-     * engine serves first the submission queue whose queued jobs carry the soonest hint, never reordering the jobs of
-     * one queue (DEV-10).
+     * signaled. The earliest hint is kept. A container passes it on to its pending leaves
+     * ({@link Rule#SYNCOBJ_8 SYNCOBJ-8}); a simulated engine serves first the submission queue whose queued jobs carry
+     * the soonest hint, never reordering the jobs of one queue ({@link Rule#DEV_10 DEV-10}).
      *
      * @param deadlineNanos the deadline
      * @see "dma_fence_set_deadline"
@@ -194,11 +203,12 @@ public interface Fence {
 
     /**
      * Hints that the fence's result is needed by {@code deadline}, a wall-clock instant converted to the
-     * {@link System#nanoTime()} clock (SYNCOBJ-8). A container passes it on to every pending leaf it depends on:
-     * arrays, chains, merges, sync files and sync-object points all reach the device that will signal.
+     * {@link System#nanoTime()} clock ({@link Rule#SYNCOBJ_8 SYNCOBJ-8}). A container passes it on to every pending
+     * leaf it depends on: arrays, chains, merges, sync files and sync-object points all reach the device that will
+     * signal.
      *
      * @param deadline when the result is needed; not null
-     * @throws RuleViolationException (SYNCOBJ-8) on a null deadline
+     * @throws RuleViolationException ({@link Rule#SYNCOBJ_8 SYNCOBJ-8}) on a null deadline
      * @see "dma_fence_set_deadline"
      */
     default void setDeadline(java.time.Instant deadline) {
@@ -206,14 +216,15 @@ public interface Fence {
     }
 
     /**
-     * Runs {@code action} on {@code executor} once the fence has signaled, with or without error (SYNCOBJ-10): at
-     * once (on the executor) if it already has. Nothing runs on the signaling path but the hand-off to the executor,
-     * so the action may block. An executor that rejects the task drops it; an action that throws harms nobody. Build
-     * other readiness signals (an event loop's wake-up, an eventfd) on this or on {@link #toCompletableFuture()}.
+     * Runs {@code action} on {@code executor} once the fence has signaled, with or without error
+     * ({@link Rule#SYNCOBJ_10 SYNCOBJ-10}): at once (on the executor) if it already has. Nothing runs on the signaling
+     * path but the hand-off to the executor, so the action may block. An executor that rejects the task drops it; an
+     * action that throws harms nobody. Build other readiness signals (an event loop's wake-up, an eventfd) on this or
+     * on {@link #toCompletableFuture()}.
      *
      * @param executor where the action runs; not null
      * @param action receives this fence; not null
-     * @throws RuleViolationException (SYNCOBJ-10) on a null executor or action
+     * @throws RuleViolationException ({@link Rule#SYNCOBJ_10 SYNCOBJ-10}) on a null executor or action
      * @see "dma_fence_add_callback, deferred to a worker"
      */
     default void onSignaled(java.util.concurrent.Executor executor, java.util.function.Consumer<? super Fence> action) {
@@ -233,7 +244,7 @@ public interface Fence {
 
     /**
      * Whether this is a container (array or chain) rather than a leaf. Containers are never added to a reservation
-     * (RESV-8).
+     * ({@link Rule#RESV_8 RESV-8}).
      *
      * @return true for {@link FenceArray} and {@link FenceChain}
      */

@@ -3,7 +3,7 @@ package org.dmabuf4j.api;
 import java.util.List;
 
 /**
- * A fence that signals when all of its fences have (FENCE-9), carrying the first error among them.
+ * A fence that signals when all of its fences have ({@link Rule#FENCE_9 FENCE-9}), carrying the first error among them.
  *
  * @see "struct dma_fence_array"
  */

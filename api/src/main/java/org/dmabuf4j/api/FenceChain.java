@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * A node of a timeline built from fences of any context: signaled when its fence and every earlier node's are
- * (FENCE-10).
+ * ({@link Rule#FENCE_10 FENCE-10}).
  *
  * <pre>
  *   head ──prev──► node(seqno 7) ──prev──► node(seqno 3) ──prev──► (end)
@@ -30,11 +30,13 @@ public interface FenceChain extends Fence {
     Fence contained();
 
     /**
-     * The oldest unsignaled node that covers {@code seqno} (FENCE-10), collecting signaled nodes on the way.
+     * The oldest unsignaled node that covers {@code seqno} ({@link Rule#FENCE_10 FENCE-10}), collecting signaled nodes
+     * on the way.
      *
      * @param seqno a point on the chain; 0 returns this node
      * @return the node, or empty if everything up to {@code seqno} has signaled
-     * @throws RuleViolationException (FENCE-10) if {@code seqno} is later than this node (a future point)
+     * @throws RuleViolationException ({@link Rule#FENCE_10 FENCE-10}) if {@code seqno} is later than this node (a
+     *     future point)
      * @see "dma_fence_chain_find_seqno"
      */
     Optional<Fence> findSeqno(long seqno);

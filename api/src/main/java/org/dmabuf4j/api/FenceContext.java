@@ -1,13 +1,14 @@
 package org.dmabuf4j.api;
 
 /**
- * A fence timeline owned by one issuer (an engine, an exporter): fences in strictly increasing seqno order (FENCE-6).
+ * A fence timeline owned by one issuer (an engine, an exporter): fences in strictly increasing seqno order
+ * ({@link Rule#FENCE_6 FENCE-6}).
  *
  * @see "dma_fence_context_alloc, dma_fence_init"
  */
 public interface FenceContext {
     /**
-     * The context number, unique and increasing in the JVM (FENCE-6).
+     * The context number, unique and increasing in the JVM ({@link Rule#FENCE_6 FENCE-6}).
      *
      * @return the context
      */

@@ -1,8 +1,8 @@
 package org.dmabuf4j.api;
 
 /**
- * Unlocked iteration over a reservation's unsignaled fences (RESV-10): skips signaled fences and restarts from the
- * first fence when the list changes underneath it.
+ * Unlocked iteration over a reservation's unsignaled fences ({@link Rule#RESV_10 RESV-10}): skips signaled fences and
+ * restarts from the first fence when the list changes underneath it.
  *
  * <pre>
  *   try (FenceCursor c = resv.cursor(FenceUsage.READ)) {
@@ -27,7 +27,7 @@ public interface FenceCursor extends AutoCloseable {
      * The current fence.
      *
      * @return the fence
-     * @throws RuleViolationException (RESV-10) if {@link #next()} has not returned true
+     * @throws RuleViolationException ({@link Rule#RESV_10 RESV-10}) if {@link #next()} has not returned true
      */
     Fence fence();
 
@@ -35,7 +35,7 @@ public interface FenceCursor extends AutoCloseable {
      * The current fence's usage.
      *
      * @return the usage
-     * @throws RuleViolationException (RESV-10) if {@link #next()} has not returned true
+     * @throws RuleViolationException ({@link Rule#RESV_10 RESV-10}) if {@link #next()} has not returned true
      */
     FenceUsage usage();
 

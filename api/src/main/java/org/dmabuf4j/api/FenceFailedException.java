@@ -3,9 +3,10 @@ package org.dmabuf4j.api;
 import java.util.Objects;
 
 /**
- * A wait returned because the fence it waited for signaled with an error (FENCE-13): the device work the fence stands
- * for failed, so whatever it was meant to produce is not there. The fence's error is the {@linkplain #getCause()
- * cause}; the fence's identity (context, seqno, driver, timeline) is in the message and the accessors.
+ * A wait returned because the fence it waited for signaled with an error ({@link Rule#FENCE_13 FENCE-13}): the device
+ * work the fence stands for failed, so whatever it was meant to produce is not there. The fence's error is the
+ * {@linkplain #getCause() cause}; the fence's identity (context, seqno, driver, timeline) is in the message and the
+ * accessors.
  *
  * <p>Thrown by the default waits: {@link Fence#await()}, {@link Fence#await(java.time.Duration)},
  * {@link Fence#awaitUninterruptibly()}, {@link SyncFile#await(java.time.Duration)},
@@ -56,7 +57,7 @@ public class FenceFailedException extends DmaBufException {
     }
 
     /**
-     * The failed fence's context (FENCE-6).
+     * The failed fence's context ({@link Rule#FENCE_6 FENCE-6}).
      *
      * @return the context
      */
@@ -65,7 +66,7 @@ public class FenceFailedException extends DmaBufException {
     }
 
     /**
-     * The failed fence's seqno on its context (FENCE-5).
+     * The failed fence's seqno on its context ({@link Rule#FENCE_5 FENCE-5}).
      *
      * @return the seqno, compared unsigned
      */
@@ -96,7 +97,7 @@ public class FenceFailedException extends DmaBufException {
      *
      * @param waitedFor what the caller waited for, for the message; not null
      * @param fence the fence; not null
-     * @throws FenceFailedException (FENCE-13) if {@code fence} has signaled with an error
+     * @throws FenceFailedException ({@link Rule#FENCE_13 FENCE-13}) if {@code fence} has signaled with an error
      */
     public static void throwIfFailed(String waitedFor, Fence fence) {
         if (fence.isSignaled() && fence.error().isPresent()) {

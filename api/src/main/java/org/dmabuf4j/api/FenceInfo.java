@@ -1,7 +1,7 @@
 package org.dmabuf4j.api;
 
 /**
- * What a sync file tells about one of its leaf fences (SYNC-9).
+ * What a sync file tells about one of its leaf fences ({@link Rule#SYNC_9 SYNC-9}).
  *
  * @param timelineName the fence's timeline
  * @param driverName the fence's driver

@@ -3,8 +3,9 @@ package org.dmabuf4j.api;
 /**
  * Why a fence sits in a reservation, ordered from strongest to weakest: KERNEL &lt; WRITE &lt; READ &lt; BOOKKEEP.
  *
- * <p>A query at usage U covers every fence whose usage is U or stronger (RESV-9): asking for WRITE gives KERNEL and
- * WRITE fences, asking for BOOKKEEP gives all. A fence can be promoted to a stronger usage, never degraded (RESV-3).
+ * <p>A query at usage U covers every fence whose usage is U or stronger ({@link Rule#RESV_9 RESV-9}): asking for WRITE
+ * gives KERNEL and WRITE fences, asking for BOOKKEEP gives all. A fence can be promoted to a stronger usage, never
+ * degraded ({@link Rule#RESV_3 RESV-3}).
  *
  * @see "enum dma_resv_usage"
  */
@@ -15,11 +16,14 @@ public enum FenceUsage {
     WRITE,
     /** Implicitly synchronised reads. */
     READ,
-    /** No implicit synchronisation: explicitly synced work, bookkeeping; never blocks readiness (SYNC-4). */
+    /**
+     * No implicit synchronisation: explicitly synced work, bookkeeping; never blocks readiness
+     * ({@link Rule#SYNC_4 SYNC-4}).
+     */
     BOOKKEEP;
 
     /**
-     * Whether a query at this usage covers a fence of usage {@code entry} (RESV-9).
+     * Whether a query at this usage covers a fence of usage {@code entry} ({@link Rule#RESV_9 RESV-9}).
      *
      * @param entry the usage of a fence in a reservation; not null
      * @return true if {@code entry} is this usage or stronger
@@ -29,8 +33,8 @@ public enum FenceUsage {
     }
 
     /**
-     * The usage whose fences an access must wait for (CPU-2, SYNC-5): a writer waits for readers and writers (READ),
-     * a reader only for writers (WRITE).
+     * The usage whose fences an access must wait for ({@link Rule#CPU_2 CPU-2}, {@link Rule#SYNC_5 SYNC-5}): a writer
+     * waits for readers and writers (READ), a reader only for writers (WRITE).
      *
      * @param write whether the access writes
      * @return READ for a write access, WRITE for a read-only access
@@ -41,7 +45,7 @@ public enum FenceUsage {
     }
 
     /**
-     * The stronger of two usages (what promotion keeps, RESV-3).
+     * The stronger of two usages (what promotion keeps, {@link Rule#RESV_3 RESV-3}).
      *
      * @param a a usage; not null
      * @param b a usage; not null

@@ -13,7 +13,7 @@ import java.util.OptionalInt;
  */
 public interface Fences {
     /**
-     * Allocates a new fence context (FENCE-6).
+     * Allocates a new fence context ({@link Rule#FENCE_6 FENCE-6}).
      *
      * @param driverName the driver name of its fences; not blank
      * @param timelineName the timeline name of its fences; not blank
@@ -26,7 +26,7 @@ public interface Fences {
      * Creates a software timeline (sw_sync), value 0.
      *
      * @param name the timeline's name; not blank
-     * @return the timeline; close it to fail its pending points (SYNC-3)
+     * @return the timeline; close it to fail its pending points ({@link Rule#SYNC_3 SYNC-3})
      * @see "sw_sync: open"
      */
     Timeline newTimeline(String name);
@@ -40,17 +40,17 @@ public interface Fences {
     Fence signaled();
 
     /**
-     * A fence array over leaf fences (FENCE-9), with a new context and seqno 1.
+     * A fence array over leaf fences ({@link Rule#FENCE_9 FENCE-9}), with a new context and seqno 1.
      *
      * @param fences the fences; not null, not empty, no containers
      * @return the array
-     * @throws RuleViolationException (FENCE-9) on an empty list or a container element
+     * @throws RuleViolationException ({@link Rule#FENCE_9 FENCE-9}) on an empty list or a container element
      * @see "dma_fence_array_create"
      */
     FenceArray array(List<? extends Fence> fences);
 
     /**
-     * A new chain node (FENCE-10) on top of {@code previous}.
+     * A new chain node ({@link Rule#FENCE_10 FENCE-10}) on top of {@code previous}.
      *
      * @param previous the previous node (a chain), a plain fence, or null to start a chain
      * @param fence the fence this node wraps; not null
@@ -70,7 +70,8 @@ public interface Fences {
     List<Fence> unwrap(Fence fence);
 
     /**
-     * Merges fences (FENCE-11): unwraps, drops signaled ones, keeps the later fence per context, sorts by context.
+     * Merges fences ({@link Rule#FENCE_11 FENCE-11}): unwraps, drops signaled ones, keeps the later fence per context,
+     * sorts by context.
      *
      * @param fences the fences; not null, elements not null
      * @return a signaled stub if nothing is left, the single fence if one is, else a new array
@@ -79,14 +80,16 @@ public interface Fences {
     Fence merge(Collection<? extends Fence> fences);
 
     /**
-     * Waits until any of {@code fences} signals (FENCE-12).
+     * Waits until any of {@code fences} signals ({@link Rule#FENCE_12 FENCE-12}).
      *
      * @param fences the fences; not null, not empty
      * @param timeout how long; zero polls; not negative
      * @return the index of a fence that signaled without error, or empty on timeout
-     * @throws FenceFailedException (FENCE-13) if the signaled fence found carries an error, which is its cause
-     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
-     * @throws RuleViolationException (FENCE-12) on an empty list or a negative timeout
+     * @throws FenceFailedException ({@link Rule#FENCE_13 FENCE-13}) if the signaled fence found carries an error, which
+     *     is its cause
+     * @throws DmaInterruptedException ({@link Rule#FENCE_12 FENCE-12}) if interrupted while waiting; the interrupt
+     *     status is restored
+     * @throws RuleViolationException ({@link Rule#FENCE_12 FENCE-12}) on an empty list or a negative timeout
      * @see "dma_fence_wait_any_timeout"
      */
     OptionalInt awaitAny(List<? extends Fence> fences, Duration timeout);

@@ -1,8 +1,8 @@
 package org.dmabuf4j.api;
 
 /**
- * A heap could not satisfy an allocation: no free region large enough (HEAP-7) or the heap's capacity is
- * exceeded (HEAP-3). Nothing was allocated.
+ * A heap could not satisfy an allocation: no free region large enough ({@link Rule#HEAP_7 HEAP-7}) or the heap's
+ * capacity is exceeded ({@link Rule#HEAP_3 HEAP-3}). Nothing was allocated.
  */
 public class HeapExhaustedException extends DmaBufException {
     private static final long serialVersionUID = 1L;

@@ -1,8 +1,9 @@
 package org.dmabuf4j.api;
 
 /**
- * A mapping used after it died: after unmap (MAP-11), after an invalidation or move (MOVE-5), or after
- * revocation. Re-map through the attachment to get the buffer's current location.
+ * A mapping used after it died: after unmap ({@link Rule#MAP_11 MAP-11}), after an invalidation or move
+ * ({@link Rule#MOVE_5 MOVE-5}), or after revocation. Re-map through the attachment to get the buffer's current
+ * location.
  */
 public class InvalidatedMappingException extends DmaBufException {
     private static final long serialVersionUID = 1L;

@@ -11,12 +11,12 @@ import java.util.List;
  *   device address: 0x00100000  0x00ff0000 0x00200000 ...   (valid for ONE device, MAP-9)
  * </pre>
  *
- * <p>A mapping lives until it is unmapped (MAP-11), or until the exporter invalidates it before a move (MOVE-5) or
- * revokes the buffer (REV-2). After that its addresses fault in the device and its CPU views are closed; the
- * importer still unmaps it (MAP-10).
+ * <p>A mapping lives until it is unmapped ({@link Rule#MAP_11 MAP-11}), or until the exporter invalidates it before a
+ * move ({@link Rule#MOVE_5 MOVE-5}) or revokes the buffer ({@link Rule#REV_2 REV-2}). After that its addresses fault in
+ * the device and its CPU views are closed; the importer still unmaps it ({@link Rule#MAP_10 MAP-10}).
  *
  * <p>A mapping is {@link AutoCloseable}: {@link #close()} unmaps it, so the natural nesting releases everything in
- * the right order (the mapping before its attachment, ATT-2):
+ * the right order (the mapping before its attachment, {@link Rule#ATT_2 ATT-2}):
  * <pre>{@code
  * try (Attachment a = buf.attach(device);
  *      Mapping m = a.mapUnlocked(Direction.TO_DEVICE)) {
@@ -42,10 +42,11 @@ public interface Mapping extends AutoCloseable {
     Direction direction();
 
     /**
-     * The entries, in buffer order, covering exactly the buffer's size (MAP-2).
+     * The entries, in buffer order, covering exactly the buffer's size ({@link Rule#MAP_2 MAP-2}).
      *
      * @return an immutable list
-     * @throws InvalidatedMappingException (MAP-11, MOVE-5) if the mapping is dead
+     * @throws InvalidatedMappingException ({@link Rule#MAP_11 MAP-11}, {@link Rule#MOVE_5 MOVE-5}) if the mapping is
+     *     dead
      */
     List<SgEntry> entries();
 
@@ -64,7 +65,7 @@ public interface Mapping extends AutoCloseable {
     boolean isValid();
 
     /**
-     * Whether this is the attachment's cached mapping (MAP-6), which lives until detach.
+     * Whether this is the attachment's cached mapping ({@link Rule#MAP_6 MAP-6}), which lives until detach.
      *
      * @return true if cached
      */
@@ -75,22 +76,23 @@ public interface Mapping extends AutoCloseable {
      *
      * @param offset a byte offset in the buffer; in {@code [0, size())}
      * @return the address of that byte in the mapping's device
-     * @throws InvalidatedMappingException (MAP-11, MOVE-5) if the mapping is dead
-     * @throws RuleViolationException (MAP-2) if the offset is out of range
+     * @throws InvalidatedMappingException ({@link Rule#MAP_11 MAP-11}, {@link Rule#MOVE_5 MOVE-5}) if the mapping is
+     *     dead
+     * @throws RuleViolationException ({@link Rule#MAP_2 MAP-2}) if the offset is out of range
      */
     long dmaAddress(long offset);
 
     /**
-     * Unmaps the mapping (MAP-10) through the attachment that made it, if it is not unmapped yet: the
-     * try-with-resources form of {@link Attachment#unmap} and {@link Attachment#unmapUnlocked}. Works in either lock
-     * state (MAP-1): if the calling thread holds the buffer's reservation lock it unmaps under it, otherwise it takes
-     * the lock for the unmap and releases it. Idempotent: closing a mapping that is already unmapped (by
-     * {@code unmap}, an earlier close, or the system closing) does nothing, and so does closing the attachment's
-     * cached mapping (MAP-6), which lives until detach. A mapping killed by an invalidation or revocation is
-     * released like any other.
+     * Unmaps the mapping ({@link Rule#MAP_10 MAP-10}) through the attachment that made it, if it is not unmapped yet:
+     * the try-with-resources form of {@link Attachment#unmap} and {@link Attachment#unmapUnlocked}. Works in either
+     * lock state ({@link Rule#MAP_1 MAP-1}): if the calling thread holds the buffer's reservation lock it unmaps under
+     * it, otherwise it takes the lock for the unmap and releases it. Idempotent: closing a mapping that is already
+     * unmapped (by {@code unmap}, an earlier close, or the system closing) does nothing, and so does closing the
+     * attachment's cached mapping ({@link Rule#MAP_6 MAP-6}), which lives until detach. A mapping killed by an
+     * invalidation or revocation is released like any other.
      *
-     * @throws RuleViolationException (FENCE-4) if called on a fence's signaling path without the lock, where the
-     *     lock may not be taken
+     * @throws RuleViolationException ({@link Rule#FENCE_4 FENCE-4}) if called on a fence's signaling path without the
+     *     lock, where the lock may not be taken
      * @throws RuntimeException as {@link Attachment#unmap}, for example what the exporter's unmap throws
      * @see "dma_buf_unmap_attachment_unlocked"
      */

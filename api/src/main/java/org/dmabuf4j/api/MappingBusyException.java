@@ -1,7 +1,7 @@
 package org.dmabuf4j.api;
 
 /**
- * A cached mapping exists in a direction that does not cover the one asked for (MAP-7). Map
+ * A cached mapping exists in a direction that does not cover the one asked for ({@link Rule#MAP_7 MAP-7}). Map
  * BIDIRECTIONAL or in the cached mapping's direction.
  */
 public class MappingBusyException extends DmaBufException {

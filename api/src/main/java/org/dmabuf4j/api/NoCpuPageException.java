@@ -2,7 +2,7 @@ package org.dmabuf4j.api;
 
 /**
  * A CPU segment was asked of a mapping entry whose memory has no CPU page, such as device memory reached
- * peer-to-peer (P2P-3, seed 004). Use the entry's DMA address from a device instead.
+ * peer-to-peer ({@link Rule#P2P_3 P2P-3}). Use the entry's DMA address from a device instead.
  */
 public class NoCpuPageException extends DmaBufException {
     private static final long serialVersionUID = 1L;

@@ -2,7 +2,8 @@ package org.dmabuf4j.api;
 
 /**
  * The CPU and a device, or two writers in different coherency domains, touched the same bytes at the same
- * time (CPU-11, DEV-6, seed 000). Bracket CPU access with beginCpuAccess/close and order device work with fences.
+ * time ({@link Rule#CPU_11 CPU-11}, {@link Rule#DEV_6 DEV-6}). Bracket CPU access with beginCpuAccess/close
+ * and order device work with fences.
  */
 public class OwnershipViolationException extends DmaBufException {
     private static final long serialVersionUID = 1L;

@@ -1,7 +1,7 @@
 package org.dmabuf4j.api;
 
 /**
- * The exporter refused a pin (PIN-2). The attachment stays unpinned.
+ * The exporter refused a pin ({@link Rule#PIN_2 PIN-2}). The attachment stays unpinned.
  */
 public class PinRefusedException extends DmaBufException {
     private static final long serialVersionUID = 1L;

@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * The part of a buffer a CPU access covers: the whole buffer, a 1-D byte range, or a 2-D rectangle of pixels.
  *
- * <p>The kernel syncs whole buffers only; 2-D and range syncs were dropped from the original patch (seed 002). In
- * dmabuf4j a sync costs in proportion to its region (CPU-9), and the window exposes exactly the region (CPU-3):
+ * <p>The kernel syncs whole buffers only; 2-D and range syncs were dropped from the original patch (the dri-devel
+ * thread "about mmap dma-buf and sync", 2015). In dmabuf4j a sync costs in proportion to its region
+ * ({@link Rule#CPU_9 CPU-9}), and the window exposes exactly the region ({@link Rule#CPU_3 CPU-3}):
  *
  * <pre>
  *   Rect(x=2, y=1, width=3, height=2) on a layout of stride S, 4 bytes per pixel:
@@ -38,7 +39,7 @@ public sealed interface Region {
      * @param offset first byte; not negative
      * @param length bytes; positive
      * @return the region
-     * @throws RuleViolationException (CPU-7) on a negative offset, non-positive length or overflow
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) on a negative offset, non-positive length or overflow
      */
     static Region range(long offset, long length) {
         return new Range(offset, length);
@@ -52,7 +53,7 @@ public sealed interface Region {
      * @param width columns; positive
      * @param height rows; positive
      * @return the region
-     * @throws RuleViolationException (CPU-7) on a negative origin or a non-positive size
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) on a negative origin or a non-positive size
      */
     static Region rect(int x, int y, int width, int height) {
         return new Rect(x, y, width, height);
@@ -64,8 +65,8 @@ public sealed interface Region {
      * @param bufferSize the buffer's size in bytes; positive
      * @param layout the buffer's layout, or empty for a buffer without one; not null
      * @return the spans: one for WHOLE and Range, one per row for Rect; never empty
-     * @throws RuleViolationException (CPU-7) if the region does not lie within the buffer, or is a Rect and there is
-     *     no layout
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) if the region does not lie within the buffer, or is a
+     *     Rect and there is no layout
      */
     List<Span> spans(long bufferSize, Optional<BufferLayout> layout);
 
@@ -75,7 +76,7 @@ public sealed interface Region {
      * @param bufferSize the buffer's size in bytes; positive
      * @param layout the buffer's layout, or empty
      * @return the sum of the lengths of {@link #spans(long, Optional)}
-     * @throws RuleViolationException (CPU-7) as {@link #spans(long, Optional)}
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) as {@link #spans(long, Optional)}
      */
     default long byteCount(long bufferSize, Optional<BufferLayout> layout) {
         long n = 0;
@@ -105,7 +106,8 @@ public sealed interface Region {
         /**
          * Validates the range on its own; {@link #spans} checks it against the buffer.
          *
-         * @throws RuleViolationException (CPU-7) on a negative offset, non-positive length or overflow
+         * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) on a negative offset, non-positive length or
+         *     overflow
          */
         public Range {
             new Span(offset, length);
@@ -135,7 +137,7 @@ public sealed interface Region {
         /**
          * Validates the rectangle on its own; {@link #spans} checks it against the layout.
          *
-         * @throws RuleViolationException (CPU-7) on a negative origin or a non-positive size
+         * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) on a negative origin or a non-positive size
          */
         public Rect {
             Check.notNegative(x, Rule.CPU_7, "rect x");

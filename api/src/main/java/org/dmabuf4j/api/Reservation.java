@@ -6,12 +6,13 @@ import java.util.Optional;
 
 /**
  * A buffer's reservation object: a wound/wait mutex (wait-die) and a list of fences with usages. It orders all access
- * to the buffer: implicit synchronisation is "wait for the fences of the right usage" (RESV-9).
+ * to the buffer: implicit synchronisation is "wait for the fences of the right usage" ({@link Rule#RESV_9 RESV-9}).
  *
  * <p>Locking: without a context it is a plain non-reentrant mutex; with an {@link AcquireContext} several
- * reservations can be locked in any order without deadlock (RESV-5). Fence changes and locked iteration need the
- * lock (RESV-4); waits, tests and unlocked iteration do not. The lock is owned by a thread and unlocked by it
- * (RESV-11). Code on a fence's signaling path never takes a reservation lock (FENCE-4).
+ * reservations can be locked in any order without deadlock ({@link Rule#RESV_5 RESV-5}). Fence changes and locked
+ * iteration need the lock ({@link Rule#RESV_4 RESV-4}); waits, tests and unlocked iteration do not. The lock is owned
+ * by a thread and unlocked by it ({@link Rule#RESV_11 RESV-11}). Code on a fence's signaling path never takes a
+ * reservation lock ({@link Rule#FENCE_4 FENCE-4}).
  *
  * <pre>
  *   slots:  [ f1 ctx 7 WRITE ][ f2 ctx 9 READ ][ f3 ctx 7 BOOKKEEP ][ reserved ][ reserved ]
@@ -24,19 +25,21 @@ public interface Reservation {
     /**
      * Locks without deadlock detection, uninterruptibly.
      *
-     * @throws RuleViolationException (RESV-7) if the calling thread already holds it, (FENCE-4) on a fence's
-     *     signaling path
+     * @throws RuleViolationException ({@link Rule#RESV_7 RESV-7}) if the calling thread already holds it,
+     *     ({@link Rule#FENCE_4 FENCE-4}) on a fence's signaling path
      * @see "dma_resv_lock(obj, NULL)"
      */
     void lock();
 
     /**
-     * Locks under an acquire context (RESV-5).
+     * Locks under an acquire context ({@link Rule#RESV_5 RESV-5}).
      *
-     * @param ctx the context; not null; used by this thread only (RESV-13)
-     * @throws WouldDeadlockException (RESV-5) if an older context holds it: back off (RESV-6)
-     * @throws AlreadyLockedException (RESV-7) if {@code ctx} already holds it
-     * @throws RuleViolationException (RESV-13) if {@code ctx} is done or closed, (FENCE-4) on a signaling path
+     * @param ctx the context; not null; used by this thread only ({@link Rule#RESV_13 RESV-13})
+     * @throws WouldDeadlockException ({@link Rule#RESV_5 RESV-5}) if an older context holds it: back off
+     *     ({@link Rule#RESV_6 RESV-6})
+     * @throws AlreadyLockedException ({@link Rule#RESV_7 RESV-7}) if {@code ctx} already holds it
+     * @throws RuleViolationException ({@link Rule#RESV_13 RESV-13}) if {@code ctx} is done or closed,
+     *     ({@link Rule#FENCE_4 FENCE-4}) on a signaling path
      * @see "dma_resv_lock"
      */
     void lock(AcquireContext ctx);
@@ -45,20 +48,20 @@ public interface Reservation {
      * {@link #lock(AcquireContext)}, interruptibly.
      *
      * @param ctx the context; not null
-     * @throws DmaInterruptedException (RESV-5) if interrupted while waiting; the lock is not taken and the interrupt
-     *         status is restored
-     * @throws WouldDeadlockException (RESV-5) as {@link #lock(AcquireContext)}
-     * @throws AlreadyLockedException (RESV-7) as {@link #lock(AcquireContext)}
+     * @throws DmaInterruptedException ({@link Rule#RESV_5 RESV-5}) if interrupted while waiting; the lock is not taken
+     *         and the interrupt status is restored
+     * @throws WouldDeadlockException ({@link Rule#RESV_5 RESV-5}) as {@link #lock(AcquireContext)}
+     * @throws AlreadyLockedException ({@link Rule#RESV_7 RESV-7}) as {@link #lock(AcquireContext)}
      * @see "dma_resv_lock_interruptible"
      */
     void lockInterruptibly(AcquireContext ctx);
 
     /**
-     * Locks after a back-off (RESV-6): sleeps until free; cannot fail with would-deadlock. The context must hold no
-     * other lock.
+     * Locks after a back-off ({@link Rule#RESV_6 RESV-6}): sleeps until free; cannot fail with would-deadlock. The
+     * context must hold no other lock.
      *
      * @param ctx the context; not null; holding nothing
-     * @throws RuleViolationException (RESV-6) if {@code ctx} holds locks
+     * @throws RuleViolationException ({@link Rule#RESV_6 RESV-6}) if {@code ctx} holds locks
      * @see "dma_resv_lock_slow"
      */
     void lockSlow(AcquireContext ctx);
@@ -72,9 +75,9 @@ public interface Reservation {
     boolean tryLock();
 
     /**
-     * Unlocks (RESV-11); unused fence slots are dropped (RESV-12).
+     * Unlocks ({@link Rule#RESV_11 RESV-11}); unused fence slots are dropped ({@link Rule#RESV_12 RESV-12}).
      *
-     * @throws RuleViolationException (RESV-11) if the calling thread does not hold the lock
+     * @throws RuleViolationException ({@link Rule#RESV_11 RESV-11}) if the calling thread does not hold the lock
      * @see "dma_resv_unlock"
      */
     void unlock();
@@ -113,49 +116,55 @@ public interface Reservation {
     Optional<AcquireContext> lockingContext();
 
     /**
-     * Reserves {@code n} fence slots for this lock hold (RESV-1, RESV-12). Lock held (RESV-4).
+     * Reserves {@code n} fence slots for this lock hold ({@link Rule#RESV_1 RESV-1}, {@link Rule#RESV_12 RESV-12}).
+     * Lock held ({@link Rule#RESV_4 RESV-4}).
      *
      * @param n slots; at least 1
-     * @throws RuleViolationException (RESV-1) if n &lt; 1, (RESV-4) if the lock is not held
+     * @throws RuleViolationException ({@link Rule#RESV_1 RESV-1}) if n &lt; 1, ({@link Rule#RESV_4 RESV-4}) if the lock
+     *     is not held
      * @see "dma_resv_reserve_fences"
      */
     void reserveFences(int n);
 
     /**
-     * Adds a fence (RESV-2): replaces an entry of the same context with usage at least {@code usage} and a fence not
-     * later, or a signaled entry; otherwise takes a reserved slot. Lock held (RESV-4).
+     * Adds a fence ({@link Rule#RESV_2 RESV-2}): replaces an entry of the same context with usage at least
+     * {@code usage} and a fence not later, or a signaled entry; otherwise takes a reserved slot. Lock held
+     * ({@link Rule#RESV_4 RESV-4}).
      *
-     * @param fence a leaf fence (RESV-8); not null
+     * @param fence a leaf fence ({@link Rule#RESV_8 RESV-8}); not null
      * @param usage its usage; not null
-     * @throws RuleViolationException (RESV-1) if no slot is reserved and nothing is replaced, (RESV-8) for a
-     *     container, (RESV-4) if the lock is not held
+     * @throws RuleViolationException ({@link Rule#RESV_1 RESV-1}) if no slot is reserved and nothing is replaced,
+     *     ({@link Rule#RESV_8 RESV-8}) for a container, ({@link Rule#RESV_4 RESV-4}) if the lock is not held
      * @see "dma_resv_add_fence"
      */
     void addFence(Fence fence, FenceUsage usage);
 
     /**
-     * Replaces every fence of {@code context} with {@code replacement} at {@code usage}. Lock held (RESV-4).
+     * Replaces every fence of {@code context} with {@code replacement} at {@code usage}. Lock held
+     * ({@link Rule#RESV_4 RESV-4}).
      *
      * @param context the context whose fences go
      * @param replacement the fence that takes their place; a leaf; not null
      * @param usage the replacement's usage; not null
-     * @throws RuleViolationException (RESV-4) if the lock is not held, (RESV-8) for a container
+     * @throws RuleViolationException ({@link Rule#RESV_4 RESV-4}) if the lock is not held, ({@link Rule#RESV_8 RESV-8})
+     *     for a container
      * @see "dma_resv_replace_fences"
      */
     void replaceFences(long context, Fence replacement, FenceUsage usage);
 
     /**
-     * Locked iteration (RESV-4): every entry whose usage is covered by {@code usage} (RESV-9), signaled included.
+     * Locked iteration ({@link Rule#RESV_4 RESV-4}): every entry whose usage is covered by {@code usage}
+     * ({@link Rule#RESV_9 RESV-9}), signaled included.
      *
      * @param usage the query usage; not null
      * @return a snapshot of the entries, in slot order
-     * @throws RuleViolationException (RESV-4) if the lock is not held
+     * @throws RuleViolationException ({@link Rule#RESV_4 RESV-4}) if the lock is not held
      * @see "dma_resv_for_each_fence"
      */
     List<FenceEntry> entries(FenceUsage usage);
 
     /**
-     * Unlocked iteration (RESV-10) over unsignaled fences covered by {@code usage}.
+     * Unlocked iteration ({@link Rule#RESV_10 RESV-10}) over unsignaled fences covered by {@code usage}.
      *
      * @param usage the query usage; not null
      * @return a cursor
@@ -182,19 +191,21 @@ public interface Reservation {
     Optional<Fence> singleton(FenceUsage usage);
 
     /**
-     * Waits for every fence covered by {@code usage} (RESV-14). No lock needed; allowed with it held. A fence this call
-     * waited for (pending when the wait looked at it) that signaled with an error makes the wait throw once all have
-     * signaled (FENCE-13): the work this caller was waiting for failed. A fence that had already signaled before the
-     * call is not reported again, so one failed job does not fail every later wait of the buffer; wait on the
-     * job's own fence to learn about it. To wait without throwing, wait on
+     * Waits for every fence covered by {@code usage} ({@link Rule#RESV_14 RESV-14}). No lock needed; allowed with it
+     * held. A fence this call waited for (pending when the wait looked at it) that signaled with an error makes the
+     * wait throw once all have signaled ({@link Rule#FENCE_13 FENCE-13}): the work this caller was waiting for failed.
+     * A fence that had already signaled before the call is not reported again, so one failed job does not fail every
+     * later wait of the buffer; wait on the job's own fence to learn about it. To wait without throwing, wait on
      * {@link #singleton(FenceUsage)} with {@link Fence#awaitStatus(Duration)}.
      *
      * @param usage the query usage; not null
      * @param timeout how long in total; zero polls; not negative
      * @return true if all have signaled and none waited for failed, false if the timeout passed first
-     * @throws FenceFailedException (FENCE-13) naming the first fence waited for that signaled with an error
-     * @throws DmaInterruptedException (RESV-14) if interrupted while waiting; the interrupt status is restored
-     * @throws RuleViolationException (RESV-14) on a negative timeout
+     * @throws FenceFailedException ({@link Rule#FENCE_13 FENCE-13}) naming the first fence waited for that signaled
+     *     with an error
+     * @throws DmaInterruptedException ({@link Rule#RESV_14 RESV-14}) if interrupted while waiting; the interrupt status
+     *     is restored
+     * @throws RuleViolationException ({@link Rule#RESV_14 RESV-14}) on a negative timeout
      * @see "dma_resv_wait_timeout"
      */
     boolean await(FenceUsage usage, Duration timeout);

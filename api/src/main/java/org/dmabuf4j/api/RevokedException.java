@@ -1,8 +1,8 @@
 package org.dmabuf4j.api;
 
 /**
- * The buffer was revoked by its exporter or its device (REV-2): every map and CPU access fails from now on.
- * Handles can still be closed and attachments detached; the memory is released when the last one goes.
+ * The buffer was revoked by its exporter or its device ({@link Rule#REV_2 REV-2}): every map and CPU access fails from
+ * now on. Handles can still be closed and attachments detached; the memory is released when the last one goes.
  */
 public class RevokedException extends DmaBufException {
     private static final long serialVersionUID = 1L;

@@ -6,9 +6,11 @@ import java.util.Locale;
  * The contract of dmabuf4j as a closed catalogue of rules, each with a stable ID.
  *
  * <p>Every exception the library throws for a broken rule carries the rule ({@link DmaBufException#rule()}); every
- * testkit failure names it; the javadoc of every api method lists the rules that apply to it. The project page
- * {@code docs/RULES.md} is generated from this enum and checked against it by a test, so this file is the single
- * source of truth. IDs are stable: a rule that is dropped keeps its number retired, never reused.
+ * testkit failure names it; the javadoc of every api method lists the rules that apply to it, each linked to its
+ * constant here. The whole catalogue as one table (ID, level, who it binds, statement, source) is the
+ * <a href="{@docRoot}/index.html">overview page</a> of the api's javadoc, and {@code docs/RULES.md} in the
+ * repository; both are generated from this enum and checked against it by a test, so this file is the single source
+ * of truth. IDs are stable: a rule that is dropped keeps its number retired, never reused.
  *
  * <p>Families: {@code BUF} buffers and handles, {@code ATT} attachments, {@code MAP} mappings, {@code CPU} CPU access,
  * {@code RESV} reservations, {@code FENCE} fences, {@code SYNC} sync files, timelines and poll, {@code MOVE} moves,
@@ -19,243 +21,538 @@ import java.util.Locale;
  */
 public enum Rule {
     // ---- BUF: buffers and handles -------------------------------------------------------------------------------
-    /** Size is fixed. */
+    /**
+     * Size is fixed: a buffer's size is fixed at export, is a positive multiple of the page size, and never changes.
+     */
     BUF_1(Level.MUST, Party.FRAMEWORK, "A buffer's size is fixed at export, is a positive multiple of the page size, and never changes.", "dma-buf.h: struct dma_buf.size"),
-    /** Release once. */
+    /**
+     * Release once: the exporter's release runs exactly once, after the last handle is closed and the last attachment
+     * is detached.
+     */
     BUF_2(Level.MUST, Party.FRAMEWORK, "The exporter's release runs exactly once, after the last handle is closed and the last attachment is detached.", "dma-buf.c: dma_buf_release"),
-    /** Closed handles. */
+    /**
+     * Closed handles: a closed handle rejects every operation but {@code close()}, which is idempotent; only its
+     * immutable identity queries (id, size, {@code exporterName}, layout, {@code isOpen}, {@code isRevoked},
+     * {@code toString}) keep answering, for diagnostics after close; other handles of the same buffer are unaffected.
+     */
     BUF_3(Level.MUST, Party.FRAMEWORK, "A closed handle rejects every operation but close(), which is idempotent; only its immutable identity queries (id, size, exporterName, layout, isOpen, isRevoked, toString) keep answering, for diagnostics after close; other handles of the same buffer are unaffected.", "file refcounting: fput"),
-    /** Names. */
+    /**
+     * Names: a buffer name is at most 31 bytes of UTF-8 (32 with the terminating {@code NUL}) and contains no
+     * {@code NUL}; longer or invalid names are rejected and the old name kept.
+     */
     BUF_4(Level.MUST, Party.FRAMEWORK, "A buffer name is at most 31 bytes of UTF-8 (32 with the terminating NUL) and contains no NUL; longer or invalid names are rejected and the old name kept.", "DMA_BUF_SET_NAME, DMA_BUF_NAME_LEN"),
-    /** Renaming. */
+    /**
+     * Renaming: the name may be changed at any time, whether or not the buffer is attached or mapped.
+     */
     BUF_5(Level.MAY, Party.IMPORTER, "The name may be changed at any time, whether or not the buffer is attached or mapped.", "dma-buf.c: dma_buf_set_name (5.15+)"),
-    /** share() is dup. */
+    /**
+     * {@code share()} is dup: {@code share()} returns a new independent handle to the same buffer (a dup); every handle
+     * must be closed on its own.
+     */
     BUF_6(Level.MUST, Party.FRAMEWORK, "share() returns a new independent handle to the same buffer (a dup); every handle must be closed on its own.", "dma_buf_fd / get_dma_buf"),
-    /** Export validation. */
+    /**
+     * Export validation: an export names a non-blank exporter, a positive size and an exporter implementing map, unmap
+     * and release; invalid export information is rejected before anything is created.
+     */
     BUF_7(Level.MUST, Party.EXPORTER, "An export names a non-blank exporter, a positive size and an exporter implementing map, unmap and release; invalid export information is rejected before anything is created.", "dma-buf.c: dma_buf_export -EINVAL cases"),
-    /** Leak reports. */
-    BUF_8(Level.SHOULD, Party.FRAMEWORK, "A handle that becomes unreachable while open is reported as a leak, with the stack trace of where it was created.", "seed 001; DESIGN §8"),
-    /** Lock state of lifecycle calls. */
+    /**
+     * Leak reports: a handle that becomes unreachable while open is reported as a leak, with the stack trace of where
+     * it was created.
+     */
+    BUF_8(Level.SHOULD, Party.FRAMEWORK, "A handle that becomes unreachable while open is reported as a leak, with the stack trace of where it was created.", "dmabuf4j addition; dma_buf_get_pfn_unlocked RFC review (2025)"),
+    /**
+     * Lock state of lifecycle calls: export, share, close, attach and detach are called without holding the buffer's
+     * reservation lock.
+     */
     BUF_9(Level.MUST, Party.IMPORTER, "export, share, close, attach and detach are called without holding the buffer's reservation lock.", "dma-buf.c: DOC locking convention"),
-    /** Dynamic exporters pin. */
+    /**
+     * Dynamic exporters pin: an exporter that may move its memory declares itself dynamic and implements pin and unpin
+     * together.
+     */
     BUF_10(Level.MUST, Party.EXPORTER, "An exporter that may move its memory declares itself dynamic and implements pin and unpin together.", "dma-buf.c: dma_buf_export pin/unpin pairing"),
 
     // ---- ATT: attachments ---------------------------------------------------------------------------------------
-    /** Attach may be refused. */
+    /**
+     * Attach may be refused: an exporter may refuse an attachment when the device cannot reach the memory or its
+     * constraints cannot be met; a refused attach leaves no attachment behind.
+     */
     ATT_1(Level.MAY, Party.EXPORTER, "An exporter may refuse an attachment when the device cannot reach the memory or its constraints cannot be met; a refused attach leaves no attachment behind.", "dma_buf_ops.attach -EBUSY"),
-    /** Detach after unmap. */
+    /**
+     * Detach after unmap: an importer detaches only after unmapping every mapping it made through the attachment (the
+     * cached mapping excepted).
+     */
     ATT_2(Level.MUST, Party.IMPORTER, "An importer detaches only after unmapping every mapping it made through the attachment (the cached mapping excepted).", "dma-buf.c: DOC dma buf device access"),
-    /** Dynamic importers. */
+    /**
+     * Dynamic importers: a dynamic importer supplies a non-null Importer whose {@code moveNotify} handles invalidation;
+     * a static importer attaches without one, through {@code attach(device)}.
+     */
     ATT_3(Level.MUST, Party.IMPORTER, "A dynamic importer supplies a non-null Importer whose moveNotify handles invalidation; a static importer attaches without one, through attach(device).", "dma_buf_dynamic_attach -EINVAL without move_notify"),
-    /** Attachments are per device. */
+    /**
+     * Attachments are per device: an attachment binds one buffer to one device; a detached attachment rejects every
+     * operation (map, unmap, pin, unpin and their unlocked forms) but {@code close()}, which is idempotent; only its
+     * identity queries (device, importer, {@code isDynamic}, {@code peerToPeer}, {@code isAttached}, {@code isPinned},
+     * buffer, whose view is closed) keep answering.
+     */
     ATT_4(Level.MUST, Party.FRAMEWORK, "An attachment binds one buffer to one device; a detached attachment rejects every operation (map, unmap, pin, unpin and their unlocked forms) but close(), which is idempotent; only its identity queries (device, importer, isDynamic, peerToPeer, isAttached, isPinned, buffer, whose view is closed) keep answering.", "struct dma_buf_attachment"),
-    /** Mixed static/dynamic attach. */
+    /**
+     * Mixed static/dynamic attach: when importer and exporter differ in being dynamic, attach pins (dynamic exporter)
+     * and maps {@code BIDIRECTIONAL} once, caching the mapping; if that fails the attach is undone.
+     */
     ATT_5(Level.MUST, Party.FRAMEWORK, "When importer and exporter differ in being dynamic, attach pins (dynamic exporter) and maps BIDIRECTIONAL once, caching the mapping; if that fails the attach is undone.", "dma-buf.c: dma_buf_dynamic_attach"),
-    /** Detach releases cached state. */
+    /**
+     * Detach releases cached state: detach unmaps the cached mapping and drops the implicit pin before the exporter's
+     * detach runs.
+     */
     ATT_6(Level.MUST, Party.FRAMEWORK, "Detach unmaps the cached mapping and drops the implicit pin before the exporter's detach runs.", "dma-buf.c: dma_buf_detach"),
-    /** Attach to an open device. */
+    /**
+     * Attach to an open device: a buffer can only be attached to an open device of its own system (a device of another
+     * system is refused), and an attachment belongs to the buffer it was made from.
+     */
     ATT_7(Level.MUST, Party.FRAMEWORK, "A buffer can only be attached to an open device of its own system (a device of another system is refused), and an attachment belongs to the buffer it was made from.", "dma-buf.c: dma_buf_detach WARN"),
 
     // ---- MAP: mappings -------------------------------------------------------------------------------------------
-    /** Lock held for map. */
+    /**
+     * Lock held for map: map and unmap are called with the buffer's reservation lock held; the {@code ...Unlocked}
+     * variants are called without it and take it themselves.
+     */
     MAP_1(Level.MUST, Party.IMPORTER, "map and unmap are called with the buffer's reservation lock held; the ...Unlocked variants are called without it and take it themselves.", "dma-buf.c: dma_buf_map_attachment dma_resv_assert_held"),
-    /** Coverage. */
+    /**
+     * Coverage: a mapping's entries cover exactly {@code size()} bytes of the buffer, in buffer order.
+     */
     MAP_2(Level.MUST, Party.EXPORTER, "A mapping's entries cover exactly size() bytes of the buffer, in buffer order.", "dma_buf_ops.map_dma_buf"),
-    /** Alignment. */
+    /**
+     * Alignment: every entry's DMA address and length are multiples of the page size.
+     */
     MAP_3(Level.MUST, Party.EXPORTER, "Every entry's DMA address and length are multiples of the page size.", "dma_buf_ops.map_dma_buf PAGE_SIZE alignment"),
-    /** Constraints. */
-    MAP_4(Level.MUST, Party.EXPORTER, "Every entry respects the device's constraints: it lies below the DMA mask, is no longer than the maximum segment size and does not cross a segment boundary.", "dma_parms; seed 004"),
-    /** Fresh mappings. */
+    /**
+     * Constraints: every entry respects the device's constraints: it lies below the DMA mask, is no longer than the
+     * maximum segment size and does not cross a segment boundary.
+     */
+    MAP_4(Level.MUST, Party.EXPORTER, "Every entry respects the device's constraints: it lies below the DMA mask, is no longer than the maximum segment size and does not cross a segment boundary.", "dma_parms; ARM: sharing coherent DMA memory without struct page (2017)"),
+    /**
+     * Fresh mappings: each map call returns a new mapping whose ownership passes to the caller until unmap; the
+     * exporter never returns the same entries twice.
+     */
     MAP_5(Level.MUST, Party.EXPORTER, "Each map call returns a new mapping whose ownership passes to the caller until unmap; the exporter never returns the same entries twice.", "dma_buf_ops.map_dma_buf"),
-    /** Cached mappings. */
+    /**
+     * Cached mappings: an attachment with a cached mapping returns it from map; unmap of the cached mapping does
+     * nothing; it lives until detach.
+     */
     MAP_6(Level.MUST, Party.FRAMEWORK, "An attachment with a cached mapping returns it from map; unmap of the cached mapping does nothing; it lives until detach.", "dma-buf.c: dma_buf_map_attachment sgt cache"),
-    /** Cached direction. */
+    /**
+     * Cached direction: mapping a cached attachment in a direction the cached mapping does not cover fails with a busy
+     * error; the cached mapping is unchanged.
+     */
     MAP_7(Level.MUST, Party.FRAMEWORK, "Mapping a cached attachment in a direction the cached mapping does not cover fails with a busy error; the cached mapping is unchanged.", "dma-buf.c: -EBUSY on direction mismatch"),
-    /** KERNEL fences. */
+    /**
+     * {@code KERNEL} fences: map for a non-dynamic importer waits for the buffer's {@code KERNEL} fences before
+     * returning.
+     */
     MAP_8(Level.MUST, Party.FRAMEWORK, "map for a non-dynamic importer waits for the buffer's KERNEL fences before returning.", "dma-buf.c: dma_buf_map_attachment"),
-    /** Per-device addresses. */
-    MAP_9(Level.MUST, Party.FRAMEWORK, "A mapping's DMA addresses are valid for the attachment's device only.", "seed 004; sg_table per attachment"),
-    /** Unmap once. */
+    /**
+     * Per-device addresses: a mapping's DMA addresses are valid for the attachment's device only.
+     */
+    MAP_9(Level.MUST, Party.FRAMEWORK, "A mapping's DMA addresses are valid for the attachment's device only.", "ARM: sharing coherent DMA memory without struct page (2017); sg_table per attachment"),
+    /**
+     * Unmap once: a mapping is unmapped exactly once, through the attachment that made it and in the direction it was
+     * made with.
+     */
     MAP_10(Level.MUST, Party.IMPORTER, "A mapping is unmapped exactly once, through the attachment that made it and in the direction it was made with.", "dma_buf_unmap_attachment"),
-    /** Dead after unmap. */
-    MAP_11(Level.MUST, Party.FRAMEWORK, "After unmap, a mapping's DMA addresses no longer translate and its CPU views are closed (views of memory the exporter allocated outside DmaBufSystem.exporterArena() keep the exporter's scope instead, SAFE-1).", "DESIGN §5 temporal safety"),
-    /** Importers see device addresses. */
-    MAP_12(Level.MUST, Party.FRAMEWORK, "Importers reach CPU memory through mapping entries only as views, never as the exporter's backing segment: scoped to the mapping for memory the framework keeps (its heaps, exporter arenas), else keeping the exporter's scope (SAFE-1).", "CONFIG_DMABUF_DEBUG; seed 001"),
+    /**
+     * Dead after unmap: after unmap, a mapping's DMA addresses no longer translate and its CPU views are closed (views
+     * of memory the exporter allocated outside {@code DmaBufSystem.exporterArena()} keep the exporter's scope instead,
+     * {@link #SAFE_1 SAFE-1}).
+     */
+    MAP_11(Level.MUST, Party.FRAMEWORK, "After unmap, a mapping's DMA addresses no longer translate and its CPU views are closed (views of memory the exporter allocated outside DmaBufSystem.exporterArena() keep the exporter's scope instead, SAFE-1).", "dmabuf4j addition: views die with their mapping"),
+    /**
+     * Importers see device addresses: importers reach CPU memory through mapping entries only as views, never as the
+     * exporter's backing segment: scoped to the mapping for memory the framework keeps (its heaps, exporter arenas),
+     * else keeping the exporter's scope ({@link #SAFE_1 SAFE-1}).
+     */
+    MAP_12(Level.MUST, Party.FRAMEWORK, "Importers reach CPU memory through mapping entries only as views, never as the exporter's backing segment: scoped to the mapping for memory the framework keeps (its heaps, exporter arenas), else keeping the exporter's scope (SAFE-1).", "CONFIG_DMABUF_DEBUG; dma_buf_get_pfn_unlocked RFC review (2025)"),
 
     // ---- CPU: CPU access ---------------------------------------------------------------------------------------
-    /** Bracketing. */
-    CPU_1(Level.MUST, Party.IMPORTER, "Every CPU access to a buffer is bracketed by beginCpuAccess and close of the returned window.", "DMA_BUF_IOCTL_SYNC; seed 002"),
-    /** Implicit waits. */
+    /**
+     * Bracketing: every CPU access to a buffer is bracketed by {@code beginCpuAccess} and close of the returned window.
+     */
+    CPU_1(Level.MUST, Party.IMPORTER, "Every CPU access to a buffer is bracketed by beginCpuAccess and close of the returned window.", "DMA_BUF_IOCTL_SYNC; dri-devel: about mmap dma-buf and sync (2015)"),
+    /**
+     * Implicit waits: {@code beginCpuAccess} waits for the fences implied by the access: {@code READ} waits for
+     * {@code WRITE}-usage fences (writers and kernel), {@code WRITE} waits for {@code READ}-usage fences (readers,
+     * writers and kernel).
+     */
     CPU_2(Level.MUST, Party.FRAMEWORK, "beginCpuAccess waits for the fences implied by the access: READ waits for WRITE-usage fences (writers and kernel), WRITE waits for READ-usage fences (readers, writers and kernel).", "dma-buf.c: dma_buf_begin_cpu_access + dma_resv_usage_rw"),
-    /** Exact region. */
-    CPU_3(Level.MUST, Party.FRAMEWORK, "A window exposes exactly its region: a 1-D window one segment of the range, a 2-D window one segment per row and nothing between the rows.", "seed 002: 2-D sync regions"),
-    /** Temporal safety. */
-    CPU_4(Level.MUST, Party.FRAMEWORK, "Every segment of a window fails on access after the window is closed.", "DESIGN §5"),
-    /** Confinement. */
-    CPU_5(Level.MUST, Party.FRAMEWORK, "A window is confined to the thread that opened it unless opened SHARED; its close() must then come from that thread.", "DESIGN §5"),
-    /** Declared access. */
+    /**
+     * Exact region: a window exposes exactly its region: a 1-D window one segment of the range, a 2-D window one
+     * segment per row and nothing between the rows.
+     */
+    CPU_3(Level.MUST, Party.FRAMEWORK, "A window exposes exactly its region: a 1-D window one segment of the range, a 2-D window one segment per row and nothing between the rows.", "dri-devel: about mmap dma-buf and sync (2015): 2-D sync regions"),
+    /**
+     * Temporal safety: every segment of a window fails on access after the window is closed.
+     */
+    CPU_4(Level.MUST, Party.FRAMEWORK, "Every segment of a window fails on access after the window is closed.", "dmabuf4j addition: views die with their window"),
+    /**
+     * Confinement: a window is confined to the thread that opened it unless opened {@code SHARED}; its {@code close()}
+     * must then come from that thread.
+     */
+    CPU_5(Level.MUST, Party.FRAMEWORK, "A window is confined to the thread that opened it unless opened SHARED; its close() must then come from that thread.", "dmabuf4j addition: confined windows"),
+    /**
+     * Declared access: a {@code READ} window is read-only: writing through it fails.
+     */
     CPU_6(Level.MUST, Party.FRAMEWORK, "A READ window is read-only: writing through it fails.", "dma_buf_begin_cpu_access direction"),
-    /** Region validity. */
-    CPU_7(Level.MUST, Party.IMPORTER, "A region lies within the buffer; a 2-D region requires a buffer layout and lies within its width and height.", "seed 002"),
-    /** Lock state. */
+    /**
+     * Region validity: a region lies within the buffer; a 2-D region requires a buffer layout and lies within its width
+     * and height.
+     */
+    CPU_7(Level.MUST, Party.IMPORTER, "A region lies within the buffer; a 2-D region requires a buffer layout and lies within its width and height.", "dri-devel: about mmap dma-buf and sync (2015)"),
+    /**
+     * Lock state: {@code beginCpuAccess} and window close are called without holding the buffer's reservation lock.
+     */
     CPU_8(Level.MUST, Party.IMPORTER, "beginCpuAccess and window close are called without holding the buffer's reservation lock.", "dma-buf.c: might_lock in begin/end_cpu_access"),
-    /** Non-coherent maintenance. */
-    CPU_9(Level.MUST, Party.FRAMEWORK, "For a buffer attached to a non-coherent device, begin invalidates exactly the region's bytes for reading and closing a writable window cleans exactly the region's bytes; vmaps and mapping entries' CPU views of such a buffer see the CPU cache too, so CPU access outside a window's bracket sees stale bytes.", "seed 000, seed 002; dma_sync_sg_for_cpu/for_device"),
-    /** Zero copy. */
-    CPU_10(Level.SHOULD, Party.FRAMEWORK, "A window on a coherent buffer with linear CPU memory is a zero-copy view of that memory.", "DESIGN §5"),
-    /** Ownership. */
-    CPU_11(Level.MUST, Party.FRAMEWORK, "A CPU write window and a device access to the same bytes at the same time are reported under the ownership policy.", "seed 000"),
-    /** Exporter support. */
+    /**
+     * Non-coherent maintenance: for a buffer attached to a non-coherent device, begin invalidates exactly the region's
+     * bytes for reading and closing a writable window cleans exactly the region's bytes; vmaps and mapping entries' CPU
+     * views of such a buffer see the CPU cache too, so CPU access outside a window's bracket sees stale bytes.
+     */
+    CPU_9(Level.MUST, Party.FRAMEWORK, "For a buffer attached to a non-coherent device, begin invalidates exactly the region's bytes for reading and closing a writable window cleans exactly the region's bytes; vmaps and mapping entries' CPU views of such a buffer see the CPU cache too, so CPU access outside a window's bracket sees stale bytes.", "dma-buf RFC v2 review (2011), dri-devel: about mmap dma-buf and sync (2015); dma_sync_sg_for_cpu/for_device"),
+    /**
+     * Zero copy: a window on a coherent buffer with linear CPU memory is a zero-copy view of that memory.
+     */
+    CPU_10(Level.SHOULD, Party.FRAMEWORK, "A window on a coherent buffer with linear CPU memory is a zero-copy view of that memory.", "dmabuf4j addition: zero-copy windows"),
+    /**
+     * Ownership: a CPU write window and a device access to the same bytes at the same time are reported under the
+     * ownership policy.
+     */
+    CPU_11(Level.MUST, Party.FRAMEWORK, "A CPU write window and a device access to the same bytes at the same time are reported under the ownership policy.", "dma-buf RFC v2 review (2011)"),
+    /**
+     * Exporter support: an exporter without CPU access refuses {@code beginCpuAccess} cleanly, with nothing opened.
+     */
     CPU_12(Level.MUST, Party.EXPORTER, "An exporter without CPU access refuses beginCpuAccess cleanly, with nothing opened.", "dma_buf_ops.mmap/begin_cpu_access optional"),
-    /** Sync flag decoding. */
+    /**
+     * Sync flag decoding: kernel sync flags are a non-zero subset of {@code READ}|{@code WRITE}, optionally with
+     * {@code END}; any other bit is rejected.
+     */
     CPU_13(Level.MUST, Party.FRAMEWORK, "Kernel sync flags are a non-zero subset of READ|WRITE, optionally with END; any other bit is rejected.", "DMA_BUF_IOCTL_SYNC -EINVAL"),
-    /** vmap. */
+    /**
+     * vmap: vmap and its close are called with the reservation lock held; vmaps are counted and the exporter maps on
+     * the first and unmaps on the last.
+     */
     CPU_14(Level.MUST, Party.IMPORTER, "vmap and its close are called with the reservation lock held; vmaps are counted and the exporter maps on the first and unmaps on the last.", "dma-buf.c: dma_buf_vmap"),
 
     // ---- RESV: reservation objects ------------------------------------------------------------------------------
-    /** Reserve before add. */
+    /**
+     * Reserve before add: fence slots are reserved ({@code n >= 1}) under the lock before fences are added; adding
+     * without a reserved slot is refused.
+     */
     RESV_1(Level.MUST, Party.IMPORTER, "Fence slots are reserved (n >= 1) under the lock before fences are added; adding without a reserved slot is refused.", "dma-resv.c: dma_resv_reserve_fences / add_fence BUG_ON"),
-    /** Replacement. */
+    /**
+     * Replacement: adding a fence replaces an entry of the same context whose usage is at least the new usage and whose
+     * fence is not later, or any signaled entry; otherwise it appends.
+     */
     RESV_2(Level.MUST, Party.FRAMEWORK, "Adding a fence replaces an entry of the same context whose usage is at least the new usage and whose fence is not later, or any signaled entry; otherwise it appends.", "dma-resv.c: dma_resv_add_fence"),
-    /** Promotion only. */
+    /**
+     * Promotion only: a fence's usage can be promoted (towards {@code KERNEL}) but never degraded.
+     */
     RESV_3(Level.MUST, Party.FRAMEWORK, "A fence's usage can be promoted (towards KERNEL) but never degraded.", "dma-resv.h: enum dma_resv_usage"),
-    /** Lock held for fence changes. */
+    /**
+     * Lock held for fence changes: {@code reserveFences}, {@code addFence}, {@code replaceFences} and locked iteration
+     * are called with the lock held.
+     */
     RESV_4(Level.MUST, Party.IMPORTER, "reserveFences, addFence, replaceFences and locked iteration are called with the lock held.", "dma_resv_assert_held"),
-    /** Wait-die. */
+    /**
+     * Wait-die: with acquire contexts, an older context waits for a younger holder and a younger context asking for a
+     * lock an older one holds fails with would-deadlock.
+     */
     RESV_5(Level.MUST, Party.FRAMEWORK, "With acquire contexts, an older context waits for a younger holder and a younger context asking for a lock an older one holds fails with would-deadlock.", "ww_mutex wait-die"),
-    /** Back off. */
+    /**
+     * Back off: after would-deadlock, a context releases every lock it holds, then takes the contended lock with
+     * {@code lockSlow} before retrying the rest.
+     */
     RESV_6(Level.MUST, Party.IMPORTER, "After would-deadlock, a context releases every lock it holds, then takes the contended lock with lockSlow before retrying the rest.", "Documentation/locking/ww-mutex-design.rst"),
-    /** Already locked. */
+    /**
+     * Already locked: locking an object again with the context that holds it fails with already-locked and changes
+     * nothing.
+     */
     RESV_7(Level.MUST, Party.FRAMEWORK, "Locking an object again with the context that holds it fails with already-locked and changes nothing.", "ww_mutex -EALREADY"),
-    /** Leaves only. */
+    /**
+     * Leaves only: only leaf fences are added to a reservation; containers (arrays, chains) are unwrapped first.
+     */
     RESV_8(Level.MUST, Party.IMPORTER, "Only leaf fences are added to a reservation; containers (arrays, chains) are unwrapped first.", "dma-resv.c: WARN on container"),
-    /** Usage queries. */
+    /**
+     * Usage queries: a query at usage U covers every fence whose usage is U or stronger ({@code KERNEL} &lt;
+     * {@code WRITE} &lt; {@code READ} &lt; {@code BOOKKEEP}).
+     */
     RESV_9(Level.MUST, Party.FRAMEWORK, "A query at usage U covers every fence whose usage is U or stronger (KERNEL < WRITE < READ < BOOKKEEP).", "dma-resv.h: dma_resv_usage"),
-    /** Unlocked iteration. */
+    /**
+     * Unlocked iteration: unlocked iteration skips signaled fences and restarts from the first fence when the list
+     * changes underneath it, flagging the restart.
+     */
     RESV_10(Level.MUST, Party.FRAMEWORK, "Unlocked iteration skips signaled fences and restarts from the first fence when the list changes underneath it, flagging the restart.", "dma-resv.c: dma_resv_iter_*_unlocked"),
-    /** Unlock by holder. */
+    /**
+     * Unlock by holder: only the holder unlocks a reservation, and only when it holds it.
+     */
     RESV_11(Level.MUST, Party.IMPORTER, "Only the holder unlocks a reservation, and only when it holds it.", "ww_mutex_unlock"),
-    /** Reservations are per lock hold. */
+    /**
+     * Reservations are per lock hold: unused fence slots are dropped at unlock: a reservation of slots is valid for one
+     * lock hold only.
+     */
     RESV_12(Level.MUST, Party.FRAMEWORK, "Unused fence slots are dropped at unlock: a reservation of slots is valid for one lock hold only.", "dma-resv.c: debug unlock resets max_fences"),
-    /** Context lifecycle. */
+    /**
+     * Context lifecycle: an acquire context is used by one thread, takes no new lock after {@code done()}, and is
+     * closed only after every lock taken under it is released.
+     */
     RESV_13(Level.MUST, Party.IMPORTER, "An acquire context is used by one thread, takes no new lock after done(), and is closed only after every lock taken under it is released.", "ww_acquire_done / ww_acquire_fini"),
-    /** Wait bounds. */
+    /**
+     * Wait bounds: a reservation wait with a timeout returns false when the timeout passes with fences pending; a zero
+     * timeout polls and a negative one is rejected.
+     */
     RESV_14(Level.MUST, Party.FRAMEWORK, "A reservation wait with a timeout returns false when the timeout passes with fences pending; a zero timeout polls and a negative one is rejected.", "dma_resv_wait_timeout"),
 
     // ---- FENCE ----------------------------------------------------------------------------------------------------
-    /** Signal once. */
+    /**
+     * Signal once: a fence signals once; a second signal changes nothing and reports that the fence was already
+     * signaled.
+     */
     FENCE_1(Level.MUST, Party.FRAMEWORK, "A fence signals once; a second signal changes nothing and reports that the fence was already signaled.", "dma_fence_check_and_signal"),
-    /** Callbacks. */
+    /**
+     * Callbacks: a callback added to a pending fence runs exactly once, on the signaling thread; adding one to a
+     * signaled fence is refused and does not run it.
+     */
     FENCE_2(Level.MUST, Party.FRAMEWORK, "A callback added to a pending fence runs exactly once, on the signaling thread; adding one to a signaled fence is refused and does not run it.", "dma_fence_add_callback -ENOENT"),
-    /** Error before signal. */
+    /**
+     * Error before signal: a fence's error is set only before it signals.
+     */
     FENCE_3(Level.MUST, Party.EXPORTER, "A fence's error is set only before it signals.", "dma_fence_set_error"),
-    /** Signaling never takes reservation locks. */
+    /**
+     * Signaling never takes reservation locks: code on a fence's signaling path (its callbacks included) never takes a
+     * reservation lock, since waiters may hold one.
+     */
     FENCE_4(Level.MUST, Party.EXPORTER, "Code on a fence's signaling path (its callbacks included) never takes a reservation lock, since waiters may hold one.", "dma-fence.c: DOC fence cross-driver contract"),
-    /** Ordering. */
+    /**
+     * Ordering: fences of one context are totally ordered by a 64-bit seqno; fences of different contexts are not
+     * comparable.
+     */
     FENCE_5(Level.MUST, Party.FRAMEWORK, "Fences of one context are totally ordered by a 64-bit seqno; fences of different contexts are not comparable.", "dma_fence_is_later"),
-    /** Contexts. */
+    /**
+     * Contexts: fence contexts are unique and increasing; a context issues strictly increasing seqnos.
+     */
     FENCE_6(Level.MUST, Party.FRAMEWORK, "Fence contexts are unique and increasing; a context issues strictly increasing seqnos.", "dma_fence_context_alloc"),
-    /** Finite time. */
+    /**
+     * Finite time: a fence signals in finite time; work that hangs is completed with an error rather than left pending.
+     */
     FENCE_7(Level.MUST, Party.EXPORTER, "A fence signals in finite time; work that hangs is completed with an error rather than left pending.", "Documentation: Indefinite DMA Fences"),
-    /** Timestamp. */
+    /**
+     * Timestamp: a fence's timestamp is taken when it signals and exists only after it has signaled.
+     */
     FENCE_8(Level.MUST, Party.FRAMEWORK, "A fence's timestamp is taken when it signals and exists only after it has signaled.", "dma_fence_timestamp"),
-    /** Arrays. */
+    /**
+     * Arrays: a fence array signals when all its fences have signaled and carries the first error among them.
+     */
     FENCE_9(Level.MUST, Party.FRAMEWORK, "A fence array signals when all its fences have signaled and carries the first error among them.", "dma-fence-array.c"),
-    /** Chains. */
+    /**
+     * Chains: a chain node is signaled when it and all earlier nodes are; finding a seqno returns the oldest unsignaled
+     * node that covers it and refuses a seqno later than the chain.
+     */
     FENCE_10(Level.MUST, Party.FRAMEWORK, "A chain node is signaled when it and all earlier nodes are; finding a seqno returns the oldest unsignaled node that covers it and refuses a seqno later than the chain.", "dma-fence-chain.c: dma_fence_chain_find_seqno"),
-    /** Merge. */
+    /**
+     * Merge: merging unwraps containers, drops signaled fences, keeps the later fence per context and sorts by context;
+     * nothing left gives a signaled stub, one left gives that fence.
+     */
     FENCE_11(Level.MUST, Party.FRAMEWORK, "Merging unwraps containers, drops signaled fences, keeps the later fence per context and sorts by context; nothing left gives a signaled stub, one left gives that fence.", "dma-fence-unwrap.c: dma_fence_unwrap_merge"),
-    /** Waits. */
+    /**
+     * Waits: a wait with a timeout returns whether the fence signaled; a zero timeout polls and a negative one is
+     * rejected; waits are interruptible.
+     */
     FENCE_12(Level.MUST, Party.FRAMEWORK, "A wait with a timeout returns whether the fence signaled; a zero timeout polls and a negative one is rejected; waits are interruptible.", "dma_fence_wait_timeout"),
-    /** Failed fences fail waits. */
+    /**
+     * Failed fences fail waits: a wait that returns because a fence signaled with an error ({@link Fence#await()},
+     * {@link Fence#awaitUninterruptibly()}, {@code SyncFile.await}, {@code Reservation.await},
+     * {@code DmaBuf.awaitReady}, {@code Fences.awaitAny}) throws {@link FenceFailedException} with the fence's error as
+     * its cause; {@link Fence#status()}, {@link Fence#error()} and {@code awaitStatus} query without throwing.
+     */
     FENCE_13(Level.MUST, Party.FRAMEWORK, "A wait that returns because a fence signaled with an error (Fence.await, awaitUninterruptibly, SyncFile.await, Reservation.await, DmaBuf.awaitReady, Fences.awaitAny) throws FenceFailedException with the fence's error as its cause; status(), error() and awaitStatus query without throwing.", "dma_fence_get_status; dma_fence_wait_timeout"),
 
     // ---- SYNC: sync files, timelines, poll --------------------------------------------------------------------
-    /** Snapshot. */
+    /**
+     * Snapshot: an exported sync file is a snapshot: fences added to the buffer afterwards are not in it.
+     */
     SYNC_1(Level.MUST, Party.FRAMEWORK, "An exported sync file is a snapshot: fences added to the buffer afterwards are not in it.", "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"),
-    /** Merge. */
+    /**
+     * Merge: merging sync files keeps one fence per context, the later one, and leaves both inputs valid.
+     */
     SYNC_2(Level.MUST, Party.FRAMEWORK, "Merging sync files keeps one fence per context, the later one, and leaves both inputs valid.", "SYNC_IOC_MERGE"),
-    /** Timeline close. */
+    /**
+     * Timeline close: closing a timeline signals each of its pending points with a timeline-closed error; signaled
+     * points keep their status.
+     */
     SYNC_3(Level.MUST, Party.FRAMEWORK, "Closing a timeline signals each of its pending points with a timeline-closed error; signaled points keep their status.", "sw_sync.c: release"),
-    /** Poll. */
+    /**
+     * Poll: a buffer is ready to read when no fence of {@code WRITE} usage or stronger is pending, and ready to write
+     * when none of {@code READ} usage or stronger is; {@code BOOKKEEP} fences never block readiness.
+     */
     SYNC_4(Level.MUST, Party.FRAMEWORK, "A buffer is ready to read when no fence of WRITE usage or stronger is pending, and ready to write when none of READ usage or stronger is; BOOKKEEP fences never block readiness.", "dma-buf.c: DOC implicit fence polling"),
-    /** Export usage. */
+    /**
+     * Export usage: exporting a sync file for {@code READ} collects {@code WRITE}-usage fences and for {@code WRITE}
+     * collects {@code READ}-usage fences; it is called without the buffer's reservation lock, and refused with it held.
+     */
     SYNC_5(Level.MUST, Party.FRAMEWORK, "Exporting a sync file for READ collects WRITE-usage fences and for WRITE collects READ-usage fences; it is called without the buffer's reservation lock, and refused with it held.", "DMA_BUF_IOCTL_EXPORT_SYNC_FILE"),
-    /** Import usage. */
+    /**
+     * Import usage: importing a sync file adds each of its leaf fences with {@code WRITE} usage if the access writes
+     * and {@code READ} usage otherwise, promoting existing entries.
+     */
     SYNC_6(Level.MUST, Party.FRAMEWORK, "Importing a sync file adds each of its leaf fences with WRITE usage if the access writes and READ usage otherwise, promoting existing entries.", "DMA_BUF_IOCTL_IMPORT_SYNC_FILE"),
-    /** Past points. */
+    /**
+     * Past points: a timeline point at a value not later than the timeline's value is created signaled.
+     */
     SYNC_7(Level.MUST, Party.FRAMEWORK, "A timeline point at a value not later than the timeline's value is created signaled.", "sw_sync.c: SW_SYNC_IOC_CREATE_FENCE"),
-    /** Advance. */
+    /**
+     * Advance: advancing a timeline signals, in seqno order, every pending point at or below the new value.
+     */
     SYNC_8(Level.MUST, Party.FRAMEWORK, "Advancing a timeline signals, in seqno order, every pending point at or below the new value.", "sw_sync.c: SW_SYNC_IOC_INC"),
-    /** Info. */
+    /**
+     * Info: a sync file's info lists each leaf fence with its timeline, driver, status and timestamp (zero while
+     * pending).
+     */
     SYNC_9(Level.MUST, Party.FRAMEWORK, "A sync file's info lists each leaf fence with its timeline, driver, status and timestamp (zero while pending).", "SYNC_IOC_FILE_INFO"),
 
     // ---- MOVE -----------------------------------------------------------------------------------------------------
-    /** Under lock. */
+    /**
+     * Under lock: an exporter moves a buffer's backing store only while holding its reservation lock.
+     */
     MOVE_1(Level.MUST, Party.EXPORTER, "An exporter moves a buffer's backing store only while holding its reservation lock.", "dma-buf.h: move_notify"),
-    /** Not pinned. */
+    /**
+     * Not pinned: an exporter never moves a buffer while any attachment pins it.
+     */
     MOVE_2(Level.MUST, Party.EXPORTER, "An exporter never moves a buffer while any attachment pins it.", "dma-buf.h: pin"),
-    /** Notify first. */
+    /**
+     * Notify first: before a move takes effect the exporter invalidates the mappings, which calls {@code moveNotify} on
+     * every dynamic attachment with the lock held.
+     */
     MOVE_3(Level.MUST, Party.EXPORTER, "Before a move takes effect the exporter invalidates the mappings, which calls moveNotify on every dynamic attachment with the lock held.", "dma_buf_move_notify / dma_buf_invalidate_mappings"),
-    /** Static never notified. */
+    /**
+     * Static never notified: static attachments are never notified; their buffers are pinned instead.
+     */
     MOVE_4(Level.MUST, Party.FRAMEWORK, "Static attachments are never notified; their buffers are pinned instead.", "dma-buf.c: dma_buf_move_notify"),
-    /** Dead after notify. */
-    MOVE_5(Level.MUST, Party.FRAMEWORK, "After an invalidation, every mapping made before it is dead: device access through it faults and its CPU views are closed.", "seed 001"),
-    /** Predictable. */
-    MOVE_6(Level.MUST, Party.EXPORTER, "An exporter is predictable: after an invalidation, a fresh map succeeds for as long as the buffer is valid, and returns the new location.", "seed 003"),
-    /** Importer duties. */
+    /**
+     * Dead after notify: after an invalidation, every mapping made before it is dead: device access through it faults
+     * and its CPU views are closed.
+     */
+    MOVE_5(Level.MUST, Party.FRAMEWORK, "After an invalidation, every mapping made before it is dead: device access through it faults and its CPU views are closed.", "dma_buf_get_pfn_unlocked RFC review (2025)"),
+    /**
+     * Predictable: an exporter is predictable: after an invalidation, a fresh map succeeds for as long as the buffer is
+     * valid, and returns the new location.
+     */
+    MOVE_6(Level.MUST, Party.EXPORTER, "An exporter is predictable: after an invalidation, a fresh map succeeds for as long as the buffer is valid, and returns the new location.", "mm/vma peer-to-peer RFC review (2019)"),
+    /**
+     * Importer duties: {@code moveNotify} tolerates repeated calls, neither takes nor releases the reservation lock,
+     * and makes the importer drop its mappings and re-map before its next access.
+     */
     MOVE_7(Level.MUST, Party.IMPORTER, "moveNotify tolerates repeated calls, neither takes nor releases the reservation lock, and makes the importer drop its mappings and re-map before its next access.", "dma-buf.h: move_notify doc"),
-    /** Kernel fences for moves. */
+    /**
+     * Kernel fences for moves: the copy of a move is published as a {@code KERNEL}-usage fence, and no device or CPU
+     * touches the new location before it signals.
+     */
     MOVE_8(Level.MUST, Party.EXPORTER, "The copy of a move is published as a KERNEL-usage fence, and no device or CPU touches the new location before it signals.", "dma-resv.h: DMA_RESV_USAGE_KERNEL"),
 
     // ---- PIN ------------------------------------------------------------------------------------------------------
-    /** Who pins. */
+    /**
+     * Who pins: pin and unpin are called by dynamic importers only, with the reservation lock held.
+     */
     PIN_1(Level.MUST, Party.IMPORTER, "pin and unpin are called by dynamic importers only, with the reservation lock held.", "dma_buf_pin"),
-    /** Refusal. */
+    /**
+     * Refusal: an exporter may refuse a pin; a refused pin leaves the attachment unpinned.
+     */
     PIN_2(Level.MAY, Party.EXPORTER, "An exporter may refuse a pin; a refused pin leaves the attachment unpinned.", "dma_buf_ops.pin"),
-    /** Pinned stays. */
+    /**
+     * Pinned stays: a pinned buffer's memory does not move and its mappings stay valid until unpinned, revocation
+     * excepted.
+     */
     PIN_3(Level.MUST, Party.EXPORTER, "A pinned buffer's memory does not move and its mappings stay valid until unpinned, revocation excepted.", "dma-buf.h: pin"),
-    /** Implicit pins. */
+    /**
+     * Implicit pins: a static importer of a dynamic exporter is pinned from attach to detach.
+     */
     PIN_4(Level.MUST, Party.FRAMEWORK, "A static importer of a dynamic exporter is pinned from attach to detach.", "dma-buf.c: dma_buf_dynamic_attach"),
-    /** Long-lived only. */
+    /**
+     * Long-lived only: pinning is for long-lived uses such as scanout, not for the duration of one job.
+     */
     PIN_5(Level.SHOULD, Party.IMPORTER, "Pinning is for long-lived uses such as scanout, not for the duration of one job.", "dma_buf_pin kernel-doc"),
-    /** Balanced. */
+    /**
+     * Balanced: unpin is called only on a pinned attachment, once per pin.
+     */
     PIN_6(Level.MUST, Party.IMPORTER, "unpin is called only on a pinned attachment, once per pin.", "dma_buf_unpin"),
 
     // ---- P2P ------------------------------------------------------------------------------------------------------
-    /** Opt in. */
-    P2P_1(Level.MUST, Party.EXPORTER, "Entries for memory without CPU pages are given only to importers that allow peer-to-peer, on devices that can reach the memory.", "attach->peer2peer; seed 004"),
-    /** Otherwise migrate or refuse. */
-    P2P_2(Level.MUST, Party.EXPORTER, "For any other importer the exporter migrates the buffer to memory with CPU pages (a move with notification) or refuses.", "seed 003, seed 004"),
-    /** No page, no segment. */
-    P2P_3(Level.MUST, Party.FRAMEWORK, "Asking an entry without a CPU page for a CPU segment fails clearly.", "seed 004"),
+    /**
+     * Opt in: entries for memory without CPU pages are given only to importers that allow peer-to-peer, on devices that
+     * can reach the memory.
+     */
+    P2P_1(Level.MUST, Party.EXPORTER, "Entries for memory without CPU pages are given only to importers that allow peer-to-peer, on devices that can reach the memory.", "attach->peer2peer; ARM: sharing coherent DMA memory without struct page (2017)"),
+    /**
+     * Otherwise migrate or refuse: for any other importer the exporter migrates the buffer to memory with CPU pages (a
+     * move with notification) or refuses.
+     */
+    P2P_2(Level.MUST, Party.EXPORTER, "For any other importer the exporter migrates the buffer to memory with CPU pages (a move with notification) or refuses.", "mm/vma peer-to-peer RFC review (2019), ARM: sharing coherent DMA memory without struct page (2017)"),
+    /**
+     * No page, no segment: asking an entry without a CPU page for a CPU segment fails clearly.
+     */
+    P2P_3(Level.MUST, Party.FRAMEWORK, "Asking an entry without a CPU page for a CPU segment fails clearly.", "ARM: sharing coherent DMA memory without struct page (2017)"),
 
     // ---- REV ------------------------------------------------------------------------------------------------------
-    /** Sequence. */
+    /**
+     * Sequence: revocation first makes new maps fail, then invalidates every importer, waits for every fence
+     * ({@code BOOKKEEP}), then waits for the importers to unmap, within a timeout.
+     */
     REV_1(Level.MUST, Party.EXPORTER, "Revocation first makes new maps fail, then invalidates every importer, waits for every fence (BOOKKEEP), then waits for the importers to unmap, within a timeout.", "dma_buf_attach_revocable (2026)"),
-    /** After. */
+    /**
+     * After: after revocation every map and CPU access fails with the revoked error, while handles can still be closed,
+     * attachments detached and memory released.
+     */
     REV_2(Level.MUST, Party.FRAMEWORK, "After revocation every map and CPU access fails with the revoked error, while handles can still be closed, attachments detached and memory released.", "dma_buf_attach_revocable (2026)"),
-    /** Revocable attach. */
+    /**
+     * Revocable attach: an exporter may refuse attachments that cannot be revoked in bounded time (static importers,
+     * which have no {@code moveNotify}).
+     */
     REV_3(Level.MAY, Party.EXPORTER, "An exporter may refuse attachments that cannot be revoked in bounded time (static importers, which have no moveNotify).", "dma_buf_attach_revocable (2026)"),
-    /** Timeout names. */
-    REV_4(Level.MUST, Party.FRAMEWORK, "A revocation that times out fails with an error naming the importers that did not unmap.", "seed 003"),
-    /** Importers stop. */
+    /**
+     * Timeout names: a revocation that times out fails with an error naming the importers that did not unmap.
+     */
+    REV_4(Level.MUST, Party.FRAMEWORK, "A revocation that times out fails with an error naming the importers that did not unmap.", "mm/vma peer-to-peer RFC review (2019)"),
+    /**
+     * Importers stop: an importer notified of a revocation stops device access and unmaps without waiting to be able to
+     * map again.
+     */
     REV_5(Level.MUST, Party.IMPORTER, "An importer notified of a revocation stops device access and unmaps without waiting to be able to map again.", "dma_buf_attach_revocable (2026)"),
 
     // ---- HEAP -----------------------------------------------------------------------------------------------------
-    /** Zeroed. */
+    /**
+     * Zeroed: heap allocations are zeroed: no data passes between users of the memory.
+     */
     HEAP_1(Level.MUST, Party.EXPORTER, "Heap allocations are zeroed: no data passes between users of the memory.", "heaps/system_heap.c, cma_heap.c"),
-    /** Page rounding. */
+    /**
+     * Page rounding: heap sizes are rounded up to the page size.
+     */
     HEAP_2(Level.MUST, Party.FRAMEWORK, "Heap sizes are rounded up to the page size.", "dma-heap.c: PAGE_ALIGN"),
-    /** Bad sizes. */
+    /**
+     * Bad sizes: a zero, negative or over-capacity size is rejected and nothing is allocated.
+     */
     HEAP_3(Level.MUST, Party.FRAMEWORK, "A zero, negative or over-capacity size is rejected and nothing is allocated.", "dma-heap.c -EINVAL/-ENOMEM"),
-    /** Bad flags. */
+    /**
+     * Bad flags: unknown heap flags are rejected.
+     */
     HEAP_4(Level.MUST, Party.FRAMEWORK, "Unknown heap flags are rejected.", "dma-heap.c: DMA_HEAP_VALID_HEAP_FLAGS"),
-    /** Freed on release. */
+    /**
+     * Freed on release: a heap buffer's memory is returned when the buffer is released, and not before.
+     */
     HEAP_5(Level.MUST, Party.EXPORTER, "A heap buffer's memory is returned when the buffer is released, and not before.", "heaps: release"),
-    /** System heap chunks. */
+    /**
+     * System heap chunks: the system heap backs a buffer with chunks of 1 MiB, 64 KiB and 4 KiB, each no larger than
+     * the previous.
+     */
     HEAP_6(Level.MUST, Party.EXPORTER, "The system heap backs a buffer with chunks of 1 MiB, 64 KiB and 4 KiB, each no larger than the previous.", "heaps/system_heap.c orders 8, 4, 0"),
-    /** Contiguous heap. */
+    /**
+     * Contiguous heap: the contiguous heap backs a buffer with one contiguous region of its pool and fails cleanly,
+     * allocating nothing, when no region is large enough.
+     */
     HEAP_7(Level.MUST, Party.EXPORTER, "The contiguous heap backs a buffer with one contiguous region of its pool and fails cleanly, allocating nothing, when no region is large enough.", "heaps/cma_heap.c"),
     /**
      * Layouts a heap can hold: a heap whose memory is linear (the system heap, the contiguous heap, device memory)
@@ -265,23 +562,46 @@ public enum Rule {
     HEAP_8(Level.MUST, Party.FRAMEWORK, "A heap whose memory is linear rejects a tiled layout, allocating nothing; tiled layouts come from the tiled heap.", "dma-heap.c: heaps allocate linear memory"),
 
     // ---- DEV ------------------------------------------------------------------------------------------------------
-    /** Own mappings. */
-    DEV_1(Level.MUST, Party.FRAMEWORK, "A device reaches memory only through its own current mappings; any other address is an IOMMU fault naming the device and the address.", "seed 004; IOMMU"),
-    /** Distinct spaces. */
-    DEV_2(Level.MUST, Party.FRAMEWORK, "Each device has its own DMA address space; device addresses are never native CPU addresses.", "seed 004"),
-    /** Constraints. */
+    /**
+     * Own mappings: a device reaches memory only through its own current mappings; any other address is an IOMMU fault
+     * naming the device and the address.
+     */
+    DEV_1(Level.MUST, Party.FRAMEWORK, "A device reaches memory only through its own current mappings; any other address is an IOMMU fault naming the device and the address.", "ARM: sharing coherent DMA memory without struct page (2017); IOMMU"),
+    /**
+     * Distinct spaces: each device has its own DMA address space; device addresses are never native CPU addresses.
+     */
+    DEV_2(Level.MUST, Party.FRAMEWORK, "Each device has its own DMA address space; device addresses are never native CPU addresses.", "ARM: sharing coherent DMA memory without struct page (2017)"),
+    /**
+     * Constraints: device DMA mapping honours the device's constraints and refuses memory it cannot reach.
+     */
     DEV_3(Level.MUST, Party.FRAMEWORK, "Device DMA mapping honours the device's constraints and refuses memory it cannot reach.", "dma_map_sg; dma_parms"),
-    /** Direction. */
+    /**
+     * Direction: a device writes only through mappings made {@code FROM_DEVICE} or {@code BIDIRECTIONAL} and reads only
+     * through {@code TO_DEVICE} or {@code BIDIRECTIONAL} ones.
+     */
     DEV_4(Level.MUST, Party.FRAMEWORK, "A device writes only through mappings made FROM_DEVICE or BIDIRECTIONAL and reads only through TO_DEVICE or BIDIRECTIONAL ones.", "dma_data_direction"),
-    /** Bounds. */
+    /**
+     * Bounds: a device access that runs past the end of a mapped range faults without touching memory.
+     */
     DEV_5(Level.MUST, Party.FRAMEWORK, "A device access that runs past the end of a mapped range faults without touching memory.", "IOMMU"),
-    /** Two writers. */
-    DEV_6(Level.MUST, Party.FRAMEWORK, "Two writers in different coherency domains touching the same bytes at the same time are reported under the ownership policy.", "seed 000"),
-    /** Device close. */
+    /**
+     * Two writers: two writers in different coherency domains touching the same bytes at the same time are reported
+     * under the ownership policy.
+     */
+    DEV_6(Level.MUST, Party.FRAMEWORK, "Two writers in different coherency domains touching the same bytes at the same time are reported under the ownership policy.", "dma-buf RFC v2 review (2011)"),
+    /**
+     * Device close: closing a device ends its engines; jobs still pending fail their fences with an error.
+     */
     DEV_7(Level.MUST, Party.FRAMEWORK, "Closing a device ends its engines; jobs still pending fail their fences with an error.", "hot-unplug"),
-    /** Engines. */
+    /**
+     * Engines: an engine job runs after its implicit and explicit dependencies signal, touches memory only through the
+     * device's current mappings, and on a fault fails its fence with the fault as error.
+     */
     DEV_8(Level.MUST, Party.FRAMEWORK, "An engine job runs after its implicit and explicit dependencies signal, touches memory only through the device's current mappings, and on a fault fails its fence with the fault as error.", "drm scheduler; dma_resv implicit sync"),
-    /** Unmap exactly. */
+    /**
+     * Unmap exactly: an exporter removes exactly the translations it installed: after unmap and release no translation
+     * of the buffer is left in any device.
+     */
     DEV_9(Level.MUST, Party.EXPORTER, "An exporter removes exactly the translations it installed: after unmap and release no translation of the buffer is left in any device.", "dma_unmap_sg"),
     /**
      * Engine scheduling: an engine runs the jobs of each of its submission queues in submission order (so their fences
@@ -297,8 +617,8 @@ public enum Rule {
      * exporter's scope (mapping and vmap views) or are framework copies (CPU windows); only memory the framework owns
      * (its own heaps) is viewed through framework-scoped segments. An exporter that frees its memory early (in
      * vunmap, unmap, detach, end or begin of CPU access, during a window or an engine job, or at any time before
-     * release) gets a SAFE-1 error naming the buffer and exporter on the next framework access (an engine job's
-     * fence fails with it), never a crash of the JVM.
+     * release) gets a {@link #SAFE_1 SAFE-1} error naming the buffer and exporter on the next framework access (an
+     * engine job's fence fails with it), never a crash of the JVM.
      */
     SAFE_1(Level.MUST, Party.FRAMEWORK, "An exporter's memory stays valid until its release() returns; the framework never erases the JDK's liveness check of memory it does not own, so an exporter that frees early gets a SAFE-1 error naming the buffer and exporter on the next access (or a failed fence), never a crash.", "dma_buf_ops.release; FFM segment scopes"),
     /**
@@ -318,9 +638,9 @@ public enum Rule {
     /**
      * No lost dirty bytes: an invalidate of the simulated non-coherent CPU cache (by an unmap, a detach, a move, an
      * eviction, a revocation or another window's begin) never discards bytes that an open writable CPU window may
-     * have dirtied: those lines are kept and reach memory when the window closes (CPU-9).
+     * have dirtied: those lines are kept and reach memory when the window closes ({@link #CPU_9 CPU-9}).
      */
-    SAFE_4(Level.MUST, Party.FRAMEWORK, "An invalidate of the simulated CPU cache (unmap, detach, move, eviction, revocation, another window's begin) keeps the lines of open writable CPU windows; they reach memory when the window closes.", "seed 002; dma_sync_sg_for_cpu"),
+    SAFE_4(Level.MUST, Party.FRAMEWORK, "An invalidate of the simulated CPU cache (unmap, detach, move, eviction, revocation, another window's begin) keeps the lines of open writable CPU windows; they reach memory when the window closes.", "dri-devel: about mmap dma-buf and sync (2015); dma_sync_sg_for_cpu"),
     /**
      * Signalling survives callbacks: a fence callback that throws, even an Error, does not stop the signalling of
      * the other points a timeline advance or close signals, nor the propagation of a fence chain: every due point and
@@ -476,7 +796,8 @@ public enum Rule {
     }
 
     /**
-     * Where the rule comes from: a kernel file or document, or a seed discussion.
+     * Where the rule comes from: a kernel file, function or document, a public mailing-list discussion, or
+     * {@code dmabuf4j addition} for a rule the kernel has no counterpart for.
      *
      * @return the source
      */

@@ -6,14 +6,15 @@ import java.util.Optional;
 /**
  * One entry of a {@link Mapping}: a run of the buffer as one device sees it.
  *
- * <p>The DMA address is valid for the mapping's device only (MAP-9) and only while the mapping lives (MAP-11). The CPU
- * view, where the memory has a CPU page, is a view scoped to the mapping: it closes when the mapping dies (MAP-12).
- * For memory an exporter allocated outside {@link DmaBufSystem#exporterArena()} the view keeps the exporter's own
- * scope instead, so that it can never outlive that memory (SAFE-1); it then dies with the memory, not the mapping.
- * Device memory reached peer-to-peer has no CPU page and so no view (P2P-3, seed 004).
+ * <p>The DMA address is valid for the mapping's device only ({@link Rule#MAP_9 MAP-9}) and only while the mapping lives
+ * ({@link Rule#MAP_11 MAP-11}). The CPU view, where the memory has a CPU page, is a view scoped to the mapping: it
+ * closes when the mapping dies ({@link Rule#MAP_12 MAP-12}). For memory an exporter allocated outside
+ * {@link DmaBufSystem#exporterArena()} the view keeps the exporter's own scope instead, so that it can never outlive
+ * that memory ({@link Rule#SAFE_1 SAFE-1}); it then dies with the memory, not the mapping. Device memory reached
+ * peer-to-peer has no CPU page and so no view ({@link Rule#P2P_3 P2P-3}).
  *
- * @param dmaAddress the address in the device's DMA address space; page aligned (MAP-3)
- * @param length bytes; a positive multiple of the page size (MAP-3)
+ * @param dmaAddress the address in the device's DMA address space; page aligned ({@link Rule#MAP_3 MAP-3})
+ * @param length bytes; a positive multiple of the page size ({@link Rule#MAP_3 MAP-3})
  * @param cpu the CPU view of the bytes, or empty for memory without a CPU page; not null
  * @see "struct scatterlist, sg_dma_address, sg_dma_len, sg_page"
  */
@@ -21,7 +22,8 @@ public record SgEntry(long dmaAddress, long length, Optional<MemorySegment> cpu)
     /**
      * Validates the entry.
      *
-     * @throws RuleViolationException (MAP-3) if the length is not positive or a present view's size differs from it
+     * @throws RuleViolationException ({@link Rule#MAP_3 MAP-3}) if the length is not positive or a present view's size
+     *     differs from it
      */
     public SgEntry {
         Check.positive(length, Rule.MAP_3, "entry length");
@@ -56,7 +58,7 @@ public record SgEntry(long dmaAddress, long length, Optional<MemorySegment> cpu)
      * The CPU view of the entry's bytes.
      *
      * @return the view, closed with the mapping
-     * @throws NoCpuPageException (P2P-3) if the memory has no CPU page
+     * @throws NoCpuPageException ({@link Rule#P2P_3 P2P-3}) if the memory has no CPU page
      */
     public MemorySegment cpuSegment() {
         return cpu.orElseThrow(() -> new NoCpuPageException(Rule.P2P_3, "entry at device address 0x"
@@ -65,7 +67,7 @@ public record SgEntry(long dmaAddress, long length, Optional<MemorySegment> cpu)
     }
 
     /**
-     * Whether the entry's address and length are multiples of the page size (MAP-3).
+     * Whether the entry's address and length are multiples of the page size ({@link Rule#MAP_3 MAP-3}).
      *
      * @return true if aligned
      */

@@ -3,14 +3,15 @@ package org.dmabuf4j.api;
 /**
  * The issuer's side of a fence: what signals it. Created by {@link FenceContext#next()}; keep it private to the code
  * that does the work, and hand out the {@link Fence} view. The issuer signals every fence in finite time: work that
- * hangs is completed with an error ({@link #fail}) rather than left pending (FENCE-7).
+ * hangs is completed with an error ({@link #fail}) rather than left pending ({@link Rule#FENCE_7 FENCE-7}).
  *
  * @see "dma_fence_signal, dma_fence_set_error"
  */
 public interface SignalingFence extends Fence {
     /**
-     * Signals the fence (FENCE-1): records the timestamp (FENCE-8), wakes waiters and runs callbacks on this thread
-     * (FENCE-2). Callable from any thread, with or without reservation locks held: signaling never takes one (FENCE-4).
+     * Signals the fence ({@link Rule#FENCE_1 FENCE-1}): records the timestamp ({@link Rule#FENCE_8 FENCE-8}), wakes
+     * waiters and runs callbacks on this thread ({@link Rule#FENCE_2 FENCE-2}). Callable from any thread, with or
+     * without reservation locks held: signaling never takes one ({@link Rule#FENCE_4 FENCE-4}).
      *
      * @return true if this call signaled the fence; false if it was already signaled (nothing changes)
      * @see "dma_fence_check_and_signal"
@@ -18,10 +19,10 @@ public interface SignalingFence extends Fence {
     boolean signal();
 
     /**
-     * Sets the error the fence will signal with (FENCE-3).
+     * Sets the error the fence will signal with ({@link Rule#FENCE_3 FENCE-3}).
      *
      * @param error the error; not null
-     * @throws RuleViolationException (FENCE-3) if the fence has already signaled; nothing changes
+     * @throws RuleViolationException ({@link Rule#FENCE_3 FENCE-3}) if the fence has already signaled; nothing changes
      * @see "dma_fence_set_error"
      */
     void setError(Throwable error);

@@ -10,7 +10,8 @@ public record Span(long offset, long length) {
     /**
      * Validates the span.
      *
-     * @throws RuleViolationException (CPU-7) if offset is negative, length not positive, or their sum overflows
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) if offset is negative, length not positive, or their
+     *     sum overflows
      */
     public Span {
         Check.notNegative(offset, Rule.CPU_7, "span offset");
@@ -34,7 +35,7 @@ public record Span(long offset, long length) {
      *
      * @param other a span; not null
      * @return true if they overlap
-     * @throws RuleViolationException (CPU-7) if {@code other} is null
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) if {@code other} is null
      */
     public boolean overlaps(Span other) {
         Check.notNull(other, Rule.CPU_7, "span to compare with " + this);

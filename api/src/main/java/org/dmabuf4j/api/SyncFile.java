@@ -25,7 +25,7 @@ public interface SyncFile {
     Fence fence();
 
     /**
-     * Merges two sync files (SYNC-2): one fence per context, the later one. Both stay valid.
+     * Merges two sync files ({@link Rule#SYNC_2 SYNC-2}): one fence per context, the later one. Both stay valid.
      *
      * @param other the other sync file; not null
      * @param name the new file's name, or null
@@ -35,7 +35,7 @@ public interface SyncFile {
     SyncFile merge(SyncFile other, String name);
 
     /**
-     * Status and per-leaf information (SYNC-9).
+     * Status and per-leaf information ({@link Rule#SYNC_9 SYNC-9}).
      *
      * @return the information
      * @see "SYNC_IOC_FILE_INFO"
@@ -51,8 +51,8 @@ public interface SyncFile {
     boolean poll();
 
     /**
-     * The status of the file's fence (SYNCOBJ-9): ERROR if it, or for an array the first of its fences to fail,
-     * signaled with an error.
+     * The status of the file's fence ({@link Rule#SYNCOBJ_9 SYNCOBJ-9}): ERROR if it, or for an array the first of its
+     * fences to fail, signaled with an error.
      *
      * @return the status
      * @see "SYNC_IOC_FILE_INFO: status"
@@ -62,7 +62,7 @@ public interface SyncFile {
     }
 
     /**
-     * The first error among the file's fences (SYNCOBJ-9).
+     * The first error among the file's fences ({@link Rule#SYNCOBJ_9 SYNCOBJ-9}).
      *
      * @return the error, or empty while pending or when signaled without one
      */
@@ -71,10 +71,11 @@ public interface SyncFile {
     }
 
     /**
-     * Hints that the file's fences are needed by {@code deadline} (SYNCOBJ-8): reaches every pending leaf.
+     * Hints that the file's fences are needed by {@code deadline} ({@link Rule#SYNCOBJ_8 SYNCOBJ-8}): reaches every
+     * pending leaf.
      *
      * @param deadline when the result is needed; not null
-     * @throws RuleViolationException (SYNCOBJ-8) on a null deadline
+     * @throws RuleViolationException ({@link Rule#SYNCOBJ_8 SYNCOBJ-8}) on a null deadline
      * @see "SYNC_IOC_SET_DEADLINE"
      */
     default void setDeadline(java.time.Instant deadline) {
@@ -82,15 +83,17 @@ public interface SyncFile {
     }
 
     /**
-     * Waits for the fence (FENCE-12), as {@link Fence#await(Duration)}: a fence that signaled with an error makes the
-     * wait throw (FENCE-13). To wait without throwing, use {@code fence().awaitStatus(timeout)}.
+     * Waits for the fence ({@link Rule#FENCE_12 FENCE-12}), as {@link Fence#await(Duration)}: a fence that signaled
+     * with an error makes the wait throw ({@link Rule#FENCE_13 FENCE-13}). To wait without throwing, use
+     * {@code fence().awaitStatus(timeout)}.
      *
      * @param timeout how long; zero polls; not negative
      * @return true if signaled without error, false if the timeout passed first
-     * @throws FenceFailedException (FENCE-13) if the fence (or, for an array, one of its fences) signaled with an
-     *         error, which is its cause
-     * @throws DmaInterruptedException (FENCE-12) if interrupted while waiting; the interrupt status is restored
-     * @throws RuleViolationException (FENCE-12) on a negative or null timeout
+     * @throws FenceFailedException ({@link Rule#FENCE_13 FENCE-13}) if the fence (or, for an array, one of its fences)
+     *         signaled with an error, which is its cause
+     * @throws DmaInterruptedException ({@link Rule#FENCE_12 FENCE-12}) if interrupted while waiting; the interrupt
+     *     status is restored
+     * @throws RuleViolationException ({@link Rule#FENCE_12 FENCE-12}) on a negative or null timeout
      */
     boolean await(Duration timeout);
 

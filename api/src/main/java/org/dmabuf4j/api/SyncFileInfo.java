@@ -3,7 +3,7 @@ package org.dmabuf4j.api;
 import java.util.List;
 
 /**
- * What a sync file tells about itself (SYNC-9).
+ * What a sync file tells about itself ({@link Rule#SYNC_9 SYNC-9}).
  *
  * @param name the sync file's name
  * @param status SIGNALED only if every leaf has signaled without error; ERROR if a leaf failed; else PENDING

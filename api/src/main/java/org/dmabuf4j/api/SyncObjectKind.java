@@ -6,8 +6,14 @@ package org.dmabuf4j.api;
  * @see "DRM_SYNCOBJ_CREATE_SIGNALED; DRM_CAP_SYNCOBJ_TIMELINE"
  */
 public enum SyncObjectKind {
-    /** At most one fence, replaced as a whole (a Vulkan binary semaphore); every call names point 0 (SYNCOBJ-1). */
+    /**
+     * At most one fence, replaced as a whole (a Vulkan binary semaphore); every call names point 0
+     * ({@link Rule#SYNCOBJ_1 SYNCOBJ-1}).
+     */
     BINARY,
-    /** Strictly increasing points, each a fence chain node on the previous one (SYNCOBJ-3, SYNCOBJ-4). */
+    /**
+     * Strictly increasing points, each a fence chain node on the previous one ({@link Rule#SYNCOBJ_3 SYNCOBJ-3},
+     * {@link Rule#SYNCOBJ_4 SYNCOBJ-4}).
+     */
     TIMELINE
 }

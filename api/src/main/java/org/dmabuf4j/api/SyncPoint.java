@@ -1,10 +1,10 @@
 package org.dmabuf4j.api;
 
 /**
- * One (sync object, point) pair: what a multi-object wait, an engine's wait or signal list (SYNCOBJ-11: a job runs
- * after its wait points signal, and its fence is attached at its signal points at submission), or a transfer names.
- * Point 0 is the only point of a {@link SyncObjectKind#BINARY} object (SYNCOBJ-1); on a timeline, point 0 means the
- * timeline's latest fence.
+ * One (sync object, point) pair: what a multi-object wait, an engine's wait or signal list
+ * ({@link Rule#SYNCOBJ_11 SYNCOBJ-11}: a job runs after its wait points signal, and its fence is attached at its signal
+ * points at submission), or a transfer names. Point 0 is the only point of a {@link SyncObjectKind#BINARY} object
+ * ({@link Rule#SYNCOBJ_1 SYNCOBJ-1}); on a timeline, point 0 means the timeline's latest fence.
  *
  * @param object the sync object; not null
  * @param point the point, compared unsigned
@@ -14,7 +14,8 @@ public record SyncPoint(SyncObject object, long point) {
     /**
      * Validates the pair.
      *
-     * @throws RuleViolationException (SYNCOBJ-1) if the object is null, or the point is not 0 on a binary object
+     * @throws RuleViolationException ({@link Rule#SYNCOBJ_1 SYNCOBJ-1}) if the object is null, or the point is not 0 on
+     *     a binary object
      */
     public SyncPoint {
         if (object == null) {

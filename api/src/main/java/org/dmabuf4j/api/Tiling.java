@@ -13,7 +13,7 @@ package org.dmabuf4j.api;
  * </pre>
  *
  * <p>Devices see the memory as stored; CPU windows always see linear pixels: an exporter of tiled memory untiles the
- * tiles covering a region at begin and retiles them at close (seed 002).
+ * tiles covering a region at begin and retiles them at close.
  */
 public sealed interface Tiling {
     /** Row after row, {@code stride} bytes apart. */
@@ -36,7 +36,7 @@ public sealed interface Tiling {
         /**
          * Validates the tile shape.
          *
-         * @throws RuleViolationException (CPU-7) unless both are positive powers of two
+         * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) unless both are positive powers of two
          */
         public Tiled {
             if (widthBytes <= 0 || Integer.bitCount(widthBytes) != 1 || heightRows <= 0

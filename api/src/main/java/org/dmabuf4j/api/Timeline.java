@@ -29,22 +29,23 @@ public interface Timeline extends AutoCloseable {
     long value();
 
     /**
-     * A point at {@code value}: signaled already if not later than the timeline's value (SYNC-7); a pending point
-     * with the same value is reused.
+     * A point at {@code value}: signaled already if not later than the timeline's value ({@link Rule#SYNC_7 SYNC-7}); a
+     * pending point with the same value is reused.
      *
      * @param value the point's seqno
      * @return the point
-     * @throws ClosedException (SYNC-3) if the timeline is closed
+     * @throws ClosedException ({@link Rule#SYNC_3 SYNC-3}) if the timeline is closed
      * @see "SW_SYNC_IOC_CREATE_FENCE"
      */
     Fence point(long value);
 
     /**
-     * Advances the value by {@code n} and signals every pending point at or below it, in seqno order (SYNC-8).
+     * Advances the value by {@code n} and signals every pending point at or below it, in seqno order
+     * ({@link Rule#SYNC_8 SYNC-8}).
      *
      * @param n the increment; not negative
-     * @throws RuleViolationException (SYNC-8) if negative
-     * @throws ClosedException (SYNC-3) if the timeline is closed
+     * @throws RuleViolationException ({@link Rule#SYNC_8 SYNC-8}) if negative
+     * @throws ClosedException ({@link Rule#SYNC_3 SYNC-3}) if the timeline is closed
      * @see "SW_SYNC_IOC_INC"
      */
     void advance(long n);
@@ -57,8 +58,8 @@ public interface Timeline extends AutoCloseable {
     int pendingPoints();
 
     /**
-     * The soonest deadline hinted on a pending point (SYNCOBJ-8), as sw_sync lets a test read back what a consumer
-     * asked for.
+     * The soonest deadline hinted on a pending point ({@link Rule#SYNCOBJ_8 SYNCOBJ-8}), as sw_sync lets a test read
+     * back what a consumer asked for.
      *
      * @return the deadline on the {@link System#nanoTime()} clock, or empty if no pending point has one
      * @see "SW_SYNC_GET_DEADLINE"
@@ -66,7 +67,7 @@ public interface Timeline extends AutoCloseable {
     java.util.OptionalLong soonestDeadline();
 
     /**
-     * Closes the timeline: pending points signal with a timeline-closed error (SYNC-3). Idempotent.
+     * Closes the timeline: pending points signal with a timeline-closed error ({@link Rule#SYNC_3 SYNC-3}). Idempotent.
      */
     @Override
     void close();

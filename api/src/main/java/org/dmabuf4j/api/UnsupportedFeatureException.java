@@ -1,8 +1,8 @@
 package org.dmabuf4j.api;
 
 /**
- * The exporter does not implement an optional feature that was asked for: CPU access (CPU-12), vmap
- * (CPU-14), pinning (PIN-2), moves. Nothing was opened.
+ * The exporter does not implement an optional feature that was asked for: CPU access ({@link Rule#CPU_12 CPU-12}), vmap
+ * ({@link Rule#CPU_14 CPU-14}), pinning ({@link Rule#PIN_2 PIN-2}), moves. Nothing was opened.
  */
 public class UnsupportedFeatureException extends DmaBufException {
     private static final long serialVersionUID = 1L;

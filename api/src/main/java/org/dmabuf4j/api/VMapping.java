@@ -3,7 +3,8 @@ package org.dmabuf4j.api;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One count of a buffer's kernel-style vmap (CPU-14): the whole buffer's memory for long-lived CPU use.
+ * One count of a buffer's kernel-style vmap ({@link Rule#CPU_14 CPU-14}): the whole buffer's memory for long-lived CPU
+ * use.
  *
  * @see "dma_buf_vmap, struct iosys_map"
  */
@@ -12,15 +13,15 @@ public interface VMapping extends AutoCloseable {
      * The buffer's memory, linear, {@code size()} bytes; closed when the last count is closed.
      *
      * @return the segment
-     * @throws ClosedException (CPU-14) if this count is closed
+     * @throws ClosedException ({@link Rule#CPU_14 CPU-14}) if this count is closed
      */
     MemorySegment segment();
 
     /**
-     * Drops this count; the exporter's vunmap runs on the last one. Called with the reservation lock held (CPU-14).
-     * Idempotent.
+     * Drops this count; the exporter's vunmap runs on the last one. Called with the reservation lock held
+     * ({@link Rule#CPU_14 CPU-14}). Idempotent.
      *
-     * @throws RuleViolationException (CPU-14) if the lock is not held by the calling thread
+     * @throws RuleViolationException ({@link Rule#CPU_14 CPU-14}) if the lock is not held by the calling thread
      * @see "dma_buf_vunmap"
      */
     @Override

@@ -1,9 +1,9 @@
 package org.dmabuf4j.api;
 
 /**
- * Wait-die: a younger acquire context asked for a lock held by an older one (RESV-5). Release every lock held
- * under the context, take this one with {@link Reservation#lockSlow(AcquireContext)}, then retry the others (RESV-6),
- * or let {@code DmaBufSystem.lockAll} do it for you.
+ * Wait-die: a younger acquire context asked for a lock held by an older one ({@link Rule#RESV_5 RESV-5}). Release every
+ * lock held under the context, take this one with {@link Reservation#lockSlow(AcquireContext)}, then retry the others
+ * ({@link Rule#RESV_6 RESV-6}), or let {@code DmaBufSystem.lockAll} do it for you.
  */
 public class WouldDeadlockException extends DmaBufException {
     private static final long serialVersionUID = 1L;

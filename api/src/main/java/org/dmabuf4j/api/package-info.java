@@ -14,7 +14,8 @@
  * </pre>
  *
  * <h2>Locking convention</h2>
- * <p>The buffer's reservation lock protects mappings, pins and fences. As in the kernel (the locking convention of {@code drivers/dma-buf/dma-buf.c}):
+ * <p>The buffer's reservation lock protects mappings, pins and fences. As in the kernel (the locking convention of
+ * {@code drivers/dma-buf/dma-buf.c}):
  * <table>
  *   <caption>Who holds the reservation lock</caption>
  *   <tr><th>must hold it</th><th>must not hold it</th></tr>
@@ -32,8 +33,9 @@
  * <h2>Waiting, failures and interrupts</h2>
  * <p>Every blocking call follows one convention:
  * <ul>
- *   <li><b>A failed fence fails the wait</b> (FENCE-13). {@link org.dmabuf4j.api.Fence#await()},
- *       {@link org.dmabuf4j.api.Fence#await(java.time.Duration)}, {@link org.dmabuf4j.api.Fence#awaitUninterruptibly()},
+ *   <li><b>A failed fence fails the wait</b> ({@link Rule#FENCE_13 FENCE-13}). {@link org.dmabuf4j.api.Fence#await()},
+ *       {@link org.dmabuf4j.api.Fence#await(java.time.Duration)},
+ *       {@link org.dmabuf4j.api.Fence#awaitUninterruptibly()},
  *       {@link org.dmabuf4j.api.SyncFile#await(java.time.Duration)},
  *       {@link org.dmabuf4j.api.Reservation#await(FenceUsage, java.time.Duration)},
  *       {@link org.dmabuf4j.api.DmaBuf#awaitReady(Access, java.time.Duration)} and
@@ -47,8 +49,8 @@
  *       cut short, with the thread's interrupt status set again, and changes nothing (no lock taken, no window or
  *       mapping opened). The {@code ...Uninterruptibly} variants and {@link org.dmabuf4j.api.Reservation#lock()}
  *       ignore interrupts and keep the status.</li>
- *   <li><b>Timeouts return false</b> (FENCE-12, RESV-14): a {@link java.time.Duration#ZERO} timeout polls, a negative
- *       one is rejected.</li>
+ *   <li><b>Timeouts return false</b> ({@link Rule#FENCE_12 FENCE-12}, {@link Rule#RESV_14 RESV-14}): a
+ *       {@link java.time.Duration#ZERO} timeout polls, a negative one is rejected.</li>
  * </ul>
  *
  * <h2>Rules</h2>

@@ -1,6 +1,7 @@
 package org.dmabuf4j.core;
 
 import java.util.List;
+import org.dmabuf4j.api.Rule;
 
 /**
  * A snapshot of a {@link SimulatedSystem}'s counters, with one entry per heap and per device.
@@ -15,10 +16,11 @@ import java.util.List;
  * @param maps mappings made by the framework (cached mappings count once)
  * @param unmaps mappings removed
  * @param cpuAccesses CPU windows opened
- * @param syncs cache-maintenance operations (CPU-9 and map/unmap of non-coherent devices)
+ * @param syncs cache-maintenance operations ({@link Rule#CPU_9 CPU-9} and map/unmap of non-coherent devices)
  * @param bytesSynced bytes copied by those operations
- * @param ownershipViolations ownership violations detected (CPU-11, DEV-6), thrown or recorded
- * @param leaks handles reported as leaked (BUF-8)
+ * @param ownershipViolations ownership violations detected ({@link Rule#CPU_11 CPU-11}, {@link Rule#DEV_6 DEV-6}),
+ *     thrown or recorded
+ * @param leaks handles reported as leaked ({@link Rule#BUF_8 BUF-8})
  * @param heaps the heaps' counters
  * @param devices the devices' counters
  */

@@ -1,5 +1,7 @@
 package org.dmabuf4j.core;
 
+import org.dmabuf4j.api.Rule;
+
 /**
  * A snapshot of one simulated device's counters.
  *
@@ -11,7 +13,7 @@ package org.dmabuf4j.core;
  * @param dmaWrites device writes through the IOMMU
  * @param bytesRead bytes read by the device
  * @param bytesWritten bytes written by the device
- * @param faults IOMMU faults (DEV-1, DEV-4, DEV-5)
+ * @param faults IOMMU faults ({@link Rule#DEV_1 DEV-1}, {@link Rule#DEV_4 DEV-4}, {@link Rule#DEV_5 DEV-5})
  * @param syncs cache-maintenance operations done for this device's mappings (map and unmap of a non-coherent device)
  * @param bytesSynced bytes copied by those operations
  */

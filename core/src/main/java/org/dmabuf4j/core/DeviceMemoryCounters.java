@@ -1,5 +1,7 @@
 package org.dmabuf4j.core;
 
+import org.dmabuf4j.api.Rule;
+
 /**
  * A snapshot of the counters of one {@link DeviceMemory}.
  *
@@ -12,9 +14,10 @@ package org.dmabuf4j.core;
  * @param stagingBytes bytes of staging memory for CPU access
  * @param moves moves asked for with {@link SimulatedSystem#move}
  * @param evictions buffers evicted to system memory to make room (least recently used first)
- * @param migrations buffers migrated to system memory because an importer could not reach device memory (P2P-2)
+ * @param migrations buffers migrated to system memory because an importer could not reach device memory
+ *     ({@link Rule#P2P_2 P2P-2})
  * @param bytesCopied bytes copied by the device's engine for moves, evictions and migrations
- * @param refusedPins pins refused (PIN-2)
+ * @param refusedPins pins refused ({@link Rule#PIN_2 PIN-2})
  */
 public record DeviceMemoryCounters(String heap, long capacity, long residentBuffers, long residentBytes,
         long systemBuffers, long systemBytes, long stagingBytes, long moves, long evictions, long migrations,

@@ -11,7 +11,7 @@ import org.dmabuf4j.api.SyncFile;
 
 /**
  * A unit of work for a {@link DeviceEngine}: which bytes it reads and writes, through which mappings, and which
- * fences it must wait for besides the implicit ones (DEV-8).
+ * fences it must wait for besides the implicit ones ({@link Rule#DEV_8 DEV-8}).
  *
  * <p>A job reaches buffer memory only through mappings of its engine's device, by DMA address; offsets are buffer
  * offsets within the mapping. Heap-side segments ({@link Read#into()}, {@link Write#from()}) are touched when the job
@@ -36,7 +36,7 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
      *
      * @param fences more dependencies; not null, elements not null
      * @return the new job
-     * @throws RuleViolationException (DEV-8) on a null array or element
+     * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}) on a null array or element
      */
     Job after(Fence... fences);
 
@@ -45,7 +45,7 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
      *
      * @param syncFile the sync file; not null
      * @return the new job
-     * @throws RuleViolationException (DEV-8) if null
+     * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}) if null
      */
     default Job after(SyncFile syncFile) {
         if (syncFile == null) {
@@ -65,14 +65,14 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
     /**
      * A device copy from one mapping to another (both of the engine's device; the same buffer is allowed).
      *
-     * @param src the source mapping; allows device reads (DEV-4)
+     * @param src the source mapping; allows device reads ({@link Rule#DEV_4 DEV-4})
      * @param srcOffset the first source byte
-     * @param dst the destination mapping; allows device writes (DEV-4)
+     * @param dst the destination mapping; allows device writes ({@link Rule#DEV_4 DEV-4})
      * @param dstOffset the first destination byte
      * @param length the bytes; positive
      * @return the job
-     * @throws RuleViolationException (DEV-8) on a null mapping or a range outside a mapping, (DEV-4) on a mapping
-     *     whose direction does not allow the access
+     * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}) on a null mapping or a range outside a mapping,
+     *     ({@link Rule#DEV_4 DEV-4}) on a mapping whose direction does not allow the access
      */
     static Copy copy(Mapping src, long srcOffset, Mapping dst, long dstOffset, long length) {
         return new Copy(src, srcOffset, dst, dstOffset, length, List.of());
@@ -81,12 +81,13 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
     /**
      * A device fill of a range with one byte value.
      *
-     * @param dst the mapping written; allows device writes (DEV-4)
+     * @param dst the mapping written; allows device writes ({@link Rule#DEV_4 DEV-4})
      * @param offset the first byte
      * @param length the bytes; positive
      * @param value the byte written
      * @return the job
-     * @throws RuleViolationException (DEV-8) on a null mapping or a range outside it, (DEV-4) on a wrong direction
+     * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}) on a null mapping or a range outside it,
+     *     ({@link Rule#DEV_4 DEV-4}) on a wrong direction
      */
     static Fill fill(Mapping dst, long offset, long length, byte value) {
         return new Fill(dst, offset, length, value, List.of());
@@ -95,12 +96,12 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
     /**
      * A device read of buffer memory into a heap-side segment (device memory to heap).
      *
-     * @param src the mapping read; allows device reads (DEV-4)
+     * @param src the mapping read; allows device reads ({@link Rule#DEV_4 DEV-4})
      * @param offset the first byte
      * @param into where the bytes go: {@code into.byteSize()} of them; writable, reachable from any thread
      * @return the job
-     * @throws RuleViolationException (DEV-8) on a null argument, an empty or read-only segment or a range outside the
-     *     mapping, (DEV-4) on a wrong direction
+     * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}) on a null argument, an empty or read-only segment or a
+     *     range outside the mapping, ({@link Rule#DEV_4 DEV-4}) on a wrong direction
      */
     static Read read(Mapping src, long offset, MemorySegment into) {
         return new Read(src, offset, into, List.of());
@@ -110,11 +111,11 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
      * A device write of a heap-side segment into buffer memory (heap to device memory).
      *
      * @param from the bytes to write: all {@code from.byteSize()} of them; reachable from any thread
-     * @param dst the mapping written; allows device writes (DEV-4)
+     * @param dst the mapping written; allows device writes ({@link Rule#DEV_4 DEV-4})
      * @param offset the first byte written
      * @return the job
-     * @throws RuleViolationException (DEV-8) on a null argument, an empty segment or a range outside the mapping,
-     *     (DEV-4) on a wrong direction
+     * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}) on a null argument, an empty segment or a range outside
+     *     the mapping, ({@link Rule#DEV_4 DEV-4}) on a wrong direction
      */
     static Write write(MemorySegment from, Mapping dst, long offset) {
         return new Write(from, dst, offset, List.of());
@@ -135,7 +136,7 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
         /**
          * Validates the job.
          *
-         * @throws RuleViolationException (DEV-8, DEV-4) as {@link Job#copy}
+         * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}, {@link Rule#DEV_4 DEV-4}) as {@link Job#copy}
          */
         public Copy {
             checkRange("copy", "source", src, srcOffset, length, false);
@@ -162,7 +163,7 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
         /**
          * Validates the job.
          *
-         * @throws RuleViolationException (DEV-8, DEV-4) as {@link Job#fill}
+         * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}, {@link Rule#DEV_4 DEV-4}) as {@link Job#fill}
          */
         public Fill {
             checkRange("fill", "destination", dst, offset, length, true);
@@ -187,7 +188,7 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
         /**
          * Validates the job.
          *
-         * @throws RuleViolationException (DEV-8, DEV-4) as {@link Job#read}
+         * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}, {@link Rule#DEV_4 DEV-4}) as {@link Job#read}
          */
         public Read {
             if (into == null || into.byteSize() == 0 || into.isReadOnly()) {
@@ -222,7 +223,7 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
         /**
          * Validates the job.
          *
-         * @throws RuleViolationException (DEV-8, DEV-4) as {@link Job#write}
+         * @throws RuleViolationException ({@link Rule#DEV_8 DEV-8}, {@link Rule#DEV_4 DEV-4}) as {@link Job#write}
          */
         public Write {
             if (from == null || from.byteSize() == 0) {
@@ -255,9 +256,14 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
                     + m.attachment() + "; a job touches memory only through its mappings, with a positive length");
         }
         if (write ? !m.direction().allowsDeviceWrite() : !m.direction().allowsDeviceRead()) {
+            // The usual cause is a mapping made for another device's job (a TO_DEVICE mapping of the encoder given to
+            // a camera job): remapping in the other direction would only lead to DEV-8 at submit, so say that first.
+            String device = m.attachment().device().name();
             throw new RuleViolationException(Rule.DEV_4, job + " job " + (write ? "writes" : "reads") + " through a "
                     + m.direction() + " mapping of " + m.attachment() + ", which does not allow a device "
-                    + (write ? "write: map FROM_DEVICE or BIDIRECTIONAL" : "read: map TO_DEVICE or BIDIRECTIONAL"));
+                    + (write ? "write" : "read") + ". A job runs only on an engine of the mapping's own device (DEV-8):"
+                    + " for another device's engine, use a mapping of an attachment to that device; for an engine of '"
+                    + device + "', map " + (write ? "FROM_DEVICE" : "TO_DEVICE") + " or BIDIRECTIONAL");
         }
     }
 

@@ -1,8 +1,10 @@
 package org.dmabuf4j.core;
 
+import org.dmabuf4j.api.Rule;
+
 /**
  * What a {@link SimulatedSystem} does when the CPU and a device, or two writers in different coherency domains, touch
- * the same bytes of a buffer at the same time (CPU-11, DEV-6; seed 000).
+ * the same bytes of a buffer at the same time ({@link Rule#CPU_11 CPU-11}, {@link Rule#DEV_6 DEV-6}).
  *
  * <p>The policy is global ({@link DmaBufs#builder()}) and can be overridden per buffer
  * ({@link SimulatedSystem#setOwnershipPolicy}).

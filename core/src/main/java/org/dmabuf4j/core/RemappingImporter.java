@@ -22,10 +22,11 @@ import org.dmabuf4j.api.RuleViolationException;
  *
  * <ul>
  *   <li>{@link #moveNotify} (called by the exporter's thread with the reservation lock held) unmaps the dead mapping at
- *       once and takes no lock (MOVE-7, REV-5); repeated notifications are harmless.</li>
+ *       once and takes no lock ({@link Rule#MOVE_7 MOVE-7}, {@link Rule#REV_5 REV-5}); repeated notifications are
+ *       harmless.</li>
  *   <li>{@link #mapping()} returns the current mapping; after a notification it maps again under the lock, then waits
  *       for the buffer's KERNEL fences (the copy of the move) so that the device never touches the new location
- *       before the copy is done (MOVE-8). The fast path is one volatile read.</li>
+ *       before the copy is done ({@link Rule#MOVE_8 MOVE-8}). The fast path is one volatile read.</li>
  *   <li>{@link #use} runs a device access with the current mapping and retries it if a move killed the mapping while
  *       the access was starting (the access then faulted without touching memory).</li>
  * </ul>
@@ -76,9 +77,9 @@ public final class RemappingImporter implements Importer, AutoCloseable {
      * @param buffer the buffer; open; not null
      * @param device the importing device; open; not null
      * @param direction how the device will access the buffer; not null
-     * @param allowPeerToPeer whether the importer accepts device memory without CPU pages (P2P-1)
+     * @param allowPeerToPeer whether the importer accepts device memory without CPU pages ({@link Rule#P2P_1 P2P-1})
      * @return the importer, attached; close it to unmap and detach
-     * @throws RuleViolationException (ATT-3) on a null argument
+     * @throws RuleViolationException ({@link Rule#ATT_3 ATT-3}) on a null argument
      * @throws RuntimeException as {@link DmaBuf#attach(Device, Importer)}
      */
     public static RemappingImporter attach(DmaBuf buffer, Device device, Direction direction,
@@ -116,12 +117,13 @@ public final class RemappingImporter implements Importer, AutoCloseable {
 
     /**
      * The current mapping: re-made under the lock if a notification killed the previous one, then returned once the
-     * buffer's KERNEL fences signaled (MOVE-8). Called without the reservation lock, or with it held by this thread.
+     * buffer's KERNEL fences signaled ({@link Rule#MOVE_8 MOVE-8}). Called without the reservation lock, or with it
+     * held by this thread.
      *
      * @return a live mapping (it may die again at the next move: see {@link #use})
-     * @throws org.dmabuf4j.api.RevokedException (REV-2) if the buffer was revoked
-     * @throws DmaInterruptedException (MOVE-8) if interrupted while waiting for the copy of a move
-     * @throws org.dmabuf4j.api.ClosedException (ATT-4) if closed
+     * @throws org.dmabuf4j.api.RevokedException ({@link Rule#REV_2 REV-2}) if the buffer was revoked
+     * @throws DmaInterruptedException ({@link Rule#MOVE_8 MOVE-8}) if interrupted while waiting for the copy of a move
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#ATT_4 ATT-4}) if closed
      */
     public Mapping mapping() {
         Mapping m = current;
@@ -238,7 +240,8 @@ public final class RemappingImporter implements Importer, AutoCloseable {
     }
 
     /**
-     * Unmaps the current mapping and detaches. Idempotent. Called without the reservation lock (BUF-9).
+     * Unmaps the current mapping and detaches. Idempotent. Called without the reservation lock
+     * ({@link Rule#BUF_9 BUF-9}).
      */
     @Override
     public void close() {

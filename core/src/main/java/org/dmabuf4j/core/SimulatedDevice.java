@@ -4,16 +4,17 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.DmaConstraints;
+import org.dmabuf4j.api.Rule;
 
 /**
  * A simulated device: a name, its own IOMMU address space, {@link DmaConstraints}, a coherency domain and a
- * peer-to-peer capability (DESIGN §6).
+ * peer-to-peer capability.
  *
- * <p>Its DMA addresses are its own: distinct from every other device's and never native addresses (DEV-2). It reaches
- * memory only through translations its mappings installed (DEV-1); anything else is an
- * {@link org.dmabuf4j.api.IommuFaultException} naming the device, the address and the rule. A non-coherent device
- * gives the buffers attached to it a simulated CPU write-back cache, so skipped cache maintenance reads stale data
- * deterministically (CPU-9).
+ * <p>Its DMA addresses are its own: distinct from every other device's and never native addresses
+ * ({@link Rule#DEV_2 DEV-2}). It reaches memory only through translations its mappings installed
+ * ({@link Rule#DEV_1 DEV-1}); anything else is an {@link org.dmabuf4j.api.IommuFaultException} naming the device, the
+ * address and the rule. A non-coherent device gives the buffers attached to it a simulated CPU write-back cache, so
+ * skipped cache maintenance reads stale data deterministically ({@link Rule#CPU_9 CPU-9}).
  *
  * <pre>
  *   try (Attachment a = buf.attach(dev)) {
@@ -27,32 +28,35 @@ public interface SimulatedDevice extends Device, AutoCloseable {
     /**
      * The device reads memory through its IOMMU, synchronously: {@code dst.byteSize()} bytes from {@code dmaAddress}.
      *
-     * @param dmaAddress a device address of a mapping of this device that allows device reads (DEV-4)
+     * @param dmaAddress a device address of a mapping of this device that allows device reads
+     *     ({@link Rule#DEV_4 DEV-4})
      * @param dst where the bytes go; not null, not empty, writable
-     * @throws org.dmabuf4j.api.IommuFaultException (DEV-1, DEV-4, DEV-5) if any byte is not translated for reading;
-     *     nothing is read
-     * @throws org.dmabuf4j.api.OwnershipViolationException (CPU-11) under the THROW policy, if a CPU write window
-     *     covers the bytes; nothing is read
-     * @throws org.dmabuf4j.api.ClosedException (ATT-7) if the device is closed
+     * @throws org.dmabuf4j.api.IommuFaultException ({@link Rule#DEV_1 DEV-1}, {@link Rule#DEV_4 DEV-4},
+     *     {@link Rule#DEV_5 DEV-5}) if any byte is not translated for reading; nothing is read
+     * @throws org.dmabuf4j.api.OwnershipViolationException ({@link Rule#CPU_11 CPU-11}) under the THROW policy, if a
+     *     CPU write window covers the bytes; nothing is read
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#ATT_7 ATT-7}) if the device is closed
      */
     void dmaRead(long dmaAddress, MemorySegment dst);
 
     /**
      * The device writes memory through its IOMMU, synchronously: {@code src.byteSize()} bytes to {@code dmaAddress}.
      *
-     * @param dmaAddress a device address of a mapping of this device that allows device writes (DEV-4)
+     * @param dmaAddress a device address of a mapping of this device that allows device writes
+     *     ({@link Rule#DEV_4 DEV-4})
      * @param src the bytes to write; not null, not empty
-     * @throws org.dmabuf4j.api.IommuFaultException (DEV-1, DEV-4, DEV-5) if any byte is not translated for writing;
-     *     nothing is written
-     * @throws org.dmabuf4j.api.OwnershipViolationException (CPU-11, DEV-6) under the THROW policy, if a CPU window or
-     *     a writer of another coherency domain covers the bytes; nothing is written
-     * @throws org.dmabuf4j.api.ClosedException (ATT-7) if the device is closed
+     * @throws org.dmabuf4j.api.IommuFaultException ({@link Rule#DEV_1 DEV-1}, {@link Rule#DEV_4 DEV-4},
+     *     {@link Rule#DEV_5 DEV-5}) if any byte is not translated for writing; nothing is written
+     * @throws org.dmabuf4j.api.OwnershipViolationException ({@link Rule#CPU_11 CPU-11}, {@link Rule#DEV_6 DEV-6}) under
+     *     the THROW policy, if a CPU window or a writer of another coherency domain covers the bytes; nothing is
+     *     written
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#ATT_7 ATT-7}) if the device is closed
      */
     void dmaWrite(long dmaAddress, MemorySegment src);
 
     /**
-     * The device's asynchronous DMA engines (DEV-7, DEV-8), as many as {@link Builder#engines(int)} asked for. Their
-     * threads start on their first job and end when the device closes.
+     * The device's asynchronous DMA engines ({@link Rule#DEV_7 DEV-7}, {@link Rule#DEV_8 DEV-8}), as many as
+     * {@link Builder#engines(int)} asked for. Their threads start on their first job and end when the device closes.
      *
      * @return an immutable list of at least one engine
      */
@@ -79,19 +83,20 @@ public interface SimulatedDevice extends Device, AutoCloseable {
      * {@link Builder#localMemory(long)}.
      *
      * @return the heap
-     * @throws org.dmabuf4j.api.UnsupportedFeatureException (P2P-1) if the device has no local memory
+     * @throws org.dmabuf4j.api.UnsupportedFeatureException ({@link Rule#P2P_1 P2P-1}) if the device has no local memory
      */
     DeviceMemory localMemory();
 
     /**
-     * Unplugs the device: it refuses new attachments and mappings (ATT-7) and device access. Existing mappings can
-     * still be unmapped and attachments detached. Ends the engines: jobs still pending fail their fences with a
-     * {@link org.dmabuf4j.api.ClosedException} (DEV-7), and their threads have ended when this returns (unless it is
-     * called from a fence callback on an engine's own thread, which then ends right after). The buffers of its local
-     * memory are revoked first (REV-1); their memory is released with their last handle. Idempotent.
+     * Unplugs the device: it refuses new attachments and mappings ({@link Rule#ATT_7 ATT-7}) and device access.
+     * Existing mappings can still be unmapped and attachments detached. Ends the engines: jobs still pending fail their
+     * fences with a {@link org.dmabuf4j.api.ClosedException} ({@link Rule#DEV_7 DEV-7}), and their threads have ended
+     * when this returns (unless it is called from a fence callback on an engine's own thread, which then ends right
+     * after). The buffers of its local memory are revoked first ({@link Rule#REV_1 REV-1}); their memory is released
+     * with their last handle. Idempotent.
      *
-     * @throws org.dmabuf4j.api.DmaTimeoutException (REV-4) if importers of its local memory did not unmap in time
-     *     (the device is unplugged and the buffers revoked all the same)
+     * @throws org.dmabuf4j.api.DmaTimeoutException ({@link Rule#REV_4 REV-4}) if importers of its local memory did not
+     *     unmap in time (the device is unplugged and the buffers revoked all the same)
      */
     @Override
     void close();
@@ -106,7 +111,8 @@ public interface SimulatedDevice extends Device, AutoCloseable {
         Builder coherent();
 
         /**
-         * Makes the device non-coherent: buffers attached to it get a simulated CPU write-back cache (CPU-9).
+         * Makes the device non-coherent: buffers attached to it get a simulated CPU write-back cache
+         * ({@link Rule#CPU_9 CPU-9}).
          *
          * @return this builder
          */
@@ -117,7 +123,7 @@ public interface SimulatedDevice extends Device, AutoCloseable {
          *
          * @param constraints the constraints; not null
          * @return this builder
-         * @throws org.dmabuf4j.api.RuleViolationException (DEV-3) if null
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#DEV_3 DEV-3}) if null
          */
         Builder constraints(DmaConstraints constraints);
 
@@ -135,7 +141,8 @@ public interface SimulatedDevice extends Device, AutoCloseable {
          *
          * @param bytes a positive multiple of the page size
          * @return this builder
-         * @throws org.dmabuf4j.api.RuleViolationException (HEAP-3) if not a positive multiple of the page size
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#HEAP_3 HEAP-3}) if not a positive multiple of
+         *     the page size
          */
         Builder localMemory(long bytes);
 
@@ -144,7 +151,7 @@ public interface SimulatedDevice extends Device, AutoCloseable {
          *
          * @param count from 1 to 64
          * @return this builder
-         * @throws org.dmabuf4j.api.RuleViolationException (DEV-8) if out of range
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#DEV_8 DEV-8}) if out of range
          */
         Builder engines(int count);
 
@@ -152,8 +159,9 @@ public interface SimulatedDevice extends Device, AutoCloseable {
          * Creates the device and adds it to the system.
          *
          * @return the device, open
-         * @throws org.dmabuf4j.api.RuleViolationException (DEV-2) if the system already has a device of that name
-         * @throws org.dmabuf4j.api.ClosedException (BUF-3) if the system is closed
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#DEV_2 DEV-2}) if the system already has a device
+         *     of that name
+         * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the system is closed
          */
         SimulatedDevice build();
     }

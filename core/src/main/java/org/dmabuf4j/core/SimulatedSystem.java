@@ -7,10 +7,11 @@ import org.dmabuf4j.api.DmaBufSystem;
 import org.dmabuf4j.api.DmaHeap;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.OwnershipViolationException;
+import org.dmabuf4j.api.Rule;
 
 /**
  * The reference {@link DmaBufSystem}: buffers in off-heap memory, the "system" and "contiguous" heaps, simulated
- * devices with IOMMUs, and the observability of DESIGN §8 (bufinfo dump, counters, leak and ownership reports).
+ * devices with IOMMUs, and its observability (bufinfo dump, counters, leak and ownership reports).
  *
  * <pre>
  *   try (SimulatedSystem sys = DmaBufs.newSystem()) {
@@ -25,7 +26,7 @@ public interface SimulatedSystem extends DmaBufSystem {
      *
      * @param name the device's name, unique in this system; not blank
      * @return a builder; {@link SimulatedDevice.Builder#build()} adds the device
-     * @throws org.dmabuf4j.api.RuleViolationException (DEV-2) if the name is null or blank
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#DEV_2 DEV-2}) if the name is null or blank
      */
     SimulatedDevice.Builder newDevice(String name);
 
@@ -37,7 +38,7 @@ public interface SimulatedSystem extends DmaBufSystem {
     List<SimulatedDevice> devices();
 
     /**
-     * The contiguous heap: one region of a fixed-capacity pool per buffer (HEAP-7).
+     * The contiguous heap: one region of a fixed-capacity pool per buffer ({@link Rule#HEAP_7 HEAP-7}).
      *
      * @return the heap named "contiguous"
      */
@@ -52,9 +53,10 @@ public interface SimulatedSystem extends DmaBufSystem {
 
     /**
      * Moves a buffer's memory on demand, as its exporter would under memory pressure: takes the buffer's reservation
-     * lock (unless the calling thread holds it), notifies every dynamic importer (MOVE-3), kills every older mapping
-     * (MOVE-5), and copies the memory with a KERNEL-usage fence job (MOVE-8). Fresh maps return the new location
-     * (MOVE-6). For tests, the testkit and benchmarks.
+     * lock (unless the calling thread holds it), notifies every dynamic importer ({@link Rule#MOVE_3 MOVE-3}), kills
+     * every older mapping ({@link Rule#MOVE_5 MOVE-5}), and copies the memory with a KERNEL-usage fence job
+     * ({@link Rule#MOVE_8 MOVE-8}). Fresh maps return the new location ({@link Rule#MOVE_6 MOVE-6}). For tests, the
+     * testkit and benchmarks.
      *
      * <p>Only buffers of dynamic core exporters move: those of a device's local memory
      * ({@link SimulatedDevice#localMemory()}). Such a buffer in system memory moves into its device's memory (evicting
@@ -63,24 +65,26 @@ public interface SimulatedSystem extends DmaBufSystem {
      *
      * @param buffer an open handle of a buffer of this system; not null
      * @return the KERNEL fence of the copy, also added to the buffer's reservation
-     * @throws org.dmabuf4j.api.RuleViolationException (MOVE-2) if an attachment pins the buffer; nothing moves
-     * @throws org.dmabuf4j.api.UnsupportedFeatureException (BUF-10) if the buffer's exporter is static
-     * @throws org.dmabuf4j.api.RevokedException (REV-2) if the buffer is revoked
-     * @throws org.dmabuf4j.api.ClosedException (BUF-3) if the handle is closed
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#MOVE_2 MOVE-2}) if an attachment pins the buffer;
+     *     nothing moves
+     * @throws org.dmabuf4j.api.UnsupportedFeatureException ({@link Rule#BUF_10 BUF-10}) if the buffer's exporter is
+     *     static
+     * @throws org.dmabuf4j.api.RevokedException ({@link Rule#REV_2 REV-2}) if the buffer is revoked
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the handle is closed
      */
     Fence move(DmaBuf buffer);
 
     /**
-     * Revokes a buffer on behalf of its exporter (REV-1), as {@link org.dmabuf4j.api.ExportedBuffer#revoke}: new maps
-     * and CPU access fail, every dynamic importer is notified, every fence (BOOKKEEP) is waited for, then every
-     * importer's unmap, within the timeout. Called without the buffer's lock. Handles stay closable and the memory is
-     * released with the last one (REV-2).
+     * Revokes a buffer on behalf of its exporter ({@link Rule#REV_1 REV-1}), as
+     * {@link org.dmabuf4j.api.ExportedBuffer#revoke}: new maps and CPU access fail, every dynamic importer is notified,
+     * every fence (BOOKKEEP) is waited for, then every importer's unmap, within the timeout. Called without the
+     * buffer's lock. Handles stay closable and the memory is released with the last one ({@link Rule#REV_2 REV-2}).
      *
      * @param buffer an open handle of a buffer of this system; not null
      * @param timeout the bound on the waits; positive
-     * @throws org.dmabuf4j.api.DmaTimeoutException (REV-4) if fences or importers did not finish in time, naming the
-     *     importers that did not unmap; the buffer stays revoked
-     * @throws org.dmabuf4j.api.ClosedException (BUF-3) if the handle is closed
+     * @throws org.dmabuf4j.api.DmaTimeoutException ({@link Rule#REV_4 REV-4}) if fences or importers did not finish in
+     *     time, naming the importers that did not unmap; the buffer stays revoked
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the handle is closed
      */
     void revoke(DmaBuf buffer, Duration timeout);
 
@@ -104,9 +108,9 @@ public interface SimulatedSystem extends DmaBufSystem {
      *
      * @param buffer an open handle of a buffer of this system; not null
      * @param policy the policy; not null
-     * @throws org.dmabuf4j.api.RuleViolationException (CPU-11) if an argument is null or the buffer is not of this
-     *     system
-     * @throws org.dmabuf4j.api.ClosedException (BUF-3) if the handle is closed
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#CPU_11 CPU-11}) if an argument is null or the buffer
+     *     is not of this system
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the handle is closed
      */
     void setOwnershipPolicy(DmaBuf buffer, OwnershipPolicy policy);
 
@@ -118,8 +122,8 @@ public interface SimulatedSystem extends DmaBufSystem {
     List<OwnershipViolationException> ownershipReports();
 
     /**
-     * The leaks reported so far (BUF-8): one line per handle garbage-collected while open, with where it was
-     * created.
+     * The leaks reported so far ({@link Rule#BUF_8 BUF-8}): one line per handle garbage-collected while open, with
+     * where it was created.
      *
      * @return an immutable snapshot
      */
@@ -132,7 +136,8 @@ public interface SimulatedSystem extends DmaBufSystem {
          *
          * @param bytes a positive multiple of the page size
          * @return this builder
-         * @throws org.dmabuf4j.api.RuleViolationException (HEAP-7) if not a positive multiple of the page size
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#HEAP_7 HEAP-7}) if not a positive multiple of
+         *     the page size
          */
         Builder contiguousPoolBytes(long bytes);
 
@@ -141,7 +146,8 @@ public interface SimulatedSystem extends DmaBufSystem {
          *
          * @param bytes a positive multiple of the page size
          * @return this builder
-         * @throws org.dmabuf4j.api.RuleViolationException (HEAP-3) if not a positive multiple of the page size
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#HEAP_3 HEAP-3}) if not a positive multiple of
+         *     the page size
          */
         Builder systemHeapCapacity(long bytes);
 
@@ -150,14 +156,14 @@ public interface SimulatedSystem extends DmaBufSystem {
          *
          * @param policy the policy; not null
          * @return this builder
-         * @throws org.dmabuf4j.api.RuleViolationException (CPU-11) if null
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#CPU_11 CPU-11}) if null
          */
         Builder ownershipPolicy(OwnershipPolicy policy);
 
         /**
          * Sets whether each handle records where it was created, so that a handle garbage-collected while open is
-         * reported with that stack trace (BUF-8; default true). Without it leaked handles are still closed by the
-         * garbage collector, silently.
+         * reported with that stack trace ({@link Rule#BUF_8 BUF-8}; default true). Without it leaked handles are still
+         * closed by the garbage collector, silently.
          *
          * @param enabled true to record creation sites and report leaks
          * @return this builder

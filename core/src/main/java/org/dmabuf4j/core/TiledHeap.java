@@ -3,12 +3,12 @@ package org.dmabuf4j.core;
 import org.dmabuf4j.api.DmaHeap;
 
 /**
- * The "tiled" heap (DESIGN §7): images stored in tiles, as GPUs and codecs store surfaces. It allocates only tiled
+ * The "tiled" heap: images stored in tiles, as GPUs and codecs store surfaces. It allocates only tiled
  * layouts ({@link org.dmabuf4j.api.BufferLayout#tiled}); a plain size or a linear layout is refused.
  *
  * <p>Devices see the memory as stored, tile after tile. A CPU window of a region sees linear pixels: begin untiles
  * exactly the bytes of the region out of the tiles that cover it into a staging copy, and closing a writable window
- * retiles them (seed 002); bytes of those tiles outside the region are neither copied nor written back, so device
+ * retiles them; bytes of those tiles outside the region are neither copied nor written back, so device
  * writes to them meanwhile are kept. The counters show which tiles each sync touched. The staging copy is the CPU's
  * view, so non-coherent importers add no simulated CPU cache to these buffers.
  *

@@ -128,6 +128,31 @@ class CpuAccessTest {
     }
 
     @Test
+    @DisplayName("CPU-4: a closed window still names its segments' addresses, so the JDK's bare 'Already closed' of a"
+            + " kept segment can be traced to the window")
+    void closedWindowNamesItsSegments(SimulatedSystem sys) {
+        try (DmaBuf buf = sys.systemHeap().allocate(BufferLayout.linear(64, 8, 4))) {
+            buf.setName("frame-0");
+            CpuAccess line = buf.beginCpuAccess(Access.READ_WRITE, Region.range(128, 256));
+            MemorySegment kept = line.segment();
+            CpuAccess rect = buf.beginCpuAccess(Access.READ, Region.rect(2, 1, 4, 3));
+            List<MemorySegment> rows = rect.segments();
+            line.close();
+            rect.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> kept.get(ValueLayout.JAVA_BYTE, 0));
+            assertFalse(e.getMessage().contains("frame-0"), "the JDK's message names no window; this test documents"
+                    + " how to find it anyway");
+            String first = line.toString();
+            assertTrue(first.contains("segment 0x" + Long.toHexString(kept.address()) + " (256 bytes)")
+                    && first.contains("'frame-0'") && first.contains("(closed)"), first);
+            String second = rect.toString();
+            assertTrue(second.contains("3 row segments 0x" + Long.toHexString(rows.getFirst().address()) + " .. 0x"
+                    + Long.toHexString(rows.getLast().address()) + " (16 bytes each)"), second);
+        }
+    }
+
+    @Test
     @DisplayName("CPU-5: a THREAD window is used and closed by its thread only; a SHARED one by any thread")
     void confinement(SimulatedSystem sys) throws InterruptedException {
         try (DmaBuf buf = sys.systemHeap().allocate(4096)) {

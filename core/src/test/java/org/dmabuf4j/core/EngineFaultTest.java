@@ -156,6 +156,26 @@ class EngineFaultTest {
     }
 
     @Test
+    @DisplayName("DEV-4: the advice for a wrong-direction mapping names DEV-8's fix (a mapping of the engine's own"
+            + " device) before remapping")
+    void wrongDirectionAdviceSaysDev8First(SimulatedSystem sys) {
+        SimulatedDevice camera = sys.newDevice("camera").build();
+        SimulatedDevice encoder = sys.newDevice("encoder").build();
+        try (DmaBuf buf = sys.systemHeap().allocate(SIZE); Attachment enc = buf.attach(encoder);
+             Mapping encoderInput = enc.mapUnlocked(Direction.TO_DEVICE)) {
+            // the beginner's mistake: the encoder's input mapping handed to a job meant for the camera's engine
+            RuleViolationException e = assertFails(RuleViolationException.class, Rule.DEV_4,
+                    () -> camera.engine().submit(Job.fill(encoderInput, 0, SIZE, (byte) 1)));
+            String m = e.getMessage();
+            int dev8 = m.indexOf("(DEV-8)");
+            int remap = m.indexOf("map FROM_DEVICE or BIDIRECTIONAL");
+            assertTrue(dev8 > 0 && remap > dev8, "DEV-8's fix must come before the remap advice: " + m);
+            assertTrue(m.contains("use a mapping of an attachment to that device") && m.contains("'encoder'"), m);
+            assertNothingQueued(camera, buf);
+        }
+    }
+
+    @Test
     @DisplayName("DEV-8: null, empty, negative, read-only and out-of-range job arguments are refused")
     void badJobArgumentsAreRefused(SimulatedSystem sys) {
         SimulatedDevice dev = sys.newDevice("camera").build();

@@ -97,6 +97,26 @@ class OwnershipTest {
     }
 
     @Test
+    @SystemSettings(policy = OwnershipPolicy.RECORD)
+    @DisplayName("CPU-11: an ownership report names the window's region and its segment's address")
+    void reportNamesTheWindowsSegment(SimulatedSystem sys) {
+        SimulatedDevice dev = sys.newDevice("dev").build();
+        try (DmaBuf buf = sys.systemHeap().allocate(SIZE); Attachment att = buf.attach(dev);
+                Arena a = Arena.ofConfined()) {
+            Mapping m = att.mapUnlocked(Direction.BIDIRECTIONAL);
+            long address;
+            try (CpuAccess w = buf.beginCpuAccess(Access.WRITE, Region.range(0, 4096))) {
+                address = w.segment().address();
+                dev.dmaWrite(m.dmaAddress(0), a.allocate(8));
+            }
+            String report = sys.ownershipReports().getFirst().getMessage();
+            assertTrue(report.contains("on " + Region.range(0, 4096)), report);
+            assertTrue(report.contains("segment 0x" + Long.toHexString(address)), report);
+            att.unmapUnlocked(m);
+        }
+    }
+
+    @Test
     @DisplayName("CPU-11: the policy can be set per buffer: OFF tracks nothing, RECORD only records")
     void perBufferPolicy(SimulatedSystem sys) {
         SimulatedDevice dev = sys.newDevice("dev").build();

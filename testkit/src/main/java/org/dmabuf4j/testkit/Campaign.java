@@ -119,7 +119,8 @@ public final class Campaign {
     }
 
     /**
-     * Sets how long a step waits for the exporter's fences (a move's copy) before calling them hung (FENCE-7).
+     * Sets how long a step waits for the exporter's fences (a move's copy) before calling them hung
+     * ({@link Rule#FENCE_7 FENCE-7}).
      *
      * @param timeout positive; 5 seconds by default
      * @return this

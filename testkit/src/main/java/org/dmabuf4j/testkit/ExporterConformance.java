@@ -75,9 +75,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Tests are grouped by rule family. Each test's display name starts with the rule it checks
  * ({@code MAP-2: ...}) and every failure is a {@link ConformanceError} whose message starts with the rule ID and ends
  * with a hint. Each test runs in its own {@link org.dmabuf4j.core.SimulatedSystem}; after it, the kit closes what the
- * test opened and checks that nothing leaked: no live buffer (BUF-2), no IOMMU translation (DEV-9), no held
- * reservation lock, no pending fence (FENCE-7), no open CPU access, native memory back to where it was (HEAP-5), no
- * leak report.
+ * test opened and checks that nothing leaked: no live buffer ({@link Rule#BUF_2 BUF-2}), no IOMMU translation
+ * ({@link Rule#DEV_9 DEV-9}), no held reservation lock, no pending fence ({@link Rule#FENCE_7 FENCE-7}), no open CPU
+ * access, native memory back to where it was ({@link Rule#HEAP_5 HEAP-5}), no leak report.
  *
  * <p>Needs the JVM option {@code --enable-native-access} for the modules (or ALL-UNNAMED) that hold dmabuf4j core and
  * the exporter.
@@ -104,7 +104,7 @@ public abstract class ExporterConformance {
     protected abstract ExporterFixture fixture();
 
     /**
-     * How long the kit waits for a fence the exporter published before calling it hung (FENCE-7).
+     * How long the kit waits for a fence the exporter published before calling it hung ({@link Rule#FENCE_7 FENCE-7}).
      *
      * @return 5 seconds by default
      */
@@ -368,7 +368,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** BUF-2: release waits for the last handle and the last attachment, then runs once. */
+        /** {@link Rule#BUF_2 BUF-2}: release waits for the last handle and the last attachment, then runs once. */
         @Test
         @DisplayName("BUF-2: the buffer is released once, after the last handle and the last attachment")
         public void theBufferIsReleasedOnceAfterTheLastHandleAndAttachment() {
@@ -400,7 +400,7 @@ public abstract class ExporterConformance {
                     + " ran " + e.observer().releases() + " times", "the framework's reference counting");
         }
 
-        /** BUF-10: the exporter is dynamic exactly when the fixture says it moves. */
+        /** {@link Rule#BUF_10 BUF-10}: the exporter is dynamic exactly when the fixture says it moves. */
         @Test
         @DisplayName("BUF-10: the exporter is dynamic exactly when the fixture declares DYNAMIC_MOVE")
         public void theExporterIsDynamicExactlyWhenDeclared() {
@@ -429,7 +429,7 @@ public abstract class ExporterConformance {
         public Mappings() {
         }
 
-        /** MAP-2: entries cover the buffer exactly, in buffer order. */
+        /** {@link Rule#MAP_2 MAP-2}: entries cover the buffer exactly, in buffer order. */
         @Test
         @DisplayName("MAP-2: a mapping covers exactly size() bytes, in buffer order, on every device")
         public void aMappingCoversExactlyTheBufferInBufferOrder() {
@@ -455,7 +455,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** MAP-3: entries are page aligned. */
+        /** {@link Rule#MAP_3 MAP-3}: entries are page aligned. */
         @Test
         @DisplayName("MAP-3: every entry's address and length are multiples of the page size")
         public void everyEntryIsPageAligned() {
@@ -473,7 +473,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** MAP-4: entries honour the device's constraints. */
+        /** {@link Rule#MAP_4 MAP-4}: entries honour the device's constraints. */
         @Test
         @DisplayName("MAP-4: every entry respects the device's DMA mask, maximum segment size and segment boundary")
         public void everyEntryRespectsTheDeviceConstraints() {
@@ -547,7 +547,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** MAP-5: every map call returns new entries. */
+        /** {@link Rule#MAP_5 MAP-5}: every map call returns new entries. */
         @Test
         @DisplayName("MAP-5: each map call returns a new mapping with its own entries, independent of the others")
         public void eachMapReturnsANewMapping() {
@@ -580,7 +580,7 @@ public abstract class ExporterConformance {
                     + " no longer reaches the buffer", "that map() returns new entries every time");
         }
 
-        /** MAP-9: entries are translated by the attachment's own device. */
+        /** {@link Rule#MAP_9 MAP-9}: entries are translated by the attachment's own device. */
         @Test
         @DisplayName("MAP-9: a mapping's entries are translated by the attachment's device")
         public void entriesAreTranslatedByTheAttachmentsDevice() {
@@ -596,7 +596,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** DEV-9: unmap removes exactly the translations of the mapping. */
+        /** {@link Rule#DEV_9 DEV-9}: unmap removes exactly the translations of the mapping. */
         @Test
         @DisplayName("DEV-9: unmap removes exactly the translations of its mapping, and release leaves none")
         public void unmapRemovesExactlyItsTranslations() {
@@ -629,7 +629,7 @@ public abstract class ExporterConformance {
                     + " installed");
         }
 
-        /** MAP-11: after unmap, addresses fault and CPU views are closed. */
+        /** {@link Rule#MAP_11 MAP-11}: after unmap, addresses fault and CPU views are closed. */
         @Test
         @DisplayName("MAP-11: after unmap a mapping's addresses fault and its CPU views are closed")
         public void afterUnmapAddressesFaultAndViewsClose() {
@@ -661,7 +661,7 @@ public abstract class ExporterConformance {
         public Cpu() {
         }
 
-        /** CPU-12: CPU access works when declared and is refused cleanly otherwise. */
+        /** {@link Rule#CPU_12 CPU-12}: CPU access works when declared and is refused cleanly otherwise. */
         @Test
         @DisplayName("CPU-12: CPU access works when declared, and is refused cleanly with nothing opened otherwise")
         public void cpuAccessWorksOrIsRefusedCleanly() {
@@ -687,7 +687,7 @@ public abstract class ExporterConformance {
                     + " is unusable after a refused CPU access", "that a refusal changes nothing");
         }
 
-        /** MAP-2: CPU windows and devices see the same bytes at the same offsets. */
+        /** {@link Rule#MAP_2 MAP-2}: CPU windows and devices see the same bytes at the same offsets. */
         @Test
         @DisplayName("MAP-2: CPU windows and devices see the same bytes at the same offsets")
         public void cpuWindowsAndDevicesSeeTheSameBytes() {
@@ -732,7 +732,7 @@ public abstract class ExporterConformance {
                     + " device 'ncdev' is stale in a CPU window", "that beginCpuAccess reads the memory devices map");
         }
 
-        /** CPU-3: a range window changes only its range. */
+        /** {@link Rule#CPU_3 CPU-3}: a range window changes only its range. */
         @Test
         @DisplayName("CPU-3: a range window writes back exactly its range and nothing around it")
         public void aRangeWindowWritesBackExactlyItsRange() {
@@ -763,7 +763,10 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** CPU-3: a 2-D window writes exactly its rectangle; without the feature a 2-D region is refused. */
+        /**
+         * {@link Rule#CPU_3 CPU-3}: a 2-D window writes exactly its rectangle; without the feature a 2-D region is
+         * refused.
+         */
         @Test
         @DisplayName("CPU-3: a 2-D window exposes exactly its rectangle (without REGIONS_2D: refused, CPU-7)")
         public void aTwoDimensionalWindowExposesExactlyItsRectangle() {
@@ -1038,7 +1041,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** CPU-3: CPU windows see linear pixels; devices see the exporter's layout. */
+        /** {@link Rule#CPU_3 CPU-3}: CPU windows see linear pixels; devices see the exporter's layout. */
         @Test
         @DisplayName("CPU-3: CPU windows show linear pixels; devices see the exporter's (possibly tiled) layout")
         public void cpuWindowsShowLinearPixels() {
@@ -1091,7 +1094,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** CPU-6: a READ window is read-only. */
+        /** {@link Rule#CPU_6 CPU-6}: a READ window is read-only. */
         @Test
         @DisplayName("CPU-6: a READ window is read-only, and the refused write changes nothing")
         public void aReadWindowIsReadOnly() {
@@ -1111,7 +1114,7 @@ public abstract class ExporterConformance {
                     "that endCpuAccess of a READ window writes nothing back");
         }
 
-        /** CPU-4: a window's segments fail after close. */
+        /** {@link Rule#CPU_4 CPU-4}: a window's segments fail after close. */
         @Test
         @DisplayName("CPU-4: a window's segment fails on access once the window is closed")
         public void aWindowsSegmentFailsAfterClose() {
@@ -1142,7 +1145,7 @@ public abstract class ExporterConformance {
             require(ExporterFeature.DYNAMIC_MOVE, "a static exporter never moves (PIN-2 checks its refusal of pins)");
         }
 
-        /** PIN-2: pins are refused cleanly by static exporters, or as declared, or accepted. */
+        /** {@link Rule#PIN_2 PIN-2}: pins are refused cleanly by static exporters, or as declared, or accepted. */
         @Test
         @DisplayName("PIN-2: a pin is refused cleanly (static exporter, or PIN_REFUSAL) or accepted and undone")
         public void aPinIsRefusedCleanlyOrAccepted() {
@@ -1247,7 +1250,7 @@ public abstract class ExporterConformance {
         }
 
         /**
-         * MOVE-1: a move waits for the reservation lock.
+         * {@link Rule#MOVE_1 MOVE-1}: a move waits for the reservation lock.
          *
          * @throws Exception if interrupted
          */
@@ -1335,7 +1338,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** MOVE-2: a pinned buffer does not move. */
+        /** {@link Rule#MOVE_2 MOVE-2}: a pinned buffer does not move. */
         @Test
         @DisplayName("MOVE-2: a pinned buffer is not moved, and its importers are not notified")
         public void aPinnedBufferIsNotMoved() {
@@ -1369,7 +1372,7 @@ public abstract class ExporterConformance {
                     + " it once unpinned", "that move() moves an unpinned buffer");
         }
 
-        /** PIN-3: a pinned buffer's mappings keep reaching its memory across move attempts. */
+        /** {@link Rule#PIN_3 PIN-3}: a pinned buffer's mappings keep reaching its memory across move attempts. */
         @Test
         @DisplayName("PIN-3: a pinned buffer's memory stays in place: its mappings keep reaching the buffer")
         public void aPinnedBuffersMemoryStaysInPlace() {
@@ -1394,7 +1397,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** MOVE-6: after a move a fresh map succeeds and the data moved along. */
+        /** {@link Rule#MOVE_6 MOVE-6}: after a move a fresh map succeeds and the data moved along. */
         @Test
         @DisplayName("MOVE-6: after a move a fresh map succeeds, at the new location, with the data")
         public void afterAMoveAFreshMapSucceedsWithTheData() {
@@ -1479,7 +1482,7 @@ public abstract class ExporterConformance {
                     + " differs in a CPU window", "that beginCpuAccess reads the current placement after a move");
         }
 
-        /** MOVE-8: the copy of a move is published as a KERNEL fence. */
+        /** {@link Rule#MOVE_8 MOVE-8}: the copy of a move is published as a KERNEL fence. */
         @Test
         @DisplayName("MOVE-8: a move publishes its copy as a KERNEL-usage fence, which signals")
         public void aMovePublishesItsCopyAsAKernelFence() {
@@ -1507,7 +1510,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** FENCE-4: the move's fence signals while the lock is held by a waiter. */
+        /** {@link Rule#FENCE_4 FENCE-4}: the move's fence signals while the lock is held by a waiter. */
         @Test
         @DisplayName("FENCE-4: a move's fence signals while a waiter holds the reservation lock")
         public void aMovesFenceSignalsWhileAWaiterHoldsTheLock() {
@@ -1539,7 +1542,7 @@ public abstract class ExporterConformance {
         public PeerToPeer() {
         }
 
-        /** P2P-1: importers that do not allow peer-to-peer get CPU pages. */
+        /** {@link Rule#P2P_1 P2P-1}: importers that do not allow peer-to-peer get CPU pages. */
         @Test
         @DisplayName("P2P-1: importers that do not allow peer-to-peer, or whose device cannot, get CPU pages")
         public void nonPeerImportersGetCpuPages() {
@@ -1619,7 +1622,10 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** P2P-2: a peer importer's device memory is migrated with notification, or refused, for a non-peer one. */
+        /**
+         * {@link Rule#P2P_2 P2P-2}: a peer importer's device memory is migrated with notification, or refused, for a
+         * non-peer one.
+         */
         @Test
         @DisplayName("P2P-2: for a non-peer importer, device memory is migrated with notification, or refused")
         public void deviceMemoryIsMigratedWithNotificationOrRefused() {
@@ -1675,7 +1681,7 @@ public abstract class ExporterConformance {
             return Duration.ofMillis(Math.min(300, session.fenceTimeout().toMillis()));
         }
 
-        /** REV-2: after revocation maps and CPU access fail, while everything still closes. */
+        /** {@link Rule#REV_2 REV-2}: after revocation maps and CPU access fail, while everything still closes. */
         @Test
         @DisplayName("REV-2: after revocation every map and CPU access fails, and everything can still be closed")
         public void afterRevocationMapsAndCpuAccessFail() {
@@ -1764,7 +1770,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** REV-1: revocation waits for the buffer's fences. */
+        /** {@link Rule#REV_1 REV-1}: revocation waits for the buffer's fences. */
         @Test
         @DisplayName("REV-1: revocation waits for every fence of the buffer, BOOKKEEP included")
         public void revocationWaitsForEveryFence() {
@@ -1794,7 +1800,7 @@ public abstract class ExporterConformance {
                     + "DmaTimeoutException when they do not signal in time");
         }
 
-        /** REV-4: a revocation that times out names the importers that did not unmap. */
+        /** {@link Rule#REV_4 REV-4}: a revocation that times out names the importers that did not unmap. */
         @Test
         @DisplayName("REV-4: a revocation that times out names the importers that did not unmap")
         public void aRevocationThatTimesOutNamesTheImporters() {
@@ -1831,7 +1837,7 @@ public abstract class ExporterConformance {
             return session.system().liveNativeBytes() + fix;
         }
 
-        /** HEAP-1: allocations are zeroed even right after a previous user filled the memory. */
+        /** {@link Rule#HEAP_1 HEAP-1}: allocations are zeroed even right after a previous user filled the memory. */
         @Test
         @DisplayName("HEAP-1: every export is zeroed, even right after a previous user filled the memory with 0xff")
         public void everyExportIsZeroed() {
@@ -1878,7 +1884,7 @@ public abstract class ExporterConformance {
             }
         }
 
-        /** HEAP-5: memory is returned on release and not before. */
+        /** {@link Rule#HEAP_5 HEAP-5}: memory is returned on release and not before. */
         @Test
         @DisplayName("HEAP-5: memory is returned when the buffer is released, and not before")
         public void memoryIsReturnedOnReleaseAndNotBefore() {
@@ -2000,7 +2006,7 @@ public abstract class ExporterConformance {
             session.recorder().check();
         }
 
-        /** MOVE-1: moves racing with locked maps never lose writes. */
+        /** {@link Rule#MOVE_1 MOVE-1}: moves racing with locked maps never lose writes. */
         @Test
         @DisplayName("MOVE-1: moves racing with maps and device writes under the lock never lose a write")
         public void movesRacingWithMapsNeverLoseAWrite() {

@@ -100,12 +100,13 @@ public interface ExporterFixture {
 
     /**
      * Moves the buffer's memory to a new place, as the exporter does under memory pressure (only with
-     * {@link ExporterFeature#DYNAMIC_MOVE}): take the reservation lock (MOVE-1); if the buffer is pinned, return
-     * without moving (MOVE-2); otherwise call {@link ExportedBuffer#invalidateMappings()} (MOVE-3), move, publish the
-     * copy as a KERNEL-usage fence (MOVE-8) and unlock. Called without the lock.
+     * {@link ExporterFeature#DYNAMIC_MOVE}): take the reservation lock ({@link Rule#MOVE_1 MOVE-1}); if the buffer is
+     * pinned, return without moving ({@link Rule#MOVE_2 MOVE-2}); otherwise call
+     * {@link ExportedBuffer#invalidateMappings()} ({@link Rule#MOVE_3 MOVE-3}), move, publish the copy as a
+     * KERNEL-usage fence ({@link Rule#MOVE_8 MOVE-8}) and unlock. Called without the lock.
      *
      * @param buffer a buffer this fixture exported
-     * @throws UnsupportedFeatureException (MOVE-1) by default: the exporter does not move buffers
+     * @throws UnsupportedFeatureException ({@link Rule#MOVE_1 MOVE-1}) by default: the exporter does not move buffers
      */
     default void move(ExportedBuffer buffer) {
         throw new UnsupportedFeatureException(Rule.MOVE_1, "fixture " + name()
@@ -118,7 +119,7 @@ public interface ExporterFixture {
      *
      * @param buffer a buffer this fixture exported
      * @param timeout the bound on the waits for fences and unmaps
-     * @throws org.dmabuf4j.api.DmaTimeoutException (REV-4) if importers did not unmap in time
+     * @throws org.dmabuf4j.api.DmaTimeoutException ({@link Rule#REV_4 REV-4}) if importers did not unmap in time
      */
     default void revoke(ExportedBuffer buffer, Duration timeout) {
         buffer.revoke(timeout);
@@ -126,8 +127,8 @@ public interface ExporterFixture {
 
     /**
      * The bytes of memory the exporter currently holds for buffers, if it knows: the kit checks that they return to
-     * their starting value once every buffer is released (HEAP-5). Memory the exporter takes from the system is
-     * counted by the system itself.
+     * their starting value once every buffer is released ({@link Rule#HEAP_5 HEAP-5}). Memory the exporter takes from
+     * the system is counted by the system itself.
      *
      * @return the byte count, or empty if the exporter does not track it
      */

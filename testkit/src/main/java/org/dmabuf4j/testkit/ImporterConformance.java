@@ -49,10 +49,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>An adversarial exporter (a real dynamic exporter in the kit) moves the buffer at awkward points, holds back or
  * fails the fences of its moves and revokes the buffer. The kit fails a test when the importer touches memory through
- * a stale mapping (an IOMMU fault out of {@code use()}, MOVE-7), touches the new memory before a move's fence
- * signals (MOVE-8), does not unmap on revocation (REV-5), breaks a rule the framework enforces (the rule of the
- * exception it caused: MAP-1, MAP-10, ATT-2, ...) or leaves an attachment or mapping behind after {@code stop()}.
- * Random tests print their seed; {@code -Ddmabuf4j.importer.seed=<n>} replays one.
+ * a stale mapping (an IOMMU fault out of {@code use()}, {@link Rule#MOVE_7 MOVE-7}), touches the new memory before a
+ * move's fence signals ({@link Rule#MOVE_8 MOVE-8}), does not unmap on revocation ({@link Rule#REV_5 REV-5}), breaks a
+ * rule the framework enforces (the rule of the exception it caused: {@link Rule#MAP_1 MAP-1},
+ * {@link Rule#MAP_10 MAP-10}, {@link Rule#ATT_2 ATT-2}, ...) or leaves an attachment or mapping behind after
+ * {@code stop()}. Random tests print their seed; {@code -Ddmabuf4j.importer.seed=<n>} replays one.
  */
 public abstract class ImporterConformance {
     /** Ends each test with the leak checks and tags failures with their rule. */
@@ -296,7 +297,7 @@ public abstract class ImporterConformance {
         }
     }
 
-    /** ATT-2: a plain life cycle leaves nothing. */
+    /** {@link Rule#ATT_2 ATT-2}: a plain life cycle leaves nothing. */
     @Test
     @DisplayName("ATT-2: attach, use and stop leave no attachment, mapping or translation behind")
     public void attachUseAndStopLeaveNothingBehind() {
@@ -308,7 +309,7 @@ public abstract class ImporterConformance {
         stopAndCheck(s);
     }
 
-    /** MOVE-7: the importer re-maps after a move before its next access. */
+    /** {@link Rule#MOVE_7 MOVE-7}: the importer re-maps after a move before its next access. */
     @Test
     @DisplayName("MOVE-7: after a move the importer maps again before its next access")
     public void afterAMoveTheImporterMapsAgain() {
@@ -325,7 +326,7 @@ public abstract class ImporterConformance {
         stopAndCheck(s);
     }
 
-    /** MOVE-7: repeated notifications are tolerated. */
+    /** {@link Rule#MOVE_7 MOVE-7}: repeated notifications are tolerated. */
     @Test
     @DisplayName("MOVE-7: repeated notifications without an access in between are tolerated")
     public void repeatedNotificationsAreTolerated() {
@@ -341,7 +342,7 @@ public abstract class ImporterConformance {
     }
 
     /**
-     * MOVE-8: the importer waits for the copy of a move.
+     * {@link Rule#MOVE_8 MOVE-8}: the importer waits for the copy of a move.
      *
      * @throws InterruptedException if interrupted
      */
@@ -357,7 +358,7 @@ public abstract class ImporterConformance {
     }
 
     /**
-     * MOVE-8: a failed copy is waited for too, and never leads to a stale access.
+     * {@link Rule#MOVE_8 MOVE-8}: a failed copy is waited for too, and never leads to a stale access.
      *
      * @throws InterruptedException if interrupted
      */
@@ -372,7 +373,7 @@ public abstract class ImporterConformance {
     }
 
     /**
-     * MOVE-8: a slow copy is waited for until its fence signals.
+     * {@link Rule#MOVE_8 MOVE-8}: a slow copy is waited for until its fence signals.
      *
      * @throws InterruptedException if interrupted
      */
@@ -388,7 +389,8 @@ public abstract class ImporterConformance {
     }
 
     /**
-     * MOVE-7: a move that happens while use() waits for the lock is seen by use() once it has the lock.
+     * {@link Rule#MOVE_7 MOVE-7}: a move that happens while use() waits for the lock is seen by use() once it has the
+     * lock.
      *
      * @throws InterruptedException if interrupted
      */
@@ -446,10 +448,10 @@ public abstract class ImporterConformance {
     }
 
     /**
-     * CPU-1: on a non-coherent device, the importer reaches the buffer only through DMA or CPU windows. An importer
-     * that reads a mapping entry's CPU view without beginCpuAccess is caught here only where core makes those views
-     * obey the non-coherent cache model or guards them (the failure is then CPU-1 or a stale-data failure of use());
-     * the kit itself cannot see a plain read of memory.
+     * {@link Rule#CPU_1 CPU-1}: on a non-coherent device, the importer reaches the buffer only through DMA or CPU
+     * windows. An importer that reads a mapping entry's CPU view without beginCpuAccess is caught here only where core
+     * makes those views obey the non-coherent cache model or guards them (the failure is then {@link Rule#CPU_1 CPU-1}
+     * or a stale-data failure of use()); the kit itself cannot see a plain read of memory.
      */
     @Test
     @DisplayName("CPU-1: on a non-coherent device the importer reaches the buffer only through DMA or CPU windows")
@@ -463,7 +465,7 @@ public abstract class ImporterConformance {
     }
 
     /**
-     * REV-5: on revocation the importer stops and unmaps.
+     * {@link Rule#REV_5 REV-5}: on revocation the importer stops and unmaps.
      *
      * @throws InterruptedException if interrupted
      */
@@ -556,7 +558,7 @@ public abstract class ImporterConformance {
     }
 
     /**
-     * MOVE-7: random moves never lead to stale accesses.
+     * {@link Rule#MOVE_7 MOVE-7}: random moves never lead to stale accesses.
      *
      * @throws InterruptedException if interrupted
      */
@@ -567,7 +569,7 @@ public abstract class ImporterConformance {
     }
 
     /**
-     * MOVE-7: the same on a non-coherent device.
+     * {@link Rule#MOVE_7 MOVE-7}: the same on a non-coherent device.
      *
      * @throws InterruptedException if interrupted
      */

@@ -1,12 +1,15 @@
 package org.dmabuf4j.testkit;
 
+import org.dmabuf4j.api.Rule;
+
 /**
  * How the importer kit drives an importer under test: one instance per test, for one buffer on one device.
  *
  * <p>The kit's adversarial exporter moves the buffer between calls (and while they block), holds back the fences of
  * its moves, and revokes the buffer. The importer must keep the rules an importer keeps in production: map and unmap
- * under the reservation lock (MAP-1), re-map after {@code moveNotify} before its next access (MOVE-7), wait for the
- * buffer's KERNEL fences before touching memory after a move (MOVE-8), and on revocation stop and unmap (REV-5).
+ * under the reservation lock ({@link Rule#MAP_1 MAP-1}), re-map after {@code moveNotify} before its next access
+ * ({@link Rule#MOVE_7 MOVE-7}), wait for the buffer's KERNEL fences before touching memory after a move
+ * ({@link Rule#MOVE_8 MOVE-8}), and on revocation stop and unmap ({@link Rule#REV_5 REV-5}).
  */
 public interface ImporterPuppet {
     /**

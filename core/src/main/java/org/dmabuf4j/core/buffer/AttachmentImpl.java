@@ -26,7 +26,7 @@ import org.dmabuf4j.core.device.SimulatedDeviceImpl;
 
 /**
  * A buffer attached to one device (struct dma_buf_attachment), with the kernel's static/dynamic matrix
- * (kernel-semantics §1.5): when importer and exporter differ in being dynamic, the attach pins (dynamic exporter)
+ * (dma_buf_dynamic_attach): when importer and exporter differ in being dynamic, the attach pins (dynamic exporter)
  * and maps BIDIRECTIONAL once, and that cached mapping is what {@link #map} returns (ATT-5, MAP-6).
  *
  * <p>Mutable state (mappings, pins, the cached mapping) changes only under the buffer's reservation lock; the

@@ -428,7 +428,28 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     }
 
     @Override
+    public String claimDescription() {
+        MemorySegment s = single;
+        MemorySegment[] r = rows;
+        String segments;
+        if (s != null) {
+            segments = "segment 0x" + Long.toHexString(s.address()) + " (" + s.byteSize() + " bytes)";
+        } else if (r != null && r.length > 0) {
+            segments = r.length + " row segments 0x" + Long.toHexString(r[0].address()) + " .. 0x"
+                    + Long.toHexString(r[r.length - 1].address()) + " (" + r[0].byteSize() + " bytes each)";
+        } else {
+            segments = "no segments yet";
+        }
+        return "on " + region + ", " + segments;
+    }
+
+    /**
+     * Names the window with its segments' addresses, which {@link MemorySegment#address()} still gives after close:
+     * an access through a segment of a closed window fails with the JDK's {@code IllegalStateException: Already
+     * closed}, which names nothing, and this is how to find the window it came from (CPU-4).
+     */
+    @Override
     public String toString() {
-        return access + " window on " + region + " of " + core.describe() + (isOpen() ? "" : " (closed)");
+        return access + " window " + claimDescription() + " of " + core.describe() + (isOpen() ? "" : " (closed)");
     }
 }

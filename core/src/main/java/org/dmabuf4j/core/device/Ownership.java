@@ -11,7 +11,7 @@ import org.dmabuf4j.api.Span;
 import org.dmabuf4j.core.OwnershipPolicy;
 
 /**
- * Who touches which bytes of one buffer right now (seed 000): open CPU windows and device accesses in flight.
+ * Who touches which bytes of one buffer right now: open CPU windows and device accesses in flight.
  *
  * <p>A CPU window and a device access to the same bytes at the same time conflict if either writes (CPU-11); two
  * device accesses conflict if both write and they are in different coherency domains (DEV-6). The CPU and coherent
@@ -261,7 +261,7 @@ public final class Ownership {
 
     private static String cpuWho(CpuClaim w) {
         return "a CPU " + (w.claimWrites() ? "write" : "read") + " window of thread '" + w.claimThread().getName()
-                + "'";
+                + "' " + w.claimDescription();
     }
 
     private OwnershipViolationException cpuVersusDevice(CpuClaim w, DeviceClaim d, String who) {

@@ -21,7 +21,7 @@ import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.engine.EngineImpl;
 
 /**
- * A simulated device with its own IOMMU (DESIGN §6). Thread-safe: DMA runs under the IOMMU's read lock, map and
+ * A simulated device with its own IOMMU. Thread-safe: DMA runs under the IOMMU's read lock, map and
  * unmap under its write lock.
  */
 public final class SimulatedDeviceImpl implements SimulatedDevice {

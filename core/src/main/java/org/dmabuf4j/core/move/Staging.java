@@ -11,7 +11,7 @@ import org.dmabuf4j.api.Span;
 /**
  * The linear CPU copy of a buffer whose memory the CPU cannot use in place (device memory, tiles): CPU windows are
  * views of it. A begin fills exactly the window's spans from the buffer's memory and the close of a writable window
- * writes exactly them back, so a sync costs in proportion to its region (seed 002).
+ * writes exactly them back, so a sync costs in proportion to its region.
  *
  * <p>While windows are open their bytes belong to the CPU: a later window overlapping them sees them as they are, as
  * it would in one CPU memory, so a begin fills only bytes no open window covers (otherwise it would overwrite an
