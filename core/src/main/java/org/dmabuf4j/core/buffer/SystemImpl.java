@@ -526,16 +526,24 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         return List.copyOf(registry.keySet());
     }
 
+    /**
+     * Closes the system (SAFE-2 for what foreign code throws meanwhile): every open buffer is force-detached and
+     * released, every device closed, the pools and the exporter arenas freed, whatever an exporter or importer
+     * throws on the way. RuntimeExceptions of foreign code are logged (the caller is tearing everything down and
+     * could do nothing with them); the first Error is rethrown once everything is closed, the others suppressed in
+     * it.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        Throwable errors = null;
         for (BufferCore core : registry.values()) {
             LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
                     + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
                     + core.ownership.openWindows() + " CPU window(s)); releasing it");
-            forceClose(core);
+            errors = forceClose(core, errors);
         }
         for (SimulatedDeviceImpl d : devices) {
             try {
@@ -543,6 +551,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
             } catch (RuntimeException e) {
                 // a revocation of its local memory timed out (REV-4): the other devices still close
                 LOG.log(System.Logger.Level.WARNING, "closing device '" + d.name() + "' with the system", e);
+            } catch (Error e) {
+                errors = addError(errors, e);
             }
         }
         systemHeap.closePool();
@@ -550,21 +560,47 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         for (OwnedArena a : List.copyOf(owned.values())) {
             a.forceFree();
         }
+        if (errors instanceof Error e) {
+            throw e;
+        }
     }
 
-    private void forceClose(BufferCore core) {
+    private static Throwable addError(Throwable errors, Error e) {
+        if (errors == null) {
+            return e;
+        }
+        if (errors != e) {
+            errors.addSuppressed(e);
+        }
+        return errors;
+    }
+
+    /**
+     * Detaches every attachment of a buffer the system is closing and releases it. Each step runs whatever the
+     * previous ones threw (SAFE-2): an attachment whose unmap or unpin failed is still gone, so the exporter still
+     * hears its detach; RuntimeExceptions are logged, Errors collected for {@link #close()} to rethrow at the end.
+     *
+     * @param core the buffer
+     * @param errors the Errors collected so far, or null
+     * @return the Errors collected now, or null
+     */
+    private Throwable forceClose(BufferCore core, Throwable errors) {
         if (!core.reservation.tryLock()) {
             LOG.log(System.Logger.Level.WARNING, core.describe() + " is locked by another thread; not released");
-            return;
+            return errors;
         }
         List<AttachmentImpl> detached = new ArrayList<>();
         try {
             for (AttachmentImpl a : core.attachments) {
+                // forceDetachLocked completes every step and removes the attachment, whatever it then rethrows
+                detached.add(a);
                 try {
                     a.forceDetachLocked();
-                    detached.add(a);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "could not detach " + a.describe(), e);
+                    LOG.log(System.Logger.Level.WARNING, "exporter " + core.exporterName + " failed to unmap or"
+                            + " unpin " + a.describe() + " while the system closed; it is detached anyway", e);
+                } catch (Error e) {
+                    errors = addError(errors, e);
                 }
             }
         } finally {
@@ -574,13 +610,22 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
             try {
                 core.exporter.detach(a);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "exporter failed to detach " + a.describe(), e);
+                LOG.log(System.Logger.Level.WARNING, "exporter " + core.exporterName + " failed to detach "
+                        + a.describe() + " while the system closed", e);
+            } catch (Error e) {
+                errors = addError(errors, e);
             }
         }
-        if (!core.forceRelease()) {
-            LOG.log(System.Logger.Level.WARNING, core.describe() + " has open CPU windows; its memory is kept until"
-                    + " they close");
+        try {
+            if (!core.forceRelease()) {
+                LOG.log(System.Logger.Level.WARNING, core.describe() + " has open CPU windows; its memory is kept"
+                        + " until they close");
+            }
+        } catch (Error e) {
+            // release() finished its bookkeeping in finally: the buffer is released
+            errors = addError(errors, e);
         }
+        return errors;
     }
 
     @Override
