@@ -87,7 +87,12 @@ final class SharedNonCoherentTest {
                     case 0 -> {
                         try (CpuAccess w = buf.beginCpuAccess(rnd.nextBoolean() ? Access.WRITE : Access.READ_WRITE,
                                 mine)) {
-                            w.segment().fill(v);
+                            // byte by byte: the window stays open (dirty) long enough for other threads' maps,
+                            // unmaps and begins to run against it
+                            MemorySegment seg = w.segment();
+                            for (long b = 0; b < PAGE; b++) {
+                                seg.set(ValueLayout.JAVA_BYTE, b, v);
+                            }
                         }
                         expected.fill(v);
                     }
