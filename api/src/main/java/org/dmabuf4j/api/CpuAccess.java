@@ -11,6 +11,10 @@ import java.util.List;
  * segment is closed with the window: touching it afterwards fails (CPU-4). Segments of a READ window are read-only
  * (CPU-6). A THREAD-confined window is touched and closed by its opening thread only (CPU-5).
  *
+ * <p>Close every window. With leak detection on, a window dropped open (neither it nor any of its segments reachable
+ * any more) is reported with where it was opened and closed by the garbage collector: its writes reach memory, its
+ * buffer reference is dropped (SAFE-6).
+ *
  * <pre>
  *   2-D window on Rect(x, y, w, h):   row(0) ─► [ w * bpp bytes ]     (stride gap: not reachable)
  *                                     row(1) ─► [ w * bpp bytes ]

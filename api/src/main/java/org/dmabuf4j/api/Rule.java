@@ -321,6 +321,17 @@ public enum Rule {
      * node signals, and the first Error is rethrown to the signaller afterwards.
      */
     SAFE_5(Level.MUST, Party.FRAMEWORK, "A fence callback that throws, even an Error, does not stop a timeline advance or close from signaling every due point, nor a fence chain from signaling its next nodes; the first Error is rethrown afterwards.", "dma_fence_signal; sw_sync"),
+    /**
+     * Leaks have a site and an end: with leak detection on (the default), a CPU window, a mapping, a vmap count, an
+     * attachment or an acquire context that becomes unreachable while open (dropped without close) is reported, as
+     * handles are (BUF-8), with the stack trace of where it was opened, and the framework gives back what it held:
+     * a window's buffer reference, ownership claim and copy memory (its writes reach memory as at close), a vmap's
+     * count, a mapping's translations, an attachment's reference, pins and mappings. A window is dropped only once
+     * none of its segments is reachable either. What needs the buffer's reservation lock is given back at once if the
+     * lock is free, else at the next detach or when the system closes. A system that closes with windows, mappings or
+     * attachments still open names where each was opened.
+     */
+    SAFE_6(Level.MUST, Party.FRAMEWORK, "With leak detection on, a CPU window, mapping, vmap count, attachment or acquire context dropped while open is reported with where it was opened, and what it held (buffer reference, claim, copy memory, count, translations, pins) is given back; a closing system names where each open window, mapping and attachment was opened.", "java.lang.ref.Cleaner; as BUF-8 for handles"),
 
     // ---- FMT: image formats, modifiers and descriptors ------------------------------------------------------
 

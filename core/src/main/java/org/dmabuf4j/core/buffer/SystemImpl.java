@@ -41,6 +41,7 @@ import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.core.TiledHeap;
 import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ExportEvent;
+import org.dmabuf4j.core.debug.LeakSink;
 import org.dmabuf4j.core.debug.Leaks;
 import org.dmabuf4j.core.device.DeviceDirectory;
 import org.dmabuf4j.core.device.OwnershipSink;
@@ -59,7 +60,7 @@ import org.dmabuf4j.core.vram.DeviceMemoryImpl;
 /**
  * The reference system: registry of live buffers, heaps, devices, counters, leak and ownership reports.
  */
-public final class SystemImpl implements SimulatedSystem, HeapExports, OwnershipSink, DeviceDirectory {
+public final class SystemImpl implements SimulatedSystem, HeapExports, OwnershipSink, DeviceDirectory, LeakSink {
     private static final System.Logger LOG = System.getLogger("org.dmabuf4j");
 
     /** Per exporter class: whether it overrides pin (bit 0) and unpin (bit 1), for BUF-10. */
@@ -282,7 +283,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     @Override
     public AcquireContext newAcquireContext() {
-        return AcquireContextImpl.create();
+        return AcquireContextImpl.create(this);
     }
 
     @Override
@@ -374,11 +375,13 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     // ---- leaks ----------------------------------------------------------------------------------------------------
 
-    boolean leakDetection() {
+    @Override
+    public boolean leakDetection() {
         return leakDetection;
     }
 
-    void leaked(String report) {
+    @Override
+    public void leaked(String report) {
         leaks.increment();
         if (!leakDetection) {
             return;
@@ -540,9 +543,13 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         }
         Throwable errors = null;
         for (BufferCore core : registry.values()) {
+            StringBuilder open = new StringBuilder();
+            for (String site : core.openSites()) {
+                open.append("\n\t").append(site);
+            }
             LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
                     + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
-                    + core.ownership.openWindows() + " CPU window(s)); releasing it");
+                    + core.ownership.openWindows() + " CPU window(s)); releasing it" + open);
             errors = forceClose(core, errors);
         }
         for (SimulatedDeviceImpl d : devices) {
