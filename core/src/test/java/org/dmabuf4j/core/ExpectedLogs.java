@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
-@interface ExpectedLogs {
+public @interface ExpectedLogs {
     /**
      * Substrings of the expected messages.
      *

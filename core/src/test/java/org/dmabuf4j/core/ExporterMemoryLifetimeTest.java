@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * IllegalStateException on the importer's own access), never in a crash of this JVM; memory of
  * {@link DmaBufSystem#exporterArena()} is kept valid by the framework while it views it.
  */
-@ExtendWith({EngineThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class, LogCapture.class})
 class ExporterMemoryLifetimeTest {
     private static final long SIZE = 16 * KIB;
 
@@ -404,14 +404,16 @@ class ExporterMemoryLifetimeTest {
     }
 
     @Test
+    @ExpectedLogs("[SAFE-1] an exporter arena")
     @DisplayName("SAFE-1: an exporter arena left open is freed when its system closes")
-    void exporterArenaIsFreedWithTheSystem() {
+    void exporterArenaIsFreedWithTheSystem(LogCapture.Records logs) {
         MemorySegment memory;
         try (SimulatedSystem other = DmaBufs.newSystem()) {
             memory = other.exporterArena().allocate(4096);
             assertTrue(memory.scope().isAlive());
         }
         assertFalse(memory.scope().isAlive());
+        assertTrue(logs.contains(java.util.logging.Level.WARNING, "[SAFE-1] an exporter arena", "never closed"));
     }
 
     @Test

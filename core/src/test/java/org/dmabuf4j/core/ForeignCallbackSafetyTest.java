@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * cases 3 to 6 of issue #10. The extension checks after each test that nothing leaked (buffers, native bytes, locks,
  * translations, claims).
  */
-@ExtendWith({EngineThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class, LogCapture.class})
 class ForeignCallbackSafetyTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
@@ -240,8 +240,9 @@ class ForeignCallbackSafetyTest {
      * release, and a second buffer of the same system is released too; an Error is rethrown after everything.
      */
     @Test
+    @ExpectedLogs({"system closed with", "failed to unmap or unpin"})
     @DisplayName("SAFE-2: an unmap that throws during system close still detaches and releases; an Error comes last")
-    void systemCloseFinishesDespiteAFailingUnmap() {
+    void systemCloseFinishesDespiteAFailingUnmap(LogCapture.Records logs) {
         for (Throwable fault : List.<Throwable>of(new IllegalStateException("unmap"), new StackOverflowError("unmap"))) {
             TestExporter exp = new TestExporter(4 * KIB) {
                 @Override
@@ -272,5 +273,7 @@ class ForeignCallbackSafetyTest {
             assertEquals(0, dev.liveTranslations());
             assertFalse(dev.isOpen(), "the devices are closed");
         }
+        assertTrue(logs.contains(java.util.logging.Level.WARNING, "exporter unmap-fails failed to unmap or unpin",
+                "it is detached anyway"), "the RuntimeException is logged");
     }
 }

@@ -23,17 +23,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * with the test's name, so an unexpected warning stays loud. A test that must see a record takes a {@link Records}
  * parameter and asserts on it.
  */
-final class LogCapture implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class LogCapture implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LogCapture.class);
     /** Held strongly: java.util.logging keeps loggers weakly, and a collected logger would lose the handler. */
     private static final Logger ROOT = Logger.getLogger("org.dmabuf4j");
     private static final PrintStream CONSOLE = System.err;
 
-    LogCapture() {
+    /** Created by JUnit. */
+    public LogCapture() {
     }
 
     /** The records captured during one test. */
-    static final class Records extends Handler {
+    public static final class Records extends Handler {
         private final List<LogRecord> records = new ArrayList<>();
 
         @Override
@@ -55,7 +56,7 @@ final class LogCapture implements BeforeEachCallback, AfterEachCallback, Paramet
          * @param level the least level
          * @return the messages
          */
-        synchronized List<String> messages(Level level) {
+        public synchronized List<String> messages(Level level) {
             List<String> out = new ArrayList<>();
             for (LogRecord r : records) {
                 if (r.getLevel().intValue() >= level.intValue()) {
@@ -72,7 +73,7 @@ final class LogCapture implements BeforeEachCallback, AfterEachCallback, Paramet
          * @param parts substrings of one message
          * @return true if one record has them all
          */
-        boolean contains(Level level, String... parts) {
+        public boolean contains(Level level, String... parts) {
             for (String m : messages(level)) {
                 boolean all = m != null;
                 for (String p : parts) {
