@@ -581,7 +581,12 @@ final class FaultInjectionTest {
     }
 
     private static void verdict(Path p, FaultPoint point, FaultKind kind) throws InterruptedException {
-        Result res = run(p, point, kind);
+        Result res;
+        // what the fault provokes is logged on purpose: the injected throwable, and a closing system's report
+        try (Logs logs = Logs.capture(p.name() + " / " + point + " / " + kind, p.name().startsWith("system close")
+                ? Logs.injected().or(Logs.containing("system closed with")) : Logs.injected())) {
+            res = run(p, point, kind);
+        }
         String known = known(p, point, kind);
         String outcome = res.outcome == Outcome.CONSISTENT && known != null
                 ? "CONSISTENT (FIXED: drop from KNOWN)" : res.outcome == Outcome.CONSISTENT ? "CONSISTENT"
