@@ -299,10 +299,12 @@ public enum Rule {
      * Throwable-safe call sites: every call into foreign code (exporter callbacks, importer callbacks, fence
      * callbacks, engine jobs) that throws a RuntimeException or an Error (StackOverflowError, OutOfMemoryError
      * included) leaves the framework consistent: no leaked buffer reference, translation, lock, window or pending
-     * fence point. A RuntimeException reaches the caller (an engine job's or fence's error records it); an Error
-     * propagates to the caller after the cleanup, except where it is recorded in a fence's error (engine jobs).
+     * fence point. A RuntimeException reaches the caller (an engine job's or fence's error records it), except in
+     * release and in a system's close, which log it (their callers are tearing down and could do nothing with it); an
+     * Error propagates to the caller after the cleanup (a system's close rethrows the first once everything is
+     * closed), except where it is recorded in a fence's error (engine jobs).
      */
-    SAFE_2(Level.MUST, Party.FRAMEWORK, "A call into foreign code (exporter, importer or fence callback, engine job) that throws a RuntimeException or an Error leaves no leaked reference, translation, lock, window or pending point; exceptions reach the caller or the job's fence, Errors propagate after the cleanup.", "dma-buf.c error paths"),
+    SAFE_2(Level.MUST, Party.FRAMEWORK, "A call into foreign code (exporter, importer or fence callback, engine job) that throws a RuntimeException or an Error leaves no leaked reference, translation, lock, window or pending point; exceptions reach the caller or the job's fence (release and system close log them), Errors propagate after the cleanup.", "dma-buf.c error paths"),
     /**
      * Peer-to-peer answer: the importer's allowPeerToPeer() is asked exactly once, at attach and before the
      * exporter's attach; its answer holds for the attachment's life, so an importer that throws from it fails the
