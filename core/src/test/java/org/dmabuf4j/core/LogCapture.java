@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * with the test's name, so an unexpected warning stays loud. A test that must see a record takes a {@link Records}
  * parameter and asserts on it.
  */
+@SuppressWarnings("exports") // a test fixture, public only for the tests of core's other packages
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LogCapture.class);
     /** Held strongly: java.util.logging keeps loggers weakly, and a collected logger would lose the handler. */
@@ -36,6 +37,9 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback, 
     /** The records captured during one test. */
     public static final class Records extends Handler {
         private final List<LogRecord> records = new ArrayList<>();
+
+        Records() {
+        }
 
         @Override
         public synchronized void publish(LogRecord r) {

@@ -639,7 +639,7 @@ final class AttachmentImpl implements Attachment {
                 unmapLeakedLocked(m);
                 return "it was unmapped";
             }
-            return "it was unmapped already";
+            return "it was unmapped meanwhile (by its attachment's detach or its system's close)";
         }, done -> core.system.leaked(Leaks.report(what, done, m.site)));
     }
 
