@@ -18,6 +18,7 @@ import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.ExportInfo;
+import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Region;
 import org.dmabuf4j.core.buffer.SystemImpl;
@@ -184,6 +185,36 @@ class LeakReportTest {
         assertEquals(List.of("detach dev"), exp.callsStartingWith("detach"), "the exporter heard the detach");
         assertEquals(1, exp.releases, "the attachment's reference was dropped: the buffer is released");
         assertEquals(0, dev.liveTranslations());
+    }
+
+    @Test
+    @DisplayName("SAFE-6: a dropped attachment whose framework object still has mappings in use is reported, not detached")
+    void droppedAttachmentStillInUseStaysAttached(SimulatedSystem sys) throws InterruptedException {
+        SimulatedDevice dev = sys.newDevice("dev").build();
+        TestExporter exp = new TestExporter(SIZE);
+        ExportedBuffer eb = sys.export(ExportInfo.of("held", SIZE, exp));
+        try (DmaBuf buf = eb.handle()) {
+            attachAndForgetIt(buf, dev);
+            Attachment held;
+            Mapping raw;
+            buf.reservation().lock();
+            try {
+                held = eb.attachments().getFirst(); // the object the exporter's callbacks receive
+                raw = held.map(Direction.TO_DEVICE);
+            } finally {
+                buf.reservation().unlock();
+            }
+            String report = awaitReport(sys, "[SAFE-6] leaked static attachment");
+            assertTrue(report.contains("it stays attached") && report.contains("attachAndForgetIt"), report);
+            assertTrue(held.isAttached() && raw.isValid(), "the mapping in use was left alone");
+            held.unmapUnlocked(raw);
+            held.close();
+        }
+        assertEquals(1, exp.releases);
+    }
+
+    private static void attachAndForgetIt(DmaBuf buf, SimulatedDevice dev) {
+        buf.attach(dev).isAttached();
     }
 
     private static void vmapAndForgetIt(DmaBuf buf) {

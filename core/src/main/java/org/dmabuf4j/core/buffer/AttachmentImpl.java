@@ -672,6 +672,13 @@ final class AttachmentImpl implements Attachment {
             if (!attached) {
                 return null;
             }
+            int held = 0;
+            for (MappingImpl m : mappings) {
+                held += m.viewed ? 0 : 1;
+            }
+            if (held > 0) {
+                return "-" + held; // an importer still holds mappings it made through this object: in use
+            }
             int mapped = mappings.size();
             try {
                 forceDetachLocked();
@@ -683,6 +690,12 @@ final class AttachmentImpl implements Attachment {
         }, done -> {
             if (done == null) {
                 return; // detached meanwhile by the system's close: nothing was leaked any more
+            }
+            if (done.startsWith("-")) {
+                core.system.leaked(Leaks.report(what, "it stays attached: its importer still holds "
+                        + done.substring(1) + " mapping(s) it made through the attachment its callbacks receive;"
+                        + " close that attachment when done (the system's close detaches it otherwise)", site));
+                return;
             }
             String given = done;
             try {

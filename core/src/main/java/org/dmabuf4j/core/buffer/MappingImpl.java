@@ -42,6 +42,9 @@ final class MappingImpl implements Mapping {
     volatile boolean released;
     /** Set by the cleaner: dropped without unmap, its unmap queued for the lock (SAFE-6). */
     volatile boolean leaked;
+    /** Whether a {@link UserMapping} was handed out for it: else whoever holds it got it from the framework's
+     *  attachment (an importer in a callback), and it keeps that attachment in use (SAFE-6). */
+    volatile boolean viewed;
     /** Where it was mapped, with leak detection on (SAFE-6); else null. */
     final Throwable site;
     private List<SgEntry> views;

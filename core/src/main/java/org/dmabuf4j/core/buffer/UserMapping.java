@@ -27,6 +27,7 @@ final class UserMapping implements Mapping {
     UserMapping(MappingImpl impl, UserAttachment attachment) {
         this.impl = impl;
         this.attachment = attachment;
+        impl.viewed = true;
         if (impl.site != null && !impl.cached) {
             this.leak = new Leak(impl);
             this.cleanable = Leaks.register(this, leak);
