@@ -16,7 +16,8 @@ package org.dmabuf4j.api;
  *       ctx.unlockAll();
  *   }
  * </pre>
- * Or let {@link DmaBufSystem#lockAll} run that loop.
+ * Or let {@link DmaBufSystem#lockAll} run that loop. With leak detection on, a context dropped without close is
+ * reported with where it was created ({@link Rule#SAFE_6 SAFE-6}).
  *
  * @see "struct ww_acquire_ctx, ww_acquire_init, ww_acquire_done, ww_acquire_fini"
  */

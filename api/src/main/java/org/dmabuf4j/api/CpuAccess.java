@@ -28,6 +28,10 @@ import java.util.List;
  * <p>The usual cause is a segment stored in a field, or returned from the try-with-resources block that opened the
  * window.
  *
+ * <p>Close every window. With leak detection on, a window dropped open (neither it nor any of its segments reachable
+ * any more) is reported with where it was opened and closed by the garbage collector: its writes reach memory, its
+ * buffer reference is dropped ({@link Rule#SAFE_6 SAFE-6}).
+ *
  * <pre>
  *   2-D window on Rect(x, y, w, h):   row(0) ─► [ w * bpp bytes ]     (stride gap: not reachable)
  *                                     row(1) ─► [ w * bpp bytes ]

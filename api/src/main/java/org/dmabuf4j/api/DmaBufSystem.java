@@ -152,7 +152,9 @@ public interface DmaBufSystem extends AutoCloseable {
     List<Long> liveBufferIds();
 
     /**
-     * Closes the system: reports buffers still open, closes devices, releases memory. Idempotent.
+     * Closes the system: reports buffers still open, closes devices, releases memory. Idempotent. Every step runs
+     * whatever an exporter or importer throws meanwhile ({@link Rule#SAFE_2 SAFE-2}): a RuntimeException of foreign
+     * code is logged, and the first Error is rethrown after everything is closed.
      */
     @Override
     void close();

@@ -24,6 +24,9 @@ import java.util.List;
  * }   // m.close() unmaps (taking the lock), then a.close() detaches
  * }</pre>
  *
+ * <p>With leak detection on, a mapping dropped without unmap is reported with where it was mapped and unmapped by the
+ * framework ({@link Rule#SAFE_6 SAFE-6}).
+ *
  * @see "struct sg_table as returned by dma_buf_map_attachment"
  */
 public interface Mapping extends AutoCloseable {

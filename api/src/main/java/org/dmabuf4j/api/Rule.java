@@ -625,10 +625,12 @@ public enum Rule {
      * Throwable-safe call sites: every call into foreign code (exporter callbacks, importer callbacks, fence
      * callbacks, engine jobs) that throws a RuntimeException or an Error (StackOverflowError, OutOfMemoryError
      * included) leaves the framework consistent: no leaked buffer reference, translation, lock, window or pending
-     * fence point. A RuntimeException reaches the caller (an engine job's or fence's error records it); an Error
-     * propagates to the caller after the cleanup, except where it is recorded in a fence's error (engine jobs).
+     * fence point. A RuntimeException reaches the caller (an engine job's or fence's error records it), except in
+     * release and in a system's close, which log it (their callers are tearing down and could do nothing with it); an
+     * Error propagates to the caller after the cleanup (a system's close rethrows the first once everything is
+     * closed), except where it is recorded in a fence's error (engine jobs).
      */
-    SAFE_2(Level.MUST, Party.FRAMEWORK, "A call into foreign code (exporter, importer or fence callback, engine job) that throws a RuntimeException or an Error leaves no leaked reference, translation, lock, window or pending point; exceptions reach the caller or the job's fence, Errors propagate after the cleanup.", "dma-buf.c error paths"),
+    SAFE_2(Level.MUST, Party.FRAMEWORK, "A call into foreign code (exporter, importer or fence callback, engine job) that throws a RuntimeException or an Error leaves no leaked reference, translation, lock, window or pending point; exceptions reach the caller or the job's fence (release and system close log them), Errors propagate after the cleanup.", "dma-buf.c error paths"),
     /**
      * Peer-to-peer answer: the importer's allowPeerToPeer() is asked exactly once, at attach and before the
      * exporter's attach; its answer holds for the attachment's life, so an importer that throws from it fails the
@@ -647,6 +649,17 @@ public enum Rule {
      * node signals, and the first Error is rethrown to the signaller afterwards.
      */
     SAFE_5(Level.MUST, Party.FRAMEWORK, "A fence callback that throws, even an Error, does not stop a timeline advance or close from signaling every due point, nor a fence chain from signaling its next nodes; the first Error is rethrown afterwards.", "dma_fence_signal; sw_sync"),
+    /**
+     * Leaks have a site and an end: with leak detection on (the default), a CPU window, a mapping, a vmap count, an
+     * attachment or an acquire context that becomes unreachable while open (dropped without close) is reported, as
+     * handles are ({@link #BUF_8 BUF-8}), with the stack trace of where it was opened, and the framework gives back
+     * what it held: a window's buffer reference, ownership claim and copy memory (its writes reach memory as at close),
+     * a vmap's count, a mapping's translations, an attachment's reference, pins and mappings. A window is dropped only
+     * once none of its segments is reachable either. What needs the buffer's reservation lock is given back at once if
+     * the lock is free, else at the next detach or when the system closes. A system that closes with windows, mappings
+     * or attachments still open names where each was opened.
+     */
+    SAFE_6(Level.MUST, Party.FRAMEWORK, "With leak detection on, a CPU window, mapping, vmap count, attachment or acquire context dropped while open is reported with where it was opened, and what it held (buffer reference, claim, copy memory, count, translations, pins) is given back; a closing system names where each open window, mapping and attachment was opened.", "java.lang.ref.Cleaner; as BUF-8 for handles"),
 
     // ---- FMT: image formats, modifiers and descriptors ------------------------------------------------------
 

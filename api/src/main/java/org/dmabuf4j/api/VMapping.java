@@ -4,7 +4,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One count of a buffer's kernel-style vmap ({@link Rule#CPU_14 CPU-14}): the whole buffer's memory for long-lived CPU
- * use.
+ * use. With leak
+ * detection on, a count dropped without close is reported with where it was taken and dropped
+ * ({@link Rule#SAFE_6 SAFE-6}).
  *
  * @see "dma_buf_vmap, struct iosys_map"
  */

@@ -25,6 +25,16 @@ final class RulesPage {
             Map.entry("SYNCOBJ", "Sync objects"),
             Map.entry("IPC", "Sharing across processes"));
 
+    /** What a family's rules add up to, where a one-line title does not say it. */
+    private static final Map<String, String> INTROS = Map.of(
+            "SAFE", "What a buggy exporter, importer, fence callback or engine job can and cannot do to the\n"
+                    + "framework. It cannot crash the JVM by freeing its memory early (SAFE-1), leave a reference,\n"
+                    + "translation, lock, window or pending fence point behind by throwing or blocking (SAFE-2,\n"
+                    + "SAFE-3, SAFE-5), or make cache maintenance lose a CPU write (SAFE-4); objects its user drops\n"
+                    + "open are reported and given back (SAFE-6). It can still fail or block its own call (only the\n"
+                    + "framework's own waits are bounded), return wrong bytes (the testkit catches that), and free\n"
+                    + "memory through native code behind the JDK's back, which no JVM can detect.\n\n");
+
     private RulesPage() {
     }
 
@@ -50,6 +60,7 @@ final class RulesPage {
             if (!r.family().equals(family)) {
                 family = r.family();
                 sb.append("\n## ").append(family).append(" — ").append(FAMILIES.get(family)).append("\n\n");
+                sb.append(INTROS.getOrDefault(family, ""));
                 sb.append("| ID | Level | Binds | Rule | Source |\n|---|---|---|---|---|\n");
             }
             sb.append("| ").append(r.id()).append(" | ").append(r.level()).append(" | ")

@@ -122,8 +122,9 @@ public interface SimulatedSystem extends DmaBufSystem {
     List<OwnershipViolationException> ownershipReports();
 
     /**
-     * The leaks reported so far ({@link Rule#BUF_8 BUF-8}): one line per handle garbage-collected while open, with
-     * where it was created.
+     * The leaks reported so far: one report per handle ({@link Rule#BUF_8 BUF-8}), CPU window, mapping, vmap count,
+     * attachment or acquire context ({@link Rule#SAFE_6 SAFE-6}) garbage-collected while open, each with the stack
+     * trace of where it was opened and what the framework gave back.
      *
      * @return an immutable snapshot
      */
@@ -161,9 +162,12 @@ public interface SimulatedSystem extends DmaBufSystem {
         Builder ownershipPolicy(OwnershipPolicy policy);
 
         /**
-         * Sets whether each handle records where it was created, so that a handle garbage-collected while open is
-         * reported with that stack trace ({@link Rule#BUF_8 BUF-8}; default true). Without it leaked handles are still
-         * closed by the garbage collector, silently.
+         * Sets whether handles, CPU windows, mappings, vmap counts, attachments and acquire contexts record where they
+         * were opened, so that one garbage-collected while open is reported with that stack trace and given back
+         * ({@link Rule#BUF_8 BUF-8}, {@link Rule#SAFE_6 SAFE-6}; default true), and a closing system names where its
+         * open windows, attachments and mappings were opened. It costs one stack capture per open. Without it leaked
+         * handles are still closed by the garbage collector, silently; a dropped CPU window keeps its buffer until the
+         * system closes (its hot path then allocates nothing for leak tracking).
          *
          * @param enabled true to record creation sites and report leaks
          * @return this builder

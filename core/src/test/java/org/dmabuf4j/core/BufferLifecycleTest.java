@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
-@ExtendWith(SystemExtension.class)
+@ExtendWith({SystemExtension.class, LogCapture.class})
 class BufferLifecycleTest {
     static void assertRule(Rule rule, DmaBufException e) {
         assertEquals(rule, e.rule(), e::getMessage);
@@ -224,8 +224,9 @@ class BufferLifecycleTest {
     }
 
     @Test
+    @ExpectedLogs("system closed with")
     @DisplayName("BUF-2, DEV-9: closing a system unmaps, detaches and releases what is still open, exactly once")
-    void closingTheSystemReleasesWhatIsOpen() {
+    void closingTheSystemReleasesWhatIsOpen(LogCapture.Records logs) {
         SimulatedSystem own = DmaBufs.newSystem();
         SimulatedDevice dev = own.newDevice("dev").nonCoherent().build();
         TestExporter exp = new TestExporter(8192);
@@ -249,6 +250,8 @@ class BufferLifecycleTest {
         b.close();
         own.close();
         assertEquals(1, exp.releases, "released twice");
+        assertTrue(logs.contains(java.util.logging.Level.WARNING, "system closed with buffer #1 (exporter left-open",
+                "1 attachment(s)"), "the closing system names what was still open");
         assertFails(ClosedException.class, Rule.BUF_3, exported::share);
     }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Engine threads: started lazily, parked while idle, ended with their device; pending jobs fail (DEV-7). */
-@ExtendWith({EngineThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class, LogCapture.class})
 class EngineLifecycleTest {
     private static final int SIZE = 8192;
 
@@ -166,6 +166,7 @@ class EngineLifecycleTest {
     }
 
     @Test
+    @ExpectedLogs("system closed with")
     @DisplayName("DEV-7: closing the system closes its devices: pending jobs fail and engine threads end")
     void closingTheSystemEndsEngines() throws InterruptedException {
         SimulatedSystem own = DmaBufs.newSystem();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,9 @@ import org.dmabuf4j.api.ExportInfo;
 import org.dmabuf4j.api.Exporter;
 import org.dmabuf4j.api.ExporterFaultException;
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.SignalingFence;
@@ -33,6 +36,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue #10 item 1 (SAFE-1): an exporter that frees its memory early, in each way it can, never makes the framework
@@ -41,22 +46,51 @@ import org.junit.jupiter.api.function.Executable;
  * IllegalStateException on the importer's own access), never in a crash of this JVM; memory of
  * {@link DmaBufSystem#exporterArena()} is kept valid by the framework while it views it.
  */
-@ExtendWith({EngineThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class, LogCapture.class})
 class ExporterMemoryLifetimeTest {
     private static final long SIZE = 16 * KIB;
 
-    /** Where the exporter frees its memory too early. */
-    enum FreeAt { NEVER, VUNMAP, UNMAP, DETACH, END, BEGIN }
+    /** Where the exporter frees its memory too early: in one of its callbacks. */
+    enum FreeAt { NEVER, ATTACH, PIN, MAP, BEGIN, END, VMAP, VUNMAP, UNMAP, UNPIN, DETACH }
 
-    /** A third-party exporter with memory of its own arena, which it frees at {@link #freeAt}. */
+    /**
+     * A third-party exporter with memory of its own arena, which it frees at {@link #freeAt}; dynamic on request, so
+     * that a static attachment is pinned and mapped at attach and unmapped and unpinned at detach (ATT-5).
+     */
     static final class EarlyFreeingExporter implements Exporter {
         private final Arena arena;
+        private final boolean dynamic;
         final MemorySegment memory;
         volatile FreeAt freeAt = FreeAt.NEVER;
 
         EarlyFreeingExporter(Arena arena) {
+            this(arena, false);
+        }
+
+        EarlyFreeingExporter(Arena arena, boolean dynamic) {
             this.arena = arena;
+            this.dynamic = dynamic;
             this.memory = arena.allocate(SIZE, 4096);
+        }
+
+        @Override
+        public boolean isDynamic() {
+            return dynamic;
+        }
+
+        @Override
+        public void attach(Attachment attachment) {
+            freeIf(FreeAt.ATTACH);
+        }
+
+        @Override
+        public void pin(Attachment attachment) {
+            freeIf(FreeAt.PIN);
+        }
+
+        @Override
+        public void unpin(Attachment attachment) {
+            freeIf(FreeAt.UNPIN);
         }
 
         /** Frees the memory now, if not already. */
@@ -79,6 +113,7 @@ class ExporterMemoryLifetimeTest {
 
         @Override
         public List<SgEntry> map(Attachment attachment, Direction direction) {
+            freeIf(FreeAt.MAP);
             return attachment.device().mapPages(List.of(memory), direction);
         }
 
@@ -106,6 +141,7 @@ class ExporterMemoryLifetimeTest {
 
         @Override
         public MemorySegment vmap() {
+            freeIf(FreeAt.VMAP);
             return memory;
         }
 
@@ -281,6 +317,67 @@ class ExporterMemoryLifetimeTest {
         }
     }
 
+    /**
+     * Every way an exporter can free early in one of its callbacks, each deterministic: the callback frees, then every
+     * framework access to the buffer (CPU windows of each access, vmap, synchronous DMA both ways through another
+     * device's live mapping, an engine job) fails with SAFE-1 naming the buffer and the exporter, the operation that
+     * ran the callback itself returns or fails with SAFE-1, and everything still closes without a leak.
+     */
+    @ParameterizedTest(name = "SAFE-1: an exporter that frees its memory in {0} gets SAFE-1 at every later access")
+    @EnumSource(value = FreeAt.class, names = "NEVER", mode = EnumSource.Mode.EXCLUDE)
+    void everyWayOfFreeingEarlyEndsInSafe1(FreeAt way, SimulatedSystem sys) throws Exception {
+        EarlyFreeingExporter exp = new EarlyFreeingExporter(Arena.ofShared(), true);
+        SimulatedDevice a = sys.newDevice("a").build();
+        SimulatedDevice b = sys.newDevice("b").build();
+        try (DmaBuf buf = export(sys, exp); Attachment ab = buf.attach(b)) {
+            Mapping mb = ab.mapUnlocked(Direction.BIDIRECTIONAL); // pinned and cached at attach (ATT-5)
+            exp.freeAt = way;
+            try {
+                switch (way) {
+                    case ATTACH, PIN, MAP -> buf.attach(a).close();
+                    case UNMAP, UNPIN, DETACH -> {
+                        Attachment aa = buf.attach(a);
+                        exp.freeAt = way; // attach frees nothing for these
+                        aa.close();
+                    }
+                    case BEGIN, END -> readWindow(buf);
+                    case VMAP, VUNMAP -> {
+                        buf.reservation().lock();
+                        try {
+                            buf.vmap().close();
+                        } finally {
+                            buf.reservation().unlock();
+                        }
+                    }
+                    default -> throw new AssertionError(way);
+                }
+            } catch (ExporterFaultException e) {
+                assertEquals(Rule.SAFE_1, e.rule(), "the callback's own operation fails with SAFE-1 or returns");
+            }
+            assertFalse(exp.memory.scope().isAlive(), "the exporter freed its memory in " + way);
+            exp.freeAt = FreeAt.NEVER;
+            assertSafe1(buf, () -> readWindow(buf));
+            assertSafe1(buf, () -> buf.beginCpuAccess(Access.WRITE).close());
+            assertSafe1(buf, () -> buf.beginCpuAccess(Access.READ_WRITE, Region.range(4096, 4096)).close());
+            buf.reservation().lock();
+            try {
+                assertSafe1(buf, buf::vmap);
+            } finally {
+                buf.reservation().unlock();
+            }
+            try (Arena local = Arena.ofConfined()) {
+                MemorySegment bytes = local.allocate(64);
+                assertSafe1(buf, () -> b.dmaRead(mb.dmaAddress(0), bytes));
+                assertSafe1(buf, () -> b.dmaWrite(mb.dmaAddress(128), bytes));
+            }
+            Fence job = b.engine().submit(Job.fill(mb, 0, SIZE, (byte) 1));
+            assertEquals(FenceStatus.ERROR, job.awaitStatus(Duration.ofSeconds(10)), "the job's fence fails");
+            ExporterFaultException e = assertInstanceOf(ExporterFaultException.class, job.error().orElseThrow());
+            assertEquals(Rule.SAFE_1, e.rule());
+        }
+        assertEquals(List.of(), sys.liveBufferIds(), "released although its memory was gone");
+    }
+
     @Test
     @DisplayName("SAFE-1: memory of an exporter arena closed during a window stays valid until the window ends")
     void exporterArenaIsKeptWhileViewed(SimulatedSystem sys) {
@@ -307,14 +404,16 @@ class ExporterMemoryLifetimeTest {
     }
 
     @Test
+    @ExpectedLogs("[SAFE-1] an exporter arena")
     @DisplayName("SAFE-1: an exporter arena left open is freed when its system closes")
-    void exporterArenaIsFreedWithTheSystem() {
+    void exporterArenaIsFreedWithTheSystem(LogCapture.Records logs) {
         MemorySegment memory;
         try (SimulatedSystem other = DmaBufs.newSystem()) {
             memory = other.exporterArena().allocate(4096);
             assertTrue(memory.scope().isAlive());
         }
         assertFalse(memory.scope().isAlive());
+        assertTrue(logs.contains(java.util.logging.Level.WARNING, "[SAFE-1] an exporter arena", "never closed"));
     }
 
     @Test

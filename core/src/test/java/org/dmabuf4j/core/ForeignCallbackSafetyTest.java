@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * cases 3 to 6 of issue #10. The extension checks after each test that nothing leaked (buffers, native bytes, locks,
  * translations, claims).
  */
-@ExtendWith({EngineThreads.class, SystemExtension.class})
+@ExtendWith({EngineThreads.class, SystemExtension.class, LogCapture.class})
 class ForeignCallbackSafetyTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
@@ -234,5 +234,46 @@ class ForeignCallbackSafetyTest {
         assertThrows(StackOverflowError.class, f1::signal);
         assertTrue(n1.isSignaled());
         assertTrue(n2.isSignaled(), "node 2 signaled although node 1's callback threw");
+    }
+    /**
+     * SAFE-2 for system close: an exporter whose unmap fails while the system closes still hears its detach and
+     * release, and a second buffer of the same system is released too; an Error is rethrown after everything.
+     */
+    @Test
+    @ExpectedLogs({"system closed with", "failed to unmap or unpin"})
+    @DisplayName("SAFE-2: an unmap that throws during system close still detaches and releases; an Error comes last")
+    void systemCloseFinishesDespiteAFailingUnmap(LogCapture.Records logs) {
+        for (Throwable fault : List.<Throwable>of(new IllegalStateException("unmap"), new StackOverflowError("unmap"))) {
+            TestExporter exp = new TestExporter(4 * KIB) {
+                @Override
+                public void unmap(Attachment attachment, List<org.dmabuf4j.api.SgEntry> entries, Direction d) {
+                    super.unmap(attachment, entries, d);
+                    if (fault instanceof Error e) {
+                        throw e;
+                    }
+                    throw (RuntimeException) fault;
+                }
+            };
+            TestExporter other = new TestExporter(4 * KIB);
+            SimulatedSystem sys = DmaBufs.builder().leakDetection(false).build();
+            SimulatedDevice dev = sys.newDevice("dev").nonCoherent().build();
+            DmaBuf buf = sys.export(ExportInfo.of("unmap-fails", 4 * KIB, exp)).handle();
+            buf.attach(dev).mapUnlocked(Direction.BIDIRECTIONAL);
+            sys.export(ExportInfo.of("bystander", 4 * KIB, other)).handle().attach(dev);
+            if (fault instanceof Error) {
+                assertSame(fault, assertThrows(StackOverflowError.class, sys::close), "the Error comes after the cleanup");
+            } else {
+                sys.close();
+            }
+            assertEquals(List.of("detach dev"), exp.callsStartingWith("detach"), fault + ": detach after a failed unmap");
+            assertEquals(1, exp.releases, fault + ": the buffer is released");
+            assertEquals(1, other.releases, fault + ": the other buffer is released too");
+            assertEquals(List.of(), sys.liveBufferIds());
+            assertEquals(0, sys.liveNativeBytes());
+            assertEquals(0, dev.liveTranslations());
+            assertFalse(dev.isOpen(), "the devices are closed");
+        }
+        assertTrue(logs.contains(java.util.logging.Level.WARNING, "exporter unmap-fails failed to unmap or unpin",
+                "it is detached anyway"), "the RuntimeException is logged");
     }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** DESIGN §8: the bufinfo dump, counters per heap and device, JFR events and leak reports. */
-@ExtendWith(SystemExtension.class)
+@ExtendWith({SystemExtension.class, LogCapture.class})
 class ObservabilityTest {
 
     @Test
@@ -145,8 +145,10 @@ class ObservabilityTest {
 
     @Test
     @SystemSettings(expectLeaks = true)
+    @ExpectedLogs("[BUF-8] leaked handle")
     @DisplayName("BUF-8: a handle garbage-collected while open is reported with where it was created, and closed")
-    void leakedHandleIsReportedWithItsCreationSite(SimulatedSystem sys) throws InterruptedException {
+    void leakedHandleIsReportedWithItsCreationSite(SimulatedSystem sys, LogCapture.Records logs)
+            throws InterruptedException {
         long id = leakAHandle(sys);
         SystemImpl impl = (SystemImpl) sys;
         boolean reported = false;
@@ -161,5 +163,7 @@ class ObservabilityTest {
         assertTrue(report.contains("leakAHandle"), report);
         assertEquals(List.of(), sys.liveBufferIds(), "the collected handle was not closed");
         assertEquals(1, sys.counters().leaks());
+        assertTrue(logs.contains(java.util.logging.Level.WARNING, "[BUF-8] leaked handle", "'forgotten'"),
+                "the report is logged too");
     }
 }

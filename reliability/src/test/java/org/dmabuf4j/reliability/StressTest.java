@@ -116,9 +116,10 @@ final class StressTest {
         final SimulatedDevice enc;
         final SimulatedDevice gpu;
         /**
-         * The device of the shared buffers: coherent by default; the non-coherent camera with
-         * {@code -Ddmabuf4j.stress.sharedNonCoherent=true} (a known failure until issue #10 item 2 is safe under
-         * concurrency: see {@link SharedNonCoherentTest}).
+         * The device of the shared buffers: the non-coherent camera, so that one thread's cache maintenance (its
+         * windows' begin and close, its maps and unmaps) runs against the other threads' open windows of the same
+         * buffer (SAFE-4, CPU-9; see also {@link SharedNonCoherentTest}); the coherent encoder with
+         * {@code -Ddmabuf4j.stress.sharedNonCoherent=false}.
          */
         final SimulatedDevice sharedDevice;
         final List<DmaBuf> shared = new ArrayList<>();
@@ -135,7 +136,7 @@ final class StressTest {
             cam = sys.newDevice("cam").nonCoherent().engines(2).build();
             enc = sys.newDevice("enc").build();
             gpu = sys.newDevice("gpu").peerToPeer(true).localMemory(16 * PAGE).build();
-            sharedDevice = Boolean.getBoolean("dmabuf4j.stress.sharedNonCoherent") ? cam : enc;
+            sharedDevice = "false".equals(System.getProperty("dmabuf4j.stress.sharedNonCoherent")) ? enc : cam;
             for (int i = 0; i < 2; i++) {
                 shared.add(sys.systemHeap().allocate(THREADS * PAGE));
             }

@@ -381,10 +381,34 @@ final class Values {
         return Arrays.asList(allowed).contains(name) ? Kind.BOUNDARY : Kind.INVALID;
     }
 
+    /**
+     * A context of another thread, which stays alive until the world closes and then closes its context itself (only
+     * the owner may, RESV-13): a context left unclosed would be reported as a leak (SAFE-6).
+     */
     private static AcquireContext otherThreads(World w) {
         AtomicReference<AcquireContext> ref = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().start(() -> ref.set(w.sys.newAcquireContext()));
-        join(t);
+        java.util.concurrent.CountDownLatch made = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+        Thread t = Thread.ofPlatform().daemon().name("context-owner").start(() -> {
+            AcquireContext c = w.sys.newAcquireContext();
+            ref.set(c);
+            made.countDown();
+            try {
+                end.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            c.close();
+        });
+        try {
+            made.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        w.track(() -> {
+            end.countDown();
+            join(t);
+        });
         return ref.get();
     }
 

@@ -20,6 +20,7 @@ import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.core.debug.AttachEvent;
 import org.dmabuf4j.core.debug.BufInfo;
+import org.dmabuf4j.core.debug.Leaks;
 import org.dmabuf4j.core.debug.MapEvent;
 import org.dmabuf4j.core.device.CpuCache;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
@@ -44,6 +45,8 @@ final class AttachmentImpl implements Attachment {
     private volatile int explicitPins;
     /** Mappings made by map (not the cached one), until the importer unmaps them. */
     private final CopyOnWriteArrayList<MappingImpl> mappings = new CopyOnWriteArrayList<>();
+    /** Where it was attached, with leak detection on (SAFE-6); else null. */
+    final Throwable site;
 
     private AttachmentImpl(BufferCore core, Device device, Importer importer, boolean peerToPeer) {
         this.core = core;
@@ -51,6 +54,8 @@ final class AttachmentImpl implements Attachment {
         this.importer = importer;
         this.peerToPeer = peerToPeer;
         this.view = new HandleImpl(core, this);
+        this.site = core.system.leakDetection() ? Leaks.site("an attachment of buffer #" + core.id + " to device '"
+                + device.name() + "'") : null;
     }
 
     /** The importer's allowPeerToPeer(), asked once at attach (SAFE-3); what it throws fails the attach. */
@@ -202,6 +207,11 @@ final class AttachmentImpl implements Attachment {
 
     @Override
     public Mapping map(Direction direction) {
+        return mapImpl(direction);
+    }
+
+    /** {@link #map}, typed for {@link UserAttachment}. */
+    MappingImpl mapImpl(Direction direction) {
         if (direction == null) {
             throw new RuleViolationException(Rule.MAP_7, "map with a null direction on " + describe());
         }
@@ -338,9 +348,10 @@ final class AttachmentImpl implements Attachment {
         }
         checkAttached("unmap()");
         checkHeld(Rule.MAP_1, "unmap", "hold buffer.reservation().lock() around map and unmap, or call unmapUnlocked");
-        if (!(mapping instanceof MappingImpl m) || m.attachment != this) {
+        MappingImpl m = UserMapping.unwrap(mapping);
+        if (m == null || m.attachment != this) {
             throw new RuleViolationException(Rule.MAP_10, "unmap on " + describe() + " of a mapping made by "
-                    + (mapping instanceof MappingImpl m2 ? m2.attachment.describe() : "another implementation")
+                    + (m != null ? m.attachment.describe() : "another implementation")
                     + ": unmap a mapping through the attachment that made it");
         }
         if (m.cached) {
@@ -408,11 +419,16 @@ final class AttachmentImpl implements Attachment {
 
     @Override
     public Mapping mapUnlocked(Direction direction) {
+        return mapUnlockedImpl(direction);
+    }
+
+    /** {@link #mapUnlocked}, typed for {@link UserAttachment}. */
+    MappingImpl mapUnlockedImpl(Direction direction) {
         checkAttached("mapUnlocked()");
         core.checkLockNotHeld(Rule.MAP_1, "mapUnlocked()");
         core.reservation.lock();
         try {
-            return map(direction);
+            return mapImpl(direction);
         } finally {
             core.reservation.unlock();
         }
@@ -513,6 +529,11 @@ final class AttachmentImpl implements Attachment {
             if (!attached) {
                 return;
             }
+            for (MappingImpl m : mappings) {
+                if (m.leaked) {
+                    unmapLeakedLocked(m); // reported already, its give-back still queued for the lock (SAFE-6)
+                }
+            }
             if (!mappings.isEmpty()) {
                 List<String> live = new ArrayList<>();
                 for (MappingImpl m : mappings) {
@@ -603,6 +624,107 @@ final class AttachmentImpl implements Attachment {
         rethrow(failure);
     }
 
+    // ---- leaks (SAFE-6) ---------------------------------------------------------------------------------------------
+
+    /**
+     * The cleaner found a mapping of this attachment dropped without unmap: it is unmapped with the lock, now if the
+     * lock is free, else as soon as it is, then reported. Idempotent: an unmap, a detach or a closing system that came
+     * first leaves nothing to do.
+     */
+    void unmapLeaked(MappingImpl m) {
+        m.leaked = true;
+        String what = "a " + m.direction + " mapping of " + core.describe() + " for device '" + device.name() + "'";
+        core.giveBack(() -> {
+            if (!m.released && attached) {
+                unmapLeakedLocked(m);
+                return "it was unmapped";
+            }
+            return "it was unmapped meanwhile (by its attachment's detach or its system's close)";
+        }, done -> core.system.leaked(Leaks.report(what, done, m.site)));
+    }
+
+    /** Under the lock: the importer's unmap of a leaked mapping, done for it. */
+    private void unmapLeakedLocked(MappingImpl m) {
+        try {
+            if (m.isAlive()) {
+                kill(m, Rule.MAP_11, "unmapped because it was dropped without unmap (SAFE-6)");
+            }
+        } catch (RuntimeException | Error e) {
+            core.system.log().log(System.Logger.Level.WARNING, "exporter " + core.exporterName + " failed to unmap"
+                    + " a leaked mapping of " + describe(), e);
+        } finally {
+            m.released = true;
+            mappings.remove(m);
+            core.system.unmapped();
+            if (core.revoked) {
+                core.signalUnmapped();
+            }
+        }
+    }
+
+    /**
+     * The cleaner found this attachment dropped attached: it is detached as a closing system detaches it (its mappings
+     * unmapped, its pins dropped), then the exporter's detach runs and the reference drops, then it is reported.
+     */
+    void detachLeaked() {
+        String what = describe();
+        core.giveBack(() -> {
+            if (!attached) {
+                return null;
+            }
+            int held = 0;
+            for (MappingImpl m : mappings) {
+                held += m.viewed ? 0 : 1;
+            }
+            if (held > 0) {
+                return "-" + held; // an importer still holds mappings it made through this object: in use
+            }
+            int mapped = mappings.size();
+            try {
+                forceDetachLocked();
+            } catch (RuntimeException | Error e) {
+                core.system.log().log(System.Logger.Level.WARNING, "exporter " + core.exporterName + " failed to"
+                        + " unmap or unpin the leaked " + what, e);
+            }
+            return "it was detached" + (mapped == 0 ? "" : " and its " + mapped + " mapping(s) unmapped");
+        }, done -> {
+            if (done == null) {
+                return; // detached meanwhile by the system's close: nothing was leaked any more
+            }
+            if (done.startsWith("-")) {
+                core.system.leaked(Leaks.report(what, "it stays attached: its importer still holds "
+                        + done.substring(1) + " mapping(s) it made through the attachment its callbacks receive;"
+                        + " close that attachment when done (the system's close detaches it otherwise)", site));
+                return;
+            }
+            String given = done;
+            try {
+                core.exporter.detach(this);
+            } catch (RuntimeException | Error e) {
+                given += " (the exporter's detach threw " + e + ")";
+            }
+            try {
+                core.drop();
+            } catch (RuntimeException | Error e) {
+                given += " (the buffer's release threw " + e + ")";
+            }
+            core.system.leaked(Leaks.report(what, given + " and its buffer reference dropped", site));
+        });
+    }
+
+    /**
+     * One line per mapping still open, for a closing system's warning (SAFE-6).
+     *
+     * @param out where the lines go
+     */
+    void describeOpen(List<String> out) {
+        out.add(describe() + ", attached at " + Leaks.where(site));
+        for (MappingImpl m : mappings) {
+            out.add("a " + m.direction + " mapping for device '" + device.name() + "', mapped at "
+                    + Leaks.where(m.site));
+        }
+    }
+
     BufInfo.Attachment info() {
         List<String> ms = new ArrayList<>();
         MappingImpl c = cachedMapping;
@@ -613,6 +735,17 @@ final class AttachmentImpl implements Attachment {
             ms.add(m.describe());
         }
         return new BufInfo.Attachment(device.name(), isDynamic() ? "dynamic" : "static", isPinned(), ms);
+    }
+
+    /** Equal to the views of it that {@code attach} returned ({@link UserAttachment}); else identity. */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || (o instanceof UserAttachment u && u.impl == this);
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
     }
 
     @Override

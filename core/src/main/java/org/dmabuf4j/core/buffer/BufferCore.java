@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Exporter;
@@ -248,7 +250,7 @@ final class BufferCore {
         }
         long[] n = {0};
         ownership.forEachWindow(claim -> {
-            if (claim instanceof CpuWindow w && w.dirtyCache() == c) {
+            if (claim instanceof WindowClaim w && w.dirtyCache() == c) {
                 n[0] += c.clean(lin.cpuMemory(), w.spans());
             }
         });
@@ -277,7 +279,7 @@ final class BufferCore {
     List<Span> withoutDirty(List<Span> spans, CpuCache c) {
         List<Span> dirty = new ArrayList<>(0);
         ownership.forEachWindow(claim -> {
-            if (claim instanceof CpuWindow w && w.dirtyCache() == c) {
+            if (claim instanceof WindowClaim w && w.dirtyCache() == c) {
                 dirty.addAll(w.spans());
             }
         });
@@ -330,6 +332,59 @@ final class BufferCore {
                         + a.importer().orElseThrow().getClass().getName() : "static importer") + ") holds " + n
                         + " mapping(s)");
             }
+        }
+        return out;
+    }
+
+    // ---- leaks (SAFE-6) -----------------------------------------------------------------------------------------
+
+    /**
+     * Gives back what a leaked mapping, attachment or vmap count held: {@code locked} runs with the reservation lock
+     * held, at once on the calling (cleaner) thread if the lock is free, else on a virtual thread as soon as it is;
+     * then {@code after} runs without the lock, given what {@code locked} returned. Both must survive what they call:
+     * the cleaner's thread serves every leak of the JVM.
+     *
+     * @param locked the part under the lock; returns what it did, or null if it found nothing to do
+     * @param after the rest, e.g. the exporter's detach and the report
+     */
+    void giveBack(Supplier<String> locked, Consumer<String> after) {
+        if (reservation.tryLock()) {
+            String done;
+            try {
+                done = locked.get();
+            } finally {
+                reservation.unlock();
+            }
+            after.accept(done);
+            return;
+        }
+        Thread.ofVirtual().name("dmabuf4j-leak-" + id).start(() -> {
+            reservation.lock();
+            String done;
+            try {
+                done = locked.get();
+            } finally {
+                reservation.unlock();
+            }
+            after.accept(done);
+        });
+    }
+
+    /**
+     * What is still open on a buffer a closing system releases: windows, attachments and mappings, each with where
+     * it was opened (SAFE-6), one per line.
+     *
+     * @return the lines, empty if nothing is open but handles
+     */
+    List<String> openSites() {
+        List<String> out = new ArrayList<>();
+        ownership.forEachWindow(claim -> {
+            if (claim instanceof WindowClaim w) {
+                out.add(w.describeOpen());
+            }
+        });
+        for (AttachmentImpl a : attachments) {
+            a.describeOpen(out);
         }
         return out;
     }

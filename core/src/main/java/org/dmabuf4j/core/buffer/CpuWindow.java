@@ -1,6 +1,7 @@
 package org.dmabuf4j.core.buffer;
 
 import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -18,8 +19,8 @@ import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.Span;
 import org.dmabuf4j.core.debug.CpuAccessEvent;
+import org.dmabuf4j.core.debug.Leaks;
 import org.dmabuf4j.core.device.CpuCache;
-import org.dmabuf4j.core.device.CpuClaim;
 
 /**
  * A CPU window (begin_cpu_access to end_cpu_access): one segment per span of the region, each a view scoped to the
@@ -32,9 +33,11 @@ import org.dmabuf4j.core.device.CpuClaim;
  *
  * <p>The hot path (a confined coherent window) costs: the reservation's holder and fence checks (plain and volatile
  * reads), a CAS on the buffer's reference count and one to register the window with its ownership tracker, the
- * arena, one slice, and the same undone at close. Nothing else is allocated or locked.
+ * arena, one slice, and the same undone at close. Nothing else is allocated or locked. With leak detection on
+ * (SAFE-6), a {@link WindowLeak} is the claim instead, with the creation site, and the cleaner watches the scope of the
+ * window's segments.
  */
-final class CpuWindow implements CpuAccess, CpuClaim {
+final class CpuWindow extends WindowClaim implements CpuAccess {
     private static final VarHandle OPEN;
 
     static {
@@ -47,19 +50,17 @@ final class CpuWindow implements CpuAccess, CpuClaim {
 
     private final HandleImpl handle;
     private final BufferCore core;
-    private final Access access;
     private final Region region;
-    private final List<Span> spans;
     private final Confinement confinement;
-    private final Thread owner;
     private final long byteSize;
+    /** With leak detection: the claim registered instead of the window, and the cleaner's action (SAFE-6). */
+    private final WindowLeak leak;
+    private Cleaner.Cleanable cleanable;
     private int slot;
     private Arena arena;
     private MemorySegment memory;
     /** How the views see the exporter's memory (SAFE-1); COPIED windows write back at close. */
     private ViewScope scope;
-    /** The cache the window's segments view, or null; volatile: map-time cleaning reads it from other threads. */
-    private volatile CpuCache cache;
     private MemorySegment single;
     private MemorySegment[] rows;
     private CpuAccessEvent event;
@@ -68,14 +69,32 @@ final class CpuWindow implements CpuAccess, CpuClaim {
 
     private CpuWindow(HandleImpl handle, Access access, Region region, List<Span> spans, Confinement confinement,
             long byteSize) {
+        super(access, spans, Thread.currentThread());
         this.handle = handle;
         this.core = handle.core;
-        this.access = access;
         this.region = region;
-        this.spans = spans;
         this.confinement = confinement;
-        this.owner = Thread.currentThread();
         this.byteSize = byteSize;
+        this.leak = core.system.leakDetection()
+                ? new WindowLeak(core, access, region, spans, Thread.currentThread()) : null;
+    }
+
+    /** What the ownership tracker holds for this window. */
+    private WindowClaim claim() {
+        return leak != null ? leak : this;
+    }
+
+    private void setCache(CpuCache c) {
+        cache = c;
+        if (leak != null) {
+            leak.cache = c;
+        }
+    }
+
+    @Override
+    String describeOpen() {
+        return "a " + access + " CPU window on " + region + " of thread '" + claimThread().getName()
+                + "', opened at " + Leaks.where(null);
     }
 
     // the views are scoped to an arena the framework closes: that is what makes them temporally safe; only for
@@ -91,8 +110,10 @@ final class CpuWindow implements CpuAccess, CpuClaim {
      * through the exporter's segment, whose scope the JDK checks; closing writes them back the same way. WRITE
      * windows load too, so that bytes they do not write reach memory unchanged.
      */
+    @SuppressWarnings("restricted") // the leak's copy memory, viewed through the window's arena (CPU-4)
     private MemorySegment[] copies(MemorySegment mem, Arena arena) {
-        MemorySegment all = arena.allocate(byteSize, 64);
+        MemorySegment all = leak != null ? leak.copyMemory(byteSize).reinterpret(arena, null)
+                : arena.allocate(byteSize, 64);
         MemorySegment[] out = new MemorySegment[spans.size()];
         long at = 0;
         try {
@@ -144,10 +165,13 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         core.acquire();
         CpuWindow w = new CpuWindow(handle, access, region, spans, confinement, bytes);
         try {
-            w.slot = core.ownership.openCpu(w);
+            w.slot = core.ownership.openCpu(w.claim());
         } catch (RuntimeException e) {
             core.drop();
             throw e;
+        }
+        if (w.leak != null) {
+            w.leak.slot = w.slot;
         }
         boolean ok = false;
         try {
@@ -166,7 +190,10 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             ok = true;
         } finally {
             if (!ok) {
-                core.ownership.closeCpu(w, w.slot);
+                core.ownership.closeCpu(w.claim(), w.slot);
+                if (w.leak != null) {
+                    w.leak.end();
+                }
                 core.drop();
             }
         }
@@ -191,10 +218,10 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             long synced;
             // with the cache's monitor, so that an unmap's invalidate sees this window as dirty from now on (SAFE-4),
             // and without the lines other open windows dirtied
-            synchronized (c) {
+                synchronized (c) {
                 synced = c.invalidate(mem, core.withoutDirty(spans, c));
                 if (access != Access.READ) {
-                    cache = c;
+                    setCache(c);
                 }
             }
             if (access.reads()) {
@@ -230,6 +257,9 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             }
         } catch (RuntimeException | Error failure) {
             a.close(); // e.g. reinterpret refused without native access: no arena is left open
+            if (leak != null) {
+                leak.freeCopies();
+            }
             vs.release();
             throw failure;
         }
@@ -237,7 +267,13 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         memory = mem;
         arena = a;
         if (c != null) {
-            cache = c; // volatile: skipped on the coherent hot path, where it stays null; set early for writers
+            setCache(c); // volatile: skipped on the coherent hot path, where it stays null; set early for writers
+        }
+        if (leak != null) {
+            leak.memory = mem;
+            leak.scope = vs;
+            // on the segments' scope, not the window: a segment kept after the window is dropped keeps it open
+            cleanable = Leaks.register(a.scope(), leak);
         }
         OPEN.setRelease(this, true);
     }
@@ -262,23 +298,6 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         }
     }
 
-    // ---- CpuClaim -----------------------------------------------------------------------------------------------
-
-    @Override
-    public boolean claimWrites() {
-        return access != Access.READ;
-    }
-
-    @Override
-    public Thread claimThread() {
-        return owner;
-    }
-
-    /** Whether closing will clean cache lines: the window writes into the simulated cache. */
-    CpuCache dirtyCache() {
-        return access != Access.READ ? cache : null;
-    }
-
     // ---- CpuAccess ----------------------------------------------------------------------------------------------
 
     @Override
@@ -294,11 +313,6 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     @Override
     public Region region() {
         return region;
-    }
-
-    @Override
-    public List<Span> spans() {
-        return spans;
     }
 
     private void checkUsable(String what) {
@@ -403,6 +417,9 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         } finally {
             // the views die before the exporter hears of the end: it may free what begin returned (SAFE-1)
             arena.close();
+            if (leak != null) {
+                leak.end(); // its cleaner now does nothing; the copy memory is freed
+            }
             try {
                 core.exporter.endCpuAccess(access, spans, memory);
             } finally {
@@ -414,7 +431,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     /** The bookkeeping of close, after the exporter's end (whatever it threw, SAFE-2). */
     private void closed(long synced) {
         scope.release();
-        core.ownership.closeCpu(this, slot);
+        core.ownership.closeCpu(claim(), slot);
         CpuAccessEvent e = event;
         if (e != null) {
             e.bufferId = core.id;
@@ -423,6 +440,9 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             e.regionBytes = byteSize;
             e.bytesSynced += synced;
             e.commit();
+        }
+        if (cleanable != null) {
+            cleanable.clean(); // unregisters; the action sees the window ended
         }
         core.drop();
     }

@@ -26,7 +26,8 @@ public final class DmaRuns {
      */
     public static long[] of(Mapping mapping, long offset, long length) {
         mapping.dmaAddress(offset); // fails on a dead mapping, with the mapping's own message
-        List<SgEntry> entries = mapping instanceof MappingImpl m ? m.exporterEntries : mapping.entries();
+        MappingImpl m = UserMapping.unwrap(mapping);
+        List<SgEntry> entries = m != null ? m.exporterEntries : mapping.entries();
         long[] runs = new long[8];
         int n = 0;
         long entryStart = 0;

@@ -52,6 +52,9 @@ final class HandleImpl implements DmaBuf {
         @Override
         public void run() {
             if (open.compareAndSet(true, false)) {
+                if (core.released) {
+                    return; // released by its system's close, which reported it: the handle holds nothing
+                }
                 String report = Leaks.report("a handle of " + core.describe(), site);
                 core.handles.decrementAndGet();
                 core.drop();
@@ -148,7 +151,7 @@ final class HandleImpl implements DmaBuf {
     @Override
     public Attachment attach(Device device) {
         checkOpen("attach()");
-        return AttachmentImpl.attach(core, device, null);
+        return new UserAttachment(AttachmentImpl.attach(core, device, null));
     }
 
     @Override
@@ -159,7 +162,7 @@ final class HandleImpl implements DmaBuf {
                     + " with a null importer: pass an Importer whose moveNotify drops the mappings, or call"
                     + " attach(device) for a static (pinned) attachment");
         }
-        return AttachmentImpl.attach(core, device, importer);
+        return new UserAttachment(AttachmentImpl.attach(core, device, importer));
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
+import org.dmabuf4j.core.debug.Leaks;
 import org.dmabuf4j.core.device.CpuCache;
 import org.dmabuf4j.core.sync.ReservationImpl;
 
@@ -39,6 +40,13 @@ final class MappingImpl implements Mapping {
     private volatile String deathReason;
     /** Set once the importer unmapped it (written under the lock; read without it by close()'s fast path). */
     volatile boolean released;
+    /** Set by the cleaner: dropped without unmap, its unmap queued for the lock (SAFE-6). */
+    volatile boolean leaked;
+    /** Whether a {@link UserMapping} was handed out for it: else whoever holds it got it from the framework's
+     *  attachment (an importer in a callback), and it keeps that attachment in use (SAFE-6). */
+    volatile boolean viewed;
+    /** Where it was mapped, with leak detection on (SAFE-6); else null. */
+    final Throwable site;
     private List<SgEntry> views;
     private Arena viewArena;
     /** What the views hold of the exporter's memory (SAFE-1); released when the mapping dies. */
@@ -52,6 +60,8 @@ final class MappingImpl implements Mapping {
         this.cached = cached;
         this.generation = generation;
         this.size = size;
+        this.site = attachment.site != null ? Leaks.site("a " + direction + " mapping of buffer #"
+                + attachment.core.id + " for device '" + attachment.device().name() + "'") : null;
         this.starts = new long[exporterEntries.size()];
         long at = 0;
         for (int i = 0; i < starts.length; i++) {
@@ -190,6 +200,22 @@ final class MappingImpl implements Mapping {
                 viewScopes = List.of();
             }
         }
+    }
+
+    /** Equal to the views of it that a {@link UserAttachment} returned ({@link UserMapping}); else identity. */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || (o instanceof UserMapping u && u.impl == this);
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+        return "mapping (" + describe() + ") of " + attachment.describe();
     }
 
     String describe() {

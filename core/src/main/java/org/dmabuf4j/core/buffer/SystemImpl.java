@@ -41,6 +41,7 @@ import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.core.TiledHeap;
 import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ExportEvent;
+import org.dmabuf4j.core.debug.LeakSink;
 import org.dmabuf4j.core.debug.Leaks;
 import org.dmabuf4j.core.device.DeviceDirectory;
 import org.dmabuf4j.core.device.OwnershipSink;
@@ -59,7 +60,7 @@ import org.dmabuf4j.core.vram.DeviceMemoryImpl;
 /**
  * The reference system: registry of live buffers, heaps, devices, counters, leak and ownership reports.
  */
-public final class SystemImpl implements SimulatedSystem, HeapExports, OwnershipSink, DeviceDirectory {
+public final class SystemImpl implements SimulatedSystem, HeapExports, OwnershipSink, DeviceDirectory, LeakSink {
     private static final System.Logger LOG = System.getLogger("org.dmabuf4j");
 
     /** Per exporter class: whether it overrides pin (bit 0) and unpin (bit 1), for BUF-10. */
@@ -282,7 +283,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     @Override
     public AcquireContext newAcquireContext() {
-        return AcquireContextImpl.create();
+        return AcquireContextImpl.create(this);
     }
 
     @Override
@@ -374,11 +375,13 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     // ---- leaks ----------------------------------------------------------------------------------------------------
 
-    boolean leakDetection() {
+    @Override
+    public boolean leakDetection() {
         return leakDetection;
     }
 
-    void leaked(String report) {
+    @Override
+    public void leaked(String report) {
         leaks.increment();
         if (!leakDetection) {
             return;
@@ -526,16 +529,28 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         return List.copyOf(registry.keySet());
     }
 
+    /**
+     * Closes the system (SAFE-2 for what foreign code throws meanwhile): every open buffer is force-detached and
+     * released, every device closed, the pools and the exporter arenas freed, whatever an exporter or importer
+     * throws on the way. RuntimeExceptions of foreign code are logged (the caller is tearing everything down and
+     * could do nothing with them); the first Error is rethrown once everything is closed, the others suppressed in
+     * it.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        Throwable errors = null;
         for (BufferCore core : registry.values()) {
+            StringBuilder open = new StringBuilder();
+            for (String site : core.openSites()) {
+                open.append("\n\t").append(site);
+            }
             LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
                     + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
-                    + core.ownership.openWindows() + " CPU window(s)); releasing it");
-            forceClose(core);
+                    + core.ownership.openWindows() + " CPU window(s)); releasing it" + open);
+            errors = forceClose(core, errors);
         }
         for (SimulatedDeviceImpl d : devices) {
             try {
@@ -543,6 +558,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
             } catch (RuntimeException e) {
                 // a revocation of its local memory timed out (REV-4): the other devices still close
                 LOG.log(System.Logger.Level.WARNING, "closing device '" + d.name() + "' with the system", e);
+            } catch (Error e) {
+                errors = addError(errors, e);
             }
         }
         systemHeap.closePool();
@@ -550,21 +567,47 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         for (OwnedArena a : List.copyOf(owned.values())) {
             a.forceFree();
         }
+        if (errors instanceof Error e) {
+            throw e;
+        }
     }
 
-    private void forceClose(BufferCore core) {
+    private static Throwable addError(Throwable errors, Error e) {
+        if (errors == null) {
+            return e;
+        }
+        if (errors != e) {
+            errors.addSuppressed(e);
+        }
+        return errors;
+    }
+
+    /**
+     * Detaches every attachment of a buffer the system is closing and releases it. Each step runs whatever the
+     * previous ones threw (SAFE-2): an attachment whose unmap or unpin failed is still gone, so the exporter still
+     * hears its detach; RuntimeExceptions are logged, Errors collected for {@link #close()} to rethrow at the end.
+     *
+     * @param core the buffer
+     * @param errors the Errors collected so far, or null
+     * @return the Errors collected now, or null
+     */
+    private Throwable forceClose(BufferCore core, Throwable errors) {
         if (!core.reservation.tryLock()) {
             LOG.log(System.Logger.Level.WARNING, core.describe() + " is locked by another thread; not released");
-            return;
+            return errors;
         }
         List<AttachmentImpl> detached = new ArrayList<>();
         try {
             for (AttachmentImpl a : core.attachments) {
+                // forceDetachLocked completes every step and removes the attachment, whatever it then rethrows
+                detached.add(a);
                 try {
                     a.forceDetachLocked();
-                    detached.add(a);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "could not detach " + a.describe(), e);
+                    LOG.log(System.Logger.Level.WARNING, "exporter " + core.exporterName + " failed to unmap or"
+                            + " unpin " + a.describe() + " while the system closed; it is detached anyway", e);
+                } catch (Error e) {
+                    errors = addError(errors, e);
                 }
             }
         } finally {
@@ -574,13 +617,22 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
             try {
                 core.exporter.detach(a);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "exporter failed to detach " + a.describe(), e);
+                LOG.log(System.Logger.Level.WARNING, "exporter " + core.exporterName + " failed to detach "
+                        + a.describe() + " while the system closed", e);
+            } catch (Error e) {
+                errors = addError(errors, e);
             }
         }
-        if (!core.forceRelease()) {
-            LOG.log(System.Logger.Level.WARNING, core.describe() + " has open CPU windows; its memory is kept until"
-                    + " they close");
+        try {
+            if (!core.forceRelease()) {
+                LOG.log(System.Logger.Level.WARNING, core.describe() + " has open CPU windows; its memory is kept"
+                        + " until they close");
+            }
+        } catch (Error e) {
+            // release() finished its bookkeeping in finally: the buffer is released
+            errors = addError(errors, e);
         }
+        return errors;
     }
 
     @Override

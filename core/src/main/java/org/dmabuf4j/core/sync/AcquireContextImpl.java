@@ -2,11 +2,15 @@ package org.dmabuf4j.core.sync;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.dmabuf4j.api.AcquireContext;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.core.debug.LeakSink;
+import org.dmabuf4j.core.debug.Leaks;
 
 /**
  * A wait-die ticket (RESV-5) and the reservations locked under it. Confined to the thread that created it (RESV-13):
@@ -23,20 +27,69 @@ public final class AcquireContextImpl implements AcquireContext {
     private volatile int heldCount;
     private boolean done;
     private volatile boolean closed;
+    /** With leak detection: the cleaner's action for a context dropped without close (SAFE-6); else null. */
+    private final Leak leak;
+    private final Cleaner.Cleanable cleanable;
 
-    private AcquireContextImpl() {
+    private AcquireContextImpl(LeakSink sink) {
         this.ticket = TICKETS.getAndIncrement();
         this.owner = Thread.currentThread();
+        if (sink != null && sink.leakDetection()) {
+            this.leak = new Leak(sink, ticket, owner.getName(), Leaks.site("acquire context #" + ticket));
+            this.cleanable = Leaks.register(this, leak);
+        } else {
+            this.leak = null;
+            this.cleanable = null;
+        }
     }
 
     /**
-     * A new context, owned by the calling thread.
+     * The cleaner's action: a context dropped without close. A context that holds a lock is reachable from that
+     * lock, so one found here holds none; it is reported with where it was created. Never refers to the context.
+     */
+    private static final class Leak implements Runnable {
+        private final LeakSink sink;
+        private final long ticket;
+        private final String thread;
+        private final Throwable site;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        Leak(LeakSink sink, long ticket, String thread, Throwable site) {
+            this.sink = sink;
+            this.ticket = ticket;
+            this.thread = thread;
+            this.site = site;
+        }
+
+        @Override
+        public void run() {
+            if (open.compareAndSet(true, false)) {
+                sink.leaked(Leaks.report("acquire context #" + ticket + " of thread '" + thread + "'",
+                        "it held no lock any more and is closed now (RESV-13: close every context)", site));
+            }
+        }
+    }
+
+    /**
+     * A new context, owned by the calling thread, for the framework's own use (lockAll): not watched for leaks.
      *
      * @return the context
      * @see "ww_acquire_init"
      */
     public static AcquireContext create() {
-        return new AcquireContextImpl();
+        return new AcquireContextImpl(null);
+    }
+
+    /**
+     * A new context for a user, owned by the calling thread: with leak detection on, one dropped without close is
+     * reported with where it was created (SAFE-6).
+     *
+     * @param sink the system
+     * @return the context
+     * @see "ww_acquire_init"
+     */
+    public static AcquireContext create(LeakSink sink) {
+        return new AcquireContextImpl(sink);
     }
 
     @Override
@@ -77,6 +130,9 @@ public final class AcquireContextImpl implements AcquireContext {
                     + describeHeld() + ": call unlockAll() (or unlock each) first; the locks stay held");
         }
         closed = true;
+        if (leak != null && leak.open.compareAndSet(true, false)) {
+            cleanable.clean();
+        }
     }
 
     /**

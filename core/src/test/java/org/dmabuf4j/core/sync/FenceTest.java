@@ -28,8 +28,11 @@ import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SignalingFence;
+import org.dmabuf4j.core.ExpectedLogs;
+import org.dmabuf4j.core.LogCapture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The single fence: signal once, callbacks, error, status, timestamp, order, contexts, stub, deadline, futures. */
 class FenceTest extends SyncTestBase {
@@ -146,8 +149,10 @@ class FenceTest extends SyncTestBase {
     }
 
     @Test
+    @ExtendWith(LogCapture.class)
+    @ExpectedLogs("Fence callbacks must not throw (FENCE-2)")
     @DisplayName("FENCE-2: a throwing callback does not stop the others, and the fence is signaled")
-    void aThrowingCallbackDoesNotStopTheOthers() {
+    void aThrowingCallbackDoesNotStopTheOthers(LogCapture.Records logs) {
         SignalingFence f = ctx.next();
         AtomicInteger after = new AtomicInteger();
         f.addCallback(x -> {
@@ -157,6 +162,8 @@ class FenceTest extends SyncTestBase {
         assertTrue(f.signal());
         assertEquals(1, after.get());
         assertTrue(f.isSignaled());
+        assertTrue(logs.contains(java.util.logging.Level.SEVERE, "threw; the other callbacks still ran"),
+                "the throwing callback is logged");
     }
 
     @Test
