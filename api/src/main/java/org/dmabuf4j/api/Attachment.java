@@ -9,11 +9,11 @@ import java.util.Optional;
  * <p>Static attachments ({@link DmaBuf#attach(Device)}) are pinned and never notified; dynamic ones
  * ({@link DmaBuf#attach(Device, Importer)}) are notified before the buffer moves and must re-map
  * ({@link Rule#MOVE_7 MOVE-7}). Closing the attachment detaches it (after its mappings are unmapped,
- * {@link Rule#ATT_2 ATT-2}). With leak detection
- * on, an attachment dropped attached (and every mapping made through it dropped too) is reported with where it was
- * attached and detached by the framework ({@link Rule#SAFE_6 SAFE-6}). The exporter's and importer's callbacks receive
- * the framework's own attachment object, not the one {@code attach} returned: key per-attachment state by what the
- * callbacks receive.
+ * {@link Rule#ATT_2 ATT-2}). With leak detection on, an attachment dropped attached (and every mapping made through
+ * it dropped too) is reported with where it was attached and detached by the framework
+ * ({@link Rule#SAFE_6 SAFE-6}). The importer's {@link Importer#moveNotify} receives the very object {@code attach}
+ * returned; the exporter's callbacks receive the framework's own attachment object, which is {@code equals} to it but
+ * not the same object: an exporter keys per-attachment state by what its callbacks receive.
  *
  * <table>
  *   <caption>Lock state (the locking convention of the kernel's dma-buf documentation)</caption>

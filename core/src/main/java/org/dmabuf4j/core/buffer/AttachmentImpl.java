@@ -40,6 +40,11 @@ final class AttachmentImpl implements Attachment {
     private final HandleImpl view;
     private final boolean peerToPeer;
     private volatile boolean attached = true;
+    /**
+     * The object {@code attach} returned, for the importer's moveNotify; weak, so that one dropped attached is still
+     * found by the cleaner (SAFE-6).
+     */
+    private volatile java.lang.ref.WeakReference<org.dmabuf4j.api.Attachment> userView;
     private volatile MappingImpl cachedMapping;
     private volatile boolean implicitPin;
     private volatile int explicitPins;
@@ -735,6 +740,27 @@ final class AttachmentImpl implements Attachment {
             ms.add(m.describe());
         }
         return new BufInfo.Attachment(device.name(), isDynamic() ? "dynamic" : "static", isPinned(), ms);
+    }
+
+    /**
+     * Records the object {@code attach} returned for this attachment.
+     *
+     * @param view the user's view
+     */
+    void userView(org.dmabuf4j.api.Attachment view) {
+        userView = new java.lang.ref.WeakReference<>(view);
+    }
+
+    /**
+     * What an importer's callback receives: the very object {@code attach} returned to it while it is still
+     * reachable, so that an importer comparing by identity finds its own attachment; else this object (equal to it).
+     *
+     * @return the attachment as the importer knows it
+     */
+    org.dmabuf4j.api.Attachment forImporter() {
+        java.lang.ref.WeakReference<org.dmabuf4j.api.Attachment> ref = userView;
+        org.dmabuf4j.api.Attachment view = ref == null ? null : ref.get();
+        return view != null ? view : this;
     }
 
     /** Equal to the views of it that {@code attach} returned ({@link UserAttachment}); else identity. */

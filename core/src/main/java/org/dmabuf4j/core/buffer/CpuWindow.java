@@ -77,6 +77,9 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
         this.byteSize = byteSize;
         this.leak = core.system.leakDetection()
                 ? new WindowLeak(core, access, region, spans, Thread.currentThread()) : null;
+        if (leak != null) {
+            leak.window(this);
+        }
     }
 
     /** What the ownership tracker holds for this window. */

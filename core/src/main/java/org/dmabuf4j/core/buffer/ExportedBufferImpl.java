@@ -94,7 +94,7 @@ final class ExportedBufferImpl implements ExportedBuffer {
                 continue;
             }
             try {
-                a.importer().orElseThrow().moveNotify(a);
+                a.importer().orElseThrow().moveNotify(a.forImporter());
             } catch (RuntimeException | Error e) {
                 if (failure == null) {
                     failure = e;

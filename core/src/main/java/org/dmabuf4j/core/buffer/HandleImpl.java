@@ -151,7 +151,7 @@ final class HandleImpl implements DmaBuf {
     @Override
     public Attachment attach(Device device) {
         checkOpen("attach()");
-        return new UserAttachment(AttachmentImpl.attach(core, device, null));
+        return UserAttachment.of(AttachmentImpl.attach(core, device, null));
     }
 
     @Override
@@ -162,7 +162,7 @@ final class HandleImpl implements DmaBuf {
                     + " with a null importer: pass an Importer whose moveNotify drops the mappings, or call"
                     + " attach(device) for a static (pinned) attachment");
         }
-        return new UserAttachment(AttachmentImpl.attach(core, device, importer));
+        return UserAttachment.of(AttachmentImpl.attach(core, device, importer));
     }
 
     @Override

@@ -19,8 +19,8 @@ import org.dmabuf4j.core.debug.Leaks;
  * detach called, its buffer reference dropped).
  *
  * <p>Mappings made through it are {@link UserMapping}s that refer to it, so an attachment whose mapping is still in
- * use is not dropped. The exporter and the importer see the framework's attachment, a different object: key
- * per-attachment state by what the callbacks receive.
+ * use is not dropped. The importer's moveNotify receives this very object (through a weak reference, so it can still be
+ * dropped); the exporter's callbacks see the framework's attachment, a different but equal object.
  */
 final class UserAttachment implements Attachment {
     final AttachmentImpl impl;
@@ -29,7 +29,7 @@ final class UserAttachment implements Attachment {
     /** The view of the attachment's cached mapping, so that every map returns the same object (MAP-6). */
     private volatile UserMapping cachedView;
 
-    UserAttachment(AttachmentImpl impl) {
+    private UserAttachment(AttachmentImpl impl) {
         this.impl = impl;
         if (impl.site != null) {
             this.leak = new Leak(impl);
@@ -38,6 +38,18 @@ final class UserAttachment implements Attachment {
             this.leak = null;
             this.cleanable = null;
         }
+    }
+
+    /**
+     * The user's view of a new attachment, known to it so that the importer's moveNotify receives this very object.
+     *
+     * @param impl the framework's attachment
+     * @return the view
+     */
+    static UserAttachment of(AttachmentImpl impl) {
+        UserAttachment u = new UserAttachment(impl);
+        impl.userView(u);
+        return u;
     }
 
     /** The cleaner's action: the attachment was dropped attached. Never refers to the user's object. */

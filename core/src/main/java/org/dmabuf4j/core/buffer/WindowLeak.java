@@ -34,6 +34,8 @@ final class WindowLeak extends WindowClaim implements Runnable {
     /** The memory of a copied window (SAFE-1), which the cleaner can free from its thread; or null. */
     private Arena copies;
     private MemorySegment copy;
+    /** The window, weakly: only for the segment addresses of ownership reports (it must stay collectable). */
+    private java.lang.ref.WeakReference<CpuWindow> window;
 
     WindowLeak(BufferCore core, Access access, Region region, List<Span> spans, Thread owner) {
         super(access, spans, owner);
@@ -74,6 +76,22 @@ final class WindowLeak extends WindowClaim implements Runnable {
     void end() {
         open.set(false);
         freeCopies();
+    }
+
+    /**
+     * Records the window whose claim this is, weakly.
+     *
+     * @param w the window
+     */
+    void window(CpuWindow w) {
+        window = new java.lang.ref.WeakReference<>(w);
+    }
+
+    @Override
+    public String claimDescription() {
+        java.lang.ref.WeakReference<CpuWindow> ref = window;
+        CpuWindow w = ref == null ? null : ref.get();
+        return w != null ? w.claimDescription() : "on " + region + " (the window was dropped)";
     }
 
     @Override
