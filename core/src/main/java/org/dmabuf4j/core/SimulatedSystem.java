@@ -51,6 +51,14 @@ public interface SimulatedSystem extends DmaBufSystem {
     TiledHeap tiledHeap();
 
     /**
+     * The image allocator: formats and modifiers, multi-planar images, explicit-layout import, per-plane CPU access
+     * and negotiation (FMT, NEG rules).
+     *
+     * @return the allocator of this system
+     */
+    SimulatedImages images();
+
+    /**
      * Moves a buffer's memory on demand, as its exporter would under memory pressure: takes the buffer's reservation
      * lock (unless the calling thread holds it), notifies every dynamic importer (MOVE-3), kills every older mapping
      * (MOVE-5), and copies the memory with a KERNEL-usage fence job (MOVE-8). Fresh maps return the new location
