@@ -133,7 +133,7 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write, Job
      * honours and writes compression metadata.
      *
      * @param src the source image's mapping; allows device reads (DEV-4)
-     * @param dst the destination image's mapping; allows device writes (DEV-4)
+     * @param dst the destination image's mapping; allows device writes, and reads too if it is compressed (DEV-4)
      * @return the job
      * @throws RuleViolationException (FMT-10) on a null mapping, different formats or sizes, (DEV-4) on a wrong
      *     direction
@@ -291,6 +291,11 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write, Job
     }
 
     private static void checkImageDirection(String job, String role, ImageMapping m, boolean write) {
+        if (write && m.layoutModifier().hasMetadataPlanes() && !m.direction().allowsDeviceRead()) {
+            throw new RuleViolationException(Rule.DEV_4, "image " + job + " job writes its " + role + ", laid out "
+                    + m.layoutModifier() + ", through a " + m.direction() + " mapping of " + m.attachment() + ": the"
+                    + " engine reads and rewrites a compressed image's metadata, so map it BIDIRECTIONAL");
+        }
         if (write ? !m.direction().allowsDeviceWrite() : !m.direction().allowsDeviceRead()) {
             throw new RuleViolationException(Rule.DEV_4, "image " + job + " job " + (write ? "writes" : "reads")
                     + " its " + role + " through a " + m.direction() + " mapping of " + m.attachment() + ": map it "

@@ -15,9 +15,10 @@ import org.dmabuf4j.core.device.SimulatedDeviceImpl;
  * Runs image copy and fill jobs on an engine's thread (FMT-10): plane by plane, in bands of 32 rows (one tile row),
  * the device reads the source's stored bytes through its IOMMU (whole tiles of a tiled source, the rows' hull of a
  * linear one), converts them to linear rows with {@link PlaneCodec}, and writes them in the destination's layout:
- * exact rows for a linear destination, whole tiles (read, patched, written back unless the band covers them whole)
- * for a tiled one, plus the metadata bytes of a compressed one. DMA addresses come from the runs the engine took at
- * submission, so a mapping unmapped since faults (DEV-8).
+ * exact rows for a linear destination, exactly the band's row pieces (whole tiles when it covers them) for a tiled
+ * one, and for a compressed one its metadata and tiles read, patched and written back, which is why a compressed
+ * destination is mapped BIDIRECTIONAL. DMA addresses come from the runs the engine took at submission, so a mapping
+ * unmapped since faults (DEV-8).
  */
 public final class ImageJobs {
     private ImageJobs() {
@@ -135,9 +136,18 @@ public final class ImageJobs {
             }
             return;
         }
+        if (!d.compressed) {
+            // written, never read: whole tiles when the band covers them, else exactly the band's row pieces
+            List<Span> spans = wholeTiles(d, band) ? d.tileSpans(band) : d.exactStoredSpans(band);
+            SpanSegments data = bounce(spans);
+            PlaneCodec.pack(d, band, linear, 0, data, null);
+            writeBack(device, runs[d.buffer], spans, data);
+            return;
+        }
+        // compressed: the metadata is read, modified and written back, and so are the tiles (a cleared tile that the
+        // band covers in part is resolved whole)
         List<Span> spans = d.tileSpans(band);
-        SpanSegments data = d.compressed || !wholeTiles(d, band) ? load(device, runs[d.buffer], spans)
-                : bounce(spans);
+        SpanSegments data = load(device, runs[d.buffer], spans);
         SpanSegments meta = null;
         List<Span> metaSpans = null;
         if (d.compressed) {

@@ -167,7 +167,9 @@ final class Negotiator {
             in = source.attach(sim, ImageUsage.SAMPLE);
             out = target.attach(sim, ImageUsage.RENDER);
             ImageMapping src = in.mapUnlocked(Direction.TO_DEVICE);
-            ImageMapping dst = out.mapUnlocked(Direction.FROM_DEVICE);
+            // a compressed destination's metadata is read back by the engine (FMT-10)
+            ImageMapping dst = out.mapUnlocked(target.layoutModifier().hasMetadataPlanes() ? Direction.BIDIRECTIONAL
+                    : Direction.FROM_DEVICE);
             return new NegotiatedImagesImpl(allocator, new NegotiationResult(Route.DEVICE_BLIT, from, to, tranche,
                     Optional.of(sim.name()), fallbacks), source, target, sim, src, dst);
         } catch (DmaBufException e) {
