@@ -86,8 +86,13 @@ final class PlaneCodec {
         return resolved;
     }
 
-    /** Makes every tile under the rectangle hold its data (RAW): a cleared tile not fully covered is zeroed first. */
-    private static int resolve(PlaneLayout p, Region.Rect r, SpanSegments data, SpanSegments meta) {
+    /**
+     * Makes every tile under the rectangle hold its data (RAW): a cleared tile not fully covered is zeroed first. What
+     * a CPU window does at begin before the CPU may write, and an engine before it writes part of a tile.
+     *
+     * @return the number of tiles zeroed
+     */
+    static int resolve(PlaneLayout p, Region.Rect r, SpanSegments data, SpanSegments meta) {
         int resolved = 0;
         long xb0 = (long) r.x() * p.bytesPerSample;
         long xb1 = xb0 + p.rowBytes(r);

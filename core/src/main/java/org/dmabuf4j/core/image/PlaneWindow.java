@@ -24,7 +24,8 @@ import org.dmabuf4j.api.Span;
  *   tiled plane     STAGED: a buffer window over exactly the stored bytes of the rectangle (one span per row piece
  *                   and tile), detiled into a linear staging copy at begin, retiled from it at close if written
  *   compressed      STAGED over the rectangle's whole tiles plus a window over their metadata bytes; CLEAR tiles read
- *                   zero; a write resolves them
+ *                   zero; a writable window resolves them at begin (zeroed, marked RAW), so that windows on other
+ *                   parts of the same tiles never undo each other's writes
  * </pre>
  *
  * The staging copy lives in the window's own arena (confined for THREAD windows), so its rows die with the window
@@ -80,10 +81,16 @@ final class PlaneWindow implements CpuAccess {
                 meta = image.buffers().get(p.metaBuffer).beginCpuAccess(inner, Region.spans(metaSpans), confinement);
                 metaBytes = new SpanSegments(metaSpans, meta.segments());
             }
+            SpanSegments dataBytes = new SpanSegments(dataSpans, data.segments());
+            if (p.compressed && access.writes()) {
+                // resolved now, not at close: two windows on parts of one cleared tile then never zero each other's
+                // writes (zeroing a cleared tile and marking it RAW changes nothing any reader sees)
+                stats.tilesResolved.add(PlaneCodec.resolve(p, rect, dataBytes, metaBytes));
+            }
             arena = confinement == Confinement.THREAD ? Arena.ofConfined() : Arena.ofShared();
             long bytes = p.rowBytes(rect) * rect.height();
             MemorySegment staging = arena.allocate(bytes, 64);
-            PlaneCodec.unpack(p, rect, new SpanSegments(dataSpans, data.segments()), metaBytes, staging, 0);
+            PlaneCodec.unpack(p, rect, dataBytes, metaBytes, staging, 0);
             stats.planeWindows.increment();
             stats.bytesDetiled.add(bytes);
             return new PlaneWindow(image, p, rect, access, confinement, data, meta, arena,
