@@ -130,6 +130,11 @@ public final class ImageJobs {
         if (!d.tiled()) {
             long rowBytes = d.rowBytes(band);
             long xb0 = (long) band.x() * d.bytesPerSample;
+            if (rowBytes == d.pitch) {
+                // unpadded full rows follow each other: the band is one run
+                dma(device, runs[d.buffer], d.stored(band.y(), xb0), linear, true);
+                return;
+            }
             for (int i = 0; i < band.height(); i++) {
                 dma(device, runs[d.buffer], d.stored(band.y() + i, xb0), linear.asSlice(i * rowBytes, rowBytes),
                         true);
