@@ -12,6 +12,10 @@ import org.dmabuf4j.api.DmaHeap;
  * writes to them meanwhile are kept. The counters show which tiles each sync touched. The staging copy is the CPU's
  * view, so non-coherent importers add no simulated CPU cache to these buffers.
  *
+ * <p>With 128-byte x 32-row tiles a buffer is laid out exactly as the image modifier
+ * {@link org.dmabuf4j.api.image.FormatModifier#SIM_TILED}: import it as a one-plane SIM_TILED image (offset 0, pitch
+ * the stride) with {@link SimulatedImages#importImage} to hand it to image APIs (FMT-8).
+ *
  * <pre>
  *   DmaBuf img = sys.tiledHeap().allocate(BufferLayout.tiled(1600, 1200, 4, new Tiling.Tiled(128, 32)));
  *   try (CpuAccess w = img.beginCpuAccess(Access.WRITE, Region.rect(10, 10, 10, 10))) { ... }   // 1 to 4 tiles

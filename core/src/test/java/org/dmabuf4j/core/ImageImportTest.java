@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
+import java.time.Duration;
 import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.BufferLayout;
+import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.Region;
+import org.dmabuf4j.api.Tiling;
+import org.dmabuf4j.api.image.ImageAttachment;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.DmaBuf;
@@ -125,6 +131,39 @@ class ImageImportTest {
                     "the exporter's own memory holds the UV sample where the tiles put it");
         }
         assertEquals(List.of(), sys.liveBufferIds());
+    }
+
+    @Test
+    @DisplayName("FMT-8: a tiled heap buffer of 128 x 32 tiles is a SIM_TILED image: CPU and devices agree on it")
+    void tiledHeapBuffersAreSimTiledImages(SimulatedSystem sys) throws Exception {
+        SimulatedDevice gpu = Images.gpu(sys, "gpu", true);
+        BufferLayout tiled = BufferLayout.tiled(200, 40, 4, new Tiling.Tiled(128, 32));
+        try (DmaBuf buf = sys.tiledHeap().allocate(tiled)) {
+            ImageDescriptor d = new ImageDescriptor(DrmFormat.XRGB8888, FormatModifier.SIM_TILED, 200, 40,
+                    List.of(new Plane(0, 0, tiled.stride())));
+            try (CpuAccess w = buf.beginCpuAccess(Access.WRITE, Region.rect(150, 35, 1, 1))) {
+                w.segment().set(ValueLayout.JAVA_INT, 0, 0x5eed);
+            }
+            try (Image img = sys.images().importImage(d, List.of(buf));
+                 Image linear = sys.images().allocate(ImageRequest.of(DrmFormat.XRGB8888, 200, 40,
+                         FormatModifier.LINEAR))) {
+                try (ImageAccess r = img.beginCpuAccess(Access.READ, Region.rect(150, 35, 1, 1))) {
+                    assertEquals(0x5eed, r.plane(0).segment().get(ValueLayout.JAVA_INT, 0), "the CPU's view");
+                }
+                try (ImageAttachment in = img.attach(gpu, ImageUsage.SAMPLE);
+                     ImageAttachment out = linear.attach(gpu, ImageUsage.RENDER)) {
+                    gpu.engine().submit(Job.convert(in.mapUnlocked(Direction.TO_DEVICE),
+                            out.mapUnlocked(Direction.FROM_DEVICE))).await(Duration.ofSeconds(30));
+                }
+                try (ImageAccess r = linear.beginCpuAccess(Access.READ, Region.rect(150, 35, 1, 1))) {
+                    assertEquals(0x5eed, r.plane(0).segment().get(ValueLayout.JAVA_INT, 0),
+                            "a device reading the tiles with SIM_TILED's geometry finds the same pixel");
+                }
+            }
+            assertFails(RuleViolationException.class, Rule.FMT_8, () -> sys.images().importImage(
+                    new ImageDescriptor(DrmFormat.XRGB8888, FormatModifier.LINEAR, 200, 40,
+                            List.of(new Plane(0, 0, tiled.stride()))), List.of(buf)));
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.dmabuf4j.core.image;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.dmabuf4j.api.BufferLayout;
@@ -217,6 +218,7 @@ public final class ImageAllocatorImpl implements SimulatedImages {
             sizes.add(b.size());
         }
         descriptor.checkBuffers(sizes);
+        checkTiledHeapBuffers(descriptor, list);
         FormatModifier layout = checkAgainstAllocation(descriptor, list);
         List<DmaBuf> shares = new ArrayList<>(list.size());
         try {
@@ -229,6 +231,30 @@ public final class ImageAllocatorImpl implements SimulatedImages {
         }
         stats.imports.increment();
         return new ImageImpl(this, descriptor, layout, shares);
+    }
+
+    /**
+     * FMT-8: a buffer of the tiled heap (a tiled {@link BufferLayout}) is a SIM_TILED image of one plane: its tiles
+     * are SIM_TILED's when they are 128 bytes x 32 rows, and its exporter already shows the CPU linear pixels. Any
+     * other descriptor of it would be read through the wrong geometry.
+     */
+    private void checkTiledHeapBuffers(ImageDescriptor d, List<DmaBuf> buffers) {
+        for (int i = 0; i < buffers.size(); i++) {
+            Optional<BufferLayout> l = buffers.get(i).layout();
+            if (l.isEmpty() || !l.get().isTiled()) {
+                continue;
+            }
+            BufferLayout bl = l.get();
+            boolean simTile = bl.tiling().equals(FormatModifier.SIM_TILED.tiling().orElseThrow());
+            ImageDescriptor.Plane p0 = d.planes().getFirst();
+            if (!simTile || !d.modifier().equals(FormatModifier.SIM_TILED) || d.planes().size() != 1
+                    || p0.offset() != 0 || p0.pitch() != bl.stride() || d.height() > bl.height()) {
+                refuseImport(Rule.FMT_8, "import of " + d + ": buffer " + i + " (" + buffers.get(i) + ") is a tiled"
+                        + " heap buffer laid out " + bl + "; " + (simTile ? "import it as one SIM_TILED plane at offset"
+                        + " 0 with pitch " + bl.stride() + " and at most " + bl.height() + " rows"
+                        : "its tiles are not SIM_TILED's 128 x 32, so it is not an image of a known modifier"));
+            }
+        }
     }
 
     /** FMT-8, NEG-2: an import of allocated buffers repeats the allocation; returns the real layout. */

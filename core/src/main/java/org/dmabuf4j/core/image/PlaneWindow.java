@@ -20,7 +20,7 @@ import org.dmabuf4j.api.Span;
  *
  * <pre>
  *   linear plane    DIRECT: one buffer window over the rectangle's rows (Region.spans), its rows are this window's
- *                   rows: zero copy
+ *                   rows: zero copy. So is a SIM_TILED plane of a tiled heap buffer, whose exporter untiles itself
  *   tiled plane     STAGED: a buffer window over exactly the stored bytes of the rectangle (one span per row piece
  *                   and tile), detiled into a linear staging copy at begin, retiled from it at close if written
  *   compressed      STAGED over the rectangle's whole tiles plus a window over their metadata bytes; CLEAR tiles read
@@ -63,7 +63,9 @@ final class PlaneWindow implements CpuAccess {
             Confinement confinement) {
         DmaBuf buf = image.buffers().get(p.buffer);
         ImageStats stats = image.allocator.stats;
-        if (!p.tiled()) {
+        // a tiled heap buffer's exporter untiles for the CPU itself: its windows are already the linear view
+        boolean exporterUntiles = buf.layout().map(org.dmabuf4j.api.BufferLayout::isTiled).orElse(false);
+        if (!p.tiled() || exporterUntiles) {
             CpuAccess direct = buf.beginCpuAccess(access, Region.spans(p.linearSpans(rect)), confinement);
             stats.planeWindows.increment();
             return new PlaneWindow(image, p, rect, access, confinement, direct, null, null, null);
