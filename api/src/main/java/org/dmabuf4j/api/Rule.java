@@ -381,7 +381,7 @@ public enum Rule {
      * compressed plane over the region's whole tiles, resolving fast-cleared tiles it writes; metadata planes are not
      * exposed; each window follows the CPU rules (fences, exact region, cache maintenance, closed segments).
      */
-    FMT_9(Level.MUST, Party.FRAMEWORK, "An image's CPU access opens one window per colour plane over the region mapped to the plane's samples; each shows the linear view, detiling and retiling exactly the region's bytes (whole tiles of a compressed plane, resolving cleared ones), and follows the CPU rules.", "seed 002; DMA_BUF_IOCTL_SYNC per plane"),
+    FMT_9(Level.MUST, Party.FRAMEWORK, "An image's CPU access opens one window per colour plane over the region mapped to the plane's samples; each shows the linear view, detiling and retiling exactly the region's bytes (whole tiles of a compressed plane, resolving cleared ones), and follows the CPU rules.", "DMA_BUF_IOCTL_SYNC per plane buffer; dma-buf-alloc-exchange.rst: modifiers"),
     /**
      * Layout-converting jobs: an image copy or fill job reads and writes each image in its real layout (tiles,
      * compression metadata) through the engine's device's mappings; source and destination have the same format and

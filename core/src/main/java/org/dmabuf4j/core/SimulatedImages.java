@@ -3,7 +3,7 @@ package org.dmabuf4j.core;
 import org.dmabuf4j.api.image.ImageAllocator;
 
 /**
- * The image allocator of a {@link SimulatedSystem} (DESIGN §9): images in the system heap (the contiguous heap for
+ * The image allocator of a {@link SimulatedSystem}: images in the system heap (the contiguous heap for
  * scanout), laid out in LINEAR, SIM_TILED or SIM_TILED_CCS; explicit-layout import of any of the system's buffers;
  * negotiation between devices' declared format sets ({@link SimulatedDevice#formats}); and counters.
  *

@@ -32,7 +32,7 @@ import org.dmabuf4j.core.SimulatedImages;
 import org.dmabuf4j.core.SimulatedSystem;
 
 /**
- * The image allocator of one system (DESIGN §9): lays images out ({@link ImageLayouts}), allocates their buffers
+ * The image allocator of one system: lays images out ({@link ImageLayouts}), allocates their buffers
  * from the system heap (the contiguous heap for scanout), remembers each allocation's real layout
  * ({@link ImageRegistry}) to check imports, and negotiates ({@link Negotiator}). Thread-safe.
  */
