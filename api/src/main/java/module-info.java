@@ -4,4 +4,5 @@
  */
 module org.dmabuf4j.api {
     exports org.dmabuf4j.api;
+    exports org.dmabuf4j.api.image;
 }

@@ -60,6 +60,20 @@ public sealed interface Region {
     }
 
     /**
+     * An explicit list of byte spans: what an image's per-plane windows use for a plane that shares its buffer with
+     * other planes, or whose rows are stored in tiles ({@link Rule#FMT_9 FMT-9}). One window segment per span, as a 2-D
+     * window has one per row.
+     *
+     * @param spans the spans, in increasing offset order, not overlapping (adjacent is fine); not null, not empty
+     * @return the region
+     * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) on a null or empty list, a null span, or spans out of
+     *     order or overlapping
+     */
+    static Region spans(List<Span> spans) {
+        return new Spans(spans);
+    }
+
+    /**
      * Resolves the region to the byte spans it covers in the buffer's linear layout, in increasing offset order.
      *
      * @param bufferSize the buffer's size in bytes; positive
@@ -122,6 +136,60 @@ public sealed interface Region {
                         + ") ends past the buffer's " + bufferSize + " bytes");
             }
             return List.of(new Span(offset, length));
+        }
+    }
+
+    /**
+     * An explicit list of byte spans, in increasing order and not overlapping.
+     *
+     * @param list the spans
+     */
+    record Spans(List<Span> list) implements Region {
+        /**
+         * Validates the spans on their own; {@link #spans} checks them against the buffer.
+         *
+         * @throws RuleViolationException ({@link Rule#CPU_7 CPU-7}) on a null or empty list, a null span, or spans out
+         *     of order or overlapping
+         */
+        public Spans {
+            Check.notNull(list, Rule.CPU_7, "span list");
+            if (list.isEmpty()) {
+                throw new RuleViolationException(Rule.CPU_7, "an empty span list: a region covers at least one byte");
+            }
+            for (Span s : list) {
+                Check.notNull(s, Rule.CPU_7, "a span of the list");
+            }
+            list = List.copyOf(list);
+            for (int i = 1; i < list.size(); i++) {
+                if (list.get(i).offset() < list.get(i - 1).end()) {
+                    throw new RuleViolationException(Rule.CPU_7, "span " + i + " " + list.get(i) + " starts before"
+                            + " span " + (i - 1) + " " + list.get(i - 1) + " ends: list spans in increasing order,"
+                            + " without overlap");
+                }
+            }
+        }
+
+        @Override
+        public List<Span> spans(long bufferSize, Optional<BufferLayout> layout) {
+            Check.positive(bufferSize, Rule.CPU_7, "buffer size");
+            Check.notNull(layout, Rule.CPU_7, "layout (use Optional.empty())");
+            Span last = list.getLast();
+            if (last.end() > bufferSize) {
+                throw new RuleViolationException(Rule.CPU_7, "span " + last + " ends past the buffer's " + bufferSize
+                        + " bytes");
+            }
+            return list;
+        }
+
+        /**
+         * A short description: the count and the range the spans lie in.
+         *
+         * @return for example {@code Spans[540 in [2073600, 3110400)]}
+         */
+        @Override
+        public String toString() {
+            return list.size() == 1 ? "Spans[" + list.getFirst() + "]" : "Spans[" + list.size() + " in ["
+                    + list.getFirst().offset() + ", " + list.getLast().end() + ")]";
         }
     }
 

@@ -662,8 +662,115 @@ public enum Rule {
     SAFE_6(Level.MUST, Party.FRAMEWORK, "With leak detection on, a CPU window, mapping, vmap count, attachment or acquire context dropped while open is reported with where it was opened, and what it held (buffer reference, claim, copy memory, count, translations, pins) is given back; a closing system names where each open window, mapping and attachment was opened.", "java.lang.ref.Cleaner; as BUF-8 for handles"),
 
     // ---- FMT: image formats, modifiers and descriptors ------------------------------------------------------
+    /**
+     * Formats: an image's format is a DRM fourcc of the catalogue ({@code DrmFormat.catalogue()}), whose colour
+     * planes (bytes per sample, subsampling) are known, and its width and height are 1 to 65536. Any fourcc can be
+     * held, parsed and printed, but a descriptor, an allocation or a negotiation of an unknown one is refused naming
+     * the catalogue.
+     */
+    FMT_1(Level.MUST, Party.FRAMEWORK, "An image's format is a fourcc of the catalogue, whose colour planes are known, and its width and height are 1 to 65536; other fourccs are carried and printed but refused in a descriptor.", "drm_fourcc.h; drm_fourcc.c: drm_format_info"),
+    /**
+     * Plane count: an image has 1 to 4 memory planes, exactly the format's colour planes plus the planes its modifier
+     * adds (SIM_TILED_CCS adds a compression-metadata plane per colour plane, so it cannot carry a 3-plane format);
+     * for a modifier whose layout is unknown here, at least the colour planes. INVALID adds none.
+     */
+    FMT_2(Level.MUST, Party.FRAMEWORK, "An image has 1 to 4 memory planes: exactly the format's colour planes plus the planes its modifier adds (a metadata plane per colour plane for a compressed modifier); an unknown modifier needs at least the colour planes.", "dma-buf-alloc-exchange.rst: Formats and modifiers (CCS); drm_mode_fb_cmd2"),
+    /**
+     * One modifier: every plane of an image carries the same modifier. A descriptor built plane by plane (as
+     * linux-dmabuf's params object) refuses a plane whose modifier differs from plane 0's, a plane added twice and a
+     * missing plane, with the protocol's error named.
+     */
+    FMT_3(Level.MUST, Party.FRAMEWORK, "Every plane of an image carries the same modifier; a descriptor built plane by plane refuses a differing modifier, a plane added twice and a missing plane.", "zwp_linux_buffer_params_v1: INVALID_FORMAT, PLANE_SET, INCOMPLETE"),
+    /**
+     * Pitch and alignment: each colour plane's pitch is at least its row of samples in bytes (samples per row times
+     * bytes per sample); a linear (or implicit) plane's pitch and offset are multiples of its sample size, a tiled
+     * plane's pitch a multiple of its tile width and its offset of its tile size; a metadata plane's pitch covers its
+     * colour plane's tiles per row.
+     */
+    FMT_4(Level.MUST, Party.FRAMEWORK, "A colour plane's pitch is at least its row of samples in bytes; a linear plane's pitch and offset are multiples of its sample size, a tiled plane's pitch of the tile width and its offset of the tile size; a metadata plane's pitch covers its colour plane's tiles per row.", "drm_framebuffer.c: framebuffer_check; dma-buf-alloc-exchange.rst: stride"),
+    /**
+     * Planes fit their buffers: every plane, from its offset over its extent (pitch times rows, rows rounded up to
+     * whole tiles for a tiled plane, the last linear row unpadded), lies within its buffer, and planes that share a
+     * buffer do not overlap.
+     */
+    FMT_5(Level.MUST, Party.FRAMEWORK, "Every plane, from its offset over its extent, lies within its buffer, and planes sharing a buffer do not overlap.", "drm_framebuffer.c: framebuffer_check size; dma-buf-alloc-exchange.rst: offset"),
+    /**
+     * Buffer handles by index: a descriptor names its buffers by index 0 to n-1, every index used, and holds no buffer
+     * object, so that it travels as an immutable value beside the buffers (file descriptors over a socket); an image
+     * is given exactly n buffers, open handles of its own system.
+     */
+    FMT_6(Level.MUST, Party.FRAMEWORK, "A descriptor names its buffers by index 0 to n-1, every index used, and holds no buffer object; an image gets exactly n open buffers of its system.", "dma-buf-alloc-exchange.rst: Import (a handle per plane); SCM_RIGHTS"),
+    /**
+     * Allocation: an allocator keeps the requested format and size, picks a modifier from the caller's list only
+     * (INVALID only if the list has it), and expresses padding only as pitch, offset and buffer size; the caller reads
+     * the chosen modifier, offsets and pitches back from the image's descriptor.
+     */
+    FMT_7(Level.MUST, Party.FRAMEWORK, "An allocation keeps the requested format and size, picks its modifier from the caller's list only, and expresses padding only as pitch, offset and size, which the caller reads back.", "dma-buf-alloc-exchange.rst: Allocation"),
+    /**
+     * Import matches allocation: an explicit-layout import of buffers the framework allocated as an image must repeat
+     * that allocation's format, size, plane count, buffers, offsets, pitches and modifier (an implicit allocation's
+     * real modifier may replace INVALID: the upgrade); any other descriptor (LINEAR for a tiled or implicit
+     * allocation, chroma offsets computed from an unpadded height) is refused naming the allocated layout.
+     */
+    FMT_8(Level.MUST, Party.FRAMEWORK, "An explicit-layout import of buffers allocated as an image repeats that allocation's format, size, planes, offsets, pitches and modifier; any other descriptor is refused naming the allocated layout.", "dma-buf-alloc-exchange.rst: Import; height padding"),
+    /**
+     * Per-plane CPU access: an image's CPU access opens one window per colour plane over the pixel region mapped to
+     * the plane's samples (rounded outward for subsampled planes); each window shows the plane's linear view, whatever
+     * the modifier: a tiled plane is detiled at begin and retiled at close exactly over the region's bytes, a
+     * compressed plane over the region's whole tiles, resolving fast-cleared tiles it writes; metadata planes are not
+     * exposed; each window follows the CPU rules (fences, exact region, cache maintenance, closed segments).
+     */
+    FMT_9(Level.MUST, Party.FRAMEWORK, "An image's CPU access opens one window per colour plane over the region mapped to the plane's samples; each shows the linear view, detiling and retiling exactly the region's bytes (whole tiles of a compressed plane, resolving cleared ones), and follows the CPU rules.", "DMA_BUF_IOCTL_SYNC per plane buffer; dma-buf-alloc-exchange.rst: modifiers"),
+    /**
+     * Layout-converting jobs: an image copy or fill job reads and writes each image in its real layout (tiles,
+     * compression metadata) through the engine's device's mappings; source and destination have the same format and
+     * the region fits both, or the job is refused at submission; a fill with zero of whole tiles of a compressed image
+     * is a fast clear (metadata only).
+     */
+    FMT_10(Level.MUST, Party.FRAMEWORK, "An image copy or fill job reads and writes each image in its real layout through the device's mappings, with the same format on both sides and a region that fits both, else it is refused at submission; zero-filling whole compressed tiles is a metadata-only fast clear.", "drm scheduler blits; CCS fast clear"),
 
     // ---- NEG: format negotiation --------------------------------------------------------------------------------
+    /**
+     * Intersection: the intersection of format sets keeps a (format, modifier) pair only if every set has it, in the
+     * first set's order. INVALID is a modifier like any other: it meets only INVALID, so a set of a driver without
+     * explicit modifiers ({INVALID}) and a set with LINEAR have nothing in common; an empty intersection means no
+     * shared buffer.
+     */
+    NEG_1(Level.MUST, Party.FRAMEWORK, "Intersecting format sets keeps a pair only if every set has it, in the first set's order; INVALID meets only INVALID, so an implicit set and a LINEAR set share nothing.", "dma-buf-alloc-exchange.rst: Negotiation, Implicit modifiers; wlroots !2815"),
+    /**
+     * All implicit or all explicit: every user of one buffer is implicit or every one is explicit. An image allocated
+     * with an explicit modifier is neither imported nor attached as INVALID; an implicit image is attached as INVALID
+     * only to devices whose implicit layout is the allocation's layout, and may be imported explicitly with that
+     * layout (the upgrade); an implicit allocation for several targets needs their implicit layouts to agree.
+     */
+    NEG_2(Level.MUST, Party.FRAMEWORK, "Every user of one buffer is implicit or every one is explicit: an explicitly allocated image is never used as INVALID, and an implicit one only on devices whose implicit layout is the allocation's, or explicitly with that layout.", "dma-buf-alloc-exchange.rst: Implicit modifiers"),
+    /**
+     * Device import: a device imports an image for a usage only if it declares the image's (format, modifier) pair
+     * for that usage and the layout meets the device's import constraints (pitch, offset and height alignment, which
+     * no modifier expresses); a refusal names the pairs the device accepts for the format. An image attachment maps
+     * only in a direction its usage allows (TO_DEVICE for sampling and scanout).
+     */
+    NEG_3(Level.MUST, Party.FRAMEWORK, "A device imports an image for a usage only if it declares the pair for that usage and the layout meets its import constraints, else the refusal names the pairs it accepts; an image attachment maps only in a direction its usage allows.", "KMS IN_FORMATS; EGL/Vulkan modifier queries; dma-buf-alloc-exchange.rst: Import"),
+    /**
+     * Allocation candidates: an allocation considers, in the caller's order, only modifiers whose layout it knows,
+     * that every target imports for its usage, laid out to meet the merged constraints of the request and of every
+     * target, in memory it can get (contiguous for a scanout target); when none remains it fails with each
+     * candidate's reason and allocates nothing.
+     */
+    NEG_4(Level.MUST, Party.FRAMEWORK, "An allocation considers only modifiers it can lay out that every target imports, meets the merged constraints of the request and the targets, takes contiguous memory for scanout, and fails with every candidate's reason when none remains.", "gbm_bo_create_with_modifiers2; dma-buf-alloc-exchange.rst: Allocation"),
+    /**
+     * Negotiation: tries the consumer's tranches in order and within a tranche the modifiers both sides have, in the
+     * tranche's order, allocating each candidate for real (a probe allocation never stands in for it), records every
+     * candidate it gives up with its rule and reason, and reports the route taken: direct, LINEAR, device blit or CPU
+     * copy.
+     */
+    NEG_5(Level.MUST, Party.FRAMEWORK, "Negotiation tries the consumer's tranches in order and their common modifiers in order, allocating each for real, records every candidate it gives up with its rule and reason, and reports the route: direct, LINEAR, device blit or CPU copy.", "zwp_linux_dmabuf_feedback_v1 tranches; dma-buf-alloc-exchange.rst: Negotiation"),
+    /**
+     * Copy routes deliver: on a copy route every transfer makes the consumer image hold the producer image's pixels
+     * byte for byte, by an image copy job on a device that imports both layouts, or else by the CPU through per-plane
+     * windows.
+     */
+    NEG_6(Level.MUST, Party.FRAMEWORK, "On a copy route every transfer makes the consumer image hold the producer's pixels byte for byte: a blit on a device that imports both layouts, else a CPU copy through per-plane windows.", "dma-buf-alloc-exchange.rst: Negotiation (empty intersection: copy)"),
 
     // ---- SYNCOBJ: sync objects --------------------------------------------------------------------------------
     /**

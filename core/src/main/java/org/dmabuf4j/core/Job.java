@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SyncFile;
+import org.dmabuf4j.api.image.FormatPlane;
+import org.dmabuf4j.api.image.ImageDescriptor;
+import org.dmabuf4j.api.image.ImageMapping;
 
 /**
  * A unit of work for a {@link DeviceEngine}: which bytes it reads and writes, through which mappings, and which
@@ -21,9 +25,13 @@ import org.dmabuf4j.api.SyncFile;
  *
  * <pre>
  *   Fence copied = engine.submit(Job.copy(srcMapping, 0, dstMapping, 0, 4096).after(cameraDone));
+ *   Fence blit = gpu.engine().submit(Job.convert(tiledFrame, linearFrame));     // image mappings: layouts converted
  * </pre>
+ *
+ * <p>{@link ImageCopy} and {@link ImageFill} work on images ({@link ImageMapping}s of image attachments) and understand
+ * their layouts ({@link Rule#FMT_10 FMT-10}): the blit a compositor does when negotiation found no shared layout.
  */
-public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
+public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write, Job.ImageCopy, Job.ImageFill {
     /**
      * The explicit dependencies: fences (leaves or containers) the job waits for besides the implicit ones.
      *
@@ -119,6 +127,199 @@ public sealed interface Job permits Job.Copy, Job.Fill, Job.Read, Job.Write {
      */
     static Write write(MemorySegment from, Mapping dst, long offset) {
         return new Write(from, dst, offset, List.of());
+    }
+
+    /**
+     * A device copy of a whole image into another layout of the same format and size ({@link Rule#FMT_10 FMT-10}):
+     * detiles, retiles, honours and writes compression metadata.
+     *
+     * @param src the source image's mapping; allows device reads ({@link Rule#DEV_4 DEV-4})
+     * @param dst the destination image's mapping; allows device writes, and reads too if it is compressed
+     *     ({@link Rule#DEV_4 DEV-4})
+     * @return the job
+     * @throws RuleViolationException ({@link Rule#FMT_10 FMT-10}) on a null mapping, different formats or sizes,
+     *     ({@link Rule#DEV_4 DEV-4}) on a wrong direction
+     */
+    static ImageCopy convert(ImageMapping src, ImageMapping dst) {
+        return new ImageCopy(src, dst, Region.WHOLE, List.of());
+    }
+
+    /**
+     * A device copy of a rectangle of pixels from one image to the same place of another of the same format, each in
+     * its own layout ({@link Rule#FMT_10 FMT-10}).
+     *
+     * @param src the source image's mapping; allows device reads ({@link Rule#DEV_4 DEV-4})
+     * @param dst the destination image's mapping; allows device writes ({@link Rule#DEV_4 DEV-4})
+     * @param region WHOLE (same sizes) or a Rect in pixels within both images
+     * @return the job
+     * @throws RuleViolationException ({@link Rule#FMT_10 FMT-10}) on a null argument, different formats, a region that
+     *     does not fit both, ({@link Rule#DEV_4 DEV-4}) on a wrong direction
+     */
+    static ImageCopy convert(ImageMapping src, ImageMapping dst, Region region) {
+        return new ImageCopy(src, dst, region, List.of());
+    }
+
+    /**
+     * A device fill of a rectangle of an image, one sample value per colour plane ({@link Rule#FMT_10 FMT-10}); on a
+     * compressed image, a zero fill of whole tiles is a fast clear (metadata only).
+     *
+     * <pre>
+     *   Job.fill(nv12, Region.WHOLE, 16, 0x8080)            // black: Y = 16, U = V = 128
+     *   Job.fill(xrgb, Region.rect(0, 0, 64, 64), 0xff0000)  // red
+     * </pre>
+     *
+     * @param dst the image's mapping; allows device writes ({@link Rule#DEV_4 DEV-4})
+     * @param region WHOLE or a Rect in pixels within the image
+     * @param planeValues per colour plane, a sample's bytes, little endian (the low {@code bytesPerSample} bytes)
+     * @return the job
+     * @throws RuleViolationException ({@link Rule#FMT_10 FMT-10}) on a null argument, a region outside the image or a
+     *     wrong number of values, ({@link Rule#DEV_4 DEV-4}) on a wrong direction
+     */
+    static ImageFill fill(ImageMapping dst, Region region, long... planeValues) {
+        if (planeValues == null) {
+            throw new RuleViolationException(Rule.FMT_10, "image fill job with a null value array: pass one sample"
+                    + " value per colour plane");
+        }
+        List<Long> values = new ArrayList<>(planeValues.length);
+        for (long v : planeValues) {
+            values.add(v);
+        }
+        return new ImageFill(dst, region, values, List.of());
+    }
+
+    /**
+     * A device copy between two images, each in its real layout.
+     *
+     * @param src the source image's mapping
+     * @param dst the destination image's mapping
+     * @param region WHOLE or a Rect in pixels
+     * @param after explicit dependencies
+     */
+    record ImageCopy(ImageMapping src, ImageMapping dst, Region region, List<Fence> after) implements Job {
+        /**
+         * Validates the job.
+         *
+         * @throws RuleViolationException ({@link Rule#FMT_10 FMT-10}, {@link Rule#DEV_4 DEV-4},
+         *     {@link Rule#DEV_8 DEV-8}) as {@link Job#convert(ImageMapping, ImageMapping, Region)}
+         */
+        public ImageCopy {
+            if (src == null || dst == null || region == null) {
+                throw new RuleViolationException(Rule.FMT_10, "image copy job with a null "
+                        + (src == null ? "source" : dst == null ? "destination" : "region") + ": pass two image"
+                        + " mappings of the engine's device and Region.WHOLE or a Rect");
+            }
+            ImageDescriptor s = src.descriptor();
+            ImageDescriptor d = dst.descriptor();
+            if (!s.format().equals(d.format())) {
+                throw new RuleViolationException(Rule.FMT_10, "image copy job from " + s.format() + " to " + d.format()
+                        + ": an image copy converts layouts (modifiers) of one format, not formats");
+            }
+            checkImageRegion("copy", region, s);
+            checkImageRegion("copy", region, d);
+            if (region == Region.WHOLE && (s.width() != d.width() || s.height() != d.height())) {
+                throw new RuleViolationException(Rule.FMT_10, "image copy job of the whole " + s.width() + "x"
+                        + s.height() + " image into a " + d.width() + "x" + d.height() + " one: copy a Rect that fits"
+                        + " both");
+            }
+            checkImageDirection("copy", "source", src, false);
+            checkImageDirection("copy", "destination", dst, true);
+            after = fences(after, "image copy");
+        }
+
+        @Override
+        public long length() {
+            return sampleBytes(dst.descriptor(), region);
+        }
+
+        @Override
+        public ImageCopy after(Fence... fences) {
+            return new ImageCopy(src, dst, region, append(after, fences, "image copy"));
+        }
+    }
+
+    /**
+     * A device fill of an image region with one sample value per colour plane.
+     *
+     * @param dst the image's mapping
+     * @param region WHOLE or a Rect in pixels
+     * @param planeValues per colour plane, the sample's bytes, little endian
+     * @param after explicit dependencies
+     */
+    record ImageFill(ImageMapping dst, Region region, List<Long> planeValues, List<Fence> after) implements Job {
+        /**
+         * Validates the job.
+         *
+         * @throws RuleViolationException ({@link Rule#FMT_10 FMT-10}, {@link Rule#DEV_4 DEV-4},
+         *     {@link Rule#DEV_8 DEV-8}) as {@link Job#fill(ImageMapping, Region, long...)}
+         */
+        public ImageFill {
+            if (dst == null || region == null || planeValues == null) {
+                throw new RuleViolationException(Rule.FMT_10, "image fill job with a null "
+                        + (dst == null ? "destination" : region == null ? "region" : "value list"));
+            }
+            ImageDescriptor d = dst.descriptor();
+            planeValues = List.copyOf(planeValues);
+            if (planeValues.size() != d.colourPlaneCount()) {
+                throw new RuleViolationException(Rule.FMT_10, "image fill job of " + d.format() + " with "
+                        + planeValues.size() + " value(s): give one sample value per colour plane ("
+                        + d.colourPlaneCount() + ")");
+            }
+            checkImageRegion("fill", region, d);
+            checkImageDirection("fill", "destination", dst, true);
+            after = fences(after, "image fill");
+        }
+
+        @Override
+        public long length() {
+            return sampleBytes(dst.descriptor(), region);
+        }
+
+        @Override
+        public ImageFill after(Fence... fences) {
+            return new ImageFill(dst, region, planeValues, append(after, fences, "image fill"));
+        }
+    }
+
+    private static void checkImageRegion(String job, Region region, ImageDescriptor d) {
+        if (region instanceof Region.Rect r) {
+            if ((long) r.x() + r.width() > d.width() || (long) r.y() + r.height() > d.height()) {
+                throw new RuleViolationException(Rule.FMT_10, "image " + job + " job: rect " + r.width() + "x"
+                        + r.height() + " at (" + r.x() + ", " + r.y() + ") does not fit the " + d.width() + "x"
+                        + d.height() + " image");
+            }
+        } else if (region != Region.WHOLE) {
+            throw new RuleViolationException(Rule.FMT_10, "image " + job + " job with " + region + ": pass Region.WHOLE"
+                    + " or a Region.Rect in pixels");
+        }
+    }
+
+    private static void checkImageDirection(String job, String role, ImageMapping m, boolean write) {
+        if (write && m.layoutModifier().hasMetadataPlanes() && !m.direction().allowsDeviceRead()) {
+            throw new RuleViolationException(Rule.DEV_4, "image " + job + " job writes its " + role + ", laid out "
+                    + m.layoutModifier() + ", through a " + m.direction() + " mapping of " + m.attachment() + ": the"
+                    + " engine reads and rewrites a compressed image's metadata, so map it BIDIRECTIONAL");
+        }
+        if (write ? !m.direction().allowsDeviceWrite() : !m.direction().allowsDeviceRead()) {
+            throw new RuleViolationException(Rule.DEV_4, "image " + job + " job " + (write ? "writes" : "reads")
+                    + " its " + role + " through a " + m.direction() + " mapping of " + m.attachment() + ": map it "
+                    + (write ? "FROM_DEVICE or BIDIRECTIONAL (an image attached for RENDER)" : "TO_DEVICE or"
+                    + " BIDIRECTIONAL"));
+        }
+    }
+
+    /** The bytes of samples a region covers over every colour plane, each plane's rectangle rounded outward. */
+    private static long sampleBytes(ImageDescriptor d, Region region) {
+        long n = 0;
+        for (FormatPlane p : d.format().planes()) {
+            if (region instanceof Region.Rect r) {
+                long w = ((long) r.x() + r.width() + p.hsub() - 1) / p.hsub() - r.x() / p.hsub();
+                long h = ((long) r.y() + r.height() + p.vsub() - 1) / p.vsub() - r.y() / p.vsub();
+                n += w * h * p.bytesPerSample();
+            } else {
+                n += p.rowBytes(d.width()) * p.height(d.height());
+            }
+        }
+        return n;
     }
 
     /**

@@ -101,6 +101,46 @@ public interface SimulatedDevice extends Device, AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The (format, modifier) pairs the device supports for a usage, best first ({@link Rule#NEG_3 NEG-3}): what an
+     * image attachment for that usage checks, and what the device's {@link #tranche} offers in a negotiation. By
+     * default every catalogue format in LINEAR; set with {@link Builder#formats}.
+     *
+     * @param usage the usage; not null
+     * @return the pairs
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#NEG_3 NEG-3}) if {@code usage} is null
+     * @see "KMS IN_FORMATS; eglQueryDmaBufModifiersEXT; vkGetPhysicalDeviceFormatProperties2 with
+     *     VkDrmFormatModifierPropertiesListEXT"
+     */
+    org.dmabuf4j.api.image.FormatSet formats(org.dmabuf4j.api.image.ImageUsage usage);
+
+    /**
+     * What the device needs of an image's layout beyond its format and modifier ({@link Rule#NEG_3 NEG-3}): pitch,
+     * offset and height alignment. {@link org.dmabuf4j.api.image.LayoutConstraints#NONE} by default.
+     *
+     * @return the constraints
+     */
+    org.dmabuf4j.api.image.LayoutConstraints importConstraints();
+
+    /**
+     * The layout the device's driver uses when no modifier is given (INVALID, {@link Rule#NEG_2 NEG-2}): for its
+     * implicit allocations and to interpret implicit imports. LINEAR by default.
+     *
+     * @return a known explicit modifier
+     */
+    org.dmabuf4j.api.image.FormatModifier implicitModifier();
+
+    /**
+     * The device's pairs for a usage as one negotiation tranche.
+     *
+     * @param usage the usage; not null
+     * @return {@code new Tranche(this, usage, formats(usage))}
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#NEG_3 NEG-3}) if {@code usage} is null
+     */
+    default org.dmabuf4j.api.image.Tranche tranche(org.dmabuf4j.api.image.ImageUsage usage) {
+        return new org.dmabuf4j.api.image.Tranche(this, usage, formats(usage));
+    }
+
     /** Configures a new simulated device; {@link #build()} adds it to its system. */
     interface Builder {
         /**
@@ -154,6 +194,38 @@ public interface SimulatedDevice extends Device, AutoCloseable {
          * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#DEV_8 DEV-8}) if out of range
          */
         Builder engines(int count);
+
+        /**
+         * Declares the (format, modifier) pairs the device supports for a usage, best first ({@link Rule#NEG_3 NEG-3}),
+         * replacing the default (every catalogue format in LINEAR). A driver without explicit modifiers declares only
+         * INVALID.
+         *
+         * @param usage the usage; not null
+         * @param formats the pairs; not null ({@link org.dmabuf4j.api.image.FormatSet#EMPTY} for none)
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#NEG_3 NEG-3}) on a null argument
+         */
+        Builder formats(org.dmabuf4j.api.image.ImageUsage usage, org.dmabuf4j.api.image.FormatSet formats);
+
+        /**
+         * Declares what the device needs of a layout beyond format and modifier ({@link Rule#NEG_3 NEG-3}): pitch,
+         * offset and height alignment (default none).
+         *
+         * @param constraints the constraints; not null
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#NEG_3 NEG-3}) if null
+         */
+        Builder importConstraints(org.dmabuf4j.api.image.LayoutConstraints constraints);
+
+        /**
+         * Sets the layout the device's driver uses for implicit (INVALID) images ({@link Rule#NEG_2 NEG-2}; default
+         * LINEAR).
+         *
+         * @param modifier LINEAR or SIM_TILED (an implicit image describes only its colour planes); not null
+         * @return this builder
+         * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#NEG_2 NEG-2}) if null or not one of those
+         */
+        Builder implicitModifier(org.dmabuf4j.api.image.FormatModifier modifier);
 
         /**
          * Creates the device and adds it to the system.

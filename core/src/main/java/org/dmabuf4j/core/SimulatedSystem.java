@@ -52,6 +52,14 @@ public interface SimulatedSystem extends DmaBufSystem {
     TiledHeap tiledHeap();
 
     /**
+     * The image allocator: formats and modifiers, multi-planar images, explicit-layout import, per-plane CPU access
+     * and negotiation (FMT, NEG rules).
+     *
+     * @return the allocator of this system
+     */
+    SimulatedImages images();
+
+    /**
      * Moves a buffer's memory on demand, as its exporter would under memory pressure: takes the buffer's reservation
      * lock (unless the calling thread holds it), notifies every dynamic importer ({@link Rule#MOVE_3 MOVE-3}), kills
      * every older mapping ({@link Rule#MOVE_5 MOVE-5}), and copies the memory with a KERNEL-usage fence job

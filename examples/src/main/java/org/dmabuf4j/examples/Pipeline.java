@@ -10,53 +10,66 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32;
 import org.dmabuf4j.api.Access;
-import org.dmabuf4j.api.Attachment;
-import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.Direction;
-import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceInfo;
-import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.SyncFile;
 import org.dmabuf4j.api.SyncFileInfo;
+import org.dmabuf4j.api.image.DrmFormat;
+import org.dmabuf4j.api.image.FormatModifier;
+import org.dmabuf4j.api.image.FormatSet;
+import org.dmabuf4j.api.image.Image;
+import org.dmabuf4j.api.image.ImageAccess;
+import org.dmabuf4j.api.image.ImageAttachment;
+import org.dmabuf4j.api.image.ImageMapping;
+import org.dmabuf4j.api.image.ImageRequest;
+import org.dmabuf4j.api.image.ImageTarget;
+import org.dmabuf4j.api.image.ImageUsage;
+import org.dmabuf4j.api.image.NegotiatedImages;
+import org.dmabuf4j.api.image.NegotiationRequest;
+import org.dmabuf4j.api.image.NegotiationResult;
 import org.dmabuf4j.core.Counters;
 import org.dmabuf4j.core.DeviceCounters;
 import org.dmabuf4j.core.DmaBufs;
-import org.dmabuf4j.core.HeapCounters;
+import org.dmabuf4j.core.ImageCounters;
 import org.dmabuf4j.core.Job;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
 
 /**
- * A capture, process and encode pipeline on shared buffers, zero copy and asynchronous: devices work on their engines'
- * threads, and fences order everything.
+ * A capture, process and encode pipeline on shared NV12 frames, zero copy and asynchronous: the camera and the encoder
+ * negotiate a layout both import, devices work on their engines' threads, and fences order everything.
  *
  * <pre>
- *   camera engine (non-coherent, 32-bit DMA): Fill header row + Write sensor image ──► frame buffer (ring of 2)
- *   CPU: draws an overlay into a 2-D region of the frame   (begin waits for the camera's jobs: implicit sync)
- *   encoder engine (coherent): Read frame ──► bitstream    (waits for the camera's sync file: explicit sync)
- *   muxer (CPU): waits for the encoder's sync file, then checks the bitstream
+ *   negotiation: camera renders {NV12: SIM_TILED, LINEAR}, encoder samples {NV12: SIM_TILED_CCS, SIM_TILED, LINEAR}
+ *                -&gt; NV12:SIM_TILED, shared zero copy (a ring of 2 frames)
+ *   camera engine (non-coherent, 32-bit DMA): image fill of the header rows (Y = frame, UV = grey) and an image copy
+ *                of the sensor's linear NV12 picture into the tiled frame (the ISP's layout conversion)
+ *   CPU: inverts a 64x32 overlay on the Y and UV planes through per-plane windows (the linear view of the tiles;
+ *        begin waits for the camera's jobs: implicit sync)
+ *   encoder engine (coherent): image copy of the tiled frame into its linear input (waits for the camera's sync
+ *        file: explicit sync)
+ *   muxer (CPU): waits for the encoder's sync file, then checks every sample of both planes
  * </pre>
  *
- * <p>Nobody waits by hand for device work on a buffer: each job's fence sits in the buffer's reservation (WRITE for
- * the camera, READ for the encoder), so the CPU window waits for the camera, and the camera's next frame in the same
- * buffer waits for the encoder still reading the previous one. Sync files carry fences where there is no buffer to
- * hold them: from the camera stage to the encoder (as a separate process would receive them) and from the encoder to
- * the muxer, whose bitstream lives in heap memory. The camera's writes reach the CPU only through cache maintenance
- * (the CPU has a write-back cache in front of a non-coherent device), and the overlay reaches the encoder only because
- * the CPU window is closed (cleaned) before the encoder reads. The CPU touches exactly the overlay's rows: the counters
- * show the bytes synced. Run it with {@code ./mvnw -B -ntp -Pdemo -DskipTests -pl examples -am package}.
+ * <p>Nobody waits by hand for device work on a frame: each job's fence sits in the frame's reservation, so the CPU
+ * windows wait for the camera, and the camera's next frame in the same buffer waits for the encoder still reading the
+ * previous one. The camera's writes reach the CPU only through cache maintenance of exactly the overlay's bytes of
+ * both planes (the counters show them), and the overlay reaches the encoder only because the windows are closed
+ * (retiled and cleaned) before the encoder reads. Run it with {@code ./mvnw -B -ntp -Pdemo -DskipTests -pl examples
+ * -am package}.
  */
 public final class Pipeline {
     private static final int WIDTH = 320;
     private static final int HEIGHT = 240;
     private static final int FRAMES = 4;
     private static final int RING = 2;
-    private static final Region OVERLAY = Region.rect(16, 16, 64, 32);
+    private static final int HEADER_ROWS = 2;
+    private static final Region.Rect OVERLAY = new Region.Rect(16, 16, 64, 32);
     private static final Duration BOUND = Duration.ofSeconds(30);
 
     /** A fence with what it stands for, for the timeline. */
@@ -87,47 +100,81 @@ public final class Pipeline {
         boolean ok = true;
         try (SimulatedSystem sys = DmaBufs.newSystem()) {
             SimulatedDevice camera = sys.newDevice("camera").nonCoherent().constraints(DmaConstraints.bits32()
-                    .withMaxSegmentSize(64 * 1024)).build();
-            SimulatedDevice encoder = sys.newDevice("encoder").coherent().build();
-            out.println("dmabuf4j pipeline: camera engine (non-coherent, 32-bit) -> CPU overlay (2-D region) ->"
-                    + " encoder engine (coherent) -> muxer");
-            BufferLayout layout = BufferLayout.linear(WIDTH, HEIGHT, 4);
-            DmaBuf[] ring = new DmaBuf[RING];
-            Attachment[] cameraSide = new Attachment[RING];
-            Attachment[] encoderSide = new Attachment[RING];
-            Mapping[] cameraOut = new Mapping[RING];
-            Mapping[] encoderIn = new Mapping[RING];
+                    .withMaxSegmentSize(64 * 1024))
+                    .formats(ImageUsage.RENDER, FormatSet.of(DrmFormat.NV12, FormatModifier.SIM_TILED,
+                            FormatModifier.LINEAR))
+                    .build();
+            SimulatedDevice encoder = sys.newDevice("encoder").coherent()
+                    .formats(ImageUsage.SAMPLE, FormatSet.of(DrmFormat.NV12, FormatModifier.SIM_TILED_CCS,
+                            FormatModifier.SIM_TILED, FormatModifier.LINEAR))
+                    .build();
+            out.println("dmabuf4j pipeline: camera engine (non-coherent, 32-bit) -> CPU overlay on Y and UV ->"
+                    + " encoder engine (coherent) -> muxer, NV12 " + WIDTH + "x" + HEIGHT);
+
+            // negotiation: the encoder's one tranche, intersected with what the camera renders (NEG-1, NEG-5)
+            NegotiatedImages negotiated = sys.images().negotiate(NegotiationRequest.of(DrmFormat.NV12, WIDTH, HEIGHT,
+                    camera.tranche(ImageUsage.RENDER), encoder.tranche(ImageUsage.SAMPLE)));
+            NegotiationResult result = negotiated.result();
+            out.println("negotiation: camera renders " + camera.formats(ImageUsage.RENDER) + ", encoder samples "
+                    + encoder.formats(ImageUsage.SAMPLE));
+            out.println("  " + result.describe());
+            FormatModifier chosen = result.producer().modifier();
+
+            Image[] ring = new Image[RING];
+            ring[0] = negotiated.producerImage();
+            for (int i = 1; i < RING; i++) {
+                ring[i] = sys.images().allocate(ImageRequest.of(DrmFormat.NV12, WIDTH, HEIGHT, chosen)
+                        .withTargets(new ImageTarget(camera, ImageUsage.RENDER),
+                                new ImageTarget(encoder, ImageUsage.SAMPLE)));
+            }
+            out.println("frame layout: " + ring[0].descriptor());
+
+            // the sensor's picture: linear NV12 the camera's engine converts into the tiled frame
+            Image sensor = sys.images().allocate(ImageRequest.of(DrmFormat.NV12, WIDTH, HEIGHT,
+                    FormatModifier.LINEAR).withTargets(new ImageTarget(camera, ImageUsage.SAMPLE)));
+            // the encoder's linear input, where its engine converts each frame to
+            Image[] encoded = new Image[FRAMES];
+            ImageAttachment[] encodedSide = new ImageAttachment[FRAMES];
+            ImageAttachment sensorSide = sensor.attach(camera, ImageUsage.SAMPLE);
+            ImageMapping sensorIn = sensorSide.mapUnlocked(Direction.TO_DEVICE);
+            ImageAttachment[] cameraSide = new ImageAttachment[RING];
+            ImageAttachment[] encoderSide = new ImageAttachment[RING];
+            ImageMapping[] cameraOut = new ImageMapping[RING];
+            ImageMapping[] encoderIn = new ImageMapping[RING];
             for (int i = 0; i < RING; i++) {
-                ring[i] = sys.systemHeap().allocate(layout);
-                cameraSide[i] = ring[i].attach(camera);
-                encoderSide[i] = ring[i].attach(encoder);
-                // mapped once for the whole run, as drivers do; the engines use the mappings' DMA addresses
+                // imported once for the whole run, as drivers do; the device checks the layout (NEG-3)
+                cameraSide[i] = ring[i].attach(camera, ImageUsage.RENDER);
+                encoderSide[i] = ring[i].attach(encoder, ImageUsage.SAMPLE);
                 cameraOut[i] = cameraSide[i].mapUnlocked(Direction.FROM_DEVICE);
                 encoderIn[i] = encoderSide[i].mapUnlocked(Direction.TO_DEVICE);
             }
+
             List<Event> events = new ArrayList<>();
-            MemorySegment[] bitstreams = new MemorySegment[FRAMES];
-            SyncFile[] encoded = new SyncFile[FRAMES];
+            SyncFile[] encodedFences = new SyncFile[FRAMES];
             long[] synced = new long[FRAMES];
             for (int f = 0; f < FRAMES; f++) {
-                DmaBuf buf = ring[f % RING];
-                buf.setName("frame-" + f);
-                // camera: both jobs wait, without being told, for the encoder still reading this buffer's last frame
-                events.add(new Event("camera fill header of frame-" + f, camera.engine().submit(
-                        Job.fill(cameraOut[f % RING], 0, layout.stride(), (byte) f))));
-                events.add(new Event("camera write image of frame-" + f, camera.engine().submit(
-                        Job.write(sensorImage(f, layout), cameraOut[f % RING], layout.stride()))));
-                SyncFile captured = buf.exportSyncFile(Access.READ);
-                // CPU: beginCpuAccess waits for the camera's jobs (implicit sync)
+                Image frame = ring[f % RING];
+                frame.buffers().getFirst().setName("frame-" + f);
+                // the sensor's next picture; the CPU window waits for the camera still converting the last one
+                sensorPicture(sensor, f);
+                // camera: both jobs wait, without being told, for the encoder still reading this frame's last use
+                events.add(new Event("camera header rows of frame-" + f, camera.engine().submit(Job.fill(
+                        cameraOut[f % RING], new Region.Rect(0, 0, WIDTH, HEADER_ROWS), f, 0x8080))));
+                events.add(new Event("camera ISP copy into frame-" + f, camera.engine().submit(Job.convert(sensorIn,
+                        cameraOut[f % RING], new Region.Rect(0, HEADER_ROWS, WIDTH, HEIGHT - HEADER_ROWS)))));
+                SyncFile captured = frame.buffers().getFirst().exportSyncFile(Access.READ);
+                // CPU: the plane windows wait for the camera's jobs (implicit sync)
                 long syncedBefore = sys.counters().bytesSynced();
-                drawOverlay(buf);
+                drawOverlay(frame);
                 synced[f] = sys.counters().bytesSynced() - syncedBefore;
                 // encoder: told explicitly to wait for the camera's sync file
-                bitstreams[f] = MemorySegment.ofArray(new byte[(int) buf.size()]);
-                Fence encode = encoder.engine().submit(Job.read(encoderIn[f % RING], 0, bitstreams[f])
-                        .after(captured));
+                encoded[f] = sys.images().allocate(ImageRequest.of(DrmFormat.NV12, WIDTH, HEIGHT,
+                        FormatModifier.LINEAR).withTargets(new ImageTarget(encoder, ImageUsage.RENDER)));
+                encodedSide[f] = encoded[f].attach(encoder, ImageUsage.RENDER);
+                ImageMapping into = encodedSide[f].mapUnlocked(Direction.FROM_DEVICE);
+                Fence encode = encoder.engine().submit(Job.convert(encoderIn[f % RING], into).after(captured));
                 events.add(new Event("encoder read of frame-" + f, encode));
-                encoded[f] = sys.fences().syncFile(encode, null);
+                encodedFences[f] = sys.fences().syncFile(encode, null);
                 if (f == FRAMES - 1) {
                     String dump = sys.describeBuffers();
                     out.println();
@@ -136,66 +183,93 @@ public final class Pipeline {
                     out.println();
                 }
             }
-            // muxer: the bitstream is heap memory with no reservation, so it waits for the encoder's sync file
+            // muxer: the encoder's output carries its fence, but the muxer is told by a sync file, as across processes
             for (int f = 0; f < FRAMES; f++) {
                 String problem;
                 try {
-                    problem = encoded[f].await(BOUND) ? verify(bitstreams[f], f, layout)
-                            : "the encoder did not finish";
+                    problem = encodedFences[f].await(BOUND) ? verify(encoded[f], f) : "the encoder did not finish";
                 } catch (FenceFailedException failed) {
                     problem = "the encoder failed: " + failed.getCause();
                 }
                 ok &= problem == null;
-                out.printf(Locale.ROOT, "frame %d: camera wrote %d bytes, CPU drew a 64x32 overlay (%d bytes"
-                        + " synced), encoder read %d bytes, CRC32 %08x: %s%n", f, ring[f % RING].size(), synced[f],
-                        bitstreams[f].byteSize(), checksum(bitstreams[f]), problem == null ? "ok" : problem);
+                out.printf(Locale.ROOT, "frame %d: camera wrote NV12:%s, CPU inverted a 64x32 overlay on Y and UV (%d"
+                        + " bytes synced), encoder read %d bytes, CRC32 %08x: %s%n", f, chosen, synced[f],
+                        size(encoded[f]), checksum(encoded[f]), problem == null ? "ok" : problem);
             }
             out.println();
             printTimeline(out, events);
             out.println();
-            printSyncFile(out, encoded[FRAMES - 1]);
+            printSyncFile(out, encodedFences[FRAMES - 1]);
+            for (ImageAttachment e : encodedSide) {
+                e.close(); // after the muxer saw the encoder's fences: unmapping earlier would fault the job
+            }
             for (int i = 0; i < RING; i++) {
-                cameraSide[i].unmapUnlocked(cameraOut[i]);
-                encoderSide[i].unmapUnlocked(encoderIn[i]);
                 cameraSide[i].close();
                 encoderSide[i].close();
+            }
+            sensorSide.close();
+            sensor.close();
+            negotiated.close();
+            for (int i = 1; i < RING; i++) {
                 ring[i].close();
+            }
+            for (Image e : encoded) {
+                e.close();
             }
             out.println();
             out.println("--- counters ---");
-            print(out, sys.counters());
+            print(out, sys.counters(), sys.images().counters());
             out.println(ok ? "All " + FRAMES + " frames verified." : "SOME FRAMES WERE WRONG.");
         }
         return ok;
     }
 
-    /**
-     * What the camera's sensor delivers for a frame: every row but the header row, in heap memory that the camera's
-     * engine reads when its write job runs (so a fresh array per frame).
-     */
-    private static MemorySegment sensorImage(int frame, BufferLayout layout) {
-        int[] pixels = new int[layout.width() * (layout.height() - 1)];
-        for (int y = 1; y < layout.height(); y++) {
-            for (int x = 0; x < layout.width(); x++) {
-                pixels[(y - 1) * layout.width() + x] = pixel(frame, x, y);
-            }
-        }
-        return MemorySegment.ofArray(pixels);
-    }
-
-    /** The CPU inverts the pixels of the overlay rectangle: it must read the camera's data and write its own. */
-    private static void drawOverlay(DmaBuf buf) {
-        try (CpuAccess w = buf.beginCpuAccess(Access.READ_WRITE, OVERLAY)) {
-            for (MemorySegment row : w.segments()) {
-                for (long i = 0; i < row.byteSize() / 4; i++) {
-                    row.setAtIndex(ValueLayout.JAVA_INT, i, ~row.getAtIndex(ValueLayout.JAVA_INT, i));
+    /** The sensor's picture of a frame: the CPU writes the linear sensor image, Y and UV. */
+    private static void sensorPicture(Image sensor, int frame) {
+        try (ImageAccess w = sensor.beginCpuAccess(Access.WRITE)) {
+            for (int p = 0; p < 2; p++) {
+                CpuAccess plane = w.plane(p);
+                for (int y = 0; y < plane.rowCount(); y++) {
+                    MemorySegment row = plane.row(y);
+                    for (int x = 0; x < row.byteSize(); x++) {
+                        row.set(ValueLayout.JAVA_BYTE, x, sample(frame, p, y, x));
+                    }
                 }
             }
         }
     }
 
-    private static int pixel(int frame, int x, int y) {
-        return frame << 24 | y << 12 | x;
+    /** The CPU inverts the overlay's samples on both planes: it must read the camera's data and write its own. */
+    private static void drawOverlay(Image frame) {
+        try (ImageAccess w = frame.beginCpuAccess(Access.READ_WRITE, OVERLAY)) {
+            for (CpuAccess plane : w.planes()) {
+                for (MemorySegment row : plane.segments()) {
+                    for (long i = 0; i < row.byteSize(); i++) {
+                        row.set(ValueLayout.JAVA_BYTE, i, (byte) ~row.get(ValueLayout.JAVA_BYTE, i));
+                    }
+                }
+            }
+        }
+    }
+
+    private static byte sample(int frame, int plane, int y, int xb) {
+        return (byte) (frame * 29 + plane * 101 + y * 3 + xb * 7);
+    }
+
+    /** What the muxer expects at byte {@code xb} of row {@code y} of plane {@code p}. */
+    private static byte expected(int frame, int p, int y, int xb) {
+        int sub = p == 0 ? 1 : 2;
+        byte v;
+        if (y * sub < HEADER_ROWS) {
+            v = p == 0 ? (byte) frame : (byte) 0x80;
+        } else {
+            v = sample(frame, p, y, xb);
+        }
+        int bps = p == 0 ? 1 : 2;
+        int x = xb / bps;
+        boolean inOverlay = x >= OVERLAY.x() / sub && x < (OVERLAY.x() + OVERLAY.width()) / sub
+                && y >= OVERLAY.y() / sub && y < (OVERLAY.y() + OVERLAY.height()) / sub;
+        return inOverlay ? (byte) ~v : v;
     }
 
     /**
@@ -207,26 +281,32 @@ public final class Pipeline {
                 : "while frame " + f + " is queued at the encoder";
     }
 
-    private static String verify(MemorySegment frame, int f, BufferLayout layout) {
-        for (int x = 0; x < layout.stride(); x++) {
-            byte seen = frame.get(ValueLayout.JAVA_BYTE, x);
-            if (seen != (byte) f) {
-                return String.format(Locale.ROOT, "WRONG header byte %d: %02x, expected %02x", x, seen, f);
-            }
-        }
-        Region.Rect r = (Region.Rect) OVERLAY;
-        for (int y = 1; y < layout.height(); y++) {
-            for (int x = 0; x < layout.width(); x++) {
-                boolean inOverlay = x >= r.x() && x < r.x() + r.width() && y >= r.y() && y < r.y() + r.height();
-                int expected = inOverlay ? ~pixel(f, x, y) : pixel(f, x, y);
-                int seen = frame.get(ValueLayout.JAVA_INT_UNALIGNED, y * layout.stride() + x * 4L);
-                if (seen != expected) {
-                    return String.format(Locale.ROOT, "WRONG pixel (%d, %d): %08x, expected %08x", x, y, seen,
-                            expected);
+    private static String verify(Image encoded, int f) {
+        try (ImageAccess r = encoded.beginCpuAccess(Access.READ)) {
+            for (int p = 0; p < 2; p++) {
+                CpuAccess plane = r.plane(p);
+                for (int y = 0; y < plane.rowCount(); y++) {
+                    MemorySegment row = plane.row(y);
+                    for (int xb = 0; xb < row.byteSize(); xb++) {
+                        byte seen = row.get(ValueLayout.JAVA_BYTE, xb);
+                        byte want = expected(f, p, y, xb);
+                        if (seen != want) {
+                            return String.format(Locale.ROOT, "WRONG %s byte (%d, %d): %02x, expected %02x",
+                                    p == 0 ? "Y" : "UV", xb, y, seen, want);
+                        }
+                    }
                 }
             }
         }
         return null;
+    }
+
+    private static long size(Image image) {
+        long n = 0;
+        for (int p = 0; p < image.descriptor().colourPlaneCount(); p++) {
+            n += image.descriptor().planeRowBytes(p) * image.descriptor().planeRows(p);
+        }
+        return n;
     }
 
     /** Every device job's fence, in the order they signaled, with the time since the first. */
@@ -254,21 +334,27 @@ public final class Pipeline {
         }
     }
 
-    private static long checksum(MemorySegment s) {
+    private static long checksum(Image image) {
         CRC32 crc = new CRC32();
-        crc.update(s.toArray(ValueLayout.JAVA_BYTE));
+        try (ImageAccess r = image.beginCpuAccess(Access.READ)) {
+            for (CpuAccess plane : r.planes()) {
+                for (MemorySegment row : plane.segments()) {
+                    crc.update(row.toArray(ValueLayout.JAVA_BYTE));
+                }
+            }
+        }
         return crc.getValue();
     }
 
-    private static void print(PrintStream out, Counters c) {
+    private static void print(PrintStream out, Counters c, ImageCounters i) {
         out.printf(Locale.ROOT, "buffers: %d exported, %d released, %d live; live native bytes %d%n", c.exports(),
                 c.releases(), c.liveBuffers(), c.liveNativeBytes());
         out.printf(Locale.ROOT, "maps %d, unmaps %d, CPU accesses %d, syncs %d (%d bytes)%n", c.maps(), c.unmaps(),
                 c.cpuAccesses(), c.syncs(), c.bytesSynced());
-        for (HeapCounters h : c.heaps()) {
-            out.printf(Locale.ROOT, "heap %-10s: %d allocations (%d reused), %d live, %d bytes synced%n", h.name(),
-                    h.allocations(), h.reusedAllocations(), h.liveBuffers(), h.bytesSynced());
-        }
+        out.printf(Locale.ROOT, "images: %d allocated, %d plane windows, %d bytes detiled, %d retiled, %d image copy"
+                + " jobs, %d fill jobs, %d bytes converted, %d negotiation(s)%n", i.allocations(), i.planeWindows(),
+                i.bytesDetiled(), i.bytesRetiled(), i.copyJobs(), i.fillJobs(), i.bytesConverted(),
+                i.negotiations());
         for (DeviceCounters d : c.devices()) {
             out.printf(Locale.ROOT, "device %-8s: %d maps, %d unmaps, %d DMA reads (%d bytes), %d DMA writes (%d"
                     + " bytes), %d faults, %d bytes synced, %d translations live%n", d.name(), d.maps(), d.unmaps(),

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class PipelineTest {
     @Test
-    @DisplayName("CPU-9, CPU-3, DEV-8: the asynchronous pipeline delivers every frame intact, in fence order, and"
-            + " prints the dump, the fence timeline and the counters")
+    @DisplayName("FMT-9, FMT-10, NEG-5, CPU-9: the NV12 pipeline negotiates a tiled layout, delivers every frame intact"
+            + " in fence order, and prints the negotiation, the dump, the fence timeline and the counters")
     void pipelineRunsAndReports() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         boolean ok;
@@ -28,27 +28,32 @@ class PipelineTest {
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(ok, text);
         assertTrue(text.contains("All 4 frames verified."), text);
+        assertTrue(text.contains("route DIRECT: producer NV12:SIM_TILED (consumer tranche 0)"), text);
+        assertTrue(text.contains("frame layout: NV12:SIM_TILED 320x240 [0: buffer 0 +0 pitch 384, 1: buffer 0 +98304"
+                + " pitch 384]"), text);
         for (int f = 0; f < 4; f++) {
-            assertTrue(text.contains("frame " + f + ": camera wrote 307200 bytes, CPU drew a 64x32 overlay (16384"
-                    + " bytes synced), encoder read 307200 bytes"), text);
+            // 64x32 Y samples and 32x16 UV samples of 2 bytes: 3072 bytes invalidated and 3072 cleaned, no more
+            assertTrue(text.contains("frame " + f + ": camera wrote NV12:SIM_TILED, CPU inverted a 64x32 overlay on Y"
+                    + " and UV (6144 bytes synced), encoder read 115200 bytes"), text);
         }
         assertTrue(text.contains("Dma-buf Objects:"), text);
         assertTrue(text.contains("'frame-3'") && text.contains("encoder (static)") && text.contains("cpu-cache"),
                 text);
-        assertTrue(text.contains("buffers: 2 exported, 2 released, 0 live; live native bytes 0"), text);
+        assertTrue(text.contains("0 live; live native bytes 0"), text);
         assertTrue(text.contains("device camera"), text);
         assertTrue(text.contains("0 faults"), text);
+        assertTrue(text.contains("1 negotiation(s)"), text);
 
         List<String> timeline = timeline(text);
         assertEquals(12, timeline.size(), () -> "12 job fences expected in the timeline:\n" + text);
         for (int f = 0; f < 4; f++) {
-            int header = indexOf(timeline, "camera fill header of frame-" + f);
-            int image = indexOf(timeline, "camera write image of frame-" + f);
+            int header = indexOf(timeline, "camera header rows of frame-" + f);
+            int image = indexOf(timeline, "camera ISP copy into frame-" + f);
             int encode = indexOf(timeline, "encoder read of frame-" + f);
             assertTrue(header < image && image < encode, () -> "frame's jobs out of order:\n" + text);
             if (f >= 2) {
                 int previousReader = indexOf(timeline, "encoder read of frame-" + (f - 2));
-                assertTrue(previousReader < header, () -> "the camera overwrote a buffer the encoder was still"
+                assertTrue(previousReader < header, () -> "the camera overwrote a frame the encoder was still"
                         + " reading:\n" + text);
             }
         }

@@ -51,6 +51,7 @@ class ReadmeSnippetsTest {
             import java.time.*;
             import java.util.*;
             import org.dmabuf4j.api.*;
+            import org.dmabuf4j.api.image.*;
             import org.dmabuf4j.core.*;
             import org.dmabuf4j.testkit.*;
             import static java.lang.foreign.ValueLayout.*;

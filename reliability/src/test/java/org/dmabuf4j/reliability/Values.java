@@ -247,6 +247,25 @@ final class Values {
         if (Set.class.isAssignableFrom(t) && element(p) == SyncWaitFlag.class) {
             return EnumSet.noneOf(SyncWaitFlag.class);
         }
+        // images (issue #12): a usage, sets, constraints, a modifier, one sample value, a live image mapping
+        if (t == org.dmabuf4j.api.image.ImageUsage.class) {
+            return org.dmabuf4j.api.image.ImageUsage.SAMPLE;
+        }
+        if (t == org.dmabuf4j.api.image.FormatSet.class) {
+            return org.dmabuf4j.api.image.FormatSet.EMPTY;
+        }
+        if (t == org.dmabuf4j.api.image.LayoutConstraints.class) {
+            return org.dmabuf4j.api.image.LayoutConstraints.NONE;
+        }
+        if (t == org.dmabuf4j.api.image.FormatModifier.class) {
+            return org.dmabuf4j.api.image.FormatModifier.LINEAR;
+        }
+        if (t == long[].class) {
+            return new long[] {0};
+        }
+        if (t == org.dmabuf4j.api.image.ImageMapping.class) {
+            return w.imageMapping();
+        }
         if (List.class.isAssignableFrom(t) || Collection.class.isAssignableFrom(t)) {
             Class<?> e = element(p);
             if (Fence.class.isAssignableFrom(e)) {

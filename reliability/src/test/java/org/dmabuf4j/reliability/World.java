@@ -57,6 +57,20 @@ final class World implements AutoCloseable {
      * @param c the resource
      * @return c
      */
+    /**
+     * A mapping of a 64x64 XRGB8888 LINEAR image attached to {@link #dev} for RENDER: the good value of image jobs
+     * (issue #12).
+     *
+     * @return a BIDIRECTIONAL image mapping, closed with the world
+     */
+    org.dmabuf4j.api.image.ImageMapping imageMapping() {
+        org.dmabuf4j.api.image.Image img = track(sys.images().allocate(org.dmabuf4j.api.image.ImageRequest.of(
+                org.dmabuf4j.api.image.DrmFormat.XRGB8888, 64, 64, org.dmabuf4j.api.image.FormatModifier.LINEAR)));
+        org.dmabuf4j.api.image.ImageAttachment a = track(img.attach(dev,
+                org.dmabuf4j.api.image.ImageUsage.RENDER));
+        return a.mapUnlocked(Direction.BIDIRECTIONAL);
+    }
+
     <T extends AutoCloseable> T track(T c) {
         tracked.push(c);
         return c;

@@ -3,7 +3,12 @@ package org.dmabuf4j.core.buffer;
 import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.image.FormatModifier;
+import org.dmabuf4j.api.image.FormatSet;
+import org.dmabuf4j.api.image.ImageUsage;
+import org.dmabuf4j.api.image.LayoutConstraints;
 import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.device.ImageSupport;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
 
 /** Configures a device of a {@link SystemImpl}. */
@@ -15,6 +20,7 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     private boolean peerToPeer;
     private long localMemory;
     private int engines = 1;
+    private ImageSupport images = ImageSupport.DEFAULT;
 
     DeviceBuilder(SystemImpl system, String name) {
         this.system = system;
@@ -70,8 +76,39 @@ final class DeviceBuilder implements SimulatedDevice.Builder {
     }
 
     @Override
+    public SimulatedDevice.Builder formats(ImageUsage usage, FormatSet formats) {
+        if (usage == null || formats == null) {
+            throw new RuleViolationException(Rule.NEG_3, "formats(" + usage + ", " + formats + ") for device '" + name
+                    + "': pass a usage and a format set (FormatSet.EMPTY for none)");
+        }
+        images = images.with(usage, formats);
+        return this;
+    }
+
+    @Override
+    public SimulatedDevice.Builder importConstraints(LayoutConstraints newConstraints) {
+        if (newConstraints == null) {
+            throw new RuleViolationException(Rule.NEG_3, "importConstraints(null) for device '" + name
+                    + "': pass LayoutConstraints.NONE for none");
+        }
+        images = new ImageSupport(images.formats(), newConstraints, images.implicitModifier());
+        return this;
+    }
+
+    @Override
+    public SimulatedDevice.Builder implicitModifier(FormatModifier modifier) {
+        if (modifier == null || !modifier.isKnown() || modifier.hasMetadataPlanes()) {
+            throw new RuleViolationException(Rule.NEG_2, "implicitModifier(" + modifier + ") for device '" + name
+                    + "': the implicit layout is LINEAR or SIM_TILED (an implicit image describes only its colour"
+                    + " planes, so it cannot carry metadata planes)");
+        }
+        images = new ImageSupport(images.formats(), images.importConstraints(), modifier);
+        return this;
+    }
+
+    @Override
     public SimulatedDevice build() {
-        SimulatedDevice d = system.addDevice(name, constraints, coherent, peerToPeer, engines);
+        SimulatedDevice d = system.addDevice(name, constraints, coherent, peerToPeer, engines, images);
         if (localMemory > 0) {
             system.addLocalMemory((SimulatedDeviceImpl) d, localMemory);
         }

@@ -37,6 +37,7 @@ import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.HeapCounters;
 import org.dmabuf4j.core.OwnershipPolicy;
 import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.SimulatedImages;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.core.TiledHeap;
 import org.dmabuf4j.core.debug.BufInfo;
@@ -50,6 +51,7 @@ import org.dmabuf4j.core.heap.ContiguousHeap;
 import org.dmabuf4j.core.heap.HeapExports;
 import org.dmabuf4j.core.heap.HeapStats;
 import org.dmabuf4j.core.heap.SystemHeap;
+import org.dmabuf4j.core.image.ImageAllocatorImpl;
 import org.dmabuf4j.core.move.AccountedHeap;
 import org.dmabuf4j.core.sync.AcquireContextImpl;
 import org.dmabuf4j.core.sync.FencesImpl;
@@ -75,6 +77,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     private final SystemHeap systemHeap;
     private final ContiguousHeap contiguousHeap;
     private final TiledHeapImpl tiledHeap;
+    private final ImageAllocatorImpl images;
     /** Heaps beside system and contiguous: tiled, and each device's local memory. */
     private final CopyOnWriteArrayList<AccountedHeap> moreHeaps = new CopyOnWriteArrayList<>();
     private final FencesImpl fences = new FencesImpl();
@@ -112,6 +115,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         this.contiguousHeap = new ContiguousHeap(this, b.contiguousPoolBytes);
         this.tiledHeap = new TiledHeapImpl(this, b.systemHeapCapacity);
         this.moreHeaps.add(tiledHeap);
+        this.images = new ImageAllocatorImpl(this, buf -> buf instanceof HandleImpl h && h.core.system == this,
+                this::requireOpen);
     }
 
     private static boolean overrides(Class<?> type, String method) {
@@ -250,6 +255,11 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     @Override
+    public SimulatedImages images() {
+        return images;
+    }
+
+    @Override
     public Fence move(DmaBuf buffer) {
         return BufferMoves.move(this, buffer);
     }
@@ -303,7 +313,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     synchronized SimulatedDevice addDevice(String name, DmaConstraints constraints, boolean coherent,
-            boolean peerToPeer, int engines) {
+            boolean peerToPeer, int engines, org.dmabuf4j.core.device.ImageSupport images) {
         requireOpen("newDevice");
         for (SimulatedDeviceImpl d : devices) {
             if (d.name().equals(name)) {
@@ -313,6 +323,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         }
         SimulatedDeviceImpl d = new SimulatedDeviceImpl(name, devices.size() + 1, constraints, coherent, peerToPeer,
                 this, engines);
+        d.setImageSupport(images);
         devices.add(d);
         return d;
     }

@@ -37,6 +37,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     private volatile boolean open = true;
     private volatile MemorySegment localMemory;
     private volatile DeviceMemory localHeap;
+    /** What the device declares about images; set by its builder before anyone sees the device. */
+    private volatile ImageSupport images = ImageSupport.DEFAULT;
     private final java.util.concurrent.CopyOnWriteArrayList<Runnable> closeHooks =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -121,6 +123,34 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
     @Override
     public boolean isOpen() {
         return open;
+    }
+
+    @Override
+    public org.dmabuf4j.api.image.FormatSet formats(org.dmabuf4j.api.image.ImageUsage usage) {
+        if (usage == null) {
+            throw new RuleViolationException(Rule.NEG_3, "formats(null) of device '" + name + "': pass SAMPLE, RENDER"
+                    + " or SCANOUT");
+        }
+        return images.formats().get(usage);
+    }
+
+    @Override
+    public org.dmabuf4j.api.image.LayoutConstraints importConstraints() {
+        return images.importConstraints();
+    }
+
+    @Override
+    public org.dmabuf4j.api.image.FormatModifier implicitModifier() {
+        return images.implicitModifier();
+    }
+
+    /**
+     * Sets what the device declares about images; called by its builder only, before the device is returned.
+     *
+     * @param support the declaration
+     */
+    public void setImageSupport(ImageSupport support) {
+        images = support;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import org.dmabuf4j.core.Job;
 import org.dmabuf4j.core.device.DeviceAccess;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
+import org.dmabuf4j.core.image.ImageJobs;
 
 /**
  * Moves a job's bytes through the device's IOMMU, one DMA address run at a time, on the engine's thread. Every access
@@ -31,6 +32,8 @@ final class JobRunner {
             case Job.Write w -> transfer(plan.dstRuns, 0, w.length(), w.from(), true);
             case Job.Read r -> transfer(plan.srcRuns, 0, r.length(), r.into(), false);
             case Job.Copy c -> copy(plan.srcRuns, plan.dstRuns, c.length());
+            case Job.ImageCopy c -> ImageJobs.copy(device, c, plan.srcBuffers, plan.dstBuffers);
+            case Job.ImageFill f -> ImageJobs.fill(device, f, plan.dstBuffers);
         }
     }
 

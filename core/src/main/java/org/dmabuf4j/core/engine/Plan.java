@@ -8,9 +8,11 @@ import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Reservation;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.image.ImageMapping;
 import org.dmabuf4j.core.Job;
 import org.dmabuf4j.core.buffer.DmaRuns;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
+import org.dmabuf4j.core.image.ImageJobs;
 
 /**
  * A job checked against its engine and compiled for the device: the DMA address runs it will use (taken now, judged
@@ -30,12 +32,23 @@ final class Plan {
     /** {@code (dmaAddress, length)} pairs of the memory written, or null if the job writes no buffer. */
     final long[] dstRuns;
     final List<Touch> touches;
+    /** Image jobs: per source buffer, its mapping's runs over the whole buffer; else null. */
+    final long[][] srcBuffers;
+    /** Image jobs: per destination buffer, its mapping's runs over the whole buffer; else null. */
+    final long[][] dstBuffers;
 
     private Plan(Job job, long[] srcRuns, long[] dstRuns, List<Touch> touches) {
+        this(job, srcRuns, dstRuns, touches, null, null);
+    }
+
+    private Plan(Job job, long[] srcRuns, long[] dstRuns, List<Touch> touches, long[][] srcBuffers,
+            long[][] dstBuffers) {
         this.job = job;
         this.srcRuns = srcRuns;
         this.dstRuns = dstRuns;
         this.touches = touches;
+        this.srcBuffers = srcBuffers;
+        this.dstBuffers = dstBuffers;
     }
 
     /**
@@ -70,6 +83,13 @@ final class Plan {
                 yield new Plan(job, null,
                         runs(engine, device, w.dst(), w.offset(), w.length(), "destination", true, touches), touches);
             }
+            case Job.ImageCopy c -> {
+                long[][] src = imageRuns(engine, device, c.src(), "source", false, touches);
+                long[][] dst = imageRuns(engine, device, c.dst(), "destination", true, touches);
+                yield new Plan(job, null, null, touches, src, dst);
+            }
+            case Job.ImageFill f -> new Plan(job, null, null, touches, null,
+                    imageRuns(engine, device, f.dst(), "destination", true, touches));
         };
         for (Touch t : touches) {
             if (t.reservation.isHeldByCurrentThread()) {
@@ -102,6 +122,18 @@ final class Plan {
         }
         touches.add(new Touch(r, write, m.attachment()));
         return runs;
+    }
+
+    /** The whole-buffer runs of every buffer of an image mapping (FMT-10: only the library's checked mappings). */
+    private static long[][] imageRuns(EngineImpl engine, SimulatedDeviceImpl device, ImageMapping m, String role,
+            boolean write, List<Touch> touches) {
+        List<Mapping> buffers = ImageJobs.mappings(m, role);
+        long[][] out = new long[buffers.size()][];
+        for (int i = 0; i < out.length; i++) {
+            Mapping b = buffers.get(i);
+            out[i] = runs(engine, device, b, 0, b.size(), role + " image buffer " + i, write, touches);
+        }
+        return out;
     }
 
     private static void reachable(EngineImpl engine, MemorySegment s, String role, Thread engineThread) {

@@ -14,9 +14,10 @@ import org.dmabuf4j.api.Tiling;
  *   byte in tile    = (y % th) * tw + xb % tw
  * </pre>
  *
- * Bytes past the image (the size's rounding to pages) are stored as they are.
+ * Bytes past the image (the size's rounding to pages) are stored as they are. Used by the tiled heap (one image
+ * from offset 0) and by images' tiled planes ({@code core.image}: one plane, offsets relative to the plane).
  */
-final class Tiler {
+public final class Tiler {
     private final long stride;
     private final int tileWidth;
     private final int tileHeight;
@@ -25,22 +26,41 @@ final class Tiler {
     private final long imageBytes;
 
     Tiler(BufferLayout layout) {
-        Tiling.Tiled t = (Tiling.Tiled) layout.tiling();
-        this.stride = layout.stride();
-        this.tileWidth = t.widthBytes();
-        this.tileHeight = t.heightRows();
-        this.tileBytes = t.tileBytes();
-        this.tilesPerRow = stride / tileWidth;
-        this.imageBytes = layout.minimumSize();
+        this(layout.stride(), (Tiling.Tiled) layout.tiling(), layout.minimumSize());
     }
 
-    /** The number of tiles of the image. */
-    int tileCount() {
+    /**
+     * The geometry of one tiled surface.
+     *
+     * @param stride bytes of one as-if-linear row; a multiple of the tile width
+     * @param tiles the tile shape
+     * @param imageBytes the surface's bytes: stride times rows rounded up to whole tiles
+     */
+    public Tiler(long stride, Tiling.Tiled tiles, long imageBytes) {
+        this.stride = stride;
+        this.tileWidth = tiles.widthBytes();
+        this.tileHeight = tiles.heightRows();
+        this.tileBytes = tiles.tileBytes();
+        this.tilesPerRow = stride / tileWidth;
+        this.imageBytes = imageBytes;
+    }
+
+    /**
+     * The number of tiles of the surface.
+     *
+     * @return the count
+     */
+    public int tileCount() {
         return (int) (imageBytes / tileBytes);
     }
 
-    /** Where linear byte {@code offset} (inside the image) is stored. */
-    long storedOffset(long offset) {
+    /**
+     * Where linear byte {@code offset} (inside the surface) is stored.
+     *
+     * @param offset the as-if-linear offset, {@code y * stride + xb}
+     * @return the offset in the tiled memory
+     */
+    public long storedOffset(long offset) {
         long y = offset / stride;
         long xb = offset % stride;
         long tile = (y / tileHeight) * tilesPerRow + xb / tileWidth;
