@@ -232,13 +232,13 @@ class FreshProjectTest {
     private String quickStartClass() {
         List<MarkdownBlock> quickStarts = new ArrayList<>();
         for (MarkdownBlock b : MarkdownBlock.read(root.resolve("README.md"))) {
-            if (b.language().equals("java") && b.text().contains("DmaBufs.newSystem()")
+            if (b.language().equals("java") && b.text().contains("try (SimulatedSystem system = DmaBufs.newSystem())")
                     && b.text().contains("beginCpuAccess")) {
                 quickStarts.add(b);
             }
         }
-        assertEquals(1, quickStarts.size(), "README.md has one quick-start block (DmaBufs.newSystem() ... "
-                + "beginCpuAccess)");
+        assertEquals(1, quickStarts.size(), "README.md has one quick-start block (try (SimulatedSystem system = "
+                + "DmaBufs.newSystem()) ... beginCpuAccess)");
         String body = quickStarts.getFirst().text().indent(8);
         return """
                 package app;
