@@ -1,0 +1,17 @@
+package org.dmabuf4j.ipc;
+
+import java.util.concurrent.CompletableFuture;
+import org.dmabuf4j.api.Fence;
+
+/**
+ * What the sending side keeps of a frame it sent.
+ *
+ * @param frame the frame's number on the channel (also its release point on the receiver's release timeline)
+ * @param released the release fence: signals when the receiver released this frame and every earlier one (IPC-12),
+ *     fails with a {@link PeerGoneException} if the receiver is gone first (IPC-13) or with a
+ *     {@link RemoteFenceError} if it rejected the frame; also in the buffer's reservation with READ usage (IPC-11)
+ * @param remoteClosed for a frame that carried its own descriptor, completes when the receiver's last handle of the
+ *     imported buffer closed or the receiver is gone (IPC-10); for a pool frame, already complete
+ */
+public record SentFrame(long frame, Fence released, CompletableFuture<Void> remoteClosed) {
+}
