@@ -1,6 +1,7 @@
 package org.dmabuf4j.ipc.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -191,11 +192,9 @@ public final class Sockets {
         }
         MemorySegment sa = a.allocate(2 + pathLen, 2);
         sa.set(JAVA_SHORT, 0, (short) AF_UNIX);
-        MemorySegment.copy(bytes, 0, sa, JAVA_BYTE_LAYOUT, abstractName ? 3 : 2, bytes.length);
+        MemorySegment.copy(bytes, 0, sa, JAVA_BYTE, abstractName ? 3 : 2, bytes.length);
         return sa;
     }
-
-    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
 
     /**
      * bind(2) then listen(2).
@@ -325,6 +324,20 @@ public final class Sockets {
      * @return bytes sent, or -errno
      */
     public static long sendmsg(int fd, MemorySegment data, int[] fds, int flags) {
+        return sendmsg(fd, data, fds.length == 0 ? new int[0][] : new int[][] {fds}, flags);
+    }
+
+    /**
+     * sendmsg(2) with several SCM_RIGHTS control messages, one per group (what a hostile peer can do to overflow
+     * the receiver's control buffer: the receiver sees MSG_CTRUNC).
+     *
+     * @param fd the socket
+     * @param data the message
+     * @param groups descriptor groups, one control message each
+     * @param flags more flags
+     * @return bytes sent, or -errno
+     */
+    public static long sendmsg(int fd, MemorySegment data, int[][] groups, int flags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment iov = a.allocate(IOVEC);
             iov.set(ADDRESS, 0, data);
@@ -332,14 +345,22 @@ public final class Sockets {
             MemorySegment msg = a.allocate(MSGHDR);
             msg.set(ADDRESS, MSG_IOV, iov);
             msg.set(JAVA_LONG, MSG_IOVLEN, 1);
-            if (fds.length > 0) {
-                long dataBytes = 4L * fds.length;
-                MemorySegment control = a.allocate(cmsgSpace(dataBytes), 8);
-                control.set(JAVA_LONG, 0, CMSG_HDR + dataBytes);
-                control.set(JAVA_INT, 8, SOL_SOCKET);
-                control.set(JAVA_INT, 12, SCM_RIGHTS);
-                for (int i = 0; i < fds.length; i++) {
-                    control.set(JAVA_INT, CMSG_HDR + 4L * i, fds[i]);
+            long total = 0;
+            for (int[] g : groups) {
+                total += cmsgSpace(4L * g.length);
+            }
+            if (total > 0) {
+                MemorySegment control = a.allocate(total, 8);
+                long off = 0;
+                for (int[] g : groups) {
+                    long dataBytes = 4L * g.length;
+                    control.set(JAVA_LONG, off, CMSG_HDR + dataBytes);
+                    control.set(JAVA_INT, off + 8, SOL_SOCKET);
+                    control.set(JAVA_INT, off + 12, SCM_RIGHTS);
+                    for (int i = 0; i < g.length; i++) {
+                        control.set(JAVA_INT, off + CMSG_HDR + 4L * i, g[i]);
+                    }
+                    off += cmsgSpace(dataBytes);
                 }
                 msg.set(ADDRESS, MSG_CONTROL, control);
                 msg.set(JAVA_LONG, MSG_CONTROLLEN, control.byteSize());
