@@ -95,6 +95,7 @@ public final class BufferChannel implements AutoCloseable {
     private long expectedFrame = 1;
 
     private volatile RuntimeException peerGone;
+    private final CompletableFuture<PeerGoneException> goneHandled = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile Thread reader;
     private PeerWatch.Watch peerWatch;
@@ -844,6 +845,7 @@ public final class BufferChannel implements AutoCloseable {
                     + name + "' is gone: " + how);
             peerGone = e;
         }
+        dropRemoteRefs();
         PeerGoneException timelineError = new PeerGoneException(Rule.IPC_6, e.getMessage());
         if (peerAcquire != null) {
             peerAcquire.creatorGone(timelineError);
@@ -851,7 +853,6 @@ public final class BufferChannel implements AutoCloseable {
         if (peerRelease != null) {
             peerRelease.creatorGone(timelineError);
         }
-        dropRemoteRefs();
         if (!closed) {
             revokeImports();
         }
@@ -861,6 +862,17 @@ public final class BufferChannel implements AutoCloseable {
         } catch (DmaBufException closing) {
             // the channel is closing: its close shuts the socket down
         }
+        goneHandled.complete(e);
+    }
+
+    /**
+     * Completes once the peer is gone and the channel has handled it: handles held for it closed, its points failed,
+     * its buffers revoked (IPC-13).
+     *
+     * @return the future, completed with the error sends now fail with
+     */
+    public CompletableFuture<PeerGoneException> whenPeerGone() {
+        return goneHandled.copy();
     }
 
     private void dropRemoteRefs() {

@@ -62,20 +62,24 @@ public final class MemfdHeap implements DmaHeap {
         this.system = system;
     }
 
+    private static final java.util.Map<DmaBufSystem, MemfdHeap> HEAPS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     /**
-     * A memfd heap exporting into {@code system}.
+     * The memfd heap of {@code system}: one per system, made on first use, so that every channel and user of the
+     * system sees the same buffers.
      *
-     * @param system the system; open; not null
+     * @param system the system; not null
      * @return the heap
      * @throws RuleViolationException (IPC-3) if {@code system} is null
      * @throws UnsupportedOperationException if this is not Linux x86-64 or aarch64
      */
-    public static MemfdHeap create(DmaBufSystem system) {
+    public static MemfdHeap of(DmaBufSystem system) {
         if (system == null) {
-            throw new RuleViolationException(Rule.IPC_3, "MemfdHeap.create(null): pass the system to export into");
+            throw new RuleViolationException(Rule.IPC_3, "MemfdHeap.of(null): pass the system to export into");
         }
         org.dmabuf4j.ipc.linux.Arch.current();
-        return new MemfdHeap(system);
+        return HEAPS.computeIfAbsent(system, MemfdHeap::new);
     }
 
     /**
@@ -288,7 +292,7 @@ public final class MemfdHeap implements DmaHeap {
         if (b == null || !sameBuffer(b, buffer)) {
             throw new RuleViolationException(Rule.IPC_16, op + " of buffer #" + buffer.id() + " (exporter "
                     + buffer.exporterName() + "): only memfd buffers of this heap's system can cross a process"
-                    + " boundary; allocate it from MemfdHeap.create(system) or copy it into one");
+                    + " boundary; allocate it from MemfdHeap.of(system) or copy it into one");
         }
         return b;
     }

@@ -167,6 +167,28 @@ final class PeerWatch {
     }
 
     /**
+     * Waits until the watch thread has stopped (nothing is watched any more), for leak checks.
+     *
+     * @param timeout the bound
+     * @return true if no watch thread runs
+     */
+    static boolean awaitStopped(java.time.Duration timeout) {
+        Thread t;
+        synchronized (LOCK) {
+            t = thread;
+        }
+        if (t == null) {
+            return true;
+        }
+        try {
+            t.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
+    }
+
+    /**
      * Processes watched now, for tests and reports.
      *
      * @return the count
