@@ -74,15 +74,15 @@ public final class OwnedFd implements AutoCloseable {
                 }
                 closing = true;
             }
-            LEAKED.incrementAndGet();
+            finish(this);
             String report = report(this);
             synchronized (LEAK_REPORTS) {
                 if (LEAK_REPORTS.size() < MAX_REPORTS) {
                     LEAK_REPORTS.add(report);
                 }
             }
+            LEAKED.incrementAndGet();
             LOG.log(System.Logger.Level.WARNING, report);
-            finish(this);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceCallback;
+import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -111,15 +112,32 @@ final class SharedPoint implements Fence {
             throw new RuleViolationException(Rule.FENCE_12, "await(" + timeout + ") on " + this
                     + ": pass a timeout of zero or more");
         }
-        if (!inner.isSignaled() && !timeout.isZero() && timeline.goneReason() == null && !timeline.isClosed()) {
-            timeline.awaitValue(seqno, saturatedNanos(timeout));
-            timeline.resolve();
+        if (!inner.isSignaled() && !timeout.isZero()) {
+            long deadline = System.nanoTime() + saturatedNanos(timeout);
+            if (timeline.goneReason() == null && !timeline.isClosed()) {
+                try {
+                    timeline.awaitValue(seqno, saturatedNanos(timeout));
+                } catch (org.dmabuf4j.api.ClosedException closedMeanwhile) {
+                    // the timeline failed its points as it closed: the inner fence says how
+                }
+                timeline.resolve();
+            }
+            if (!inner.isSignaled()) {
+                // the creator is gone or the timeline closed: its points are being failed under its lock
+                try {
+                    inner.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                } catch (FenceFailedException failed) {
+                    // reported below, naming this point
+                }
+            }
         }
-        return inner.await(Duration.ZERO) || inner.await(inner.isSignaled() ? Duration.ZERO : remainingOrZero());
-    }
-
-    private static Duration remainingOrZero() {
-        return Duration.ZERO;
+        if (!inner.isSignaled()) {
+            return false;
+        }
+        if (inner.error().isPresent()) {
+            throw new FenceFailedException("await(" + timeout + ")", this);
+        }
+        return true;
     }
 
     private static long saturatedNanos(Duration d) {
@@ -139,7 +157,11 @@ final class SharedPoint implements Fence {
 
     @Override
     public void awaitUninterruptibly() {
-        inner.awaitUninterruptibly();
+        try {
+            inner.awaitUninterruptibly();
+        } catch (FenceFailedException e) {
+            throw new FenceFailedException("awaitUninterruptibly()", this);
+        }
     }
 
     @Override
