@@ -67,6 +67,11 @@ public final class BufferChannel implements AutoCloseable {
     private static final long REVOKE_BOUND_NANOS = 2_000_000_000L;
     private static final Object GONE_MARK = new Object();
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Room for descriptors in each receive: the kernel's maximum, so that a conforming sender can never make the
+     * kernel truncate them. Tests lower it to provoke MSG_CTRUNC (IPC-8), which a real sender cannot.
+     */
+    static volatile int receiveFdRoom = Sockets.SCM_MAX_FD;
 
     private final MemfdHeap heap;
     private final DmaBufSystem system;
@@ -580,7 +585,7 @@ public final class BufferChannel implements AutoCloseable {
                 }
             }
             MemorySegment buf = a.allocate(Wire.MAX_MESSAGE + 1);
-            Sockets.Received r = Sockets.recvmsg(s, buf, Sockets.SCM_MAX_FD, 0);
+            Sockets.Received r = Sockets.recvmsg(s, buf, receiveFdRoom, 0);
             Incoming in = new Incoming();
             for (int fd : r.fds()) {
                 in.fds.add(OwnedFd.adopt(fd, FdKind.UNCHECKED, "descriptor received on channel '" + name + "'"));
@@ -636,6 +641,7 @@ public final class BufferChannel implements AutoCloseable {
                         return;
                     }
                     if (in.bad != null) {
+                        in.closeFds(); // before the error is visible to receive()
                         reject(in.bad.kind, in.bad.getMessage(), in.bad.framing,
                                 in.truncated ? Rule.IPC_8 : Rule.IPC_7, null);
                         if (in.bad.framing) {
@@ -646,6 +652,7 @@ public final class BufferChannel implements AutoCloseable {
                     try {
                         dispatch(in);
                     } catch (DmaBufException e) {
+                        in.closeFds();
                         reject(in.message.kind().code, e.getMessage(), false, Rule.IPC_7, e);
                     }
                 } finally {
