@@ -8,8 +8,11 @@ package org.dmabuf4j.ipc;
 public final class RemoteFenceError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The timeline's name. */
     private final String timeline;
+    /** The failed point. */
     private final long seqno;
+    /** The reason the other process gave. */
     private final String reason;
 
     /**

@@ -15,7 +15,9 @@ import org.dmabuf4j.ipc.linux.Errno;
 public class SyscallException extends DmaBufException {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed. */
     private final String call;
+    /** The errno it set. */
     private final int errno;
 
     /**

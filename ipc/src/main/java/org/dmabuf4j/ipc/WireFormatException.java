@@ -12,6 +12,7 @@ import org.dmabuf4j.api.RuleViolationException;
 public class WireFormatException extends RuleViolationException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the channel was closed because of the message. */
     private final boolean channelClosed;
 
     /**
