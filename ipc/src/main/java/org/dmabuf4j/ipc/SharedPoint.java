@@ -90,6 +90,9 @@ final class SharedPoint implements Fence {
         if (wrapped.putIfAbsent(callback, w) != null) {
             return true;
         }
+        if (!inner.isSignaled()) {
+            timeline.needWatcher();
+        }
         boolean queued = inner.addCallback(w);
         if (!queued) {
             wrapped.remove(callback);

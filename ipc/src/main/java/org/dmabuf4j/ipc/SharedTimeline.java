@@ -108,7 +108,7 @@ public final class SharedTimeline implements AutoCloseable {
     /** Uses of the page by this process that close must wait for; guarded by lock. */
     private int uses;
     private final Condition idle = lock.newCondition();
-    private Thread watcher;
+    private volatile Thread watcher;
     private PeerWatch.Watch peerWatch;
 
     private SharedTimeline(String name, boolean creator, OwnedFd fd, Arena arena, MemorySegment page,
@@ -401,10 +401,9 @@ public final class SharedTimeline implements AutoCloseable {
                     return p;
                 }
                 pending.put(seqno, p);
-                if (!creator) {
-                    startWatcher();
+                if (watcher != null) {
+                    pendingAdded.signalAll();
                 }
-                pendingAdded.signalAll();
                 return p;
             } finally {
                 lock.unlock();
@@ -579,6 +578,26 @@ public final class SharedTimeline implements AutoCloseable {
         try {
             if (!closed) {
                 resolveLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes sure a watcher signals this process's points when another process advances the value: called when a
+     * point gets its first callback (a future, a reservation wait, a sync object). Direct waits ({@link Fence#await})
+     * sleep on the futex themselves and need no watcher, so a hand-off that only awaits costs one wake-up, not two.
+     */
+    void needWatcher() {
+        if (creator || closed || watcher != null) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!closed) {
+                startWatcher();
+                pendingAdded.signalAll();
             }
         } finally {
             lock.unlock();

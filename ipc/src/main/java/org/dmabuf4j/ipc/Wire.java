@@ -171,7 +171,10 @@ final class Wire {
     // ---- encoding --------------------------------------------------------------------------------------------------
 
     static byte[] encode(Message m) {
-        ByteBuffer b = ByteBuffer.allocate(MAX_MESSAGE).order(ByteOrder.LITTLE_ENDIAN);
+        // a pool's descriptors can need the whole maximum; every other message fits in a few hundred bytes
+        int room = m instanceof Pool p ? MAX_MESSAGE : 1024 + (m instanceof Buffer || m instanceof Frame
+                ? MAX_ACQUIRE * 12 : 0);
+        ByteBuffer b = ByteBuffer.allocate(room).order(ByteOrder.LITTLE_ENDIAN);
         b.position(HEADER);
         switch (m) {
             case Hello h -> {

@@ -99,8 +99,8 @@ class ChannelTest {
                 sent = a.send(buf, null);
             }
             assertEquals(1, a.remoteHandles(), "held for the peer");
-            assertEquals(2, heap.liveBuffers(), "the original, kept alive for the peer, and the import");
             ReceivedFrame f = b.receive(WAIT).orElseThrow();
+            assertEquals(2, heap.liveBuffers(), "the original, kept alive for the peer, and the import");
             DmaBuf kept = f.buffer().share();
             f.release();
             assertFalse(sent.remoteClosed().isDone(), "the peer still has a handle");

@@ -136,6 +136,18 @@ public final class Fds {
     }
 
     /**
+     * fcntl(F_DUPFD): a duplicate <em>without</em> FD_CLOEXEC, which the module never makes for itself; it exists to
+     * show that {@code OwnedFd.adopt} refuses such a descriptor (IPC-1).
+     *
+     * @param fd the descriptor
+     * @param context for the message
+     * @return the new number, inherited by child processes until closed
+     */
+    public static int dupInheritable(int fd, String context) {
+        return fcntl("fcntl(F_DUPFD)", fd, 0, 3, context);
+    }
+
+    /**
      * fcntl(F_GETFD).
      *
      * @param fd the descriptor
