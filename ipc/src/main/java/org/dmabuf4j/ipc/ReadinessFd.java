@@ -73,14 +73,16 @@ public final class ReadinessFd implements AutoCloseable {
 
     /**
      * Readable once point {@code point} of {@code object} has signaled; with {@link SyncWaitFlag#WAIT_AVAILABLE},
-     * once a fence exists there; without WAIT_FOR_SUBMIT or WAIT_AVAILABLE, a point without a fence completes at once
-     * (as the sync object's future does, SYNCOBJ-2).
+     * once a fence exists there; readable too if the object closes while the point has no fence. Without
+     * WAIT_FOR_SUBMIT or WAIT_AVAILABLE, a point without a fence is refused, as the sync object's future is
+     * (SYNCOBJ-2), and no eventfd is made.
      *
      * @param object the sync object; not null
      * @param point the point (0 for a binary object)
      * @param flags the wait flags; not null
      * @return the readiness
-     * @throws RuleViolationException (IPC-15) on a null argument
+     * @throws RuleViolationException (IPC-15) on a null argument; (SYNCOBJ-2) for a point without a fence and no
+     *     flag to wait for one
      */
     public static ReadinessFd of(SyncObject object, long point, Set<SyncWaitFlag> flags) {
         if (object == null || flags == null) {
