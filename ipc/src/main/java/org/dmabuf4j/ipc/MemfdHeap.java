@@ -50,7 +50,11 @@ public final class MemfdHeap implements DmaHeap {
     /** The seals an imported descriptor must carry. */
     static final int REQUIRED_SEALS = Fds.F_SEAL_SHRINK | Fds.F_SEAL_GROW;
 
-    private final DmaBufSystem system;
+    /**
+     * Weak: the registry of heaps is keyed weakly by system, and a strong reference from the value to its key would
+     * keep every system alive. Whoever uses the heap holds the system.
+     */
+    private final java.lang.ref.WeakReference<DmaBufSystem> system;
     private final ConcurrentHashMap<Long, Backing> buffers = new ConcurrentHashMap<>();
     private final AtomicLong liveBytes = new AtomicLong();
 
@@ -59,7 +63,7 @@ public final class MemfdHeap implements DmaHeap {
     }
 
     private MemfdHeap(DmaBufSystem system) {
-        this.system = system;
+        this.system = new java.lang.ref.WeakReference<>(system);
     }
 
     private static final java.util.Map<DmaBufSystem, MemfdHeap> HEAPS =
@@ -88,7 +92,11 @@ public final class MemfdHeap implements DmaHeap {
      * @return the system
      */
     public DmaBufSystem system() {
-        return system;
+        DmaBufSystem s = system.get();
+        if (s == null) {
+            throw new ClosedException(Rule.BUF_3, "the system of this memfd heap is gone (closed and collected)");
+        }
+        return s;
     }
 
     @Override
@@ -224,7 +232,8 @@ public final class MemfdHeap implements DmaHeap {
 
     private DmaBuf export(OwnedFd fd, long size, Optional<BufferLayout> layout, String name, boolean imported,
             int seals) {
-        Arena arena = system.exporterArena();
+        DmaBufSystem sys = system();
+        Arena arena = sys.exporterArena();
         MemorySegment memory;
         int n = fd.use("mmap");
         try {
@@ -244,7 +253,7 @@ public final class MemfdHeap implements DmaHeap {
         ExportedBuffer exported;
         try {
             ExportInfo info = new ExportInfo(imported ? IMPORT_EXPORTER : EXPORTER, size, exporter, layout);
-            exported = system.export(info);
+            exported = sys.export(info);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -347,6 +356,6 @@ public final class MemfdHeap implements DmaHeap {
 
     @Override
     public String toString() {
-        return "memfd heap of " + system + " (" + buffers.size() + " buffers, " + liveBytes.get() + " bytes)";
+        return "memfd heap of " + system.get() + " (" + buffers.size() + " buffers, " + liveBytes.get() + " bytes)";
     }
 }

@@ -125,7 +125,7 @@ class OwnedFdTest {
     void aDroppedOwnerIsReportedWithItsCreationSite() {
         long leakedBefore = OwnedFd.counters().leaked();
         int n = dropOne();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (OwnedFd.counters().leaked() == leakedBefore && System.nanoTime() < deadline) {
             System.gc(); // the only way to make an object unreachable observable: bounded by the deadline
             Thread.onSpinWait();
