@@ -53,6 +53,9 @@ class ChannelTest {
     void poolDescriptorsCrossOnce() throws Exception {
         withPair((sys, heap, a, b) -> {
             try (BufferPool pool = a.createPool(2, 4096, Optional.empty(), "once")) {
+                int first = pool.acquire(WAIT);
+                pool.submit(first, null);
+                b.receive(WAIT).orElseThrow().release(); // the POOL and its descriptors came before this frame
                 long before = OwnedFd.counters().created();
                 for (int i = 0; i < 10; i++) {
                     int slot = pool.acquire(WAIT);
