@@ -136,7 +136,9 @@ public class IpcHandOffBenchmark {
 
         String java = ProcessHandle.current().info().command().orElse("java");
         peer = new ProcessBuilder(List.of(java, JvmFlags.NATIVE_ACCESS, JvmFlags.UNSAFE_MEMORY_ACCESS,
-                JvmFlags.AGRONA_EXPORT_MISC, "-cp", System.getProperty("java.class.path"), IpcPeer.class.getName(),
+                JvmFlags.AGRONA_EXPORT_MISC, "-Ddmabuf4j.ipc.spinNanos=" + System.getProperty("dmabuf4j.ipc.spinNanos",
+                        Long.toString(Runtime.getRuntime().availableProcessors() >= 4 ? 10_000L : 0L)),
+                "-cp", System.getProperty("java.class.path"), IpcPeer.class.getName(),
                 name, socketPath.toString(), ringFile.getPath(), Integer.toString(frameBytes),
                 Long.toString(ProcessHandle.current().pid()), Integer.toString(mineFd.fd())))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
