@@ -188,6 +188,36 @@ class ChannelTest {
     }
 
     @Test
+    @DisplayName("IPC-12: a frame handler gets every frame on the reader thread; one that throws has its frame released")
+    void aFrameHandlerGetsFramesOnTheReaderThread() throws Exception {
+        withPair((sys, heap, a, b) -> {
+            java.util.concurrent.LinkedBlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+            b.onFrame(f -> {
+                seen.add(Thread.currentThread().getName() + " " + f.frame());
+                if (f.frame() == 2) {
+                    throw new IllegalStateException("a handler that fails on frame 2");
+                }
+                f.release();
+            });
+            assertEquals(Rule.IPC_12, assertThrows(org.dmabuf4j.api.RuleViolationException.class,
+                    () -> b.onFrame(f -> { })).rule());
+            List<SentFrame> sent = new ArrayList<>();
+            try (DmaBuf buf = heap.allocate(4096)) {
+                for (int i = 0; i < 3; i++) {
+                    sent.add(a.send(buf, null));
+                }
+            }
+            for (SentFrame f : sent) {
+                assertTrue(f.released().await(WAIT), "frame " + f.frame() + " released, the failed one included");
+            }
+            for (int i = 1; i <= 3; i++) {
+                assertEquals("dmabuf4j-ipc-reader-test-b " + i, seen.poll(10, TimeUnit.SECONDS));
+            }
+            assertTrue(b.receive(Duration.ZERO).isEmpty(), "nothing queued for receive");
+        });
+    }
+
+    @Test
     @DisplayName("IPC-12: seeded stress: three sending threads and a receiver releasing in random order lose no frame and no byte")
     void concurrentSendersAndShuffledReleases() throws Exception {
         long seed = Long.getLong("dmabuf4j.seed", System.nanoTime());
