@@ -40,6 +40,8 @@ public final class ChildMain {
                 default -> throw new IllegalArgumentException(scenario);
             }
         }
+        // the peer watch closes its pidfd and eventfd on its own thread once nothing is watched: wait for it
+        PeerWatch.awaitStopped(Duration.ofSeconds(10));
         System.out.println("LEAKS " + OwnedFd.liveCount() + " " + FdReport.current().summary());
         System.out.flush();
     }
