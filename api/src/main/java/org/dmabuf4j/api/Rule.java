@@ -418,9 +418,9 @@ public enum Rule {
      */
     IPC_3(Level.MUST, Party.FRAMEWORK, "A memfd buffer is page-rounded, zeroed, sealed against shrinking, growing and further sealing, mapped shared, and unmapped and closed once, at release.", "memfd_create(2), F_ADD_SEALS; udmabuf.c: check_memfd_seals"),
     /**
-     * Import checks: a descriptor becomes a buffer only if fstat says it is a regular file whose size equals the size
-     * announced with it and F_GET_SEALS shows F_SEAL_SHRINK and F_SEAL_GROW; anything else is rejected before
-     * anything is mapped, and the descriptor is closed.
+     * Import checks: importing a descriptor as a buffer checks that it is a memfd (fstat: a regular file) sealed
+     * against shrinking and growing (F_GET_SEALS shows F_SEAL_SHRINK and F_SEAL_GROW) whose size equals the announced
+     * size; otherwise it is rejected, the descriptor is closed and nothing is mapped.
      */
     IPC_4(Level.MUST, Party.FRAMEWORK, "Importing a descriptor as a buffer checks that it is a memfd sealed against shrinking and growing whose size equals the announced size; otherwise it is rejected, closed and nothing is mapped.", "udmabuf.c: check_memfd_seals; fstat(2)"),
     /**
