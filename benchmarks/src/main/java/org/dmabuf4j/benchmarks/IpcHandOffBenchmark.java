@@ -126,6 +126,7 @@ public class IpcHandOffBenchmark {
         File shm = new File("/dev/shm");
         ringFile = new File(shm.isDirectory() ? shm : dir.toFile(), "dmabuf4j-ring-" + ProcessHandle.current().pid()
                 + "-" + System.nanoTime() + ".bin");
+        ringFile.deleteOnExit(); // tearDown deletes it; this covers a trial whose setUp failed half way
         ringMapping = IoUtil.mapNewFile(ringFile, IpcPeer.RING_FILE);
         int half = IpcPeer.RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
         ringOut = new OneToOneRingBuffer(new UnsafeBuffer(ringMapping, 0, half));
