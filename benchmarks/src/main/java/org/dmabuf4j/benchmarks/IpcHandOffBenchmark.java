@@ -176,30 +176,47 @@ public class IpcHandOffBenchmark {
         }
     }
 
+    /** One step of the tear-down; every step runs even if an earlier one fails. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        park.close();
-        peer.getOutputStream().close(); // the peer exits when its stdin closes
-        peer.waitFor(30, TimeUnit.SECONDS);
-        peer.destroyForcibly();
-        pool.close();
-        ownFdBuffer.close();
-        channel.close();
-        listener.close();
-        socket.close();
-        server.close();
-        theirs.close();
-        mineFd.close();
-        mine.close();
-        IoUtil.unmap(ringMapping);
-        Files.deleteIfExists(ringFile.toPath());
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.deleteIfExists(p);
+        Exception first = null;
+        for (Step step : List.<Step>of(
+                park::close,
+                () -> peer.getOutputStream().close(), // the peer exits when its stdin closes
+                () -> {
+                    peer.waitFor(30, TimeUnit.SECONDS);
+                    peer.destroyForcibly();
+                },
+                pool::close, ownFdBuffer::close, channel::close, listener::close, socket::close, server::close,
+                theirs::close, mineFd::close, mine::close,
+                () -> IoUtil.unmap(ringMapping),
+                () -> Files.deleteIfExists(ringFile.toPath()),
+                () -> {
+                    try (var files = Files.list(dir)) {
+                        for (Path p : files.toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                    Files.deleteIfExists(dir);
+                },
+                sys::close)) {
+            try {
+                step.run();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
             }
         }
-        Files.deleteIfExists(dir);
-        sys.close();
+        if (first != null) {
+            throw first;
+        }
     }
 
     @Benchmark
