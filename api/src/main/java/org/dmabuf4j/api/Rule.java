@@ -844,6 +844,100 @@ public enum Rule {
     SYNCOBJ_12(Level.MUST, Party.FRAMEWORK, "A closed sync object rejects every call but close(), which is idempotent; waits for points without a fence fail with a closed error; attached fences are unaffected.", "drm_syncobj_free / drm_syncobj_release_handle"),
 
     // ---- IPC: sharing across processes ------------------------------------------------------------------------
+    /**
+     * Owned descriptors: every file descriptor the ipc module creates or receives is close-on-exec and owned by one
+     * object that closes it exactly once; close is idempotent and, while a system call is using the descriptor, waits
+     * for that call to finish so that the number is never reused under it; a closed owner rejects every use; an owner
+     * dropped unclosed is closed by the garbage collector and reported with the stack trace of its creation.
+     */
+    IPC_1(Level.MUST, Party.FRAMEWORK, "A file descriptor the library owns is close-on-exec, closed exactly once (close is idempotent and waits for a system call using it), rejected after close, and closed and reported with its creation site if dropped unclosed.", "close(2), O_CLOEXEC, MSG_CMSG_CLOEXEC; fs/file.c"),
+    /**
+     * System-call failures: a failing call throws a {@code SyscallException} whose message names the call, the errno
+     * (number and name) and the objects involved, and leaves nothing behind: no descriptor, mapping or half-built
+     * object.
+     */
+    IPC_2(Level.MUST, Party.FRAMEWORK, "A failed system call throws an exception naming the call, its errno and the objects involved, and leaves no descriptor, mapping or half-built object behind.", "errno(3); Linker.Option.captureCallState"),
+    /**
+     * memfd buffers: page-rounded, zeroed (a fresh memfd reads as zeros), sealed with F_SEAL_SHRINK, F_SEAL_GROW and
+     * F_SEAL_SEAL before anyone else can see the descriptor, mapped MAP_SHARED, and unmapped and closed once, when
+     * the buffer is released.
+     */
+    IPC_3(Level.MUST, Party.FRAMEWORK, "A memfd buffer is page-rounded, zeroed, sealed against shrinking, growing and further sealing, mapped shared, and unmapped and closed once, at release.", "memfd_create(2), F_ADD_SEALS; udmabuf.c: check_memfd_seals"),
+    /**
+     * Import checks: importing a descriptor as a buffer checks that it is a memfd (fstat: a regular file) sealed
+     * against shrinking and growing (F_GET_SEALS shows F_SEAL_SHRINK and F_SEAL_GROW) whose size equals the announced
+     * size; otherwise it is rejected, the descriptor is closed and nothing is mapped.
+     */
+    IPC_4(Level.MUST, Party.FRAMEWORK, "Importing a descriptor as a buffer checks that it is a memfd sealed against shrinking and growing whose size equals the announced size; otherwise it is rejected, closed and nothing is mapped.", "udmabuf.c: check_memfd_seals; fstat(2)"),
+    /**
+     * Shared timelines: the value in the shared page only increases and only its creator signals it; a point signals
+     * once the value reaches it, with the error recorded for it if it was failed; waiters sleep on a futex and are
+     * woken by the signal, never by polling.
+     */
+    IPC_5(Level.MUST, Party.FRAMEWORK, "A shared timeline's value only increases and only its creator signals it; a point signals when the value reaches it, with the error recorded for it; waiters are woken by futex, not by polling.", "sw_sync.c; futex(2); drm_syncobj timelines"),
+    /**
+     * Owner death: when the process that signals a timeline dies (pidfd) or its channel hangs up, every point beyond
+     * the last value it signaled fails with a {@code PeerGoneException}; points it signaled keep their result.
+     */
+    IPC_6(Level.MUST, Party.FRAMEWORK, "When a timeline's signalling process dies or its channel hangs up, every pending point beyond its last value fails with a peer-gone error; points already signaled keep their result.", "pidfd_open(2); POLLHUP on AF_UNIX sockets"),
+    /**
+     * Message validation: a received message is checked before anything acts on it: magic, version, kind, length,
+     * descriptor count and kinds, sizes, names and indices. A bad message throws a {@code WireFormatException}, every
+     * descriptor that came with it is closed, and the channel stays usable for content errors or is closed cleanly
+     * for framing errors.
+     */
+    IPC_7(Level.MUST, Party.FRAMEWORK, "A received message is validated before use (magic, version, kind, length, descriptor count and kinds, sizes, indices); a bad one is rejected with its descriptors closed, the channel left usable (content error) or closed cleanly (framing error).", "unix(7): SCM_RIGHTS; the Wayland wire format"),
+    /**
+     * Truncation: a message whose data or ancillary data was truncated by the kernel (MSG_TRUNC, MSG_CTRUNC) is a
+     * framing error: the descriptors that did arrive are closed and the channel is closed.
+     */
+    IPC_8(Level.MUST, Party.FRAMEWORK, "A message truncated by the kernel (MSG_TRUNC or MSG_CTRUNC) is a framing error: the descriptors that arrived are closed and the channel is closed.", "recvmsg(2): MSG_CTRUNC, MSG_TRUNC"),
+    /**
+     * Pool mode: a pool's descriptors cross once, when the pool is created; each frame then carries only a pool
+     * index, acquire points and a release point; the sender hands a pool buffer out again only after the release
+     * point of its previous frame signaled, and a frame naming an unknown pool or index is rejected.
+     */
+    IPC_9(Level.MUST, Party.FRAMEWORK, "Pool buffers cross once; a frame carries only a pool index and sync points; a pool buffer is handed out again only after its previous release point signaled; a frame naming an unknown pool or index is rejected.", "linux-drm-syncobj-v1; PipeWire buffer pools"),
+    /**
+     * Remote references: the sending side holds one handle per buffer the peer holds and closes it when the peer
+     * reports that its last handle of the buffer closed, or when the peer is gone; so the exporter learns when the
+     * remote side is done and nothing leaks on either side.
+     */
+    IPC_10(Level.MUST, Party.FRAMEWORK, "The sender holds a handle for each buffer the peer holds and closes it when the peer reports its last handle closed or the peer is gone.", "dma-buf fd refcount across processes: fput on close and exit"),
+    /**
+     * Implicit sync across processes: the acquire points of a received frame are added to its buffer's reservation
+     * with WRITE usage before the frame is handed out, and the sender adds the frame's release point with READ usage,
+     * so that CPU windows and device jobs on either side wait for the other side's work.
+     */
+    IPC_11(Level.MUST, Party.FRAMEWORK, "A received frame's acquire points are in its buffer's reservation (WRITE usage) before it is handed out, and the sender puts the release point in its own reservation (READ usage), so access on either side waits for the other.", "DMA_BUF_IOCTL_IMPORT_SYNC_FILE; Wayland explicit sync"),
+    /**
+     * Release order: a frame's release point signals once the frame and every frame received before it on the same
+     * channel were released (the release timeline only moves forward); release is idempotent.
+     */
+    IPC_12(Level.MUST, Party.FRAMEWORK, "A frame's release point signals once it and every frame received before it on the channel were released; release is idempotent.", "linux-drm-syncobj-v1: release points on a timeline"),
+    /**
+     * Peer gone: when the peer hangs up, dies or says goodbye, the channel fails the release points the peer still
+     * owed, closes the handles it held for the peer, revokes the buffers imported from it and rejects further sends
+     * with a {@code PeerGoneException}; the channel's own resources are freed when it is closed.
+     */
+    IPC_13(Level.MUST, Party.FRAMEWORK, "When the peer is gone, the channel fails the release points it owed, closes the handles held for it, revokes the buffers imported from it and rejects further sends with a peer-gone error.", "dma_buf_attach_revocable; close of a socket on process exit"),
+    /**
+     * Kernel devices: /dev/udmabuf and /dev/dma_heap/* are probed at run time; an operation that needs an absent
+     * device throws an {@code UnsupportedFeatureException} naming the device; DMA_BUF_IOCTL_SYNC flags are checked
+     * as {@link #CPU_13 CPU-13} before the ioctl is made.
+     */
+    IPC_14(Level.MUST, Party.FRAMEWORK, "Kernel dma-buf devices are probed at run time: an operation needing an absent /dev/udmabuf or /dev/dma_heap/* heap fails naming the device, and DMA_BUF_IOCTL_SYNC flags are checked before the ioctl.", "udmabuf.c; dma-heap.c; DMA_BUF_IOCTL_SYNC"),
+    /**
+     * Readiness eventfds: the eventfd made for a fence, a sync-object point or a buffer's readiness becomes readable
+     * once the condition holds, never before, and closing it withdraws the wait.
+     */
+    IPC_15(Level.MUST, Party.FRAMEWORK, "A readiness eventfd for a fence, sync-object point or buffer becomes readable once its condition holds, never before; closing it withdraws the wait.", "DRM_IOCTL_SYNCOBJ_EVENTFD; eventfd(2)"),
+    /**
+     * What can cross: only buffers whose memory is a memfd (allocated from a MemfdHeap, or imported from a channel)
+     * can be sent to another process; sending another buffer, a closed handle or a buffer of another system is
+     * rejected before anything is sent.
+     */
+    IPC_16(Level.MUST, Party.FRAMEWORK, "Only open handles of memfd-backed buffers (a MemfdHeap's or imported ones) of the channel's system can be sent; anything else is rejected before anything is sent.", "dma_buf_fd: only dma-buf files can be shared"),
 
     ;
 

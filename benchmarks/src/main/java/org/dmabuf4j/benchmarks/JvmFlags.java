@@ -19,6 +19,9 @@ final class JvmFlags {
     /** Chronicle bundles an analytics component that would phone home; never in a measurement. */
     static final String CHRONICLE_NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
 
+    /** Agrona 2 reaches jdk.internal.misc.Unsafe (the cross-process ring-buffer peer only). */
+    static final String AGRONA_EXPORT_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+
     private JvmFlags() {
     }
 }

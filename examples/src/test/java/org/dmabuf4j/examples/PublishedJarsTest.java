@@ -19,13 +19,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the published jars of api, core and testkit carry, read from the jars this build made (so it runs from the
+ * What the published jars of api, core, ipc and testkit carry, read from the jars this build made (so it runs from the
  * {@code package} phase on, in {@code ./mvnw verify}; earlier it is skipped with that reason): the licence in every
  * jar, javadoc that links across the modules, the rule catalogue as the api javadoc's overview, and a footer that
  * states the licence.
  */
 class PublishedJarsTest {
-    private static final List<String> PUBLISHED = List.of("api", "core", "testkit");
+    private static final List<String> PUBLISHED = List.of("api", "core", "ipc", "testkit");
     private static final String API_DOCS = "https://javadoc.io/doc/org.dmabuf4j/dmabuf4j-api/";
     private static final String CORE_DOCS = "https://javadoc.io/doc/org.dmabuf4j/dmabuf4j-core/";
 

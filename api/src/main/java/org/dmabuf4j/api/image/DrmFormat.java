@@ -15,7 +15,7 @@ import org.dmabuf4j.api.RuleViolationException;
  * compressed) is the {@link FormatModifier}'s business, not the format's.
  *
  * <p>Any fourcc can be held and printed; the formats of the {@linkplain #catalogue() catalogue} also know their colour
- * planes ({@link #planes()}), which an {@link ImageDescriptor} needs (FMT-1):
+ * planes ({@link #planes()}), which an {@link ImageDescriptor} needs ({@link Rule#FMT_1 FMT-1}):
  *
  * <table>
  *   <caption>The catalogue</caption>
@@ -126,8 +126,8 @@ public record DrmFormat(int fourcc) {
      *
      * @param text the text; not null
      * @return the format; unknown codes are allowed (see {@link #isKnown()})
-     * @throws RuleViolationException (FMT-1) if the text is null, or neither a name, four printable ASCII characters
-     *     nor a 32-bit hex number
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) if the text is null, or neither a name, four printable
+     *     ASCII characters nor a 32-bit hex number
      */
     public static DrmFormat parse(String text) {
         if (text == null) {
@@ -217,7 +217,7 @@ public record DrmFormat(int fourcc) {
      * The colour planes of a catalogue format, in plane order.
      *
      * @return an immutable list of 1 to 3 planes
-     * @throws RuleViolationException (FMT-1) if the format is not in the catalogue
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) if the format is not in the catalogue
      */
     public List<FormatPlane> planes() {
         return info().planes;
@@ -227,7 +227,7 @@ public record DrmFormat(int fourcc) {
      * The number of colour planes.
      *
      * @return {@code planes().size()}
-     * @throws RuleViolationException (FMT-1) if the format is not in the catalogue
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) if the format is not in the catalogue
      */
     public int planeCount() {
         return info().planes.size();
@@ -238,7 +238,7 @@ public record DrmFormat(int fourcc) {
      *
      * @param index 0 to {@link #planeCount()} - 1
      * @return the plane
-     * @throws RuleViolationException (FMT-1) if the format is unknown or the index out of range
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) if the format is unknown or the index out of range
      */
     public FormatPlane plane(int index) {
         List<FormatPlane> p = info().planes;
@@ -253,7 +253,7 @@ public record DrmFormat(int fourcc) {
      * Whether the format carries luma and chroma (YUV) rather than RGB.
      *
      * @return true for the YUV formats
-     * @throws RuleViolationException (FMT-1) if the format is not in the catalogue
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) if the format is not in the catalogue
      */
     public boolean isYuv() {
         return info().yuv;
@@ -263,7 +263,7 @@ public record DrmFormat(int fourcc) {
      * The channel layout in {@code drm_fourcc.h}'s notation.
      *
      * @return for example {@code [31:0] x:R:G:B 8:8:8:8}
-     * @throws RuleViolationException (FMT-1) if the format is not in the catalogue
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) if the format is not in the catalogue
      */
     public String description() {
         return info().description;

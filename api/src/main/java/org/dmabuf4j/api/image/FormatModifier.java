@@ -21,7 +21,8 @@ import org.dmabuf4j.api.Tiling;
  * </pre>
  *
  * <p><b>LINEAR is not INVALID.</b> Zero is an explicit promise of a linear layout; INVALID says the layout is not
- * known to the user. Sets intersect them as different values (NEG-1): implicit and linear never meet.
+ * known to the user. Sets intersect them as different values ({@link Rule#NEG_1 NEG-1}): implicit and linear never
+ * meet.
  *
  * <p>Besides LINEAR, this library lays out two modifiers of its simulated vendor ({@link #VENDOR_SIMULATED}, not a
  * registered DRM vendor), so that tiled and compressed sharing can be tested without hardware:
@@ -65,7 +66,7 @@ public record FormatModifier(long value) {
      * @param vendor the vendor byte; 0 to 255
      * @param code the vendor's code; 0 to {@code 2^56 - 1}
      * @return the modifier
-     * @throws RuleViolationException (FMT-2) if either is out of range
+     * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) if either is out of range
      */
     public static FormatModifier of(int vendor, long code) {
         if (vendor < 0 || vendor > 0xff || code < 0 || code > 0x00ff_ffff_ffff_ffffL) {
@@ -81,7 +82,8 @@ public record FormatModifier(long value) {
      *
      * @param text the text; not null
      * @return the modifier
-     * @throws RuleViolationException (FMT-2) if the text is null or neither a name nor a 64-bit hex number
+     * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) if the text is null or neither a name nor a 64-bit hex
+     *     number
      */
     public static FormatModifier parse(String text) {
         if (text == null) {
@@ -187,11 +189,12 @@ public record FormatModifier(long value) {
 
     /**
      * The number of memory planes an image of {@code format} has with this modifier: the format's colour planes plus
-     * the planes the modifier adds (FMT-2). INVALID adds none (implicit layouts describe their colour planes only).
+     * the planes the modifier adds ({@link Rule#FMT_2 FMT-2}). INVALID adds none (implicit layouts describe their
+     * colour planes only).
      *
      * @param format a catalogue format; not null
      * @return the count, or empty for a modifier whose layout is unknown
-     * @throws RuleViolationException (FMT-1) if the format is null or not in the catalogue
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) if the format is null or not in the catalogue
      */
     public OptionalInt memoryPlanes(DrmFormat format) {
         if (format == null) {

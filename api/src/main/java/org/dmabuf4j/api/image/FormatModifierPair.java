@@ -18,7 +18,7 @@ public record FormatModifierPair(DrmFormat format, FormatModifier modifier) {
     /**
      * Validates the pair.
      *
-     * @throws RuleViolationException (FMT-1, FMT-2) if either is null
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}, {@link Rule#FMT_2 FMT-2}) if either is null
      */
     public FormatModifierPair {
         if (format == null || modifier == null) {
@@ -34,7 +34,8 @@ public record FormatModifierPair(DrmFormat format, FormatModifier modifier) {
      *
      * @param text for example {@code NV12:0x0100000000000001}, {@code XR24}, {@code NV12:SIM_TILED}; not null
      * @return the pair
-     * @throws RuleViolationException (FMT-1, FMT-2) if the text is null or a part does not parse
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}, {@link Rule#FMT_2 FMT-2}) if the text is null or a part
+     *     does not parse
      */
     public static FormatModifierPair parse(String text) {
         if (text == null) {

@@ -27,7 +27,7 @@ public record FormatPlane(int bytesPerSample, int hsub, int vsub) {
     /**
      * Validates the plane.
      *
-     * @throws RuleViolationException (FMT-1) if a value is out of range
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) if a value is out of range
      */
     public FormatPlane {
         if (bytesPerSample < 1 || bytesPerSample > 16 || !subsampling(hsub) || !subsampling(vsub)) {

@@ -13,9 +13,9 @@ import org.dmabuf4j.api.RuleViolationException;
  * An immutable set of (format, modifier) pairs, in preference order: what a device can sample, render or scan out,
  * what one tranche of a consumer's feedback offers, what a negotiation has left.
  *
- * <p>{@link #intersect} keeps a pair only if both sets have it, in this set's order (NEG-1). {@link FormatModifier#INVALID}
- * is a modifier like any other there: a set with only INVALID (a driver without explicit modifiers) and a set with
- * only LINEAR have nothing in common, because implicit and linear are different promises.
+ * <p>{@link #intersect} keeps a pair only if both sets have it, in this set's order ({@link Rule#NEG_1 NEG-1}).
+ * {@link FormatModifier#INVALID} is a modifier like any other there: a set with only INVALID (a driver without explicit
+ * modifiers) and a set with only LINEAR have nothing in common, because implicit and linear are different promises.
  *
  * <pre>
  *   camera renders  {NV12: [SIM_TILED, LINEAR]}
@@ -50,7 +50,7 @@ public final class FormatSet {
      * @param format the format; not null
      * @param modifiers the modifiers; not null, elements not null
      * @return the set
-     * @throws RuleViolationException (NEG-1) on a null argument or element
+     * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) on a null argument or element
      */
     public static FormatSet of(DrmFormat format, FormatModifier... modifiers) {
         return builder().add(format, modifiers).build();
@@ -61,7 +61,7 @@ public final class FormatSet {
      *
      * @param pairs the pairs; not null, elements not null
      * @return the set
-     * @throws RuleViolationException (NEG-1) on a null array or element
+     * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) on a null array or element
      */
     public static FormatSet of(FormatModifierPair... pairs) {
         if (pairs == null) {
@@ -82,7 +82,7 @@ public final class FormatSet {
      *
      * @param formats the formats; not null, elements not null
      * @return the set
-     * @throws RuleViolationException (NEG-1) on a null argument or element
+     * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) on a null argument or element
      */
     public static FormatSet linear(Collection<DrmFormat> formats) {
         if (formats == null) {
@@ -102,7 +102,7 @@ public final class FormatSet {
      * @param format the format; not null
      * @param modifier the modifier; not null
      * @return true if present
-     * @throws RuleViolationException (NEG-1) on a null argument
+     * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) on a null argument
      */
     public boolean contains(DrmFormat format, FormatModifier modifier) {
         if (format == null || modifier == null) {
@@ -118,7 +118,7 @@ public final class FormatSet {
      *
      * @param pair the pair; not null
      * @return true if present
-     * @throws RuleViolationException (NEG-1) on a null pair
+     * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) on a null pair
      */
     public boolean contains(FormatModifierPair pair) {
         if (pair == null) {
@@ -132,7 +132,7 @@ public final class FormatSet {
      *
      * @param format the format; not null
      * @return an immutable list, empty if the format is absent
-     * @throws RuleViolationException (NEG-1) on a null format
+     * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) on a null format
      */
     public List<FormatModifier> modifiers(DrmFormat format) {
         if (format == null) {
@@ -184,11 +184,11 @@ public final class FormatSet {
     }
 
     /**
-     * The pairs both sets have, in this set's order (NEG-1). INVALID meets only INVALID.
+     * The pairs both sets have, in this set's order ({@link Rule#NEG_1 NEG-1}). INVALID meets only INVALID.
      *
      * @param other the other set; not null
      * @return the intersection
-     * @throws RuleViolationException (NEG-1) if {@code other} is null
+     * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) if {@code other} is null
      */
     public FormatSet intersect(FormatSet other) {
         if (other == null) {
@@ -211,7 +211,7 @@ public final class FormatSet {
      *
      * @param other the other set; not null
      * @return the union
-     * @throws RuleViolationException (NEG-1) if {@code other} is null
+     * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) if {@code other} is null
      */
     public FormatSet union(FormatSet other) {
         if (other == null) {
@@ -256,7 +256,7 @@ public final class FormatSet {
          * @param format the format; not null
          * @param modifiers the modifiers; not null, elements not null
          * @return this builder
-         * @throws RuleViolationException (NEG-1) on a null argument or element
+         * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) on a null argument or element
          */
         public Builder add(DrmFormat format, FormatModifier... modifiers) {
             if (format == null || modifiers == null) {
@@ -281,7 +281,7 @@ public final class FormatSet {
          *
          * @param set the set; not null
          * @return this builder
-         * @throws RuleViolationException (NEG-1) if {@code set} is null
+         * @throws RuleViolationException ({@link Rule#NEG_1 NEG-1}) if {@code set} is null
          */
         public Builder addAll(FormatSet set) {
             if (set == null) {

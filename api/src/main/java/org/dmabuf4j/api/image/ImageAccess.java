@@ -6,9 +6,9 @@ import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.Region;
 
 /**
- * The CPU windows of one {@link Image#beginCpuAccess} (FMT-9): one {@link CpuAccess} per colour plane, each 2-D in
- * the plane's samples (its {@link CpuAccess#region()} is the plane's rectangle, its rows the rectangle's rows of the
- * plane's linear view). Closing it closes every plane's window.
+ * The CPU windows of one {@link Image#beginCpuAccess} ({@link Rule#FMT_9 FMT-9}): one {@link CpuAccess} per colour
+ * plane, each 2-D in the plane's samples (its {@link CpuAccess#region()} is the plane's rectangle, its rows the
+ * rectangle's rows of the plane's linear view). Closing it closes every plane's window.
  *
  * <pre>
  *   NV12, Rect(16, 16, 64, 32) in pixels:
@@ -50,7 +50,7 @@ public interface ImageAccess extends AutoCloseable {
      *
      * @param plane 0 to {@link #planeCount()} - 1
      * @return the window, closed with this access
-     * @throws org.dmabuf4j.api.RuleViolationException (CPU-3) if the index is out of range
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#CPU_3 CPU-3}) if the index is out of range
      */
     CpuAccess plane(int plane);
 
@@ -71,10 +71,11 @@ public interface ImageAccess extends AutoCloseable {
     /**
      * Ends the access of every plane, as {@link CpuAccess#close()} each: retiles (and resolves) written tiles,
      * cleans written bytes of non-coherent buffers, closes every segment. Every plane is closed even if one fails;
-     * the first failure is then thrown. Idempotent. Called without the reservation locks (CPU-8), by the opening
-     * thread of a THREAD access (CPU-5).
+     * the first failure is then thrown. Idempotent. Called without the reservation locks ({@link Rule#CPU_8 CPU-8}), by
+     * the opening thread of a THREAD access ({@link Rule#CPU_5 CPU-5}).
      *
-     * @throws org.dmabuf4j.api.RuleViolationException (CPU-5, CPU-8) as {@link CpuAccess#close()}
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#CPU_5 CPU-5}, {@link Rule#CPU_8 CPU-8}) as
+     *     {@link CpuAccess#close()}
      */
     @Override
     void close();

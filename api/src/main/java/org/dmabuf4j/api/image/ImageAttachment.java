@@ -44,11 +44,12 @@ public interface ImageAttachment extends AutoCloseable {
     /**
      * Maps every buffer for the device, taking each buffer's reservation lock ({@link Attachment#mapUnlocked}).
      *
-     * @param direction the direction; one the usage allows (NEG-3): TO_DEVICE for SAMPLE and SCANOUT; not null
+     * @param direction the direction; one the usage allows ({@link Rule#NEG_3 NEG-3}): TO_DEVICE for SAMPLE and
+     *     SCANOUT; not null
      * @return the mapping of every buffer
-     * @throws org.dmabuf4j.api.RuleViolationException (NEG-3) on a null direction or one the usage does not allow; as
-     *     {@link Attachment#mapUnlocked} otherwise. Nothing stays mapped
-     * @throws org.dmabuf4j.api.ClosedException (ATT-4) if detached
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#NEG_3 NEG-3}) on a null direction or one the usage
+     *     does not allow; as {@link Attachment#mapUnlocked} otherwise. Nothing stays mapped
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#ATT_4 ATT-4}) if detached
      */
     ImageMapping mapUnlocked(Direction direction);
 

@@ -13,7 +13,7 @@ import org.dmabuf4j.api.Tiling;
  * What every dma-buf image API passes between producer and consumer: format, modifier, width and height in pixels,
  * and per memory plane {buffer, offset, pitch}. An immutable value with no buffer object inside: each plane names its
  * buffer by an index into the image's buffer list, so the descriptor can travel over a socket beside the buffers'
- * file descriptors (SCM_RIGHTS carries them as an array; the indexes point into it) (FMT-6).
+ * file descriptors (SCM_RIGHTS carries them as an array; the indexes point into it) ({@link Rule#FMT_6 FMT-6}).
  *
  * <pre>
  *   NV12 1920x1080, LINEAR, one buffer               NV12 1920x1080, SIM_TILED_CCS, two buffers
@@ -26,24 +26,27 @@ import org.dmabuf4j.api.Tiling;
  *   planes: [0: buf 0 +0, 1: buf 0 +pitch*1080]      planes: [0: buf 0, 1: buf 0, 2: buf 1, 3: buf 1]
  * </pre>
  *
- * <p>The record validates what needs no buffer (FMT-1, FMT-2, FMT-4, FMT-6): a catalogue format, positive
- * dimensions, 1 to 4 planes and exactly the format's colour planes plus those the modifier adds, pitches and offsets
- * large and aligned enough, buffer indexes 0 to n-1 all used. {@link #checkBuffers} checks the planes against the
- * buffers' sizes (FMT-5). One modifier for every plane is the record's shape; {@link #builder} adds planes one at a
- * time, each with its modifier, as linux-dmabuf's {@code add} request does, and refuses a mismatch (FMT-3).
+ * <p>The record validates what needs no buffer ({@link Rule#FMT_1 FMT-1}, {@link Rule#FMT_2 FMT-2},
+ * {@link Rule#FMT_4 FMT-4}, {@link Rule#FMT_6 FMT-6}): a catalogue format, positive dimensions, 1 to 4 planes and
+ * exactly the format's colour planes plus those the modifier adds, pitches and offsets large and aligned enough, buffer
+ * indexes 0 to n-1 all used. {@link #checkBuffers} checks the planes against the buffers' sizes
+ * ({@link Rule#FMT_5 FMT-5}). One modifier for every plane is the record's shape; {@link #builder} adds planes one at a
+ * time, each with its modifier, as linux-dmabuf's {@code add} request does, and refuses a mismatch
+ * ({@link Rule#FMT_3 FMT-3}).
  *
  * <p>Extent of a plane (the bytes it occupies from its offset): a linear colour plane {@code pitch * (rows - 1) +
  * rowBytes} (the last row need not be padded, as the kernel's framebuffer check allows), a tiled one
  * {@code pitch * rows rounded up to whole tiles}, a metadata plane {@code pitch * (tileRows - 1) + tilesPerRow}, an
  * auxiliary plane of a modifier whose layout is unknown here one pitch.
  *
- * @param format the pixel format; in the catalogue (FMT-1)
- * @param modifier the layout of every plane (FMT-3); INVALID for an implicit layout (NEG-2)
+ * @param format the pixel format; in the catalogue ({@link Rule#FMT_1 FMT-1})
+ * @param modifier the layout of every plane ({@link Rule#FMT_3 FMT-3}); INVALID for an implicit layout
+ *     ({@link Rule#NEG_2 NEG-2})
  * @param width pixels per row; 1 to {@value #MAX_DIMENSION}
  * @param height rows of pixels; 1 to {@value #MAX_DIMENSION}
  * @param planes the memory planes: colour planes in format order, then metadata planes; 1 to {@value #MAX_PLANES}
- * @see "Documentation/userspace-api/dma-buf-alloc-exchange.rst: Dimensions and size, Import; zwp_linux_buffer_params_v1;
- *     AVDRMFrameDescriptor; VkImageDrmFormatModifierExplicitCreateInfoEXT"
+ * @see "Documentation/userspace-api/dma-buf-alloc-exchange.rst: Dimensions and size, Import;
+ *     zwp_linux_buffer_params_v1; AVDRMFrameDescriptor; VkImageDrmFormatModifierExplicitCreateInfoEXT"
  */
 public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int width, int height, List<Plane> planes) {
     /** The most memory planes an image has, as in every dma-buf import API. */
@@ -62,8 +65,9 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
         /**
          * Validates the plane on its own; the descriptor checks it against the format.
          *
-         * @throws RuleViolationException (FMT-6) on a negative buffer index, (FMT-5) on a negative offset, (FMT-4) on
-         *     a pitch that is not positive or above 2^32
+         * @throws RuleViolationException ({@link Rule#FMT_6 FMT-6}) on a negative buffer index,
+         *     ({@link Rule#FMT_5 FMT-5}) on a negative offset, ({@link Rule#FMT_4 FMT-4}) on a pitch that is not
+         *     positive or above 2^32
          */
         public Plane {
             if (buffer < 0) {
@@ -82,9 +86,10 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
     /**
      * Validates everything that needs no buffer.
      *
-     * @throws RuleViolationException (FMT-1) on a null or unknown format or bad dimensions, (FMT-2) on a null
-     *     modifier or plane list, a null plane or a wrong plane count, (FMT-4) on a pitch or offset too small or
-     *     misaligned, (FMT-6) if the buffer indexes are not 0 to n-1
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a null or unknown format or bad dimensions,
+     *     ({@link Rule#FMT_2 FMT-2}) on a null modifier or plane list, a null plane or a wrong plane count,
+     *     ({@link Rule#FMT_4 FMT-4}) on a pitch or offset too small or misaligned, ({@link Rule#FMT_6 FMT-6}) if the
+     *     buffer indexes are not 0 to n-1
      */
     public ImageDescriptor {
         if (format == null) {
@@ -197,13 +202,13 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
 
     /**
      * Starts a descriptor plane by plane, as linux-dmabuf's {@code zwp_linux_buffer_params_v1} does: each plane comes
-     * with its own modifier, and {@link Builder#build()} refuses planes that disagree (FMT-3).
+     * with its own modifier, and {@link Builder#build()} refuses planes that disagree ({@link Rule#FMT_3 FMT-3}).
      *
      * @param format the format; not null
      * @param width pixels per row; positive
      * @param height rows; positive
      * @return a builder
-     * @throws RuleViolationException (FMT-1) on a null format (the dimensions are checked by build)
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a null format (the dimensions are checked by build)
      */
     public static Builder builder(DrmFormat format, int width, int height) {
         if (format == null) {
@@ -235,7 +240,7 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
      *
      * @param plane the plane index; 0 to planes().size() - 1
      * @return true for the planes after the colour planes
-     * @throws RuleViolationException (FMT-2) if the index is out of range
+     * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) if the index is out of range
      */
     public boolean isMetadataPlane(int plane) {
         return checkPlane(plane) >= format.planeCount();
@@ -260,7 +265,7 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
      *
      * @param plane the plane index
      * @return the count
-     * @throws RuleViolationException (FMT-2) if the index is out of range
+     * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) if the index is out of range
      */
     public int planeWidth(int plane) {
         int p = checkPlane(plane);
@@ -278,7 +283,7 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
      *
      * @param plane the plane index
      * @return the count
-     * @throws RuleViolationException (FMT-2) if the index is out of range
+     * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) if the index is out of range
      */
     public int planeRows(int plane) {
         int p = checkPlane(plane);
@@ -296,7 +301,7 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
      *
      * @param plane the plane index
      * @return samples per row times bytes per sample (1 byte per tile for a metadata plane)
-     * @throws RuleViolationException (FMT-2) if the index is out of range
+     * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) if the index is out of range
      */
     public long planeRowBytes(int plane) {
         int p = checkPlane(plane);
@@ -311,7 +316,7 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
      *
      * @param plane the plane index
      * @return the extent
-     * @throws RuleViolationException (FMT-2) if the index is out of range
+     * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) if the index is out of range
      */
     public long planeExtent(int plane) {
         return planeExtent(plane, height);
@@ -324,8 +329,8 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
      * @param plane the plane index
      * @param imageRows the padded height in pixels; at least {@link #height()}
      * @return the extent
-     * @throws RuleViolationException (FMT-2) if the index is out of range, (FMT-1) if {@code imageRows} is less than the
-     *     height
+     * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) if the index is out of range,
+     *     ({@link Rule#FMT_1 FMT-1}) if {@code imageRows} is less than the height
      */
     public long planeExtent(int plane, int imageRows) {
         int p = checkPlane(plane);
@@ -350,12 +355,12 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
     }
 
     /**
-     * Checks the planes against the sizes of the image's buffers (FMT-5, FMT-6): as many buffers as the planes name,
-     * every plane within its buffer, and planes of one buffer not overlapping.
+     * Checks the planes against the sizes of the image's buffers ({@link Rule#FMT_5 FMT-5}, {@link Rule#FMT_6 FMT-6}):
+     * as many buffers as the planes name, every plane within its buffer, and planes of one buffer not overlapping.
      *
      * @param bufferSizes the size of each buffer, by index; not null
-     * @throws RuleViolationException (FMT-6) if the count differs from {@link #bufferCount()}, (FMT-5) if a plane ends
-     *     past its buffer or two planes overlap
+     * @throws RuleViolationException ({@link Rule#FMT_6 FMT-6}) if the count differs from {@link #bufferCount()},
+     *     ({@link Rule#FMT_5 FMT-5}) if a plane ends past its buffer or two planes overlap
      */
     public void checkBuffers(List<Long> bufferSizes) {
         if (bufferSizes == null || bufferSizes.size() != bufferCount()) {
@@ -412,7 +417,8 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
     /**
      * Collects planes one at a time, each with its modifier, like linux-dmabuf's {@code zwp_linux_buffer_params_v1}
      * ({@code add} per plane, then {@code create}): a plane set twice or out of range is refused at once, a missing
-     * plane or a plane whose modifier differs from plane 0's at {@link #build()} (FMT-3). Not thread-safe.
+     * plane or a plane whose modifier differs from plane 0's at {@link #build()} ({@link Rule#FMT_3 FMT-3}). Not
+     * thread-safe.
      */
     public static final class Builder {
         private final DrmFormat format;
@@ -436,8 +442,9 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
          * @param pitch bytes per row; positive
          * @param modifier the plane's modifier; not null
          * @return this builder
-         * @throws RuleViolationException (FMT-2) on an index out of range or a null modifier, (FMT-3) if the plane was
-         *     already added; the builder is unchanged. As {@link Plane#Plane} on a bad buffer, offset or pitch.
+         * @throws RuleViolationException ({@link Rule#FMT_2 FMT-2}) on an index out of range or a null modifier,
+         *     ({@link Rule#FMT_3 FMT-3}) if the plane was already added; the builder is unchanged. As
+         *     {@link Plane#Plane} on a bad buffer, offset or pitch.
          */
         public Builder plane(int index, int buffer, long offset, long pitch, FormatModifier modifier) {
             if (index < 0 || index >= MAX_PLANES) {
@@ -462,8 +469,8 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
          * The descriptor ({@code zwp_linux_buffer_params_v1.create}).
          *
          * @return the validated descriptor
-         * @throws RuleViolationException (FMT-3) if planes 0 to n-1 are not all present or their modifiers differ; as
-         *     the descriptor's constructor otherwise
+         * @throws RuleViolationException ({@link Rule#FMT_3 FMT-3}) if planes 0 to n-1 are not all present or their
+         *     modifiers differ; as the descriptor's constructor otherwise
          */
         public ImageDescriptor build() {
             List<Plane> list = new ArrayList<>();

@@ -6,7 +6,7 @@ import org.dmabuf4j.api.Mapping;
 
 /**
  * The mappings of an image's buffers for one device ({@link ImageAttachment#mapUnlocked}): what a device job that
- * understands layouts (an image copy or fill, FMT-10) is given. Closing it unmaps every buffer.
+ * understands layouts (an image copy or fill, {@link Rule#FMT_10 FMT-10}) is given. Closing it unmaps every buffer.
  */
 public interface ImageMapping extends AutoCloseable {
     /**

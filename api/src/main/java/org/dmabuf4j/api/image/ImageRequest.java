@@ -8,8 +8,8 @@ import org.dmabuf4j.api.RuleViolationException;
  * What an image allocation takes (dma-buf-alloc-exchange "Allocation"): the format, the size, the list of acceptable
  * modifiers in preference order, the devices the image is for, and the constraints no modifier expresses. The
  * allocator picks the first modifier every target imports and it can lay out in memory it can get, and reports it in
- * the image's descriptor; it never changes the format or size, nor picks a modifier outside the list (FMT-7). A list
- * of only INVALID asks for an implicit allocation (the driver's own layout).
+ * the image's descriptor; it never changes the format or size, nor picks a modifier outside the list
+ * ({@link Rule#FMT_7 FMT-7}). A list of only INVALID asks for an implicit allocation (the driver's own layout).
  *
  * <pre>
  *   ImageRequest.of(DrmFormat.NV12, 1920, 1080, FormatModifier.SIM_TILED_CCS, FormatModifier.SIM_TILED,
@@ -18,7 +18,7 @@ import org.dmabuf4j.api.RuleViolationException;
  *       .withConstraints(LayoutConstraints.NONE.withHeightAlignment(16));
  * </pre>
  *
- * @param format the format; in the catalogue (FMT-1)
+ * @param format the format; in the catalogue ({@link Rule#FMT_1 FMT-1})
  * @param width pixels per row; 1 to {@link ImageDescriptor#MAX_DIMENSION}
  * @param height rows; 1 to {@link ImageDescriptor#MAX_DIMENSION}
  * @param modifiers the acceptable modifiers, best first; not empty
@@ -32,8 +32,9 @@ public record ImageRequest(DrmFormat format, int width, int height, List<FormatM
     /**
      * Validates the request.
      *
-     * @throws RuleViolationException (FMT-1) on a null or unknown format or bad dimensions, (FMT-7) on a null or
-     *     empty modifier list or a null modifier, (NEG-4) on a null target list, target or constraints
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a null or unknown format or bad dimensions,
+     *     ({@link Rule#FMT_7 FMT-7}) on a null or empty modifier list or a null modifier, ({@link Rule#NEG_4 NEG-4}) on
+     *     a null target list, target or constraints
      */
     public ImageRequest {
         if (format == null) {
@@ -66,7 +67,7 @@ public record ImageRequest(DrmFormat format, int width, int height, List<FormatM
      * @param height rows; positive
      * @param modifiers the acceptable modifiers, best first; not empty
      * @return the request
-     * @throws RuleViolationException (FMT-1, FMT-7) as the constructor
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}, {@link Rule#FMT_7 FMT-7}) as the constructor
      */
     public static ImageRequest of(DrmFormat format, int width, int height, FormatModifier... modifiers) {
         return new ImageRequest(format, width, height, modifiers == null ? null : java.util.Arrays.asList(modifiers),
@@ -78,7 +79,7 @@ public record ImageRequest(DrmFormat format, int width, int height, List<FormatM
      *
      * @param newTargets the targets; not null, elements not null
      * @return the request
-     * @throws RuleViolationException (NEG-4) on a null array or element
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) on a null array or element
      */
     public ImageRequest withTargets(ImageTarget... newTargets) {
         if (newTargets == null) {
@@ -93,7 +94,7 @@ public record ImageRequest(DrmFormat format, int width, int height, List<FormatM
      *
      * @param newConstraints the constraints; not null
      * @return the request
-     * @throws RuleViolationException (NEG-4) if null
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) if null
      */
     public ImageRequest withConstraints(LayoutConstraints newConstraints) {
         return new ImageRequest(format, width, height, modifiers, targets, newConstraints, disjoint);

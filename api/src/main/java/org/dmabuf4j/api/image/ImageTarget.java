@@ -6,8 +6,8 @@ import org.dmabuf4j.api.RuleViolationException;
 
 /**
  * A device an allocation is for, and what it will do with the image: the allocator keeps only modifiers the device
- * declares for the usage and meets the device's import constraints (NEG-4); a SCANOUT target needs physically
- * contiguous memory.
+ * declares for the usage and meets the device's import constraints ({@link Rule#NEG_4 NEG-4}); a SCANOUT target needs
+ * physically contiguous memory.
  *
  * @param device the device; not null
  * @param usage what it will do; not null
@@ -16,7 +16,7 @@ public record ImageTarget(Device device, ImageUsage usage) {
     /**
      * Validates the target.
      *
-     * @throws RuleViolationException (NEG-4) if either is null
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) if either is null
      */
     public ImageTarget {
         if (device == null || usage == null) {

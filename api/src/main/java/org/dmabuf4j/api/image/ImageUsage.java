@@ -6,7 +6,7 @@ import org.dmabuf4j.api.RuleViolationException;
 
 /**
  * What a device does with an image it imports; a device declares, per usage, which (format, modifier) pairs it
- * supports (NEG-3), and an image attachment is made for one usage.
+ * supports ({@link Rule#NEG_3 NEG-3}), and an image attachment is made for one usage.
  *
  * @see "VkImageUsageFlags; linux-dmabuf tranche flags (scanout); GBM_BO_USE_RENDERING / SCANOUT"
  */
@@ -19,12 +19,12 @@ public enum ImageUsage {
     SCANOUT;
 
     /**
-     * Whether a mapping in {@code direction} fits this usage (NEG-3): SAMPLE and SCANOUT only read, so only
-     * TO_DEVICE; RENDER may read and write.
+     * Whether a mapping in {@code direction} fits this usage ({@link Rule#NEG_3 NEG-3}): SAMPLE and SCANOUT only read,
+     * so only TO_DEVICE; RENDER may read and write.
      *
      * @param direction the mapping's direction; not null
      * @return true if allowed
-     * @throws RuleViolationException (NEG-3) if {@code direction} is null
+     * @throws RuleViolationException ({@link Rule#NEG_3 NEG-3}) if {@code direction} is null
      */
     public boolean allows(Direction direction) {
         if (direction == null) {

@@ -7,8 +7,8 @@ import org.dmabuf4j.api.RuleViolationException;
 
 /**
  * What a device needs of a layout beyond its format and modifier: no modifier expresses these, yet an image that
- * misses them cannot be imported even when the (format, modifier) pair is shared (NEG-3). The allocator meets the
- * merged constraints of the request and of every target device (NEG-4).
+ * misses them cannot be imported even when the (format, modifier) pair is shared ({@link Rule#NEG_3 NEG-3}). The
+ * allocator meets the merged constraints of the request and of every target device ({@link Rule#NEG_4 NEG-4}).
  *
  * <pre>
  *   pitchAlignment 256:  pitch = 4000 (1000 px x 4 B) is refused, 4096 is fine
@@ -30,7 +30,7 @@ public record LayoutConstraints(int pitchAlignment, int offsetAlignment, int hei
     /**
      * Validates the constraints.
      *
-     * @throws RuleViolationException (NEG-4) unless each is a power of two in range
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) unless each is a power of two in range
      */
     public LayoutConstraints {
         check(pitchAlignment, 65536, "pitch alignment");
@@ -50,7 +50,7 @@ public record LayoutConstraints(int pitchAlignment, int offsetAlignment, int hei
      *
      * @param bytes a power of two, 1 to 65536
      * @return the constraints
-     * @throws RuleViolationException (NEG-4) if out of range
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) if out of range
      */
     public LayoutConstraints withPitchAlignment(int bytes) {
         return new LayoutConstraints(bytes, offsetAlignment, heightAlignment);
@@ -61,7 +61,7 @@ public record LayoutConstraints(int pitchAlignment, int offsetAlignment, int hei
      *
      * @param bytes a power of two, 1 to 65536
      * @return the constraints
-     * @throws RuleViolationException (NEG-4) if out of range
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) if out of range
      */
     public LayoutConstraints withOffsetAlignment(int bytes) {
         return new LayoutConstraints(pitchAlignment, bytes, heightAlignment);
@@ -72,7 +72,7 @@ public record LayoutConstraints(int pitchAlignment, int offsetAlignment, int hei
      *
      * @param rows a power of two, 1 to 256
      * @return the constraints
-     * @throws RuleViolationException (NEG-4) if out of range
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) if out of range
      */
     public LayoutConstraints withHeightAlignment(int rows) {
         return new LayoutConstraints(pitchAlignment, offsetAlignment, rows);
@@ -83,7 +83,7 @@ public record LayoutConstraints(int pitchAlignment, int offsetAlignment, int hei
      *
      * @param other the other constraints; not null
      * @return the merge
-     * @throws RuleViolationException (NEG-4) if {@code other} is null
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) if {@code other} is null
      */
     public LayoutConstraints merge(LayoutConstraints other) {
         if (other == null) {
@@ -100,7 +100,8 @@ public record LayoutConstraints(int pitchAlignment, int offsetAlignment, int hei
      * @param image the descriptor; not null
      * @param bufferSizes the sizes of the image's buffers, by index; not null, as many as the descriptor names
      * @return one sentence per violation; empty if the image meets the constraints
-     * @throws RuleViolationException (NEG-4) on a null argument, (FMT-6) on a wrong number of sizes
+     * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) on a null argument, ({@link Rule#FMT_6 FMT-6}) on a
+     *     wrong number of sizes
      */
     public List<String> violations(ImageDescriptor image, List<Long> bufferSizes) {
         if (image == null || bufferSizes == null) {

@@ -5,7 +5,7 @@ import org.dmabuf4j.api.Fence;
 /**
  * The images a negotiation set up ({@link ImageAllocator#negotiate}): the producer renders into
  * {@link #producerImage()}, the consumer imports {@link #consumerImage()}, and {@link #transfer()} moves a frame
- * across by the route chosen (NEG-6). Closing it closes the images and whatever the route attached.
+ * across by the route chosen ({@link Rule#NEG_6 NEG-6}). Closing it closes the images and whatever the route attached.
  */
 public interface NegotiatedImages extends AutoCloseable {
     /**
@@ -30,13 +30,13 @@ public interface NegotiatedImages extends AutoCloseable {
     Image consumerImage();
 
     /**
-     * Moves the producer image's current frame into the consumer image (NEG-6): nothing on the zero-copy routes (a
-     * signaled fence); an image copy job on the blitter (its fence, which waits for the producer's work through the
-     * reservations); or a CPU copy through per-plane windows, done when this returns (a signaled fence). Called
-     * without any reservation lock.
+     * Moves the producer image's current frame into the consumer image ({@link Rule#NEG_6 NEG-6}): nothing on the
+     * zero-copy routes (a signaled fence); an image copy job on the blitter (its fence, which waits for the producer's
+     * work through the reservations); or a CPU copy through per-plane windows, done when this returns (a signaled
+     * fence). Called without any reservation lock.
      *
      * @return a fence that signals when the consumer image holds the frame
-     * @throws org.dmabuf4j.api.ClosedException (BUF-3) if closed
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if closed
      */
     Fence transfer();
 

@@ -6,8 +6,8 @@ import org.dmabuf4j.api.Rule;
 
 /**
  * No candidate worked: an allocation found no acceptable modifier it could lay out, import and get memory for
- * (NEG-4), or a negotiation could not even set up a copy route (NEG-5). Carries every candidate with its reason.
- * Nothing was allocated.
+ * ({@link Rule#NEG_4 NEG-4}), or a negotiation could not even set up a copy route ({@link Rule#NEG_5 NEG-5}). Carries
+ * every candidate with its reason. Nothing was allocated.
  */
 public class NegotiationFailedException extends DmaBufException {
     private static final long serialVersionUID = 1L;

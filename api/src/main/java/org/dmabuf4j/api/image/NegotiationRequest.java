@@ -7,9 +7,9 @@ import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 
 /**
- * What a producer and a consumer bring to a negotiation (NEG-5): the format and size of the frames, what the
- * producer can render (one tranche: its device and its pairs), the consumer's feedback (tranches, best first), the
- * devices that may convert between two layouts if no layout suits both, and extra constraints.
+ * What a producer and a consumer bring to a negotiation ({@link Rule#NEG_5 NEG-5}): the format and size of the frames,
+ * what the producer can render (one tranche: its device and its pairs), the consumer's feedback (tranches, best first),
+ * the devices that may convert between two layouts if no layout suits both, and extra constraints.
  *
  * <pre>
  *   NegotiationRequest.of(DrmFormat.NV12, 1920, 1080, camera.tranche(ImageUsage.RENDER),
@@ -17,7 +17,7 @@ import org.dmabuf4j.api.RuleViolationException;
  *       .withBlitters(gpu);
  * </pre>
  *
- * @param format the format of the frames; in the catalogue (FMT-1)
+ * @param format the format of the frames; in the catalogue ({@link Rule#FMT_1 FMT-1})
  * @param width pixels per row; positive
  * @param height rows; positive
  * @param producer the producer's device and the pairs it renders, best first; not null
@@ -31,7 +31,8 @@ public record NegotiationRequest(DrmFormat format, int width, int height, Tranch
     /**
      * Validates the request.
      *
-     * @throws RuleViolationException (FMT-1) on a bad format or size, (NEG-5) on a null component or element
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a bad format or size, ({@link Rule#NEG_5 NEG-5}) on
+     *     a null component or element
      */
     public NegotiationRequest {
         if (format == null) {
@@ -62,7 +63,7 @@ public record NegotiationRequest(DrmFormat format, int width, int height, Tranch
      * @param producer the producer's tranche; not null
      * @param consumer the consumer's tranches, best first; not null, elements not null
      * @return the request
-     * @throws RuleViolationException (FMT-1, NEG-5) as the constructor
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}, {@link Rule#NEG_5 NEG-5}) as the constructor
      */
     public static NegotiationRequest of(DrmFormat format, int width, int height, Tranche producer,
             Tranche... consumer) {
@@ -75,7 +76,7 @@ public record NegotiationRequest(DrmFormat format, int width, int height, Tranch
      *
      * @param devices the devices; not null, elements not null
      * @return the request
-     * @throws RuleViolationException (NEG-5) on a null array or element
+     * @throws RuleViolationException ({@link Rule#NEG_5 NEG-5}) on a null array or element
      */
     public NegotiationRequest withBlitters(Device... devices) {
         return new NegotiationRequest(format, width, height, producer, consumer, devices == null ? null
@@ -87,7 +88,7 @@ public record NegotiationRequest(DrmFormat format, int width, int height, Tranch
      *
      * @param newConstraints the constraints; not null
      * @return the request
-     * @throws RuleViolationException (NEG-5) if null
+     * @throws RuleViolationException ({@link Rule#NEG_5 NEG-5}) if null
      */
     public NegotiationRequest withConstraints(LayoutConstraints newConstraints) {
         return new NegotiationRequest(format, width, height, producer, consumer, blitters, newConstraints);

@@ -6,8 +6,8 @@ import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 
 /**
- * The outcome of a negotiation (NEG-5): the route, the layout on each side, the tranche that won, the converting
- * device, and every candidate given up on the way with its reason.
+ * The outcome of a negotiation ({@link Rule#NEG_5 NEG-5}): the route, the layout on each side, the tranche that won,
+ * the converting device, and every candidate given up on the way with its reason.
  *
  * @param route how frames get across; not null
  * @param producer the producer image's format and modifier; not null
@@ -21,7 +21,7 @@ public record NegotiationResult(Route route, FormatModifierPair producer, Format
     /**
      * Validates the result.
      *
-     * @throws RuleViolationException (NEG-5) on a null component or a tranche below -1
+     * @throws RuleViolationException ({@link Rule#NEG_5 NEG-5}) on a null component or a tranche below -1
      */
     public NegotiationResult {
         if (route == null || producer == null || consumer == null || blitter == null || fallbacks == null

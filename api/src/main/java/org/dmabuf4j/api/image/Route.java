@@ -1,7 +1,7 @@
 package org.dmabuf4j.api.image;
 
 /**
- * How a negotiated image gets from producer to consumer (NEG-5, NEG-6).
+ * How a negotiated image gets from producer to consumer ({@link Rule#NEG_5 NEG-5}, {@link Rule#NEG_6 NEG-6}).
  */
 public enum Route {
     /** Zero copy: one image both import, in a modifier of the consumer's tranches. */

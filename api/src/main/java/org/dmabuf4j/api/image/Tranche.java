@@ -8,7 +8,7 @@ import org.dmabuf4j.api.RuleViolationException;
  * One preference level of a consumer's format feedback, as linux-dmabuf's {@code zwp_linux_dmabuf_feedback_v1}
  * tranches: a target device, what it will do (scanout for a display plane, sampling for the compositor's renderer),
  * and the (format, modifier) pairs it takes, best first. A consumer lists its tranches best first; negotiation tries
- * them in that order (NEG-5).
+ * them in that order ({@link Rule#NEG_5 NEG-5}).
  *
  * @param device the target device of the tranche; not null
  * @param usage what the device will do; not null
@@ -19,7 +19,7 @@ public record Tranche(Device device, ImageUsage usage, FormatSet formats) {
     /**
      * Validates the tranche.
      *
-     * @throws RuleViolationException (NEG-5) on a null component
+     * @throws RuleViolationException ({@link Rule#NEG_5 NEG-5}) on a null component
      */
     public Tranche {
         if (device == null || usage == null || formats == null) {

@@ -417,7 +417,9 @@ final class BufferCore {
         } catch (RuntimeException e) {
             fences = "";
         }
-        String placement = exporter.getClass().getPackageName().startsWith("org.dmabuf4j.core")
+        // the project's own exporters (core's heaps, the ipc module's memfds) describe their memory; foreign
+        // exporters' toString is not called here, since it is user code
+        String placement = exporter.getClass().getPackageName().startsWith("org.dmabuf4j.")
                 ? exporter.toString() : "";
         return new BufInfo.Buffer(id, size, exporterName, name, handles.get(), ownership.openWindows(), vmapCount,
                 String.join(",", flags), placement, atts, fences);

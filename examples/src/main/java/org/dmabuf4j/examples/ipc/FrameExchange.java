@@ -1,0 +1,225 @@
+package org.dmabuf4j.examples.ipc;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.BufferLayout;
+import org.dmabuf4j.api.CpuAccess;
+import org.dmabuf4j.api.FenceContext;
+import org.dmabuf4j.api.SignalingFence;
+import org.dmabuf4j.core.DmaBufs;
+import org.dmabuf4j.core.SimulatedSystem;
+import org.dmabuf4j.ipc.BufferChannel;
+import org.dmabuf4j.ipc.BufferPool;
+import org.dmabuf4j.ipc.ChannelListener;
+import org.dmabuf4j.ipc.MemfdHeap;
+import org.dmabuf4j.ipc.PeerGoneException;
+import org.dmabuf4j.ipc.ReceivedFrame;
+import org.dmabuf4j.ipc.SentFrame;
+import org.dmabuf4j.ipc.UnixAddress;
+
+/**
+ * A producer process and a consumer process exchanging 1920x1080 RGBA frames (8 MiB each) through a pool of memfd
+ * buffers, with an acquire and a release point per frame: zero copies between the processes.
+ *
+ * <pre>
+ *   producer (this JVM)                                          consumer (a child JVM)
+ *   pool = channel.createPool(3, 1920x1080x4)  ── 3 memfds once ──►  imports the 3 buffers
+ *   loop: i = pool.acquire()   (waits for the release point of the buffer's last frame)
+ *         render into buffer i, then signal the "render" fence
+ *         pool.submit(i, render fence) ── FRAME(i, acquire, release) ──► receive: beginCpuAccess(READ) waits
+ *                                                                         for the acquire point, checks the
+ *                                                                         pixels, release()
+ * </pre>
+ *
+ * <p>Run it: {@code ./mvnw -B -ntp -Pdemo -DskipTests -pl examples -am package
+ * -Ddemo.mainClass=org.dmabuf4j.examples.ipc.FrameExchange} (add {@code -Ddemo.frames=600} for a longer run: the
+ * property is passed on as {@code -Dframes}). The producer starts the consumer itself, with the same {@code java} and
+ * class path, and prints both sides' figures: frames per second and the latency from the end of a frame's rendering
+ * to the consumer having checked it.
+ */
+public final class FrameExchange {
+    /** Frame width in pixels. */
+    public static final int WIDTH = 1920;
+    /** Frame height in pixels. */
+    public static final int HEIGHT = 1080;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private FrameExchange() {
+    }
+
+    /**
+     * Without arguments: the producer, which starts the consumer. With {@code consumer ADDRESS}: the consumer.
+     *
+     * @param args none, or {@code consumer} and the abstract socket name
+     */
+    public static void main(String[] args) {
+        if (args.length >= 2 && args[0].equals("consumer")) {
+            consume(UnixAddress.abstractName(args[1]), System.out);
+        } else {
+            int frames = Integer.getInteger("frames", 120);
+            run(frames, System.out);
+        }
+    }
+
+    /**
+     * Runs the producer side: starts the consumer process, sends {@code frames} frames, prints both sides' figures.
+     *
+     * @param frames how many frames; positive
+     * @param out where to print
+     * @return the consumer's exit code (0 if every frame was intact)
+     */
+    public static int run(int frames, PrintStream out) {
+        UnixAddress address = UnixAddress.abstractName("dmabuf4j-frames-" + ProcessHandle.current().pid() + "-"
+                + System.nanoTime());
+        try (SimulatedSystem sys = DmaBufs.newSystem();
+             ChannelListener listener = ChannelListener.listen(MemfdHeap.of(sys), address, "producer")) {
+            Process consumer = startConsumer(address);
+            Thread pump = pumpOutput(consumer, out);
+            try (BufferChannel channel = listener.accept(WAIT).orElseThrow(
+                    () -> new IllegalStateException("the consumer did not connect within " + WAIT))) {
+                produce(sys, channel, frames, out);
+            }
+            consumer.waitFor();
+            pump.join();
+            return consumer.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void produce(SimulatedSystem sys, BufferChannel channel, int frames, PrintStream out) {
+        FenceContext render = sys.fences().newContext("example", "render");
+        BufferLayout layout = BufferLayout.linear(WIDTH, HEIGHT, 4);
+        List<SentFrame> sent = new ArrayList<>();
+        long start = System.nanoTime();
+        try (BufferPool pool = channel.createPool(3, layout.minimumSize(), Optional.of(layout), "frame")) {
+            for (int n = 1; n <= frames; n++) {
+                int slot = pool.acquire(WAIT);
+                SignalingFence rendered = render.next();
+                try (CpuAccess w = pool.buffer(slot).beginCpuAccess(Access.WRITE)) {
+                    MemorySegment pixels = w.segments().get(0);
+                    pixels.fill((byte) n);
+                    pixels.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, n);
+                    pixels.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, System.nanoTime());
+                }
+                rendered.signal(); // the "GPU" finished: the consumer's acquire point signals now
+                sent.add(pool.submit(slot, rendered));
+            }
+            for (SentFrame f : sent) {
+                f.released().await(WAIT);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf(Locale.ROOT, "producer: %d frames of %dx%d (%d bytes) in %.2f s: %.1f frames/s, %.2f GB/s"
+                + " handed over without a copy%n", frames, WIDTH, HEIGHT, layout.minimumSize(), seconds,
+                frames / seconds, frames * (double) layout.minimumSize() / seconds / 1e9);
+    }
+
+    private static void consume(UnixAddress address, PrintStream out) {
+        try (SimulatedSystem sys = DmaBufs.newSystem();
+             BufferChannel channel = BufferChannel.connect(MemfdHeap.of(sys), address, "consumer")) {
+            List<Long> latencies = new ArrayList<>();
+            int bad = 0;
+            long first = 0;
+            long last = 0;
+            while (true) {
+                Optional<ReceivedFrame> next;
+                try {
+                    next = channel.receive(WAIT);
+                } catch (PeerGoneException done) {
+                    break;
+                }
+                if (next.isEmpty()) {
+                    out.println("consumer: no frame within " + WAIT);
+                    break;
+                }
+                try (ReceivedFrame f = next.get(); CpuAccess r = f.buffer().beginCpuAccess(Access.READ)) {
+                    MemorySegment pixels = r.segments().get(0);
+                    long n = pixels.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                    long rendered = pixels.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
+                    boolean ok = n == f.frame();
+                    for (long off = 16; ok && off < pixels.byteSize(); off += 4093) {
+                        ok = pixels.get(ValueLayout.JAVA_BYTE, off) == (byte) n;
+                    }
+                    long now = System.nanoTime();
+                    latencies.add(now - rendered);
+                    if (!ok) {
+                        bad++;
+                    }
+                    if (first == 0) {
+                        first = now;
+                    }
+                    last = now;
+                }
+            }
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            double seconds = Math.max(1e-9, (last - first) / 1e9);
+            out.printf(Locale.ROOT, "consumer: %d frames, %d bad, %.1f frames/s; latency render->checked"
+                    + " p50 %.1f us, p99 %.1f us, max %.1f us%n", sorted.length, bad,
+                    sorted.length > 1 ? (sorted.length - 1) / seconds : 0.0, percentile(sorted, 0.50) / 1e3,
+                    percentile(sorted, 0.99) / 1e3, sorted.length == 0 ? 0.0 : sorted[sorted.length - 1] / 1e3);
+            out.flush();
+            System.exit(bad == 0 && sorted.length > 0 ? 0 : 1);
+        }
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    }
+
+    private static Process startConsumer(UnixAddress address) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(Arrays.asList(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                classPath(), FrameExchange.class.getName(), "consumer", address.name()));
+        try {
+            return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the consumer: " + cmd, e);
+        }
+    }
+
+    private static String classPath() {
+        List<String> parts = new ArrayList<>();
+        for (String p : new String[] {System.getProperty("java.class.path"), System.getProperty("jdk.module.path")}) {
+            if (p != null && !p.isBlank()) {
+                parts.add(p);
+            }
+        }
+        return String.join(File.pathSeparator, parts);
+    }
+
+    private static Thread pumpOutput(Process p, PrintStream out) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    out.println(line);
+                }
+            } catch (IOException e) {
+                out.println("consumer output lost: " + e);
+            }
+        }, "consumer-output");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

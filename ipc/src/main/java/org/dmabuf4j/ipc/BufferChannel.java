@@ -1,0 +1,1125 @@
+package org.dmabuf4j.ipc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.BufferLayout;
+import org.dmabuf4j.api.ClosedException;
+import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaBufException;
+import org.dmabuf4j.api.DmaBufSystem;
+import org.dmabuf4j.api.DmaInterruptedException;
+import org.dmabuf4j.api.DmaTimeoutException;
+import org.dmabuf4j.api.ExportedBuffer;
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.ipc.linux.Errno;
+import org.dmabuf4j.ipc.linux.Sockets;
+
+/**
+ * One end of a connection that passes buffers between two processes (issue 13): an AF_UNIX SOCK_SEQPACKET socket
+ * carrying the versioned messages of {@link Wire} with their descriptors (SCM_RIGHTS), and four shared timelines for
+ * explicit sync, in the manner of Wayland's linux-drm-syncobj and PipeWire.
+ *
+ * <pre>
+ *   process A (sender)                                               process B (receiver)
+ *   HELLO(acquire A, release A) ────── fds of A's two timelines ────► opens them        (and the other way round)
+ *   send(buf, fence):  BUFFER(desc, frame k, acquire a, release k) + memfd ──► importFd, frame k
+ *   pool mode:         POOL(n descs) + n memfds, once ──► import n;  then FRAME(pool, index, k, a, k) per frame
+ *   fence signals ─► A's acquire timeline reaches a ─────futex────► B: acquire fence signals, reservation wakes
+ *   released(k) fence ◄────futex──── B's release timeline reaches k ◄── frame.release() (k and all earlier)
+ *   remote handle closed ◄──────────────────────── RELEASED(token) ◄─ B's last handle of the import closed
+ * </pre>
+ *
+ * <p>Each end sends and receives. Frames are numbered 1, 2, ... per direction; a frame's release point is its
+ * number on the receiver's release timeline, which the receiver advances in order ({@link Rule#IPC_12 IPC-12}). The
+ * sender puts the release fence in its buffer's reservation (READ) and the receiver puts the acquire fence in its
+ * import's (WRITE): implicit sync holds across the processes ({@link Rule#IPC_11 IPC-11}). The sending side holds a
+ * handle for every buffer the peer holds and closes it when the peer reports its last handle closed
+ * ({@link Rule#IPC_10 IPC-10}).
+ *
+ * <p>A reader thread per channel reads every message, validates it ({@link Rule#IPC_7 IPC-7}, {@link Rule#IPC_8 IPC-8})
+ * and queues frames for {@link #receive}. Bad messages are rejected: their descriptors closed, the sender told
+ * (REJECT), the frame's release point failed, and the error handed to {@code receive} as a {@link WireFormatException};
+ * a framing error closes the channel. When the peer is gone (hang-up, death seen through its pidfd, or BYE), the
+ * channel fails the points it owed, closes the handles held for it, revokes the buffers imported from it and refuses
+ * sends ({@link Rule#IPC_13 IPC-13}).
+ *
+ * <p>Thread-safe. Close it when done.
+ *
+ * @see "unix(7), linux-drm-syncobj-v1, PipeWire SPA buffers"
+ */
+public final class BufferChannel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("org.dmabuf4j.ipc");
+    private static final Duration HANDSHAKE = Duration.ofSeconds(10);
+    private static final long REVOKE_BOUND_NANOS = 2_000_000_000L;
+    private static final Object GONE_MARK = new Object();
+    private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Room for descriptors in each receive: the kernel's maximum, so that a conforming sender can never make the
+     * kernel truncate them. Tests lower it to provoke MSG_CTRUNC (IPC-8), which a real sender cannot.
+     */
+    static volatile int receiveFdRoom = Sockets.SCM_MAX_FD;
+
+    private final MemfdHeap heap;
+    private final DmaBufSystem system;
+    private final String name;
+    private final OwnedFd socket;
+    private final Sockets.Credentials peer;
+    private final SharedTimeline myAcquire;
+    private final SharedTimeline myRelease;
+    private final InOrder acquireOrder;
+    private final InOrder releaseOrder;
+    private volatile SharedTimeline peerAcquire;
+    private volatile SharedTimeline peerRelease;
+    private volatile String peerName = "?";
+
+    private final ReentrantLock sendLock = new ReentrantLock();
+    /** Guarded by sendLock. */
+    private long framesSent;
+    private final AtomicLong tokens = new AtomicLong();
+    private final AtomicLong poolIds = new AtomicLong();
+    private final Map<Long, RemoteRef> remoteRefs = new ConcurrentHashMap<>();
+    private final Map<Integer, List<DmaBuf>> importedPools = new ConcurrentHashMap<>();
+    private final Map<Long, ExportedBuffer> imports = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final List<String> rejectedByPeer = new CopyOnWriteArrayList<>();
+    /** The next release point expected from the peer's frames; reader thread only. */
+    private long expectedFrame = 1;
+
+    private volatile RuntimeException peerGone;
+    private volatile java.util.function.Consumer<? super ReceivedFrame> handler;
+    private final CompletableFuture<PeerGoneException> goneHandled = new CompletableFuture<>();
+    private volatile boolean closed;
+    private volatile Thread reader;
+    private PeerWatch.Watch peerWatch;
+    private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+
+    /** A handle held on behalf of the peer (IPC-10). */
+    private record RemoteRef(DmaBuf handle, CompletableFuture<Void> closed) {
+    }
+
+    private BufferChannel(MemfdHeap heap, OwnedFd socket, String name) {
+        this.heap = heap;
+        this.system = heap.system();
+        this.name = name;
+        this.socket = socket;
+        int n = socket.use("SO_PEERCRED");
+        try {
+            this.peer = Sockets.peerCredentials(n, "of channel '" + name + "'");
+        } finally {
+            socket.done();
+        }
+        String tag = Long.toString(IDS.incrementAndGet());
+        this.myAcquire = SharedTimeline.create(system, "acq-" + tag);
+        SharedTimeline rel;
+        try {
+            rel = SharedTimeline.create(system, "rel-" + tag);
+        } catch (RuntimeException | Error e) {
+            myAcquire.close();
+            throw e;
+        }
+        this.myRelease = rel;
+        this.acquireOrder = new InOrder(myAcquire);
+        this.releaseOrder = new InOrder(myRelease);
+    }
+
+    // ---- creation --------------------------------------------------------------------------------------------------
+
+    /**
+     * Two connected channels in this process (socketpair): for threads of one process and for tests.
+     *
+     * @param heap the heap both ends allocate and import into; not null
+     * @param name a name for messages and thread names; not blank
+     * @return the two ends
+     * @throws SyscallException ({@link Rule#IPC_2 IPC-2}) if the sockets or timelines cannot be made; nothing is left
+     */
+    public static BufferChannel[] pair(MemfdHeap heap, String name) {
+        checkArgs(heap, name);
+        int[] fds = Sockets.seqpacketPair("creating channel pair '" + name + "'");
+        OwnedFd a = OwnedFd.adopt(fds[0], FdKind.SOCKET, "channel '" + name + "-a' socket");
+        OwnedFd b = OwnedFd.adopt(fds[1], FdKind.SOCKET, "channel '" + name + "-b' socket");
+        BufferChannel ca = null;
+        BufferChannel cb = null;
+        try {
+            ca = new BufferChannel(heap, a, name + "-a");
+            cb = new BufferChannel(heap, b, name + "-b");
+            ca.sendHello();
+            cb.sendHello();
+            ca.handshake();
+            cb.handshake();
+            return new BufferChannel[] {ca, cb};
+        } catch (RuntimeException | Error e) {
+            closeQuietly(ca, a);
+            closeQuietly(cb, b);
+            throw e;
+        }
+    }
+
+    /**
+     * Connects to a {@link ChannelListener} at {@code address}, in this or another process.
+     *
+     * @param heap the heap to allocate and import into; not null
+     * @param address where the listener is; not null
+     * @param name a name for messages; not blank
+     * @return the connected channel, handshake done
+     * @throws SyscallException ({@link Rule#IPC_2 IPC-2}) if the connection fails (ECONNREFUSED: nobody listens)
+     * @throws WireFormatException ({@link Rule#IPC_7 IPC-7}) if the peer's HELLO is bad
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer hangs up during the handshake
+     */
+    public static BufferChannel connect(MemfdHeap heap, UnixAddress address, String name) {
+        checkArgs(heap, name);
+        if (address == null) {
+            throw new RuleViolationException(Rule.IPC_7, "connect of channel '" + name + "' to a null address");
+        }
+        OwnedFd s = OwnedFd.adopt(Sockets.seqpacket("connecting channel '" + name + "'"), FdKind.SOCKET,
+                "channel '" + name + "' socket");
+        BufferChannel c = null;
+        try {
+            int n = s.use("connect");
+            try {
+                Sockets.connect(n, address.name(), address.isAbstract(), "of channel '" + name + "' to " + address);
+            } finally {
+                s.done();
+            }
+            c = new BufferChannel(heap, s, name);
+            c.sendHello();
+            c.handshake();
+            return c;
+        } catch (RuntimeException | Error e) {
+            closeQuietly(c, s);
+            throw e;
+        }
+    }
+
+    /**
+     * Wraps an accepted connection (for {@link ChannelListener}).
+     *
+     * @param heap the heap
+     * @param socket the accepted socket
+     * @param name the name
+     * @return the channel, handshake done
+     */
+    static BufferChannel accepted(MemfdHeap heap, OwnedFd socket, String name) {
+        BufferChannel c = null;
+        try {
+            c = new BufferChannel(heap, socket, name);
+            c.sendHello();
+            c.handshake();
+            return c;
+        } catch (RuntimeException | Error e) {
+            closeQuietly(c, socket);
+            throw e;
+        }
+    }
+
+    private static void checkArgs(MemfdHeap heap, String name) {
+        if (heap == null || name == null || name.isBlank()) {
+            throw new RuleViolationException(Rule.IPC_7, "a channel needs a memfd heap and a non-blank name; got "
+                    + (heap == null ? "no heap" : "name '" + name + "'"));
+        }
+    }
+
+    private static void closeQuietly(BufferChannel c, OwnedFd s) {
+        if (c != null) {
+            c.close();
+        } else {
+            s.close();
+        }
+    }
+
+    private void sendHello() {
+        try (OwnedFd acq = myAcquire.exportFd(); OwnedFd rel = myRelease.exportFd()) {
+            send(new Wire.Hello(Wire.VERSION, Wire.VERSION, ProcessHandle.current().pid(), shortName()),
+                    new OwnedFd[] {acq, rel});
+        }
+    }
+
+    private String shortName() {
+        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return b.length <= 31 ? name : "channel";
+    }
+
+    /** Reads the peer's HELLO in the calling thread, then starts the reader thread. */
+    private void handshake() {
+        Incoming in = readOne(HANDSHAKE.toNanos());
+        if (in == null) {
+            throw new PeerGoneException(Rule.IPC_13, "channel '" + name + "': the peer (pid " + peer.pid()
+                    + ") did not say HELLO within " + HANDSHAKE.toSeconds() + " s");
+        }
+        try {
+            if (in.eof) {
+                throw new PeerGoneException(Rule.IPC_13, "channel '" + name + "': the peer (pid " + peer.pid()
+                        + ") hung up during the handshake");
+            }
+            if (in.bad != null || !(in.message instanceof Wire.Hello hello)) {
+                throw new WireFormatException(Rule.IPC_7, "channel '" + name + "': the peer's first message is "
+                        + (in.bad != null ? "bad: " + in.bad.getMessage() : in.message.kind() + ", not HELLO")
+                        + "; the channel is closed", true, null);
+            }
+            if (hello.minVersion() > Wire.VERSION || hello.maxVersion() < Wire.VERSION) {
+                throw new WireFormatException(Rule.IPC_7, "channel '" + name + "': the peer speaks wire versions "
+                        + hello.minVersion() + ".." + hello.maxVersion() + ", this side " + Wire.VERSION, true, null);
+            }
+            peerName = hello.name();
+            peerAcquire = SharedTimeline.open(system, in.take(0), "peer-acq");
+            peerRelease = SharedTimeline.open(system, in.take(1), "peer-rel");
+        } finally {
+            in.closeFds();
+        }
+        if (peer.pid() != ProcessHandle.current().pid()) {
+            long pid = peer.pid();
+            peerWatch = PeerWatch.watch(pid, () -> peerGone("its process " + pid + " exited"));
+        }
+        Thread t = new Thread(this::readLoop, "dmabuf4j-ipc-reader-" + name);
+        t.setDaemon(true);
+        reader = t;
+        t.start();
+    }
+
+    // ---- sending ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Sends a buffer with its own descriptor (fd-per-frame mode): the receiver imports it and gets a
+     * {@link ReceivedFrame}. {@code acquire} is exported as a point of this side's acquire timeline, signaled when it
+     * signals (or at once). Called without the buffer's reservation lock.
+     *
+     * @param buffer an open handle of a memfd buffer of this channel's heap ({@link Rule#IPC_16 IPC-16}); not null
+     * @param acquire what the receiver waits for before touching the buffer, or null for nothing
+     * @return the frame's number, release fence and remote-close future
+     * @throws RuleViolationException ({@link Rule#IPC_16 IPC-16}) if the buffer cannot cross
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer is gone
+     * @throws ClosedException ({@link Rule#IPC_13 IPC-13}) if the channel is closed
+     * @throws SyscallException ({@link Rule#IPC_2 IPC-2}) if sendmsg fails; nothing was sent and nothing is held
+     */
+    public SentFrame send(DmaBuf buffer, Fence acquire) {
+        checkUsable("send");
+        MemfdHeap.Backing backing = heap.backing(buffer, "send on channel '" + name + "'");
+        long token = tokens.incrementAndGet();
+        Wire.Desc desc = new Wire.Desc(token, 0, buffer.size(), buffer.name(), buffer.layout());
+        CompletableFuture<Void> remoteClosed = new CompletableFuture<>();
+        DmaBuf ref = buffer.share();
+        remoteRefs.put(token, new RemoteRef(ref, remoteClosed));
+        long frame;
+        try (OwnedFd fd = backing.exporter().fd().dup("memfd of buffer #" + buffer.id() + " in flight")) {
+            sendLock.lock();
+            try {
+                frame = framesSent + 1;
+                Wire.Sync sync = new Wire.Sync(frame, List.of(acquirePoint(acquire)), frame);
+                send(new Wire.Buffer(desc, sync), new OwnedFd[] {fd});
+                framesSent = frame;
+            } finally {
+                sendLock.unlock();
+            }
+        } catch (RuntimeException | Error e) {
+            RemoteRef r = remoteRefs.remove(token);
+            if (r != null) {
+                r.handle().close();
+            }
+            throw e;
+        }
+        return new SentFrame(frame, releaseFence(buffer, frame), remoteClosed);
+    }
+
+    /**
+     * Sends a pool frame: called by {@link BufferPool#submit}.
+     *
+     * @param pool the pool id
+     * @param index the buffer's index
+     * @param buffer the pool's handle of the buffer
+     * @param acquire the acquire fence, or null
+     * @return the frame
+     */
+    SentFrame sendPoolFrame(int pool, int index, DmaBuf buffer, Fence acquire) {
+        checkUsable("submit");
+        long frame;
+        sendLock.lock();
+        try {
+            frame = framesSent + 1;
+            send(new Wire.Frame(pool, index, new Wire.Sync(frame, List.of(acquirePoint(acquire)), frame)),
+                    new OwnedFd[0]);
+            framesSent = frame;
+        } finally {
+            sendLock.unlock();
+        }
+        return new SentFrame(frame, releaseFence(buffer, frame), CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Creates a pool of {@code count} memfd buffers and sends their descriptors to the peer, once
+     * ({@link Rule#IPC_9 IPC-9}).
+     *
+     * @param count buffers; 1 to 253
+     * @param size bytes per buffer; positive
+     * @param layout their layout, or empty
+     * @param poolName the buffers' name prefix; at most 27 bytes
+     * @return the pool; close it to retire it
+     * @throws RuleViolationException ({@link Rule#IPC_9 IPC-9}) on a bad count or name
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer is gone
+     * @throws SyscallException ({@link Rule#IPC_2 IPC-2}) if allocation or sendmsg fails; nothing is left
+     */
+    public BufferPool createPool(int count, long size, Optional<BufferLayout> layout, String poolName) {
+        checkUsable("createPool");
+        if (count < 1 || count > Sockets.SCM_MAX_FD || poolName == null
+                || poolName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 27) {
+            throw new RuleViolationException(Rule.IPC_9, "createPool(" + count + ", '" + poolName + "') on channel '"
+                    + name + "': 1 to " + Sockets.SCM_MAX_FD + " buffers and a name of at most 27 bytes");
+        }
+        int id = (int) poolIds.incrementAndGet();
+        List<DmaBuf> buffers = new ArrayList<>();
+        List<OwnedFd> fds = new ArrayList<>();
+        List<Long> tokenList = new ArrayList<>();
+        try {
+            List<Wire.Desc> descs = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                DmaBuf b = heap.allocate(size, layout, poolName + "-" + i);
+                buffers.add(b);
+                fds.add(heap.exportFd(b));
+                long token = tokens.incrementAndGet();
+                tokenList.add(token);
+                descs.add(new Wire.Desc(token, i, b.size(), b.name(), b.layout()));
+                remoteRefs.put(token, new RemoteRef(b.share(), new CompletableFuture<>()));
+            }
+            sendLock.lock();
+            try {
+                send(new Wire.Pool(id, descs), fds.toArray(new OwnedFd[0]));
+            } finally {
+                sendLock.unlock();
+            }
+            return new BufferPool(this, id, buffers);
+        } catch (RuntimeException | Error e) {
+            for (long t : tokenList) {
+                RemoteRef r = remoteRefs.remove(t);
+                if (r != null) {
+                    r.handle().close();
+                }
+            }
+            buffers.forEach(DmaBuf::close);
+            throw e;
+        } finally {
+            fds.forEach(OwnedFd::close);
+        }
+    }
+
+    /**
+     * Retires a pool on the peer's side (called by {@link BufferPool#close}).
+     *
+     * @param pool the id
+     */
+    void poolClosed(int pool) {
+        if (closed || peerGone != null) {
+            return;
+        }
+        try {
+            sendLock.lock();
+            try {
+                send(new Wire.PoolEnd(pool), new OwnedFd[0]);
+            } finally {
+                sendLock.unlock();
+            }
+        } catch (DmaBufException e) {
+            LOG.log(System.Logger.Level.DEBUG, "POOL_END of pool " + pool + " on '" + name + "' not sent: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Maps a local fence to a point of this side's acquire timeline. Called with sendLock held. */
+    private Wire.Point acquirePoint(Fence acquire) {
+        if (acquire == null || (acquire.isSignaled() && acquire.error().isEmpty() && acquireOrder.idle())) {
+            return new Wire.Point(Wire.SENDER_ACQUIRE_TIMELINE, acquireOrder.signaled());
+        }
+        long seqno = acquireOrder.allocate();
+        org.dmabuf4j.api.FenceCallback cb = f -> acquireOrder.complete(seqno,
+                f.error().map(e -> String.valueOf(e.getMessage())).orElse(null));
+        if (!acquire.addCallback(cb)) {
+            cb.onSignaled(acquire);
+        }
+        return new Wire.Point(Wire.SENDER_ACQUIRE_TIMELINE, seqno);
+    }
+
+    /** The release fence of a frame, added to the buffer's reservation with READ usage (IPC-11). */
+    private Fence releaseFence(DmaBuf buffer, long frame) {
+        Fence released = peerRelease.point(frame);
+        if (!released.isSignaled()) {
+            try {
+                buffer.importSyncFile(system.fences().syncFile(released, "release " + frame), Access.READ);
+            } catch (ClosedException handleClosed) {
+                // the caller closed its handle meanwhile: nothing of it to protect
+            }
+        }
+        return released;
+    }
+
+    private void send(Wire.Message m, OwnedFd[] fds) {
+        byte[] bytes = Wire.encode(m);
+        int[] numbers = new int[fds.length];
+        int used = 0;
+        int s = socket.use("sendmsg on channel '" + name + "'");
+        try (Arena a = Arena.ofConfined()) {
+            for (; used < fds.length; used++) {
+                numbers[used] = fds[used].use("sendmsg");
+            }
+            MemorySegment data = a.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            long r = Sockets.sendmsg(s, data, numbers, 0);
+            if (r < 0) {
+                int e = (int) -r;
+                if (e == Errno.EPIPE || e == Errno.ECONNRESET) {
+                    peerGone("it hung up (sendmsg: " + Errno.name(e) + ")");
+                    throw goneException("send");
+                }
+                throw new SyscallException("sendmsg", e, "of " + m.kind() + " on channel '" + name + "'");
+            }
+        } finally {
+            for (int i = 0; i < used; i++) {
+                fds[i].done();
+            }
+            socket.done();
+        }
+    }
+
+    private void checkUsable(String op) {
+        if (closed) {
+            throw new ClosedException(Rule.IPC_13, op + " on closed channel '" + name + "'");
+        }
+        if (peerGone != null) {
+            throw goneException(op);
+        }
+    }
+
+    private PeerGoneException goneException(String op) {
+        return new PeerGoneException(Rule.IPC_13, op + " on channel '" + name + "': " + peerGone.getMessage());
+    }
+
+    // ---- receiving -------------------------------------------------------------------------------------------------
+
+    /**
+     * The next frame from the peer.
+     *
+     * @param timeout how long to wait; zero polls; not negative
+     * @return the frame, or empty on timeout
+     * @throws WireFormatException ({@link Rule#IPC_7 IPC-7}, {@link Rule#IPC_8 IPC-8}) for a message the peer sent that
+     *     was rejected, in order with the frames; {@link WireFormatException#channelClosed()} says whether the channel
+     *     is still usable
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) once the peer is gone and every frame it sent was taken
+     * @throws ClosedException ({@link Rule#IPC_13 IPC-13}) if the channel is closed
+     * @throws DmaInterruptedException ({@link Rule#IPC_13 IPC-13}) if interrupted
+     */
+    public Optional<ReceivedFrame> receive(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new RuleViolationException(Rule.IPC_13, "receive(" + timeout + ") on channel '" + name
+                    + "': pass a timeout of zero or more");
+        }
+        if (closed) {
+            throw new ClosedException(Rule.IPC_13, "receive on closed channel '" + name + "'");
+        }
+        Object o;
+        try {
+            o = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw new DmaInterruptedException(Rule.IPC_13, "receive on channel '" + name + "'", e);
+        }
+        if (o == null) {
+            return Optional.empty();
+        }
+        if (o == GONE_MARK) {
+            inbox.offer(GONE_MARK);
+            if (closed) {
+                throw new ClosedException(Rule.IPC_13, "receive on channel '" + name + "', closed while waiting");
+            }
+            throw goneException("receive");
+        }
+        if (o instanceof RuntimeException e) {
+            throw e;
+        }
+        return Optional.of((ReceivedFrame) o);
+    }
+
+    /** One datagram as it arrived. */
+    private static final class Incoming {
+        boolean eof;
+        int errno;
+        Wire.Message message;
+        Wire.Bad bad;
+        boolean truncated;
+        final List<OwnedFd> fds = new ArrayList<>();
+
+        OwnedFd take(int i) {
+            OwnedFd f = fds.get(i);
+            fds.set(i, null);
+            return f;
+        }
+
+        void closeFds() {
+            for (OwnedFd f : fds) {
+                if (f != null) {
+                    f.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads one datagram, adopting every descriptor that came with it first (so that nothing can leak).
+     *
+     * @param timeoutNanos how long to wait for it; negative for ever
+     * @return it, or null on timeout
+     */
+    private Incoming readOne(long timeoutNanos) {
+        int s = socket.use("recvmsg on channel '" + name + "'");
+        try (Arena a = Arena.ofConfined()) {
+            if (timeoutNanos >= 0) {
+                short ev = org.dmabuf4j.ipc.linux.Poll.poll(s, org.dmabuf4j.ipc.linux.Poll.POLLIN, timeoutNanos);
+                if (ev == 0) {
+                    return null;
+                }
+            }
+            MemorySegment buf = a.allocate(Wire.MAX_MESSAGE + 1);
+            Sockets.Received r = Sockets.recvmsg(s, buf, receiveFdRoom, 0);
+            Incoming in = new Incoming();
+            for (int fd : r.fds()) {
+                in.fds.add(OwnedFd.adopt(fd, FdKind.UNCHECKED, "descriptor received on channel '" + name + "'"));
+            }
+            if (r.bytes() < 0) {
+                in.errno = (int) -r.bytes();
+                in.eof = true;
+                return in;
+            }
+            if (r.bytes() == 0 && r.fds().length == 0) {
+                in.eof = true;
+                return in;
+            }
+            if ((r.flags() & (Sockets.MSG_TRUNC | Sockets.MSG_CTRUNC)) != 0) {
+                in.truncated = true;
+                in.bad = new Wire.Bad(true, 0, ((r.flags() & Sockets.MSG_CTRUNC) != 0
+                        ? "the kernel truncated the descriptors (MSG_CTRUNC: more than " + Sockets.SCM_MAX_FD
+                                + " or no room)" : "the message was longer than " + Wire.MAX_MESSAGE
+                                + " bytes (MSG_TRUNC)"));
+                return in;
+            }
+            byte[] bytes = buf.asSlice(0, r.bytes()).toArray(ValueLayout.JAVA_BYTE);
+            try {
+                in.message = Wire.decode(bytes, in.fds.size());
+            } catch (Wire.Bad bad) {
+                in.bad = bad;
+            }
+            return in;
+        } finally {
+            socket.done();
+        }
+    }
+
+    private void readLoop() {
+        try {
+            while (!closed && peerGone == null) {
+                Incoming in;
+                try {
+                    in = readOne(-1);
+                } catch (DmaBufException e) {
+                    if (!closed) {
+                        peerGone("reading failed: " + e.getMessage());
+                    }
+                    return;
+                }
+                try {
+                    if (in.eof && closed) {
+                        return;
+                    }
+                    if (in.eof) {
+                        peerGone(in.errno != 0 ? "it hung up (recvmsg: " + Errno.name(in.errno) + ")"
+                                : "it hung up");
+                        return;
+                    }
+                    if (in.bad != null) {
+                        in.closeFds(); // before the error is visible to receive()
+                        reject(in.bad.kind, in.bad.getMessage(), in.bad.framing,
+                                in.truncated ? Rule.IPC_8 : Rule.IPC_7, null);
+                        if (in.bad.framing) {
+                            return;
+                        }
+                        continue;
+                    }
+                    try {
+                        dispatch(in);
+                    } catch (DmaBufException e) {
+                        in.closeFds();
+                        reject(in.message.kind().code, e.getMessage(), false, Rule.IPC_7, e);
+                    }
+                } finally {
+                    in.closeFds();
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "[IPC-7] the reader of channel '" + name + "' failed", e);
+            peerGone("the reader failed: " + e);
+        }
+    }
+
+    private void dispatch(Incoming in) {
+        switch (in.message) {
+            case Wire.Buffer b -> {
+                checkFrame(b.sync());
+                OwnedFd fd = in.take(b.desc().fdIndex());
+                DmaBuf handle;
+                try {
+                    handle = importBuffer(fd, b.desc());
+                } catch (RuntimeException e) {
+                    failFrame(expectedFrame, e.getMessage());
+                    throw e;
+                }
+                deliver(b.sync(), handle, -1);
+            }
+            case Wire.Pool p -> {
+                if (importedPools.containsKey(p.pool())) {
+                    throw new RuleViolationException(Rule.IPC_9, "POOL " + p.pool() + " was sent twice");
+                }
+                List<DmaBuf> bases = new ArrayList<>();
+                try {
+                    for (Wire.Desc d : p.buffers()) {
+                        if (in.fds.get(d.fdIndex()) == null) {
+                            throw new RuleViolationException(Rule.IPC_7, "two pool buffers name descriptor "
+                                    + d.fdIndex());
+                        }
+                        bases.add(importBuffer(in.take(d.fdIndex()), d));
+                    }
+                } catch (RuntimeException | Error e) {
+                    bases.forEach(DmaBuf::close);
+                    throw e;
+                }
+                importedPools.put(p.pool(), bases);
+            }
+            case Wire.Frame f -> {
+                List<DmaBuf> bases = importedPools.get(f.pool());
+                if (bases == null || f.index() < 0 || f.index() >= bases.size()) {
+                    failFrame(f.sync().release(), "unknown pool " + f.pool() + " index " + f.index());
+                    throw new RuleViolationException(Rule.IPC_9, "FRAME names pool " + f.pool() + " index "
+                            + f.index() + (bases == null ? ", but no such pool was sent" : ", but the pool has "
+                            + bases.size() + " buffers"));
+                }
+                checkFrame(f.sync());
+                deliver(f.sync(), bases.get(f.index()).share(), f.index());
+            }
+            case Wire.Released r -> {
+                RemoteRef ref = remoteRefs.remove(r.token());
+                if (ref != null) {
+                    ref.handle().close();
+                    ref.closed().complete(null);
+                }
+            }
+            case Wire.PoolEnd p -> {
+                List<DmaBuf> bases = importedPools.remove(p.pool());
+                if (bases != null) {
+                    bases.forEach(DmaBuf::close);
+                }
+            }
+            case Wire.Reject r -> {
+                rejectedByPeer.add(r.reason());
+                LOG.log(System.Logger.Level.WARNING, "[IPC-7] the peer of channel '" + name + "' rejected a message"
+                        + " of kind " + r.rejectedKind() + ": " + r.reason());
+            }
+            case Wire.Bye y -> peerGone("it said goodbye");
+            case Wire.Hello h -> throw new RuleViolationException(Rule.IPC_7, "a second HELLO");
+        }
+    }
+
+    /** Checks a frame's numbering: frames arrive numbered 1, 2, ... with their release point equal to the number. */
+    private void checkFrame(Wire.Sync sync) {
+        if (sync.frame() != expectedFrame || sync.release() != expectedFrame) {
+            failFrame(expectedFrame, "frame numbered " + sync.frame() + " / release " + sync.release());
+            throw new RuleViolationException(Rule.IPC_7, "frame " + sync.frame() + " with release point "
+                    + sync.release() + " where frame " + (expectedFrame - 1) + " came last: frames are numbered"
+                    + " consecutively and released at their number");
+        }
+        for (Wire.Point p : sync.acquire()) {
+            if (p.timeline() != Wire.SENDER_ACQUIRE_TIMELINE) {
+                failFrame(expectedFrame, "unknown timeline " + p.timeline());
+                throw new RuleViolationException(Rule.IPC_7, "frame " + sync.frame() + " names acquire timeline "
+                        + p.timeline() + "; version 1 knows only timeline 0");
+            }
+        }
+    }
+
+    /** A frame that will never be handed out: its release point is completed with an error. */
+    private void failFrame(long frame, String why) {
+        if (frame == expectedFrame) {
+            expectedFrame++;
+            releaseOrder.complete(frame, "rejected: " + why);
+        }
+    }
+
+    private DmaBuf importBuffer(OwnedFd fd, Wire.Desc d) {
+        DmaBuf handle = heap.importFd(fd, d.size(), d.layout(), d.name());
+        MemfdHeap.Backing b = heap.backing(handle, "import");
+        imports.put(handle.id(), b.exported());
+        long token = d.token();
+        long id = handle.id();
+        b.exporter().onRelease(() -> {
+            imports.remove(id);
+            released(token);
+        });
+        return handle;
+    }
+
+    private void deliver(Wire.Sync sync, DmaBuf handle, int poolIndex) {
+        expectedFrame++;
+        Fence acquire;
+        try {
+            List<Fence> points = new ArrayList<>();
+            for (Wire.Point p : sync.acquire()) {
+                points.add(peerAcquire.point(p.seqno()));
+            }
+            acquire = system.fences().merge(points);
+            if (!acquire.isSignaled()) {
+                handle.importSyncFile(system.fences().syncFile(acquire, "acquire " + sync.frame()), Access.WRITE);
+            }
+        } catch (RuntimeException | Error e) {
+            handle.close();
+            releaseOrder.complete(sync.release(), "rejected: " + e.getMessage());
+            throw e;
+        }
+        framesReceived.incrementAndGet();
+        ReceivedFrame frame = new ReceivedFrame(this, sync.frame(), handle, acquire, poolIndex);
+        java.util.function.Consumer<? super ReceivedFrame> h = handler;
+        if (h == null) {
+            inbox.offer(frame);
+            return;
+        }
+        try {
+            h.accept(frame);
+        } catch (RuntimeException e) {
+            // foreign code: the frame it failed on is released, the channel goes on
+            LOG.log(System.Logger.Level.WARNING, "[IPC-12] the frame handler of channel '" + name + "' threw on "
+                    + frame + "; the frame is released", e);
+            frame.release();
+        }
+    }
+
+    /**
+     * Hands every frame that arrives from now on to {@code handler}, on the channel's reader thread, instead of
+     * queueing it for {@link #receive}: the event-driven way to consume, one thread hop fewer per frame. The handler
+     * owns each frame (release it, now or later, from any thread); it must not block for long, since the reader
+     * handles the channel's other messages too. If it throws a RuntimeException, the frame is released and the
+     * channel goes on; frames queued before the call stay for {@code receive}.
+     *
+     * @param handler the handler; not null
+     * @throws RuleViolationException ({@link Rule#IPC_12 IPC-12}) on a null handler, or if a handler is already set
+     * @throws ClosedException ({@link Rule#IPC_13 IPC-13}) if the channel is closed
+     */
+    public void onFrame(java.util.function.Consumer<? super ReceivedFrame> handler) {
+        if (closed) {
+            throw new ClosedException(Rule.IPC_13, "onFrame on closed channel '" + name + "'");
+        }
+        synchronized (this) {
+            if (handler == null || this.handler != null) {
+                throw new RuleViolationException(Rule.IPC_12, "onFrame on channel '" + name + "': "
+                        + (handler == null ? "a null handler" : "a handler is already set"));
+            }
+            this.handler = handler;
+        }
+    }
+
+    /** The last handle of a buffer imported from the peer closed: tell the peer (IPC-10). */
+    private void released(long token) {
+        if (closed || peerGone != null) {
+            return;
+        }
+        try {
+            sendLock.lock();
+            try {
+                send(new Wire.Released(token), new OwnedFd[0]);
+            } finally {
+                sendLock.unlock();
+            }
+        } catch (DmaBufException e) {
+            LOG.log(System.Logger.Level.DEBUG, "RELEASED " + token + " on '" + name + "' not sent: "
+                    + e.getMessage());
+        }
+    }
+
+    /** A received frame was released: complete its release point, in order (IPC-12). */
+    void frameReleased(long frame) {
+        releaseOrder.complete(frame, null);
+    }
+
+    private void reject(int kind, String reason, boolean framing, Rule rule, Throwable cause) {
+        rejected.incrementAndGet();
+        String msg = "channel '" + name + "' rejected a message" + (kind != 0 ? " of kind " + kind : "") + " from pid "
+                + peer.pid() + ": " + reason + "; its descriptors were closed and "
+                + (framing ? "the channel is closed (framing error)" : "the channel stays usable");
+        inbox.offer(new WireFormatException(rule, msg, framing, cause));
+        if (framing) {
+            peerGone("it sent a message that breaks the framing: " + reason);
+            return;
+        }
+        try {
+            sendLock.lock();
+            try {
+                send(new Wire.Reject(kind, reason), new OwnedFd[0]);
+            } finally {
+                sendLock.unlock();
+            }
+        } catch (DmaBufException e) {
+            LOG.log(System.Logger.Level.DEBUG, "REJECT on '" + name + "' not sent: " + e.getMessage());
+        }
+    }
+
+    // ---- the peer going away ---------------------------------------------------------------------------------------
+
+    /**
+     * The peer is gone (IPC-13): fails the points it owed, closes the handles held for it, revokes what was imported
+     * from it and wakes receivers. Idempotent.
+     */
+    private void peerGone(String how) {
+        PeerGoneException e;
+        synchronized (this) {
+            if (peerGone != null) {
+                return;
+            }
+            e = new PeerGoneException(Rule.IPC_13, "the peer '" + peerName + "' (pid " + peer.pid() + ") of channel '"
+                    + name + "' is gone: " + how);
+            peerGone = e;
+        }
+        dropRemoteRefs();
+        PeerGoneException timelineError = new PeerGoneException(Rule.IPC_6, e.getMessage());
+        if (peerAcquire != null) {
+            peerAcquire.creatorGone(timelineError);
+        }
+        if (peerRelease != null) {
+            peerRelease.creatorGone(timelineError);
+        }
+        if (!closed) {
+            revokeImports();
+        }
+        inbox.offer(GONE_MARK);
+        try {
+            Sockets.shutdown(socket.fd());
+        } catch (DmaBufException closing) {
+            // the channel is closing: its close shuts the socket down
+        }
+        goneHandled.complete(e);
+    }
+
+    /**
+     * Completes once the peer is gone and the channel has handled it: handles held for it closed, its points failed,
+     * its buffers revoked ({@link Rule#IPC_13 IPC-13}).
+     *
+     * @return the future, completed with the error sends now fail with
+     */
+    public CompletableFuture<PeerGoneException> whenPeerGone() {
+        return goneHandled.copy();
+    }
+
+    private void dropRemoteRefs() {
+        for (Long token : List.copyOf(remoteRefs.keySet())) {
+            RemoteRef r = remoteRefs.remove(token);
+            if (r != null) {
+                r.handle().close();
+                r.closed().complete(null);
+            }
+        }
+    }
+
+    private void revokeImports() {
+        long deadline = System.nanoTime() + REVOKE_BOUND_NANOS;
+        for (ExportedBuffer b : List.copyOf(imports.values())) {
+            long left = Math.max(1_000_000, deadline - System.nanoTime());
+            try {
+                b.revoke(Duration.ofNanos(left));
+            } catch (DmaTimeoutException | DmaInterruptedException slow) {
+                LOG.log(System.Logger.Level.WARNING, "[IPC-13] revoking a buffer imported from the peer of '" + name
+                        + "': " + slow.getMessage());
+            } catch (DmaBufException alreadyReleased) {
+                // released meanwhile: nothing to revoke
+            }
+        }
+    }
+
+    // ---- queries ---------------------------------------------------------------------------------------------------
+
+    /**
+     * The channel's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The peer's process id, user and group, as the kernel recorded them at connect (SO_PEERCRED).
+     *
+     * @return the peer's pid
+     */
+    public long peerPid() {
+        return peer.pid();
+    }
+
+    /**
+     * The peer's user id (SO_PEERCRED).
+     *
+     * @return the uid
+     */
+    public int peerUid() {
+        return peer.uid();
+    }
+
+    /**
+     * Why the peer is gone, if it is.
+     *
+     * @return the error sends and waits fail with, or empty while the peer is there
+     */
+    public Optional<PeerGoneException> peerGone() {
+        return Optional.ofNullable((PeerGoneException) peerGone);
+    }
+
+    /**
+     * Handles this side holds for buffers the peer holds ({@link Rule#IPC_10 IPC-10}).
+     *
+     * @return the count
+     */
+    public int remoteHandles() {
+        return remoteRefs.size();
+    }
+
+    /**
+     * Buffers imported from the peer that are not yet released here.
+     *
+     * @return the count
+     */
+    public int importedBuffers() {
+        return imports.size();
+    }
+
+    /**
+     * Messages of the peer this side rejected so far.
+     *
+     * @return the count
+     */
+    public long rejectedMessages() {
+        return rejected.get();
+    }
+
+    /**
+     * The reasons the peer gave for rejecting messages of this side.
+     *
+     * @return an immutable snapshot, oldest first
+     */
+    public List<String> rejectedByPeer() {
+        return List.copyOf(rejectedByPeer);
+    }
+
+    /**
+     * This side's acquire timeline, for tests and reports.
+     *
+     * @return the timeline
+     */
+    SharedTimeline acquireTimeline() {
+        return myAcquire;
+    }
+
+    /**
+     * The socket, for tests that write raw messages.
+     *
+     * @return the socket
+     */
+    OwnedFd socket() {
+        return socket;
+    }
+
+    /**
+     * Whether the channel is closed.
+     *
+     * @return true once {@link #close()} was called
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the channel: says goodbye, stops the reader, releases frames not yet taken, closes the handles held for
+     * the peer and the pools imported from it (buffers of frames already handed out stay valid until their frames are
+     * released), closes the four timelines (the peer's pending points fail, {@link Rule#IPC_6 IPC-6}) and the socket.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (peerGone == null && reader != null) {
+            try {
+                sendLock.lock();
+                try {
+                    send(new Wire.Bye(), new OwnedFd[0]);
+                } finally {
+                    sendLock.unlock();
+                }
+            } catch (DmaBufException e) {
+                // the peer is gone already
+            }
+        }
+        try {
+            Sockets.shutdown(socket.fd());
+        } catch (DmaBufException e) {
+            // closed already
+        }
+        Thread t = reader;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (peerWatch != null) {
+            peerWatch.close();
+        }
+        Object o;
+        while ((o = inbox.poll()) != null) {
+            if (o instanceof ReceivedFrame f) {
+                f.release();
+            }
+        }
+        inbox.offer(GONE_MARK);
+        dropRemoteRefs();
+        for (Integer pool : List.copyOf(importedPools.keySet())) {
+            List<DmaBuf> bases = importedPools.remove(pool);
+            if (bases != null) {
+                bases.forEach(DmaBuf::close);
+            }
+        }
+        myAcquire.close();
+        myRelease.close();
+        if (peerAcquire != null) {
+            peerAcquire.close();
+        }
+        if (peerRelease != null) {
+            peerRelease.close();
+        }
+        socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return "channel '" + name + "' to pid " + peer.pid() + (closed ? " (closed)" : peerGone != null
+                ? " (peer gone)" : "");
+    }
+}
