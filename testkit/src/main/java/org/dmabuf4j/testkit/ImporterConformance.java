@@ -145,7 +145,8 @@ public abstract class ImporterConformance {
         } catch (IommuFaultException | InvalidatedMappingException stale) {
             throw deviceFault(s, what, stale);
         } catch (Exception e) {
-            throw failure(classify(e, rule), what + " threw " + Verify.describe(e), hintFor(e, hint), e);
+            throw failure(classify(e, rule), what + " of the importer of " + s.buffer().what() + " on device '"
+                    + s.device().name() + "' threw " + Verify.describe(e), hintFor(e, hint), e);
         }
     }
 

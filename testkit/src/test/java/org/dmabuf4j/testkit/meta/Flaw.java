@@ -81,11 +81,21 @@ enum Flaw {
     final Family family;
     final Rule rule;
     final String description;
+    /** Rules the flaw's consequences may break too. */
+    final java.util.Set<Rule> collateral;
+    /** Words the diagnosis on {@link #rule} must use. */
+    final java.util.List<String> expect;
 
     Flaw(Family family, Rule rule, String description) {
+        this(family, rule, description, java.util.Set.of());
+    }
+
+    Flaw(Family family, Rule rule, String description, java.util.Set<Rule> collateral, String... expect) {
         this.family = family;
         this.rule = rule;
         this.description = description;
+        this.collateral = collateral;
+        this.expect = java.util.List.of(expect);
     }
 
     boolean heap() {

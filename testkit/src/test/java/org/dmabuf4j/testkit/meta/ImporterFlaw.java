@@ -35,9 +35,9 @@ enum ImporterFlaw {
     /** Unlocks a lock it does not hold. */
     UNLOCKS_WITHOUT_HOLDING(Rule.RESV_11, "unlocks the reservation without holding it"),
     /** Ignores moveNotify and keeps using its old mapping. */
-    IGNORES_NOTIFY(Rule.MOVE_7, "ignores moveNotify and keeps using its old mapping"),
+    IGNORES_NOTIFY(Rule.MOVE_7, "ignores moveNotify and keeps using its old mapping", java.util.Set.of(Rule.REV_5)),
     /** Takes the reservation lock in moveNotify. */
-    LOCKS_IN_NOTIFY(Rule.MOVE_7, "takes the reservation lock inside moveNotify"),
+    LOCKS_IN_NOTIFY(Rule.MOVE_7, "takes the reservation lock inside moveNotify", java.util.Set.of(Rule.REV_5)),
     /** Does not wait for the KERNEL fence after re-mapping. */
     NO_FENCE_WAIT(Rule.MOVE_8, "touches the new memory without waiting for the move's KERNEL fence"),
     /** Pins without the lock. */
@@ -65,6 +65,10 @@ enum ImporterFlaw {
 
     final Rule rule;
     final String description;
+    /** Rules the flaw's consequences may break too. */
+    final java.util.Set<Rule> collateral;
+    /** Words the diagnosis on {@link #rule} must use. */
+    final java.util.List<String> expect;
 
     /** How the importer attaches: dynamic with moveNotify, static, or dynamic and pinned for life. */
     enum Design {
@@ -85,7 +89,13 @@ enum ImporterFlaw {
     }
 
     ImporterFlaw(Rule rule, String description) {
+        this(rule, description, java.util.Set.of());
+    }
+
+    ImporterFlaw(Rule rule, String description, java.util.Set<Rule> collateral, String... expect) {
         this.rule = rule;
         this.description = description;
+        this.collateral = collateral;
+        this.expect = java.util.List.of(expect);
     }
 }

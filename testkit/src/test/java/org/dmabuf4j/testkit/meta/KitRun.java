@@ -31,8 +31,21 @@ record KitRun(String subject, int succeeded, List<Failure> failures, List<Skip> 
     }
 
     static KitRun of(Class<?> suite, String subject) {
+        return of(suite, null, subject);
+    }
+
+    /**
+     * Runs a suite through the EngineTestKit on this thread, with {@code current} as the thread's subject
+     * ({@link Subjects}): its tests run on this thread, one after the other, whatever the outer run's parallelism.
+     */
+    static KitRun of(Class<?> suite, Object current, String subject) {
+        return Subjects.with(current, () -> execute(suite, subject));
+    }
+
+    private static KitRun execute(Class<?> suite, String subject) {
         long start = System.nanoTime();
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite))
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 .execute();
         List<Failure> failures = new ArrayList<>();
         for (Event e : results.testEvents().failed().list()) {

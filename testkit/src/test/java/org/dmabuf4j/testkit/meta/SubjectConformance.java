@@ -6,16 +6,14 @@ import org.dmabuf4j.testkit.ExporterConformance;
 import org.dmabuf4j.testkit.ExporterFixture;
 
 /**
- * The exporter suite against the {@link Flaw} set in {@link #flaw}; run only through the EngineTestKit by
- * {@link BrokenExporterRuns} (no Test suffix: surefire does not pick it up).
+ * The exporter suite against the current {@link ExporterSubject} of the thread ({@link Subjects}); run only through
+ * the EngineTestKit by {@link KitRun} (no Test suffix: surefire does not pick it up). A short fence timeout keeps
+ * subjects whose fences never signal fast; the campaign runs twice 40 steps.
  */
-public class BrokenConformance extends ExporterConformance {
-    /** The flaw of the next run. */
-    static volatile Flaw flaw = Flaw.NONE;
-
+public class SubjectConformance extends ExporterConformance {
     @Override
     protected ExporterFixture fixture() {
-        return new BrokenFixture(flaw);
+        return Subjects.exporter().fixture().get();
     }
 
     @Override

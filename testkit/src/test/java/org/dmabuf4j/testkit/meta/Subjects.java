@@ -1,0 +1,40 @@
+package org.dmabuf4j.testkit.meta;
+
+/**
+ * The subject the kit suites of the meta-tests run against, per thread: {@link KitRun} sets it around one run of a
+ * suite through the EngineTestKit, which executes the suite's tests on the calling thread, so that several subjects
+ * can run at once on different threads. Threads a test starts inherit it.
+ */
+final class Subjects {
+    private static final InheritableThreadLocal<Object> CURRENT = new InheritableThreadLocal<>();
+
+    private Subjects() {
+    }
+
+    static ExporterSubject exporter() {
+        if (CURRENT.get() instanceof ExporterSubject s) {
+            return s;
+        }
+        throw new IllegalStateException("no exporter subject on thread " + Thread.currentThread().getName()
+                + ": SubjectConformance runs only through KitRun");
+    }
+
+    static ImporterSubject importer() {
+        if (CURRENT.get() instanceof ImporterSubject s) {
+            return s;
+        }
+        throw new IllegalStateException("no importer subject on thread " + Thread.currentThread().getName()
+                + ": SubjectImporterConformance runs only through KitRun");
+    }
+
+    /** Runs {@code action} with {@code subject} as the current subject of this thread. */
+    static <T> T with(Object subject, java.util.function.Supplier<T> action) {
+        Object previous = CURRENT.get();
+        CURRENT.set(subject);
+        try {
+            return action.get();
+        } finally {
+            CURRENT.set(previous);
+        }
+    }
+}
