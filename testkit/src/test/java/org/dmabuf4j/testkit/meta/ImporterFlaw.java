@@ -43,7 +43,7 @@ enum ImporterFlaw {
     /** Pins without the lock. */
     PINS_WITHOUT_LOCK(Rule.PIN_1, "pins without the reservation lock"),
     /** Unpins twice. */
-    UNPINS_TWICE(Rule.PIN_6, "unpins once more than it pinned"),
+    UNPINS_TWICE(Rule.PIN_6, "unpins once more than it pinned", java.util.Set.of(Rule.PIN_2)),
     /** On revocation, keeps its mapping until it can map again. */
     KEEPS_MAPPING_ON_REVOKE(Rule.REV_5, "keeps its mapping on revocation until it could map again"),
     /** Releases and re-takes the reservation lock inside moveNotify. */
@@ -60,6 +60,9 @@ enum ImporterFlaw {
     UNMAPS_THROUGH_OTHER_ATTACHMENT(Rule.MAP_10, "unmaps its mapping through its other attachment of the buffer"),
     /** Marks its mapping stale in moveNotify but keeps it, and unmaps only the newest at stop. */
     LEAKS_STALE_MAPPINGS(Rule.ATT_2, "drops its stale mapping without unmapping it after a move"),
+    /** Checks each frame by reading what the device wrote through the mapping entry's CPU view, without a window. */
+    CHECKS_FRAMES_THROUGH_ENTRY_VIEW(Rule.CPU_1, "checks each frame by reading what its device wrote through the"
+            + " mapping entry's CPU view, without a CPU window", java.util.Set.of(), "non-coherent"),
     /** A pinning importer that unpins once more at stop. */
     PINNING_UNPINS_TWICE(Rule.PIN_6, "pins for its whole life and unpins twice at stop");
 
