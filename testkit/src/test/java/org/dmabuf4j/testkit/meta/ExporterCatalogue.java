@@ -58,13 +58,14 @@ final class ExporterCatalogue {
         s.add(ExporterSubject.correct("pool", "a pooled static heap of 64 KiB chunks with a staging CPU path",
                 () -> new PoolExporter.Fixture(PoolExporter.Bug.NONE)));
         s.add(pool(PoolExporter.Bug.ZEROES_ON_FIRST_CPU_ACCESS, "zeroes a reused chunk only when the CPU first"
-                + " opens a window", HEAP_1, Set.of(MAP_2, CPU_9, CPU_3, CPU_12, CPU_14, MAP_4), expect("lazily")));
+                + " opens a window", HEAP_1, Set.of(MAP_2, CPU_9, CPU_3, CPU_12, CPU_14, MAP_4),
+                expect("read by device", "lazily")));
         s.add(pool(PoolExporter.Bug.GIVES_BACK_AT_LAST_DETACH, "gives its chunks back to the pool when the last"
                 + " attachment detaches, though a handle is still open", HEAP_5, Set.of(), expect("detach")));
         s.add(pool(PoolExporter.Bug.MAPS_IN_ADDRESS_ORDER, "lists reused chunks in address order in map(), not in"
                 + " buffer order", MAP_2, Set.of(CPU_9, CPU_3, CPU_14, MAP_4, HEAP_1), expect("order")));
         s.add(pool(PoolExporter.Bug.COALESCES_ACROSS_BOUNDARIES, "coalesces neighbouring entries up to the maximum"
-                + " segment size, ignoring the segment boundary", Rule.MAP_4, Set.of(), expect("boundary")));
+                + " segment size, ignoring the segment boundary", Rule.MAP_4, Set.of(), expect("crosses a segment boundary")));
         s.add(pool(PoolExporter.Bug.UNMAPS_FIRST_ENTRY_ONLY, "unmaps only the first entry of a mapping", DEV_9,
                 Set.of(Rule.MAP_11, Rule.MAP_5), expect("unmap")));
         s.add(pool(PoolExporter.Bug.STAGING_IN_WHOLE_CHUNKS, "returns a staging copy rounded up to whole chunks"
@@ -91,7 +92,8 @@ final class ExporterCatalogue {
                 + " allocates it again on the next touch", HEAP_5, Set.of(SAFE_1, MAP_2, CPU_14, CPU_3, CPU_9),
                 expect("returned")));
         s.add(lazy(LazyExporter.Bug.SEPARATE_FIRST_TOUCH_FLAGS, "allocates separately on the first CPU touch and on"
-                + " the first device touch", MAP_2, Set.of(CPU_9, CPU_3, CPU_14, CPU_12, HEAP_5), expect("first")));
+                + " the first device touch", MAP_2, Set.of(CPU_9, CPU_3, CPU_14, CPU_12, HEAP_5),
+                expect("first CPU window", "first touch")));
         return s;
     }
 
@@ -109,11 +111,11 @@ final class ExporterCatalogue {
                 + " cache", () -> new FileExporter.Fixture(FileExporter.Bug.NONE)));
         s.add(file(FileExporter.Bug.WRITE_WINDOW_WRITES_STALE_RANGE, "refreshes its CPU cache only for windows that"
                 + " read and writes back the bounding range of a window's rows", CPU_3, Set.of(),
-                expect("refresh")));
+                expect("2-D WRITE window", "outside", "refresh")));
         s.add(file(FileExporter.Bug.REFRESHES_FIRST_SPAN_ONLY, "refreshes only the first span (row) of a window",
-                CPU_3, Set.of(), expect("first span")));
+                CPU_3, Set.of(), expect("2-D READ window", "first span")));
         s.add(file(FileExporter.Bug.VMAP_RETURNS_A_COPY, "returns a copy from vmap and drops it at vunmap", CPU_14,
-                Set.of(), expect("copy")));
+                Set.of(), expect("vunmap", "copy")));
         s.add(file(FileExporter.Bug.WRITES_BACK_FROM_CACHE_START, "writes each span back from the start of its"
                 + " cache instead of from the span's offset", CPU_3, Set.of(MAP_2, CPU_9, CPU_12, MOVE_6),
                 expect("offset")));
@@ -150,13 +152,13 @@ final class ExporterCatalogue {
         s.add(gpu(GpuExporter.Bug.PEER_MEMORY_FOR_EVERY_PEER_IMPORTER, "gives VRAM bus addresses to every importer"
                 + " that allows peer-to-peer, whatever its device", P2P_1, Set.of(), expect("peer")));
         s.add(gpu(GpuExporter.Bug.SCRUBS_BEFORE_REVOKING, "scrubs the buffer's memory before revoking it", REV_1,
-                Set.of(), expect("revoke")));
+                Set.of(), expect("inside the revocation's invalidation", "revoke")));
         s.add(gpu(GpuExporter.Bug.DYNAMIC_WITHOUT_PIN, "declares itself dynamic but keeps Exporter.pin's default",
                 BUF_10, Set.of(Rule.PIN_3, MOVE_2, Rule.PIN_2), expect("pin's default")));
         s.add(gpu(GpuExporter.Bug.ADDS_FENCE_WITHOUT_RESERVING, "adds the move's fence without reserving a slot",
                 RESV_1, Set.of(), expect("reserveFences")));
         s.add(gpu(GpuExporter.Bug.WINDOW_WRITES_BACK_TO_OLD_PLACEMENT, "writes a CPU window back to the placement"
-                + " the buffer had when the window began", MOVE_6, Set.of(), expect("placement")));
+                + " the buffer had when the window began", MOVE_6, Set.of(), expect("window", "placement")));
         s.add(gpu(GpuExporter.Bug.MAPS_THROUGH_THE_GPU, "maps system memory through the GPU's IOMMU instead of"
                 + " the importer's device", MAP_9, Set.of(Rule.DEV_1, MAP_2), expect("attachment.device()")));
         s.add(gpu(GpuExporter.Bug.CHECKS_PIN_OF_FIRST_ATTACHMENT, "asks its first attachment, not the buffer,"
