@@ -599,9 +599,15 @@ public final class CampaignRun implements AutoCloseable {
         }
     }
 
-    /** MOVE-8: fences the exporter added during a step (a move, or a map that migrated) are of KERNEL usage. */
+    /**
+     * MOVE-8: fences the exporter added during a step (a move, or an attach or map that migrated) are of KERNEL
+     * usage. A KERNEL fence added by an attach or a map is a migration's copy: the buffer moved, for the model.
+     */
     private void newExporterFencesAreKernel(Buf b, List<FenceEntry> before, String step) {
         for (FenceEntry x : exporterFences(b)) {
+            if (before.stream().noneMatch(y -> y.fence() == x.fence())) {
+                b.moved = true;
+            }
             if (x.usage() != FenceUsage.KERNEL && before.stream().noneMatch(y -> y.fence() == x.fence())) {
                 throw failure(Rule.MOVE_8, step + " of " + b.what() + " added a fence of usage " + x.usage() + " ("
                         + x.fence().driverName() + " " + x.fence().timelineName() + ", " + x.fence().status() + "):"
