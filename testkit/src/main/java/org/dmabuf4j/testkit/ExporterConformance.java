@@ -28,6 +28,7 @@ import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.DmaTimeoutException;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceEntry;
+import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.Mapping;
@@ -40,6 +41,9 @@ import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.SgEntry;
 import org.dmabuf4j.api.Span;
+import org.dmabuf4j.api.SyncObject;
+import org.dmabuf4j.api.SyncObjectKind;
+import org.dmabuf4j.api.SyncWaitFlag;
 import org.dmabuf4j.api.Timeline;
 import org.dmabuf4j.api.UnsupportedFeatureException;
 import org.dmabuf4j.core.SimulatedDevice;
@@ -1705,6 +1709,77 @@ public abstract class ExporterConformance {
             } finally {
                 r.unlock();
             }
+        }
+
+        /**
+         * SYNCOBJ-4, SYNCOBJ-9: the copies of three moves, imported at points 1 to 3 of a timeline sync object (as an
+         * explicit-sync importer does with the fences it gets from a buffer), make the points signal in order and
+         * carry their status. The framework builds the points as fence chains, which wait for each fence through its
+         * callbacks: an exporter that publishes a fence of its own making that reports SIGNALED without running its
+         * callbacks (FENCE-2) stalls every explicit-sync waiter, although waits on the fence itself return.
+         */
+        @Test
+        @DisplayName("SYNCOBJ-4: the copies of three moves, imported at points 1 to 3 of a timeline sync object, signal"
+                + " the points in order and carry their status")
+        public void moveFencesImportedIntoATimelineKeepItsSemantics() {
+            requireDynamic();
+            Exported e = export(size(64 * 1024 + PAGE));
+            Reservation r = e.exported().reservation();
+            SyncObject timeline = session.system().newSyncObject(SyncObjectKind.TIMELINE, "kit-moves");
+            session.onCleanup("close of the kit's timeline sync object", timeline::close);
+            List<Fence> copies = new ArrayList<>();
+            for (int point = 1; point <= 3; point++) {
+                List<Fence> before = kernelFences(r);
+                move(e, Rule.MOVE_8, "the move");
+                List<Fence> added = new ArrayList<>(kernelFences(r));
+                added.removeIf(f -> before.stream().anyMatch(b -> b == f));
+                int p = point;
+                that(!added.isEmpty(), Rule.MOVE_8, () -> "move " + p + " of " + e.what() + " added no KERNEL fence: "
+                        + r.describe(), "that move() adds the copy's fence with reserveFences(1) and addFence(fence,"
+                        + " FenceUsage.KERNEL) before unlocking");
+                Fence copy = added.getLast();
+                copies.add(copy);
+                Verify.runs(Rule.SYNCOBJ_3, "importing the fence of move " + p + " of " + e.what() + " at point " + p
+                        + " of a timeline sync object", "the framework's timeline", () -> timeline.addPoint(p, copy));
+            }
+            boolean done = Verify.succeeds(Rule.SYNCOBJ_4, "waiting for point 3 of the timeline of " + e.what(),
+                    "the framework's timeline", () -> timeline.waitFor(3, SyncWaitFlag.NONE,
+                            session.fenceTimeout()));
+            if (!done) {
+                for (int point = 1; point <= 3; point++) {
+                    Fence copy = copies.get(point - 1);
+                    int p = point;
+                    that(!copy.isSignaled() || timeline.status(p) != FenceStatus.PENDING, Rule.FENCE_2, () -> "the"
+                            + " fence of move " + p + " of " + e.what() + " (" + copy.driverName() + " "
+                            + copy.timelineName() + ") reports " + copy.status() + ", yet point " + p + " of a"
+                            + " timeline sync object built on it is still pending after "
+                            + session.fenceTimeout().toMillis() + " ms", "most likely the exporter publishes a fence"
+                            + " of its own making that does not run the callbacks added to it when it signals: a"
+                            + " timeline point (a fence chain), a readiness future or an engine job waits through"
+                            + " callbacks; use a fence of DmaBufSystem.fences(), or run every callback exactly once");
+                }
+                throw failure(Rule.FENCE_7, "point 3 of a timeline sync object holding the fences of three moves of "
+                        + e.what() + " did not signal within " + session.fenceTimeout().toMillis() + " ms: "
+                        + r.describe(), "that the copy of every move signals its fence in finite time");
+            }
+            for (int point = 1; point <= 3; point++) {
+                Fence copy = copies.get(point - 1);
+                int p = point;
+                FenceStatus expected = copies.subList(0, point).stream().anyMatch(f -> f.error().isPresent())
+                        ? FenceStatus.ERROR : FenceStatus.SIGNALED;
+                FenceStatus seen = timeline.status(p);
+                if (seen != expected) {
+                    boolean changed = copy.error().isPresent() && seen == FenceStatus.SIGNALED;
+                    throw failure(changed ? Rule.FENCE_3 : Rule.SYNCOBJ_9, "point " + p + " of a timeline sync object"
+                            + " holding the fences of moves of " + e.what() + " reports " + seen + " where its fences"
+                            + " now say " + expected, changed ? "most likely the exporter's fence of move " + p
+                            + " got its error after it had signaled: set the error before signaling (FENCE-3)"
+                            : "the framework's timeline: report it to dmabuf4j");
+                }
+            }
+            that(timeline.query() == 3, Rule.SYNCOBJ_4, () -> "the timeline holding the fences of three moves of "
+                    + e.what() + " reports point " + timeline.query() + " as its last signaled point, not 3",
+                    "the framework's timeline: report it to dmabuf4j");
         }
 
         /** FENCE-4: the move's fence signals while the lock is held by a waiter. */

@@ -161,6 +161,9 @@ final class ExporterCatalogue {
                 + " the buffer had when the window began", MOVE_6, Set.of(), expect("window", "placement")));
         s.add(gpu(GpuExporter.Bug.MAPS_THROUGH_THE_GPU, "maps system memory through the GPU's IOMMU instead of"
                 + " the importer's device", MAP_9, Set.of(Rule.DEV_1, MAP_2), expect("attachment.device()")));
+        s.add(gpu(GpuExporter.Bug.HOME_MADE_FENCE_WITHOUT_CALLBACKS, "publishes its copies as a fence of its own"
+                + " making that never runs the callbacks added to it", Rule.FENCE_2, Set.of(), expect("timeline",
+                "callbacks")));
         s.add(gpu(GpuExporter.Bug.CHECKS_PIN_OF_FIRST_ATTACHMENT, "asks its first attachment, not the buffer,"
                 + " whether it is pinned", MOVE_2, Set.of(Rule.PIN_3), expect("isPinned")));
         return s;

@@ -11,7 +11,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.AttachRefusedException;
@@ -22,7 +26,11 @@ import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.ExportInfo;
 import org.dmabuf4j.api.ExportedBuffer;
+import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.Exporter;
+import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.FenceCallback;
+import org.dmabuf4j.api.FenceStatus;
 import org.dmabuf4j.api.FenceContext;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Reservation;
@@ -78,7 +86,145 @@ final class GpuExporter implements Exporter {
         /** Maps system memory through the GPU's own IOMMU instead of the importer's device. */
         MAPS_THROUGH_THE_GPU,
         /** Asks its first attachment whether it is pinned, instead of the buffer. */
-        CHECKS_PIN_OF_FIRST_ATTACHMENT
+        CHECKS_PIN_OF_FIRST_ATTACHMENT,
+        /** Publishes its copies as a fence of its own making that never runs the callbacks added to it. */
+        HOME_MADE_FENCE_WITHOUT_CALLBACKS
+    }
+
+    /**
+     * HOME_MADE_FENCE_WITHOUT_CALLBACKS: the copy engine's completion as a fence of the driver's own: waits and status
+     * work, but the callbacks added to it are kept and never run ("nobody uses them").
+     */
+    private static final class CopyFence implements Fence {
+        private static final AtomicLong CONTEXTS = new AtomicLong(1L << 40);
+        private final long context = CONTEXTS.incrementAndGet();
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final List<FenceCallback> callbacks = new CopyOnWriteArrayList<>();
+        private volatile long timestamp;
+
+        void complete() {
+            timestamp = System.nanoTime();
+            done.countDown();
+        }
+
+        @Override
+        public long context() {
+            return context;
+        }
+
+        @Override
+        public long seqno() {
+            return 1;
+        }
+
+        @Override
+        public String driverName() {
+            return "gpu";
+        }
+
+        @Override
+        public String timelineName() {
+            return "gpu0-copy-engine";
+        }
+
+        @Override
+        public FenceStatus status() {
+            return isSignaled() ? FenceStatus.SIGNALED : FenceStatus.PENDING;
+        }
+
+        @Override
+        public boolean isSignaled() {
+            return done.getCount() == 0;
+        }
+
+        @Override
+        public Optional<Throwable> error() {
+            return Optional.empty();
+        }
+
+        @Override
+        public long timestampNanos() {
+            if (!isSignaled()) {
+                throw new IllegalStateException("the copy is not done");
+            }
+            return timestamp;
+        }
+
+        @Override
+        public boolean addCallback(FenceCallback callback) {
+            if (isSignaled()) {
+                return false;
+            }
+            callbacks.add(callback);
+            return true;
+        }
+
+        @Override
+        public boolean removeCallback(FenceCallback callback) {
+            return callbacks.remove(callback);
+        }
+
+        @Override
+        public boolean await(Duration timeout) {
+            try {
+                return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DmaInterruptedException(Rule.FENCE_12, "interrupted while waiting for a copy of the GPU",
+                        e);
+            }
+        }
+
+        @Override
+        public void await() {
+            await(Duration.ofDays(1));
+        }
+
+        @Override
+        public void awaitUninterruptibly() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public boolean isLaterThan(Fence other) {
+            return false;
+        }
+
+        @Override
+        public boolean isLaterOrSame(Fence other) {
+            return other == this;
+        }
+
+        @Override
+        public void setDeadline(long deadlineNanos) {
+            // the copy engine has no priorities
+        }
+
+        @Override
+        public OptionalLong deadline() {
+            return OptionalLong.empty();
+        }
+
+        @Override
+        public CompletableFuture<Fence> toCompletableFuture() {
+            CompletableFuture<Fence> f = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                awaitUninterruptibly();
+                f.complete(this);
+            });
+            return f;
+        }
     }
 
     /** Where the buffer lives. */
@@ -350,16 +496,20 @@ final class GpuExporter implements Exporter {
         }
         exported.invalidateMappings();
         SignalingFence fence = copies.next();
+        CopyFence own = bug == Bug.HOME_MADE_FENCE_WITHOUT_CALLBACKS ? new CopyFence() : null;
         if (bug != Bug.ADDS_FENCE_WITHOUT_RESERVING) {
             r.reserveFences(1);
         }
-        r.addFence(fence, bug == Bug.MOVE_FENCE_OF_WRITE_USAGE ? FenceUsage.WRITE : FenceUsage.KERNEL);
+        r.addFence(own != null ? own : fence, bug == Bug.MOVE_FENCE_OF_WRITE_USAGE ? FenceUsage.WRITE
+                : FenceUsage.KERNEL);
         boolean compaction = from instanceof Sys && to instanceof Sys;
         Thread copy = Thread.ofPlatform().daemon().name("gpu-copy-" + exported.handle().id()).unstarted(() -> {
             join(previous);
             copy(from, to);
             retire(from);
-            if (!(compaction && bug == Bug.NEVER_SIGNALS_COMPACTION)) {
+            if (own != null) {
+                own.complete();
+            } else if (!(compaction && bug == Bug.NEVER_SIGNALS_COMPACTION)) {
                 fence.signal();
             }
         });

@@ -117,7 +117,7 @@ record KitRun(String subject, int succeeded, List<Failure> failures, List<Skip> 
                     "aPinnedBufferIsNotMoved", "aPinnedBuffersMemoryStaysInPlace",
                     "afterAMoveAFreshMapSucceedsWithTheData", "aMovePublishesItsCopyAsAKernelFence",
                     "aMovesFenceSignalsWhileAWaiterHoldsTheLock", "movesRacingWithMapsNeverLoseAWrite",
-                    "aMoveWithWindowsOpenKeepsTheData"));
+                    "aMoveWithWindowsOpenKeepsTheData", "moveFencesImportedIntoATimelineKeepItsSemantics"));
         }
         if (features.contains(ExporterFeature.PIN_REFUSAL)) {
             out.addAll(List.of("aPinnedBufferIsNotMoved", "aPinnedBuffersMemoryStaysInPlace"));
