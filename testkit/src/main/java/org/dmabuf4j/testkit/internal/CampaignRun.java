@@ -442,9 +442,10 @@ public final class CampaignRun implements AutoCloseable {
             if (r == Rule.ATT_1 || r == Rule.PIN_2 || r == Rule.P2P_2 || r == Rule.REV_3 || r == Rule.ATT_5) {
                 return true;
             }
-            throw failure(Verify.blame(refused, Rule.ATT_1), "attach of " + h.buf().what()
-                    + " to '" + d.name() + "' threw " + Verify.describe(refused), "that attach() either succeeds or "
-                    + "refuses with AttachRefusedException", refused);
+            Rule rule = Verify.blame(refused, Rule.ATT_1);
+            throw failure(rule, "attach of " + h.buf().what() + " to '" + d.name() + "' threw "
+                    + Verify.describe(refused), rule == Rule.ATT_1 ? "that attach() either succeeds or refuses with"
+                    + " AttachRefusedException" : Verify.hintFor(rule, refused), refused);
         }
         Att att = new Att(op.label(), h.buf(), op.arg(), op.flag(), a, imp);
         h.buf().atts.add(att);
