@@ -92,6 +92,10 @@ public abstract class ExporterConformance {
     @RegisterExtension
     static final KitExtension KIT = new KitExtension();
 
+    /** Prints failed and skipped tests by display name, with their messages and reasons, and the suite's counts. */
+    @RegisterExtension
+    static final KitReport REPORT = new KitReport();
+
     static final long PAGE = DmaConstraints.PAGE_SIZE;
 
     /** The running test's session; set before each test. */

@@ -59,6 +59,10 @@ public abstract class ImporterConformance {
     @RegisterExtension
     static final KitExtension KIT = new KitExtension();
 
+    /** Prints failed and skipped tests by display name, with their messages and reasons, and the suite's counts. */
+    @RegisterExtension
+    static final KitReport REPORT = new KitReport();
+
     /** The system property that replays the random tests. */
     public static final String SEED_PROPERTY = "dmabuf4j.importer.seed";
 

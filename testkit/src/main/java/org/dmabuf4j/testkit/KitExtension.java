@@ -24,7 +24,7 @@ final class KitExtension implements AfterEachCallback, TestExecutionExceptionHan
     KitExtension() {
     }
 
-    private static KitSession sessionOf(ExtensionContext context) {
+    static KitSession sessionOf(ExtensionContext context) {
         Optional<org.junit.jupiter.api.extension.TestInstances> instances = context.getTestInstances();
         if (instances.isEmpty()) {
             return null;
