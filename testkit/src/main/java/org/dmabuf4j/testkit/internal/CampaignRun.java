@@ -1040,11 +1040,34 @@ public final class CampaignRun implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            // a failed run still closes what the model knows it opened, best effort: the system's close would
+            // release them anyway, but handles left for the garbage collector would be reported as leaks (BUF-8)
+            for (Att a : all(Att.class)) {
+                for (M m : a.maps) {
+                    if (a.attached && !m.unmapped && !m.cached()) {
+                        quietly(() -> a.real.unmapUnlocked(m.real));
+                    }
+                }
+                if (a.attached) {
+                    quietly(a.real::close);
+                }
+            }
+            for (H h : all(H.class)) {
+                quietly(h.real()::close);
+            }
             try {
                 observing.real().close();
             } catch (RuntimeException ignored) {
                 // the run already failed or was checked
             }
+        }
+    }
+
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | AssertionError ignored) {
+            // best effort after a failure: the reservation may be held by a stuck step, a mapping already dead
         }
     }
 

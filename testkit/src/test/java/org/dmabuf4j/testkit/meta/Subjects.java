@@ -31,6 +31,20 @@ final class Subjects {
         return null;
     }
 
+    /** The subject of a run of broken code that is not one of the catalogues' (a campaign on a broken fixture). */
+    static final Object BROKEN = new Object();
+
+    /**
+     * Whether this thread runs a broken subject, or one started by a thread that did: its warnings are expected.
+     *
+     * @return true for a broken subject or {@link #BROKEN}
+     */
+    static boolean brokenOnThisThread() {
+        Object s = CURRENT.get();
+        return s == BROKEN || s instanceof ExporterSubject e && !e.isCorrect()
+                || s instanceof ImporterSubject i && !i.isCorrect();
+    }
+
     /** Runs {@code action} with {@code subject} as the current subject of this thread. */
     static <T> T with(Object subject, java.util.function.Supplier<T> action) {
         Object previous = CURRENT.get();
