@@ -753,7 +753,8 @@ public abstract class ExporterConformance {
 
         /** MAP-11: after unmap, addresses fault and CPU views are closed. */
         @Test
-        @DisplayName("MAP-11: after unmap a mapping's addresses fault and its CPU views are closed")
+        @DisplayName("MAP-11: after unmap a mapping's addresses fault and its CPU views are closed (or keep the"
+                + " exporter's own scope, SAFE-1)")
         public void afterUnmapAddressesFaultAndViewsClose() {
             Exported e = export(size(3 * PAGE));
             SimulatedDevice d = dev(DeviceSpec.PLAIN);
@@ -1345,7 +1346,7 @@ public abstract class ExporterConformance {
         }
 
         private void requireDynamic() {
-            require(ExporterFeature.DYNAMIC_MOVE, "a static exporter never moves (PIN-2 checks its refusal of pins)");
+            require(ExporterFeature.DYNAMIC_MOVE, "a static exporter never moves");
         }
 
         /** PIN-2: pins are refused cleanly by static exporters, or as declared, or accepted. */

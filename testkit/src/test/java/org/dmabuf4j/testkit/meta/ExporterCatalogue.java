@@ -199,16 +199,21 @@ final class ExporterCatalogue {
         return Arrays.stream(Flaw.values()).filter(f -> f.family == family).map(ExporterCatalogue::of).toList();
     }
 
-    /** The correct subject of every design. */
-    static Map<String, ExporterSubject> twins() {
-        Map<String, ExporterSubject> m = new LinkedHashMap<>();
+    /** Every subject, of every design. */
+    static List<ExporterSubject> all() {
         List<ExporterSubject> all = new ArrayList<>();
         all.addAll(pool());
         all.addAll(lazy());
         all.addAll(file());
         all.addAll(gpu());
         Arrays.stream(Flaw.values()).map(ExporterCatalogue::of).forEach(all::add);
-        for (ExporterSubject s : all) {
+        return all;
+    }
+
+    /** The correct subject of every design. */
+    static Map<String, ExporterSubject> twins() {
+        Map<String, ExporterSubject> m = new LinkedHashMap<>();
+        for (ExporterSubject s : all()) {
             if (s.isCorrect()) {
                 m.put(s.design(), s);
             }
