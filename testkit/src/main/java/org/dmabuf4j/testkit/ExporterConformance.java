@@ -98,6 +98,11 @@ public abstract class ExporterConformance {
 
     static final long PAGE = DmaConstraints.PAGE_SIZE;
 
+    /** The hint when a fixture's move() throws for no rule of its own. */
+    private static final String MOVE_STEPS = "that move() completes its steps without throwing: take the reservation"
+            + " lock, return if ExportedBuffer.isPinned(), invalidateMappings(), copy, publish the copy as a KERNEL"
+            + " fence, unlock";
+
     /** The running test's session; set before each test. */
     KitSession session;
 
@@ -274,7 +279,8 @@ public abstract class ExporterConformance {
     /** Fails fast (FENCE-7) where beginCpuAccess would wait forever for a fence the exporter never signals. */
     private void awaitFencesBeforeCpu(DmaBuf b, Access access) {
         Reservation r = b.reservation();
-        boolean idle = Verify.succeeds(Rule.FENCE_7, "waiting for the fences of buffer #" + b.id(), "the fences",
+        boolean idle = Verify.succeeds(Rule.FENCE_7, "waiting for the fences of buffer #" + b.id(), "that every"
+                + " fence the exporter publishes signals, with an error if its work failed",
                 () -> r.await(access.waitUsage(), session.fenceTimeout()));
         that(idle, Rule.FENCE_7, () -> "fences of buffer #" + b.id() + " still pending after "
                 + session.fenceTimeout().toMillis() + " ms, so a CPU " + access + " window would wait forever: "
@@ -1617,7 +1623,7 @@ public abstract class ExporterConformance {
             Mapping m = map(a, Direction.BIDIRECTIONAL);
             devWrite(d, entries(m), 0, s, 67);
             for (int round = 0; round < 4; round++) {
-                move(e, Rule.MOVE_6, "the move");
+                move(e, Rule.MOVE_6, MOVE_STEPS);
                 awaitKernelFences(e, Rule.MOVE_6);
                 Mapping old = m;
                 m = Verify.succeeds(Rule.MOVE_6, "a map of " + e.what() + " after a move", "that map() works after"
@@ -1696,7 +1702,7 @@ public abstract class ExporterConformance {
             Exported e = export(size(64 * 1024 + PAGE));
             Reservation r = e.exported().reservation();
             List<Fence> before = kernelFences(r);
-            move(e, Rule.MOVE_8, "the move");
+            move(e, Rule.MOVE_8, MOVE_STEPS);
             List<Fence> after = kernelFences(r);
             List<Fence> added = new ArrayList<>(after);
             added.removeIf(f -> before.stream().anyMatch(b -> b == f));
@@ -1735,7 +1741,7 @@ public abstract class ExporterConformance {
             List<Fence> copies = new ArrayList<>();
             for (int point = 1; point <= 3; point++) {
                 List<Fence> before = kernelFences(r);
-                move(e, Rule.MOVE_8, "the move");
+                move(e, Rule.MOVE_8, MOVE_STEPS);
                 List<Fence> added = new ArrayList<>(kernelFences(r));
                 added.removeIf(f -> before.stream().anyMatch(b -> b == f));
                 int p = point;
@@ -1793,13 +1799,13 @@ public abstract class ExporterConformance {
         public void aMovesFenceSignalsWhileAWaiterHoldsTheLock() {
             requireDynamic();
             Exported e = export(size(64 * 1024 + PAGE));
-            move(e, Rule.FENCE_4, "the move");
+            move(e, Rule.FENCE_4, MOVE_STEPS);
             Reservation r = e.exported().reservation();
             boolean done;
             r.lock();
             try {
                 done = Verify.succeeds(Rule.FENCE_4, "waiting for the KERNEL fences of " + e.what()
-                        + " with its lock held", "the move's fence", () -> r.await(FenceUsage.KERNEL,
+                        + " with its lock held", "that the move's fence signals", () -> r.await(FenceUsage.KERNEL,
                         session.fenceTimeout()));
             } finally {
                 r.unlock();

@@ -993,7 +993,8 @@ public final class CampaignRun implements AutoCloseable {
                 }
                 for (M m : a.maps) {
                     if (!m.unmapped && !m.cached()) {
-                        Verify.runs(Rule.MAP_10, "unmap of mapping m" + m.label, "Exporter.unmap",
+                        Verify.runs(Rule.MAP_10, "unmap of mapping m" + m.label, "that the exporter's unmap() accepts"
+                                + " exactly the entries its map() returned and removes their translations",
                                 () -> a.real.unmapUnlocked(m.real));
                         m.unmapped = true;
                     }
@@ -1008,7 +1009,8 @@ public final class CampaignRun implements AutoCloseable {
                 } finally {
                     r.unlock();
                 }
-                Verify.runs(Rule.ATT_6, "detach of " + a.what(), "Exporter.detach", a.real::close);
+                Verify.runs(Rule.ATT_6, "detach of " + a.what(), "that the exporter's detach() (and the unpin of a"
+                        + " static attachment) does not throw", a.real::close);
                 a.attached = false;
             }
             for (H h : all(H.class)) {
