@@ -84,6 +84,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * reservation lock, no pending fence (FENCE-7), no open CPU access, native memory back to where it was (HEAP-5), no
  * leak report.
  *
+ * <p>Each failed test is also printed on the console by its display name with the first line of its message, each
+ * skipped test with its reason, and the suite's counts after it ({@code -Ddmabuf4j.kit.console=false} turns that off).
+ *
  * <p>Needs the JVM option {@code --enable-native-access} for the modules (or ALL-UNNAMED) that hold dmabuf4j core and
  * the exporter.
  */
@@ -2185,7 +2188,7 @@ public abstract class ExporterConformance {
             that(held >= s, Rule.HEAP_5, () -> e.what() + " was exported, mapped and written, yet the memory the kit"
                     + " can see rose by only " + held + " bytes (" + atExport + " at export)", "most likely the"
                     + " exporter takes its memory from somewhere the kit cannot see: report it in"
-                    + " ExporterFixture.liveBytes(), or allocate through the system (an Arena the system counts)");
+                    + " ExporterFixture.liveBytes(), or allocate from system.exporterArena(), which the system counts");
             if (!m.isCached()) {
                 session.unmap(m);
             }
