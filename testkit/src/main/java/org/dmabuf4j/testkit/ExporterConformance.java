@@ -1195,15 +1195,16 @@ public abstract class ExporterConformance {
                     int r = round;
                     if (bad >= 0) {
                         Diagnose.Fact fact = Diagnose.fact(dst, 0, bad, seed);
+                        String[] why = Diagnose.explain(dst, 0, bad, seed, "when the first window and the first map"
+                                + " met");
                         throw failure(Rule.MAP_2, "round " + (r + 1) + ", " + order + ": byte " + bad + " written"
                                 + " in the window of fresh " + e.what() + " reads differently through device 'dev0': "
-                                + Diagnose.describe(fact), fact == Diagnose.Fact.ZEROS ? "most likely the first"
+                                + why[0], fact == Diagnose.Fact.ZEROS ? "most likely the first"
                                 + " CPU window and the first map got different memory: a window served from memory"
                                 + " that is not the buffer's (a scratch copy for a buffer 'never written', dropped"
                                 + " at close), or a lazy allocation done once per kind of first touch, or twice when"
                                 + " both race without a lock: allocate once, under a lock, whichever touch comes first"
-                                : "most likely " + Diagnose.cause(fact, "when the first window and the first map"
-                                + " met"));
+                                : why[1]);
                     }
                 }
                 if (!m.isCached()) {

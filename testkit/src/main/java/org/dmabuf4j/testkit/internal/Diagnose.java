@@ -70,7 +70,9 @@ public final class Diagnose {
      */
     public static Found find(MemorySegment data, long dataOffset, long bad, int want, int... earlier) {
         long from = bad - dataOffset;
-        long len = Math.min(256, data.byteSize() - from);
+        // 64 bytes identify a pattern beyond doubt, and stay within one run of bytes that share an expectation (the
+        // gap between two rows of a 2-D window, a span), so the fact is not a mixture of two neighbours
+        long len = Math.min(64, data.byteSize() - from);
         MemorySegment run = data.asSlice(from, len);
         byte first = run.get(ValueLayout.JAVA_BYTE, 0);
         if (Pattern.mismatchConstant(run, bad, first) < 0) {
