@@ -162,7 +162,9 @@ public final class Verify {
         if (reported == Rule.SAFE_1) {
             return "the framework touched memory of the exporter that was already freed";
         }
-        return "the code under test itself made a call that breaks " + reported.id() + " and the framework refused it";
+        return e.rule() == reported && e.rule().binds() == Rule.Party.IMPORTER
+                ? "the code under test itself made a call that breaks " + reported.id() + " and the framework refused it"
+                : "the exception names " + reported.id() + ", the rule at fault";
     }
 
     /**
@@ -178,8 +180,7 @@ public final class Verify {
                     + " attachment detaches, the last mapping is unmapped, or in endCpuAccess/vunmap of memory still in"
                     + " use): free it in release() only";
         }
-        return "the call named in the exception, made from inside the code under test (" + reported.id() + ": "
-                + reported.statement() + ")";
+        return "the call or step named in the exception (" + reported.id() + ": " + reported.statement() + ")";
     }
 
     /**
