@@ -926,9 +926,8 @@ public abstract class ExporterConformance {
                     String[] why = Diagnose.explain(seg, 0, i, want, "after a range window", inside ? 41 : 43);
                     throw failure(Rule.CPU_3, "after a CPU WRITE window on bytes " + off + ".." + (off + len) + " of "
                             + e.what() + ", byte " + i + " (" + (inside ? "inside the range" : "outside the range")
-                            + ") is wrong: " + why[0], (inside ? "endCpuAccess must write back the window's bytes of"
-                            + " each span at the span's offset; " : "endCpuAccess must write back only the spans it"
-                            + " was given; ") + why[1]);
+                            + ") is wrong: " + why[0], inside ? "endCpuAccess must write back the window's bytes of"
+                            + " each span at the span's offset; " + why[1] : outsideCause(seg, i, 41, 43));
                 }
             }
         }
@@ -979,11 +978,28 @@ public abstract class ExporterConformance {
                             inside ? 47 : 53);
                     throw failure(Rule.CPU_3, "after a 2-D WRITE window " + rect + " on " + e.what() + ", byte " + i
                             + " (" + (inside ? "inside the rectangle" : "outside the rectangle") + ") is wrong: "
-                            + why[0], (inside ? "endCpuAccess must write back each row's bytes at the row's offset,"
-                            + " converting between linear and the exporter's layout; " : "endCpuAccess must write"
-                            + " back exactly the spans (rows) it was given, not the bytes between them; ") + why[1]);
+                            + why[0], inside ? "endCpuAccess must write back each row's bytes at the row's offset,"
+                            + " converting between linear and the exporter's layout; " + why[1]
+                            : outsideCause(MemorySegment.ofArray(all), i, 47, 53));
                 }
             }
+        }
+
+        /**
+         * The cause of a wrong byte outside a WRITE window's region: whatever it holds, the window's close wrote it
+         * there, so endCpuAccess wrote back more than its spans, from a staging copy that held the fact seen.
+         */
+        private static String outsideCause(MemorySegment all, long at, int want, int written) {
+            Diagnose.Found f = Diagnose.find(all, 0, at, want, written);
+            String held = switch (f.fact()) {
+                case ZEROS -> "zeros: a copy never filled for a write-only window";
+                case EARLIER_WRITE -> "an earlier write: a copy not refreshed for a write-only window";
+                case SHIFTED -> "data of other offsets: spans copied from the wrong place";
+                default -> "bytes that are not the buffer's";
+            };
+            return "most likely endCpuAccess writes back more than the spans it was given (a bounding range, or its"
+                    + " whole staging copy), and that copy held " + held + ": write back exactly the spans, or fill"
+                    + " the whole copy from the buffer at begin";
         }
 
         private BufferLayout image() {

@@ -123,6 +123,9 @@ final class ExporterCatalogue {
                 + " buffer", MAP_2, Set.of(CPU_9, CPU_3, CPU_14), expect("stale")));
         s.add(file(FileExporter.Bug.UNMAPS_FILE_AT_LAST_DETACH, "unmaps its file when the last attachment detaches,"
                 + " though a handle is still open", HEAP_5, Set.of(SAFE_1), expect("detach")));
+        s.add(file(FileExporter.Bug.WRITES_BACK_WHOLE_CACHE, "fills its CPU cache only for windows that read and"
+                + " writes the whole cache back when a window closes", CPU_3, Set.of(MAP_2, CPU_9, CPU_14, MOVE_6),
+                expect("outside the range", "whole staging copy", "held zeros")));
         s.add(file(FileExporter.Bug.MAPS_WHOLE_GRANULES, "maps its file in 64 KiB granules and hands devices the"
                 + " whole mapping", MAP_2, Set.of(), expect("covering")));
         return s;

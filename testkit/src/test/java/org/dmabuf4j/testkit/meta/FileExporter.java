@@ -64,7 +64,9 @@ final class FileExporter implements Exporter {
         /** Unmaps the file when the last attachment detaches, though a handle is still open. */
         UNMAPS_FILE_AT_LAST_DETACH,
         /** Maps the file in 64 KiB granules and hands devices the whole mapping, past the buffer's end. */
-        MAPS_WHOLE_GRANULES
+        MAPS_WHOLE_GRANULES,
+        /** Fills the cache only for windows that read, and writes the whole cache back when any window closes. */
+        WRITES_BACK_WHOLE_CACHE
     }
 
     private final Bug bug;
@@ -165,7 +167,7 @@ final class FileExporter implements Exporter {
     @Override
     public synchronized MemorySegment beginCpuAccess(Access access, List<Span> spans) {
         boolean refresh = switch (bug) {
-            case WRITE_WINDOW_WRITES_STALE_RANGE -> access.reads();
+            case WRITE_WINDOW_WRITES_STALE_RANGE, WRITES_BACK_WHOLE_CACHE -> access.reads();
             case REFRESHES_CACHE_ONCE -> !refreshedOnce;
             default -> true;
         };
@@ -182,6 +184,11 @@ final class FileExporter implements Exporter {
     @Override
     public synchronized void endCpuAccess(Access access, List<Span> spans, MemorySegment view) {
         if (!access.writes()) {
+            return;
+        }
+        if (bug == Bug.WRITES_BACK_WHOLE_CACHE) {
+            // "one big copy is faster than many small ones"
+            MemorySegment.copy(cache, 0, mapped, 0, size);
             return;
         }
         if (bug == Bug.WRITE_WINDOW_WRITES_STALE_RANGE) {
