@@ -97,8 +97,9 @@ public interface SimulatedSystem extends DmaBufSystem {
     void revoke(DmaBuf buffer, Duration timeout);
 
     /**
-     * Native bytes the system holds for live buffers, CPU caches of non-coherent buffers and staging. Freed memory
-     * kept in heap pools for reuse is not live ({@link HeapCounters#pooledBytes()}).
+     * Native bytes the system holds for live buffers, CPU caches of non-coherent buffers and staging, and the memory
+     * of exporter arenas ({@link #exporterArena()}) until it is freed. Freed memory kept in heap pools for reuse is not
+     * live ({@link HeapCounters#pooledBytes()}).
      *
      * @return the byte count; 0 once every buffer is released
      */

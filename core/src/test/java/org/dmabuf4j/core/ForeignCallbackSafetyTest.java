@@ -276,4 +276,35 @@ class ForeignCallbackSafetyTest {
         assertTrue(logs.contains(java.util.logging.Level.WARNING, "exporter unmap-fails failed to unmap or unpin",
                 "it is detached anyway"), "the RuntimeException is logged");
     }
+
+    /**
+     * Found by the testkit's meta-tests (an exporter whose unmap unmaps only part of a mapping, refused by the device):
+     * the importer's unmap left the mapping in the attachment when the exporter's unmap threw, so the attachment could
+     * never detach (ATT-2) and the buffer was never released.
+     */
+    @Test
+    @DisplayName("SAFE-2: an exporter whose unmap throws does not strand the mapping: the importer's unmap completes,"
+            + " the attachment detaches and the buffer is released")
+    void throwingUnmapDoesNotStrandTheMapping(SimulatedSystem sys) {
+        IllegalStateException boom = new IllegalStateException("exporter unmap");
+        TestExporter exp = new TestExporter(4 * KIB) {
+            @Override
+            public void unmap(Attachment attachment, List<org.dmabuf4j.api.SgEntry> entries, Direction direction) {
+                super.unmap(attachment, entries, direction);
+                throw boom;
+            }
+        };
+        SimulatedDevice dev = sys.newDevice("dev").build();
+        DmaBuf buf = sys.export(ExportInfo.of("unmap-error", 4 * KIB, exp)).handle();
+        Attachment a = buf.attach(dev);
+        Mapping m = a.mapUnlocked(Direction.BIDIRECTIONAL);
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> a.unmapUnlocked(m)));
+        assertFalse(m.isValid(), "the mapping is dead");
+        assertFails(RuleViolationException.class, Rule.MAP_10, () -> a.unmapUnlocked(m));
+        a.close();
+        assertFalse(a.isAttached(), "the attachment detached although the exporter's unmap had thrown");
+        buf.close();
+        assertEquals(1, exp.releases, "the buffer is released once its handle and attachment are closed");
+        assertEquals(0, dev.liveTranslations());
+    }
 }

@@ -128,7 +128,9 @@ public interface ExporterFixture {
     /**
      * The bytes of memory the exporter currently holds for buffers, if it knows: the kit checks that they return to
      * their starting value once every buffer is released ({@link Rule#HEAP_5 HEAP-5}). Memory the exporter takes from
-     * the system is counted by the system itself.
+     * the system (its heaps, and {@code system.exporterArena()} until the arena is closed) is counted by the system
+     * itself; report here what the system cannot see, such as a pool of the exporter's own memory that keeps what it
+     * frees.
      *
      * @return the byte count, or empty if the exporter does not track it
      */

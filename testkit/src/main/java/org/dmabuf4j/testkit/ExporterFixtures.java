@@ -10,6 +10,7 @@ import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.Tiling;
+import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.testkit.internal.HandleOnlyBuffer;
@@ -24,6 +25,9 @@ import org.dmabuf4j.testkit.internal.HandleOnlyBuffer;
  * {@code SimulatedSystem.revoke} and moves through {@code SimulatedSystem.move}.
  */
 public final class ExporterFixtures {
+    /** The memory the kit gives a contiguous pool or a device's local memory: it holds at most a few MiB at once. */
+    private static final long KIT_POOL = 16L << 20;
+
     private ExporterFixtures() {
     }
 
@@ -39,6 +43,15 @@ public final class ExporterFixtures {
         Objects.requireNonNull(heapName, "heapName");
         Set<ExporterFeature> declared = Set.copyOf(features);
         return new ExporterFixture() {
+            /**
+             * A system whose contiguous pool is 16 MiB, not the default 64: the kit's tests never hold more than a
+             * few MiB at once, and every test allocates (and zeroes) the pool of its own system again.
+             */
+            @Override
+            public SimulatedSystem newSystem() {
+                return DmaBufs.builder().contiguousPoolBytes(KIT_POOL).build();
+            }
+
             @Override
             public ExportedBuffer export(SimulatedSystem system, long size, Optional<BufferLayout> layout) {
                 DmaBuf handle = layout.isPresent() ? system.heap(heapName).allocate(layout.get())
@@ -101,7 +114,7 @@ public final class ExporterFixtures {
     }
 
     /**
-     * The local memory of a simulated device ("vram@kit-gpu", a peer-to-peer capable device with 64 MiB): a dynamic
+     * The local memory of a simulated device ("vram@kit-gpu", a peer-to-peer capable device with 16 MiB): a dynamic
      * exporter of memory without CPU pages that moves ({@code SimulatedSystem.move}), migrates for non-peer importers,
      * and is revoked by {@code SimulatedSystem.revoke}.
      *
@@ -152,7 +165,7 @@ public final class ExporterFixtures {
                     return d;
                 }
             }
-            return system.newDevice("kit-gpu").peerToPeer(true).localMemory(64L << 20).build();
+            return system.newDevice("kit-gpu").peerToPeer(true).localMemory(KIT_POOL).build();
         }
     }
 

@@ -60,6 +60,10 @@ public abstract class ImporterConformance {
     @RegisterExtension
     static final KitExtension KIT = new KitExtension();
 
+    /** Prints failed and skipped tests by display name, with their messages and reasons, and the suite's counts. */
+    @RegisterExtension
+    static final KitReport REPORT = new KitReport();
+
     /** The system property that replays the random tests. */
     public static final String SEED_PROPERTY = "dmabuf4j.importer.seed";
 
@@ -95,8 +99,15 @@ public abstract class ImporterConformance {
         session = KitSession.openForImporter(fixture, fenceTimeout());
     }
 
+    /**
+     * One test's importer and its buffer: of the kit's adversarial exporter ({@code exporter} set), or of a core heap
+     * ({@code buffer} and {@code exporter} null), whose CPU cache the framework simulates for non-coherent devices.
+     */
     private record Setup(Exported buffer, AdversarialExporter exporter, SimulatedDevice device,
-            ImporterPuppet puppet) {
+            ImporterPuppet puppet, String what) {
+        int moves() {
+            return exporter == null ? 0 : exporter.moves();
+        }
     }
 
     private Setup setup(DeviceSpec spec) {
@@ -106,12 +117,16 @@ public abstract class ImporterConformance {
         session.onCleanup(handle::close);
         ImporterPuppet p = puppet(handle, d);
         that(p != null, Rule.ATT_3, () -> "puppet() returned null", "that puppet() returns the importer's puppet");
-        return new Setup(e, fixture.exporterOf(e.exported()), d, p);
+        return new Setup(e, fixture.exporterOf(e.exported()), d, p, e.what());
     }
 
     private static Rule classify(Throwable t, Rule fallback) {
         if (t instanceof NoCpuPageException) {
             return Rule.CPU_1;
+        }
+        if (t instanceof DmaBufException d && d.rule() == Rule.PIN_2) {
+            // the exporter refused a pin, as it may: the importer did not handle the refusal
+            return Rule.PIN_2;
         }
         if (t instanceof DmaBufException d && d.rule().binds() == Rule.Party.IMPORTER) {
             return d.rule();
@@ -129,6 +144,10 @@ public abstract class ImporterConformance {
     }
 
     private static String hintFor(Throwable t, String hint) {
+        if (t instanceof DmaBufException d && d.rule() == Rule.PIN_2) {
+            return "most likely the importer pins without handling a refusal: an exporter may refuse a pin (a static"
+                    + " one always does, its memory never moves); treat the refusal as 'not pinned', or do not pin";
+        }
         if (t instanceof NoCpuPageException) {
             return "most likely the importer reads the buffer through a mapping entry's CPU view"
                     + " (SgEntry.cpuSegment()) instead of a CPU window; entries of device memory have no CPU page and"
@@ -146,7 +165,17 @@ public abstract class ImporterConformance {
         } catch (IommuFaultException | InvalidatedMappingException stale) {
             throw deviceFault(s, what, stale);
         } catch (Exception e) {
-            throw failure(classify(e, rule), what + " threw " + Verify.describe(e), hintFor(e, hint), e);
+            if (!s.device().isCoherent() && !(e instanceof DmaBufException) && !closedSegment(e)) {
+                // the importer's own failure, on a non-coherent device only (the same importer passes the coherent
+                // tests): it saw stale bytes, which CPU access outside a window's bracket does
+                throw failure(Rule.CPU_1, what + " of the importer of " + s.what() + " on non-coherent"
+                        + " device '" + s.device().name() + "' threw " + Verify.describe(e), "most likely the"
+                        + " importer reads or writes the buffer from the CPU outside beginCpuAccess/close (through a"
+                        + " mapping entry's CPU view, or a vmap): on a non-coherent device those go through the CPU"
+                        + " cache and see stale bytes; bracket every CPU access with a CPU window", e);
+            }
+            throw failure(classify(e, rule), what + " of the importer of " + s.what() + " on device '"
+                    + s.device().name() + "' threw " + Verify.describe(e), hintFor(e, hint), e);
         }
     }
 
@@ -159,12 +188,12 @@ public abstract class ImporterConformance {
     private ConformanceError deviceFault(Setup s, String what, RuntimeException fault) {
         String m = fault.getMessage() == null ? "" : fault.getMessage();
         if (fault instanceof IommuFaultException f && f.rule() == Rule.DEV_4) {
-            return failure(Rule.DEV_4, what + " on '" + s.device().name() + "' accessed " + s.buffer().what()
+            return failure(Rule.DEV_4, what + " on '" + s.device().name() + "' accessed " + s.what()
                     + " in a direction its mapping does not allow: " + Verify.describe(fault), "most likely the"
                     + " importer maps TO_DEVICE and lets the device write (or FROM_DEVICE and read): map with the"
                     + " direction the device access needs, BIDIRECTIONAL for read-modify-write", fault);
         }
-        boolean moved = s.exporter().moves() > 0;
+        boolean moved = s.moves() > 0;
         String cause = fault instanceof InvalidatedMappingException || m.contains("belonged to")
                 ? (moved ? "the importer kept using a mapping that a move invalidated: moveNotify must mark its"
                         + " mappings stale (or unmap them) and use() must map again, under the reservation lock,"
@@ -173,8 +202,8 @@ public abstract class ImporterConformance {
                         + " addresses are per device (MAP-9): map through an attachment of this device"
                 : "the importer used an address nothing maps (never mapped, or unmapped): use the addresses of its"
                         + " current mapping";
-        return failure(moved ? Rule.MOVE_7 : Rule.MAP_10, what + " touched " + s.buffer().what() + " through a dead"
-                + " or foreign address" + (moved ? " after " + s.exporter().moves() + " move(s)" : "") + ": "
+        return failure(moved ? Rule.MOVE_7 : Rule.MAP_10, what + " touched " + s.what() + " through a dead"
+                + " or foreign address" + (moved ? " after " + s.moves() + " move(s)" : "") + ": "
                 + Verify.describe(fault), "most likely " + cause, fault);
     }
 
@@ -193,7 +222,7 @@ public abstract class ImporterConformance {
         try {
             return s.exporter().move(fence);
         } catch (DmaBufException e) {
-            throw failure(classify(e, Rule.MOVE_7), "a move of " + s.buffer().what() + " failed inside the importer's"
+            throw failure(classify(e, Rule.MOVE_7), "a move of " + s.what() + " failed inside the importer's"
                     + " moveNotify: " + Verify.describe(e), "that moveNotify neither takes nor releases the "
                     + "reservation lock, tolerates repeated calls and only marks mappings stale (or unmaps them)", e);
         }
@@ -211,6 +240,14 @@ public abstract class ImporterConformance {
 
     private void stopAndCheck(Setup s) {
         call(s, "stop()", Rule.ATT_2, "that stop() unmaps every mapping, then detaches", s.puppet()::stop);
+        if (s.buffer() == null) {
+            long translations = s.device().liveTranslations();
+            that(translations == 0, Rule.ATT_2, () -> "after stop(), device '" + s.device().name() + "' still holds "
+                    + translations + " translation(s) of " + s.what(), "most likely stop() does not detach: a dynamic"
+                    + " importer of this static exporter gets a cached mapping that lives until detach (or a mapping"
+                    + " was never unmapped); unmap every mapping, then close the attachment");
+            return;
+        }
         Reservation r = s.buffer().exported().reservation();
         r.lock();
         int left;
@@ -219,7 +256,7 @@ public abstract class ImporterConformance {
         } finally {
             r.unlock();
         }
-        that(left == 0, Rule.ATT_2, () -> "after stop(), " + left + " attachment(s) of " + s.buffer().what()
+        that(left == 0, Rule.ATT_2, () -> "after stop(), " + left + " attachment(s) of " + s.what()
                 + " are still attached", "that stop() unmaps its mappings and closes its attachment");
         long translations = s.device().liveTranslations();
         that(translations == 0, Rule.MAP_10, () -> "after stop(), device '" + s.device().name() + "' still holds "
@@ -259,7 +296,7 @@ public abstract class ImporterConformance {
                 s.exporter().completeMove(copySucceeds);
                 Throwable t = thrown.get();
                 throw failure(Rule.MOVE_8, "use() returned" + (t == null ? "" : " (" + Verify.describe(t) + ")")
-                        + " while the KERNEL fence of a move of " + s.buffer().what() + " had been pending for less"
+                        + " while the KERNEL fence of a move of " + s.what() + " had been pending for less"
                         + " than " + holdMillis + " ms: it stopped waiting and touched the new memory before the copy"
                         + " was done", "most likely the importer waits with a timeout shorter than a slow copy and"
                         + " proceeds when it expires: wait until the fence signals (or fails), and treat a timed-out"
@@ -276,7 +313,7 @@ public abstract class ImporterConformance {
                 throw failure(d.rule(), "use() threw " + Verify.describe(t), "the rule", t);
             }
             throw failure(Rule.MOVE_8, "use() returned" + (t == null ? "" : " (" + Verify.describe(t) + ")")
-                    + " while the KERNEL fence of a move of " + s.buffer().what() + " was still pending: it did not"
+                    + " while the KERNEL fence of a move of " + s.what() + " was still pending: it did not"
                     + " wait for the copy before touching the new memory", "that use() waits for the buffer's KERNEL"
                     + " fences (reservation().await(FenceUsage.KERNEL, timeout)) after mapping, before the device"
                     + " access", t);
@@ -320,7 +357,7 @@ public abstract class ImporterConformance {
             int before = s.exporter().maps();
             boolean moved = move(s, MoveFence.IMMEDIATE);
             use(s);
-            that(!moved || s.exporter().maps() > before, Rule.MOVE_7, () -> "use() after a move of " + s.buffer().what()
+            that(!moved || s.exporter().maps() > before, Rule.MOVE_7, () -> "use() after a move of " + s.what()
                     + " did not map again", "that use() maps again after moveNotify");
         }
         stopAndCheck(s);
@@ -418,7 +455,7 @@ public abstract class ImporterConformance {
                 try {
                     s.exporter().moveLocked(MoveFence.IMMEDIATE);
                 } catch (DmaBufException e) {
-                    throw failure(classify(e, Rule.MOVE_7), "a move of " + s.buffer().what() + " failed inside the"
+                    throw failure(classify(e, Rule.MOVE_7), "a move of " + s.what() + " failed inside the"
                             + " importer's moveNotify: " + Verify.describe(e), "that moveNotify neither takes nor"
                             + " releases the reservation lock and only marks mappings stale (or unmaps them)", e);
                 }
@@ -432,14 +469,14 @@ public abstract class ImporterConformance {
             if (t instanceof IommuFaultException || t instanceof InvalidatedMappingException) {
                 throw failure(deviceFault(s, "use() that waited for the lock while the buffer moved",
                         (RuntimeException) t).rule(), "use() that waited for the reservation lock while "
-                        + s.buffer().what() + " moved then touched it through a dead mapping: "
+                        + s.what() + " moved then touched it through a dead mapping: "
                         + Verify.describe(t), "most likely use() decides whether to map again before it takes the"
                         + " lock (or keeps the mapping it read before): check staleness and read the current mapping"
                         + " after taking the lock", t);
             }
             if (t != null) {
                 throw failure(classify(t, Rule.MOVE_7), "use() that waited for the reservation lock while "
-                        + s.buffer().what() + " moved threw " + Verify.describe(t), hintFor(t, "that use() checks"
+                        + s.what() + " moved threw " + Verify.describe(t), hintFor(t, "that use() checks"
                         + " for a move after it takes the lock and maps again then"), t);
             }
             use(s);
@@ -461,6 +498,30 @@ public abstract class ImporterConformance {
         use(s);
         move(s, MoveFence.IMMEDIATE);
         use(s);
+        stopAndCheck(s);
+    }
+
+    /**
+     * CPU-1: a buffer of the system heap on a non-coherent device. For memory the framework keeps, mapping entries'
+     * CPU views and vmaps go through the simulated CPU cache (CPU-9), so an importer that reads what its device wrote
+     * through them, outside a CPU window, sees stale bytes and fails its own checks here, on this device only.
+     */
+    @Test
+    @DisplayName("CPU-1: on a non-coherent device, a system-heap buffer (whose CPU cache is simulated) is reached only"
+            + " through DMA or CPU windows")
+    public void onANonCoherentDeviceAHeapBufferIsReachedOnlyThroughDmaOrWindows() {
+        SimulatedDevice d = session.device(DeviceSpec.NON_COHERENT);
+        DmaBuf heap = session.system().systemHeap().allocate(64 * 1024 + DmaConstraints.PAGE_SIZE);
+        session.onCleanup("close of the kit's handle of the system-heap buffer", heap::close);
+        DmaBuf handle = heap.share();
+        session.onCleanup("close of the importer's handle of the system-heap buffer", handle::close);
+        ImporterPuppet p = puppet(handle, d);
+        that(p != null, Rule.ATT_3, () -> "puppet() returned null", "that puppet() returns the importer's puppet");
+        Setup s = new Setup(null, null, d, p, "buffer #" + heap.id() + " (" + heap.size() + " bytes, system heap)");
+        attach(s);
+        for (int i = 0; i < 4; i++) {
+            use(s);
+        }
         stopAndCheck(s);
     }
 
@@ -491,29 +552,29 @@ public abstract class ImporterConformance {
             // allowed: the importer reports the revocation
         } catch (InvalidatedMappingException stale) {
             if (stale.rule() != Rule.REV_2 || hasDynamicAttachment(s)) {
-                throw failure(Rule.REV_5, "use() during revocation of " + s.buffer().what() + " touched a dead"
+                throw failure(Rule.REV_5, "use() during revocation of " + s.what() + " touched a dead"
                         + " mapping: " + Verify.describe(stale), "most likely moveNotify does not stop device access:"
                         + " on a revoked buffer it must unmap and make use() stop (or throw RevokedException)", stale);
             }
             // a static importer is never notified: the framework's refusal of its revoked mapping is its report
         } catch (IommuFaultException stale) {
-            throw failure(Rule.REV_5, "use() during revocation of " + s.buffer().what() + " touched a dead mapping: "
+            throw failure(Rule.REV_5, "use() during revocation of " + s.what() + " touched a dead mapping: "
                     + Verify.describe(stale), "that moveNotify stops device access", stale);
         } catch (DmaBufException other) {
             throw failure(classify(other, Rule.REV_5), "use() during revocation threw " + Verify.describe(other),
                     "that use() handles a revoked buffer (RevokedException from map) by stopping", other);
         }
         revoker.join(fenceTimeout().toMillis() * 3);
-        that(!revoker.isAlive(), Rule.REV_5, () -> "revocation of " + s.buffer().what() + " did not finish",
+        that(!revoker.isAlive(), Rule.REV_5, () -> "revocation of " + s.what() + " did not finish",
                 "that the importer unmaps when notified of a revocation");
         Throwable t = thrown.get();
         if (t instanceof DmaTimeoutException timeout) {
-            throw failure(Rule.REV_5, "revocation of " + s.buffer().what() + " timed out waiting for the importer: "
+            throw failure(Rule.REV_5, "revocation of " + s.what() + " timed out waiting for the importer: "
                     + timeout.getMessage(), "that moveNotify (or the next use()) unmaps a revoked buffer's mappings "
                     + "without first trying to map again", timeout);
         }
         if (t != null) {
-            throw failure(classify(t, Rule.REV_5), "revocation of " + s.buffer().what() + " failed: "
+            throw failure(classify(t, Rule.REV_5), "revocation of " + s.what() + " failed: "
                     + Verify.describe(t), "that moveNotify neither takes nor releases the lock", t);
         }
         stopAndCheck(s);

@@ -24,7 +24,7 @@ final class KitExtension implements AfterEachCallback, TestExecutionExceptionHan
     KitExtension() {
     }
 
-    private static KitSession sessionOf(ExtensionContext context) {
+    static KitSession sessionOf(ExtensionContext context) {
         Optional<org.junit.jupiter.api.extension.TestInstances> instances = context.getTestInstances();
         if (instances.isEmpty()) {
             return null;
@@ -45,7 +45,7 @@ final class KitExtension implements AfterEachCallback, TestExecutionExceptionHan
         KitSession session = sessionOf(context);
         if (session != null) {
             try {
-                session.finish(context.getExecutionException().orElse(null));
+                session.finish(context.getExecutionException().orElse(null), ruleOf(context));
             } catch (ConformanceError e) {
                 throw e;
             } catch (RuntimeException | AssertionError e) {
@@ -110,11 +110,12 @@ final class KitExtension implements AfterEachCallback, TestExecutionExceptionHan
         if (t instanceof ConformanceError) {
             return t;
         }
-        Rule rule = Verify.blame(t, ruleOf(context));
+        Rule own = ruleOf(context);
+        Rule rule = Verify.blame(t, own);
         if (rule == null) {
             return t;
         }
         return Verify.failure(rule, "unexpected " + Verify.describe(t) + " in '" + context.getDisplayName() + "'",
-                "the rule: " + rule.statement(), t);
+                rule == own ? "the rule: " + rule.statement() : Verify.hintFor(rule, t), t);
     }
 }

@@ -366,14 +366,20 @@ final class AttachmentImpl implements Attachment {
             throw new RuleViolationException(Rule.MAP_10, "unmap on " + describe() + " of a mapping already"
                     + " unmapped: a mapping is unmapped exactly once");
         }
-        if (m.isAlive()) {
-            kill(m, Rule.MAP_11, "unmapped");
-        }
-        m.released = true;
-        mappings.remove(m);
-        core.system.unmapped();
-        if (core.revoked) {
-            core.signalUnmapped();
+        try {
+            if (m.isAlive()) {
+                kill(m, Rule.MAP_11, "unmapped");
+            }
+        } finally {
+            // the importer's unmap is done whatever the exporter's unmap threw (SAFE-2): the mapping is dead and
+            // released, so that the attachment can still detach and the buffer be released; a translation the
+            // exporter failed to remove is its leak (DEV-9), reported by whoever checks the devices
+            m.released = true;
+            mappings.remove(m);
+            core.system.unmapped();
+            if (core.revoked) {
+                core.signalUnmapped();
+            }
         }
     }
 

@@ -27,6 +27,8 @@ final class OwnedArena implements Arena {
     private int pins;
     private boolean closeAsked;
     private boolean freed;
+    /** Bytes allocated from this arena, counted in the system's live native bytes until freed. */
+    private long allocated;
 
     OwnedArena(SystemImpl system, Throwable site) {
         this.system = system;
@@ -41,7 +43,18 @@ final class OwnedArena implements Arena {
                         + " one from DmaBufSystem.exporterArena()");
             }
         }
-        return inner.allocate(byteSize, byteAlignment);
+        MemorySegment m = inner.allocate(byteSize, byteAlignment);
+        boolean count;
+        synchronized (this) {
+            count = !freed;
+            if (count) {
+                allocated += byteSize;
+            }
+        }
+        if (count) {
+            system.exporterBytes(byteSize);
+        }
+        return m;
     }
 
     @Override
@@ -116,13 +129,17 @@ final class OwnedArena implements Arena {
     }
 
     private void free() {
+        long bytes;
         synchronized (this) {
             if (freed) {
                 return;
             }
             freed = true;
+            bytes = allocated;
+            allocated = 0;
         }
         system.ownedFreed(this);
+        system.exporterBytes(-bytes);
         inner.close();
     }
 }

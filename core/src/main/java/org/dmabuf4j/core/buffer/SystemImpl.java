@@ -95,6 +95,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     private final AtomicLong liveBuffers = new AtomicLong();
     private final AtomicLong liveBufferBytes = new AtomicLong();
     private final AtomicLong cacheBytes = new AtomicLong();
+    /** Bytes of exporter arenas ({@link #exporterArena()}) not yet freed. */
+    private final AtomicLong exporterBytes = new AtomicLong();
     /** Live exporter arenas by scope (SAFE-1): the memory framework views may pin. */
     private final ConcurrentHashMap<MemorySegment.Scope, OwnedArena> owned = new ConcurrentHashMap<>();
     private final LongAdder exports = new LongAdder();
@@ -192,6 +194,11 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     /** The exporter arena a segment belongs to, or null: how framework views recognise memory they may pin. */
     OwnedArena ownedArena(MemorySegment s) {
         return owned.isEmpty() ? null : owned.get(s.scope());
+    }
+
+    /** An exporter arena allocated (positive) or freed (negative) bytes. */
+    void exporterBytes(long delta) {
+        exporterBytes.addAndGet(delta);
     }
 
     void ownedFreed(OwnedArena a) {
@@ -470,7 +477,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     @Override
     public long liveNativeBytes() {
-        long n = systemHeap.liveBytes() + contiguousHeap.liveBytes() + cacheBytes.get();
+        long n = systemHeap.liveBytes() + contiguousHeap.liveBytes() + cacheBytes.get() + exporterBytes.get();
         for (AccountedHeap h : moreHeaps) {
             n += h.nativeBytes();
         }

@@ -24,7 +24,20 @@ final class Waits {
      */
     static final int SPINS = Integer.getInteger("dmabuf4j.fence.spins", 100);
 
+    /**
+     * The longest a wait on a fence of another implementation parks before it looks at the fence again: such a fence
+     * may report SIGNALED without running the callbacks added to it (FENCE-2 broken by foreign code), and the
+     * framework's own waits (MAP-8, CPU-2, revocation) must not hang on it. The framework's fences wake waiters through
+     * their callbacks and never need it.
+     */
+    private static final long FOREIGN_SLICE_NANOS = 20_000_000L;
+
     private Waits() {
+    }
+
+    /** How long to park: the remaining time, in slices for a fence of another implementation. */
+    private static long slice(Fence fence, long remaining) {
+        return fence instanceof BaseFence ? remaining : Math.min(remaining, FOREIGN_SLICE_NANOS);
     }
 
     /**
@@ -120,13 +133,16 @@ final class Waits {
         long start = System.nanoTime();
         while (true) {
             if (fence.isSignaled()) {
+                if (!(fence instanceof BaseFence)) {
+                    fence.removeCallback(waiter);
+                }
                 return true;
             }
             long remaining = nanos - (System.nanoTime() - start);
             if (remaining <= 0) {
                 return !fence.removeCallback(waiter);
             }
-            LockSupport.parkNanos(fence, remaining);
+            LockSupport.parkNanos(fence, slice(fence, remaining));
             if (Thread.interrupted()) {
                 return interrupted(fence, waiter);
             }
@@ -148,12 +164,20 @@ final class Waits {
         if (!fence.addCallback(waiter)) {
             return;
         }
+        boolean foreign = !(fence instanceof BaseFence);
         while (!fence.isSignaled()) {
-            LockSupport.park(fence);
+            if (foreign) {
+                LockSupport.parkNanos(fence, FOREIGN_SLICE_NANOS);
+            } else {
+                LockSupport.park(fence);
+            }
             if (Thread.interrupted()) {
                 interrupted(fence, waiter);
                 return;
             }
+        }
+        if (foreign) {
+            fence.removeCallback(waiter);
         }
     }
 

@@ -21,6 +21,7 @@ import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaBufException;
 import org.dmabuf4j.api.DmaConstraints;
 import org.dmabuf4j.api.ExportedBuffer;
+import org.dmabuf4j.api.FenceEntry;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.IommuFaultException;
 import org.dmabuf4j.api.Mapping;
@@ -70,6 +71,8 @@ public final class CampaignRun implements AutoCloseable {
         final long id;
         final long size;
         final int[] content;
+        /** Per page, the values it held before its current one, oldest first (for the diagnosis of stale bytes). */
+        final List<List<Integer>> history = new ArrayList<>();
         final List<H> handles = new ArrayList<>();
         final List<Att> atts = new ArrayList<>();
         final List<F> fences = new ArrayList<>();
@@ -83,10 +86,31 @@ public final class CampaignRun implements AutoCloseable {
             this.size = pages * PAGE;
             this.content = new int[pages];
             Arrays.fill(content, fixture.features().contains(ExporterFeature.HEAP) ? ZERO : UNKNOWN);
+            for (int p = 0; p < pages; p++) {
+                history.add(new ArrayList<>());
+            }
         }
 
         String what() {
             return "buffer #" + id + " (exporter '" + exported.handle().exporterName() + "')";
+        }
+
+        /** A page now holds {@code seed}; what it held before goes to its history. */
+        void write(int page, int seed) {
+            if (content[page] != UNKNOWN) {
+                List<Integer> h = history.get(page);
+                h.add(content[page]);
+                if (h.size() > 4) {
+                    h.removeFirst();
+                }
+            }
+            content[page] = seed;
+        }
+
+        void writeAll(int seed) {
+            for (int p = 0; p < content.length; p++) {
+                write(p, seed);
+            }
         }
 
         boolean live() {
@@ -410,6 +434,7 @@ public final class CampaignRun implements AutoCloseable {
             awaitKernel(h.buf());
         }
         Attachment a;
+        List<FenceEntry> before = h.buf().released ? List.of() : exporterFences(h.buf());
         try {
             a = imp == null ? h.real().attach(d) : h.real().attach(d, imp);
         } catch (DmaBufException refused) {
@@ -417,13 +442,16 @@ public final class CampaignRun implements AutoCloseable {
             if (r == Rule.ATT_1 || r == Rule.PIN_2 || r == Rule.P2P_2 || r == Rule.REV_3 || r == Rule.ATT_5) {
                 return true;
             }
-            throw failure(Verify.blame(refused, Rule.ATT_1), "attach of " + h.buf().what()
-                    + " to '" + d.name() + "' threw " + Verify.describe(refused), "that attach() either succeeds or "
-                    + "refuses with AttachRefusedException", refused);
+            Rule rule = Verify.blame(refused, Rule.ATT_1);
+            throw failure(rule, "attach of " + h.buf().what() + " to '" + d.name() + "' threw "
+                    + Verify.describe(refused), rule == Rule.ATT_1 ? "that attach() either succeeds or refuses with"
+                    + " AttachRefusedException" : Verify.hintFor(rule, refused), refused);
         }
         Att att = new Att(op.label(), h.buf(), op.arg(), op.flag(), a, imp);
         h.buf().atts.add(att);
         objects.put(op.label(), att);
+        newExporterFencesAreKernel(h.buf(), before, "an attach to device '" + d.name() + "' (which may migrate the"
+                + " buffer)");
         return true;
     }
 
@@ -474,6 +502,7 @@ public final class CampaignRun implements AutoCloseable {
             awaitKernel(a.buf);
         }
         Mapping m;
+        List<FenceEntry> before = exporterFences(a.buf);
         r.lock();
         try {
             m = Verify.succeeds(a.buf.moved ? Rule.MOVE_6 : Rule.MAP_2, "map(" + op.direction() + ") of " + a.what()
@@ -482,6 +511,7 @@ public final class CampaignRun implements AutoCloseable {
         } finally {
             r.unlock();
         }
+        newExporterFencesAreKernel(a.buf, before, "a map (which may migrate the buffer)");
         if (a.cachedKind()) {
             that(m.isCached(), Rule.MAP_6, () -> "map of " + a.what() + " did not return the cached mapping",
                     "ATT-5/MAP-6 in the framework");
@@ -492,8 +522,10 @@ public final class CampaignRun implements AutoCloseable {
             }
             a.cached = m;
         } else {
-            that(!m.isCached(), Rule.MAP_5, () -> "map of " + a.what() + " returned a cached mapping", "BUF-10: the "
-                    + "fixture's DYNAMIC_MOVE declaration must match Exporter.isDynamic()");
+            that(!m.isCached(), Rule.BUF_10, () -> "map of " + a.what() + " returned a cached mapping: the framework"
+                    + " treats the exporter as static although the fixture declares DYNAMIC_MOVE", "most likely"
+                    + " Exporter.isDynamic() returns false for an exporter that moves: make it return true and"
+                    + " implement pin and unpin (or drop DYNAMIC_MOVE)");
         }
         M model = new M(op.label(), a, m);
         a.maps.add(model);
@@ -556,6 +588,57 @@ public final class CampaignRun implements AutoCloseable {
                 + b.exported.reservation().describe(), "that the copy of a move signals its fence");
     }
 
+    /** The buffer's fence entries the kit did not add: the exporter's (the copies of its moves and migrations). */
+    private List<FenceEntry> exporterFences(Buf b) {
+        Reservation r = b.exported.reservation();
+        r.lock();
+        try {
+            return r.entries(FenceUsage.BOOKKEEP).stream().filter(x -> b.fences.stream()
+                    .noneMatch(f -> f.fence == x.fence())).toList();
+        } finally {
+            r.unlock();
+        }
+    }
+
+    /**
+     * MOVE-8: fences the exporter added during a step (a move, or an attach or map that migrated) are of KERNEL
+     * usage. A KERNEL fence added by an attach or a map is a migration's copy: the buffer moved, for the model.
+     */
+    private void newExporterFencesAreKernel(Buf b, List<FenceEntry> before, String step) {
+        for (FenceEntry x : exporterFences(b)) {
+            if (before.stream().noneMatch(y -> y.fence() == x.fence())) {
+                b.moved = true;
+            }
+            if (x.usage() != FenceUsage.KERNEL && before.stream().noneMatch(y -> y.fence() == x.fence())) {
+                throw failure(Rule.MOVE_8, step + " of " + b.what() + " added a fence of usage " + x.usage() + " ("
+                        + x.fence().driverName() + " " + x.fence().timelineName() + ", " + x.fence().status() + "):"
+                        + " importers wait for KERNEL fences before touching moved memory", "most likely the exporter"
+                        + " publishes the copy of its move (or migration) with the usage of ordinary device work: add"
+                        + " it with FenceUsage.KERNEL");
+            }
+        }
+    }
+
+    /**
+     * Waits, bounded, for the exporter's fences a CPU access of {@code access} would wait for, so that a fence that
+     * never signals fails this step (FENCE-7, or MOVE-8 for a copy published with another usage than KERNEL) instead
+     * of hanging the run.
+     */
+    private void awaitForCpu(Buf b, Access access) {
+        awaitKernel(b);
+        Reservation r = b.exported.reservation();
+        boolean done = Verify.succeeds(Rule.FENCE_7, "waiting for the fences of " + b.what(), "the exporter's fences",
+                () -> r.await(access.waitUsage(), fenceTimeout));
+        if (!done) {
+            boolean other = exporterFences(b).stream().anyMatch(x -> !x.fence().isSignaled()
+                    && x.usage() != FenceUsage.KERNEL);
+            throw failure(other ? Rule.MOVE_8 : Rule.FENCE_7, "fences of " + b.what() + " that a CPU " + access
+                    + " window waits for did not signal in " + fenceTimeout.toMillis() + " ms: " + r.describe(), other
+                    ? "most likely the exporter publishes the copy of a move with another usage than KERNEL, and it"
+                    + " never completes" : "that every fence the exporter publishes signals in finite time");
+        }
+    }
+
     private boolean deviceAccess(Op op) {
         M m = ref(op, M.class);
         if (m == null || !m.expectedValid()) {
@@ -584,7 +667,7 @@ public final class CampaignRun implements AutoCloseable {
             if (write) {
                 Pattern.fill(data, 0, seed);
                 Dma.write(d, m.entries, 0, data);
-                Arrays.fill(b.content, seed);
+                b.writeAll(seed);
                 b.moved = false;
             } else {
                 Dma.read(d, m.entries, 0, data);
@@ -603,11 +686,18 @@ public final class CampaignRun implements AutoCloseable {
             long bad = want == ZERO ? Pattern.mismatchConstant(page, p * PAGE, (byte) 0)
                     : Pattern.mismatch(page, p * PAGE, want);
             if (bad >= 0) {
-                throw failure(b.moved ? Rule.MOVE_6 : Rule.MAP_2, "byte " + bad + " of " + b.what() + " read by "
-                        + how + " is not what was last written there (" + (want == ZERO ? "zero" : "pattern " + want)
-                        + ")" + (b.moved ? "; the buffer moved since" : ""), b.moved ? "that move() copies every byte"
-                        + " to the new memory and map()/beginCpuAccess return the new memory" : "that map() and "
-                        + "beginCpuAccess address the same memory in buffer order");
+                int[] earlier = b.history.get(p).stream().mapToInt(Integer::intValue).toArray();
+                Diagnose.Found f = Diagnose.find(data, 0, bad, want, earlier);
+                boolean fresh = want == ZERO && earlier.length == 0;
+                Rule rule = fresh && !b.moved ? Rule.HEAP_1 : b.moved ? Rule.MOVE_6 : Rule.MAP_2;
+                String situation = b.moved ? "after a move" : fresh ? "in a fresh buffer" : "since the last write";
+                String[] why = Diagnose.explain(data, 0, bad, want, situation, earlier);
+                throw failure(rule, "byte " + bad + " of " + b.what() + " read by " + how + " is not what was last"
+                        + " written there (" + (want == ZERO ? "zero" : "pattern " + want) + ")" + (b.moved
+                        ? "; the buffer moved since" : "") + ": " + why[0], (rule == Rule.HEAP_1 ? "an export must be"
+                        + " zeroed in the memory both devices and the CPU reach; " : "") + why[1] + (f.fact()
+                        == Diagnose.Fact.EARLIER_WRITE && b.moved ? " (a move that copied before the last write"
+                        + " landed, or a window written back to the old location)" : ""));
             }
         }
     }
@@ -669,7 +759,7 @@ public final class CampaignRun implements AutoCloseable {
         if (b.blocks(access)) {
             return false;
         }
-        awaitKernel(b);
+        awaitForCpu(b, access);
         Region region = op.kind() == Op.Kind.CPU_WRITE_PAGE ? Region.range(0, PAGE) : Region.WHOLE;
         Verify.runs(Rule.CPU_12, "a CPU " + access + " window on " + b.what(), "that beginCpuAccess returns the"
                 + " buffer's memory and endCpuAccess writes it back", () -> {
@@ -683,10 +773,10 @@ public final class CampaignRun implements AutoCloseable {
                 });
         if (access == Access.WRITE) {
             if (region == Region.WHOLE) {
-                Arrays.fill(b.content, op.arg());
+                b.writeAll(op.arg());
                 b.moved = false;
             } else {
-                b.content[0] = op.arg();
+                b.write(0, op.arg());
             }
         }
         return true;
@@ -736,6 +826,17 @@ public final class CampaignRun implements AutoCloseable {
             return true;
         }
         awaitKernel(h.buf());
+        for (FenceEntry x : exporterFences(h.buf())) {
+            // the exporter's own fences block readiness like any other: a pending one of another usage than KERNEL
+            // is a move's copy published with the wrong usage, and the model (which knows only the kit's fences)
+            // would blame the framework's readiness for it
+            if (!x.fence().isSignaled() && x.usage() != FenceUsage.KERNEL) {
+                throw failure(Rule.MOVE_8, h.buf().what() + " has a pending fence of usage " + x.usage() + " that the"
+                        + " kit did not add (" + x.fence().driverName() + " " + x.fence().timelineName() + "), so its"
+                        + " readiness waits for it", "most likely the exporter publishes the copy of a move with the"
+                        + " usage of ordinary device work: add it with FenceUsage.KERNEL");
+            }
+        }
         for (Access a : new Access[] {Access.READ, Access.WRITE}) {
             boolean want = !h.buf().blocks(a);
             boolean got = h.real().isReady(a);
@@ -752,8 +853,10 @@ public final class CampaignRun implements AutoCloseable {
         }
         Buf b = h.buf();
         boolean pinned = b.pinned();
+        List<FenceEntry> before = exporterFences(b);
         Verify.runs(Rule.MOVE_1, "fixture " + fixture.name() + ".move(" + b.what() + ")", "the move's steps: lock,"
                 + " isPinned, invalidateMappings, copy, KERNEL fence, unlock", () -> fixture.move(b.exported));
+        newExporterFencesAreKernel(b, before, "move()");
         if (!pinned) {
             b.moved = true;
             for (Att a : b.atts) {
@@ -890,7 +993,8 @@ public final class CampaignRun implements AutoCloseable {
                 }
                 for (M m : a.maps) {
                     if (!m.unmapped && !m.cached()) {
-                        Verify.runs(Rule.MAP_10, "unmap of mapping m" + m.label, "Exporter.unmap",
+                        Verify.runs(Rule.MAP_10, "unmap of mapping m" + m.label, "that the exporter's unmap() accepts"
+                                + " exactly the entries its map() returned and removes their translations",
                                 () -> a.real.unmapUnlocked(m.real));
                         m.unmapped = true;
                     }
@@ -905,7 +1009,8 @@ public final class CampaignRun implements AutoCloseable {
                 } finally {
                     r.unlock();
                 }
-                Verify.runs(Rule.ATT_6, "detach of " + a.what(), "Exporter.detach", a.real::close);
+                Verify.runs(Rule.ATT_6, "detach of " + a.what(), "that the exporter's detach() (and the unpin of a"
+                        + " static attachment) does not throw", a.real::close);
                 a.attached = false;
             }
             for (H h : all(H.class)) {
@@ -937,11 +1042,34 @@ public final class CampaignRun implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            // a failed run still closes what the model knows it opened, best effort: the system's close would
+            // release them anyway, but handles left for the garbage collector would be reported as leaks (BUF-8)
+            for (Att a : all(Att.class)) {
+                for (M m : a.maps) {
+                    if (a.attached && !m.unmapped && !m.cached()) {
+                        quietly(() -> a.real.unmapUnlocked(m.real));
+                    }
+                }
+                if (a.attached) {
+                    quietly(a.real::close);
+                }
+            }
+            for (H h : all(H.class)) {
+                quietly(h.real()::close);
+            }
             try {
                 observing.real().close();
             } catch (RuntimeException ignored) {
                 // the run already failed or was checked
             }
+        }
+    }
+
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | AssertionError ignored) {
+            // best effort after a failure: the reservation may be held by a stuck step, a mapping already dead
         }
     }
 

@@ -16,13 +16,16 @@ public enum DeviceSpec {
     NON_COHERENT("ncdev"),
     /** A coherent peer-to-peer capable device. */
     PEER("p2p0"),
-    /** A coherent device with small segments (8 KiB) and a small segment boundary (16 KiB). */
-    NARROW("dev16k");
+    /**
+     * A coherent device with a segment boundary (8 KiB) smaller than its maximum segment (32 KiB): only the boundary
+     * keeps entries apart, so an exporter that joins entries up to the maximum segment size crosses it.
+     */
+    NARROW("dev8k");
 
     /** The constraints of {@link #CONSTRAINED}. */
     public static final DmaConstraints TIGHT = new DmaConstraints(32, 64 * 1024, 256 * 1024);
     /** The constraints of {@link #NARROW}. */
-    public static final DmaConstraints SMALL = new DmaConstraints(48, 8 * 1024, 16 * 1024);
+    public static final DmaConstraints SMALL = new DmaConstraints(48, 32 * 1024, 8 * 1024);
 
     private final String deviceName;
 

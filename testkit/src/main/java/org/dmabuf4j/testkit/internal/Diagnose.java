@@ -45,27 +45,89 @@ public final class Diagnose {
      * @return the fact
      */
     public static Fact fact(MemorySegment data, long dataOffset, long bad, int want, int... earlier) {
+        return find(data, dataOffset, bad, want, earlier).fact();
+    }
+
+    /**
+     * What the wrong bytes are, and where they belong when they are data of another offset.
+     *
+     * @param fact the fact
+     * @param source for {@link Fact#SHIFTED}, the buffer offset whose data the wrong bytes are; else -1
+     * @param seed for {@link Fact#SHIFTED} and {@link Fact#EARLIER_WRITE}, the write the bytes are of
+     */
+    public record Found(Fact fact, long source, int seed) {
+    }
+
+    /**
+     * Classifies the bytes around a mismatch, as {@link #fact} does, keeping where shifted bytes come from.
+     *
+     * @param data the bytes read; its index 0 is buffer offset {@code dataOffset}
+     * @param dataOffset the buffer offset of {@code data}'s first byte
+     * @param bad the buffer offset of the first wrong byte
+     * @param want the seed expected there, or {@link #ZERO}
+     * @param earlier seeds written to these bytes before (oldest first), may be empty
+     * @return what was found
+     */
+    public static Found find(MemorySegment data, long dataOffset, long bad, int want, int... earlier) {
         long from = bad - dataOffset;
-        long len = Math.min(256, data.byteSize() - from);
+        // 64 bytes identify a pattern beyond doubt, and stay within one run of bytes that share an expectation (the
+        // gap between two rows of a 2-D window, a span), so the fact is not a mixture of two neighbours
+        long len = Math.min(64, data.byteSize() - from);
         MemorySegment run = data.asSlice(from, len);
         byte first = run.get(ValueLayout.JAVA_BYTE, 0);
         if (Pattern.mismatchConstant(run, bad, first) < 0) {
-            return first == 0 ? Fact.ZEROS : Fact.CONSTANT;
+            return new Found(first == 0 ? Fact.ZEROS : Fact.CONSTANT, -1, 0);
         }
         for (int e : earlier) {
             if (e != want && e != ZERO && Pattern.mismatch(run, bad, e) < 0) {
-                return Fact.EARLIER_WRITE;
+                return new Found(Fact.EARLIER_WRITE, -1, e);
             }
         }
         if (want != ZERO) {
-            for (long shift = -4 * PAGE; shift <= 4 * PAGE; shift += PAGE) {
-                if (shift != 0 && bad + shift >= 0 && Pattern.mismatch(run, bad + shift, want) < 0) {
-                    return Fact.SHIFTED;
+            long shift = shiftOf(run, bad, want);
+            if (shift != 0) {
+                return new Found(Fact.SHIFTED, bad + shift, want);
+            }
+        }
+        for (int e : earlier) {
+            if (e != want && e != ZERO) {
+                long shift = shiftOf(run, bad, e);
+                if (shift != 0) {
+                    return new Found(Fact.SHIFTED, bad + shift, e);
                 }
             }
-            return Fact.FOREIGN;
         }
-        return Fact.LEFTOVER;
+        return new Found(want != ZERO ? Fact.FOREIGN : Fact.LEFTOVER, -1, 0);
+    }
+
+    /** The largest buffer offset the shift search looks at. */
+    private static final long SEARCH = (4L << 20) + (1L << 20);
+
+    /**
+     * How far the bytes at {@code bad} are from where they belong: the non-zero {@code d} such that they are the
+     * expected pattern of buffer offset {@code bad + d}, looking first at whole pages (chunks listed out of order),
+     * then at every byte (offsets dropped or added); 0 if none.
+     *
+     * @param run the wrong bytes, starting at buffer offset {@code bad}
+     * @param bad the buffer offset of the first wrong byte
+     * @param want the expected seed
+     * @return the shift, or 0
+     */
+    public static long shiftOf(MemorySegment run, long bad, int want) {
+        long n = Math.min(run.byteSize(), 64);
+        MemorySegment head = run.asSlice(0, n);
+        byte first = head.get(ValueLayout.JAVA_BYTE, 0);
+        for (long at = bad % PAGE; at < SEARCH; at += PAGE) {
+            if (at != bad && Pattern.at(want, at) == first && Pattern.mismatch(head, at, want) < 0) {
+                return at - bad;
+            }
+        }
+        for (long at = 0; at < SEARCH; at++) {
+            if (at != bad && Pattern.at(want, at) == first && Pattern.mismatch(head, at, want) < 0) {
+                return at - bad;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -100,8 +162,9 @@ public final class Diagnose {
                     + ": a copy that did not run or ran into other memory";
             case EARLIER_WRITE -> "a stale copy " + situation + ": a staging copy, cache or old location that was"
                     + " not refreshed from (or written back to) the memory the last writer used";
-            case SHIFTED -> "the memory is listed out of buffer order: entries or spans in the wrong order, or offsets"
-                    + " not converted between the layouts";
+            case SHIFTED -> "the memory is listed out of buffer order, or a copy used the wrong offset: entries or"
+                    + " chunks in the wrong order, a span copied from or to the start of a staging copy instead of"
+                    + " its own offset, or offsets not converted between the layouts";
             case LEFTOVER -> "memory reused from a previous user without being zeroed";
             case FOREIGN -> "memory that belongs to someone else " + situation + ": freed and reused, or another"
                     + " buffer's memory";
@@ -121,7 +184,10 @@ public final class Diagnose {
      */
     public static String[] explain(MemorySegment data, long dataOffset, long bad, int want, String situation,
             int... earlier) {
-        Fact f = fact(data, dataOffset, bad, want, earlier);
-        return new String[] {describe(f), "most likely " + cause(f, situation)};
+        Found f = find(data, dataOffset, bad, want, earlier);
+        String seen = f.fact() == Fact.SHIFTED ? "the bytes there are the " + (f.seed() == want ? "expected data"
+                : "data of an earlier write") + " of byte " + f.source() + ", " + Math.abs(f.source() - bad)
+                + " bytes " + (f.source() > bad ? "further on" : "before") : describe(f.fact());
+        return new String[] {seen, "most likely " + cause(f.fact(), situation)};
     }
 }

@@ -18,6 +18,7 @@ import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaInterruptedException;
 import org.dmabuf4j.api.ExportedBuffer;
+import org.dmabuf4j.api.FenceEntry;
 import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Importer;
@@ -28,6 +29,7 @@ import org.dmabuf4j.api.Timeline;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.testkit.ExporterFeature;
+import org.dmabuf4j.testkit.ConformanceError;
 import org.dmabuf4j.testkit.ExporterFixture;
 
 /**
@@ -41,7 +43,10 @@ public final class KitSession {
     private final ObservingSystem observing;
     private final Recorder recorder = new Recorder();
     private final Map<DeviceSpec, SimulatedDevice> devices = new EnumMap<>(DeviceSpec.class);
-    private final Deque<Runnable> cleanups = new ArrayDeque<>();
+    private final Deque<Cleanup> cleanups = new ArrayDeque<>();
+    /** What failed while closing what the test left open; guarded by this. */
+    private final List<String> cleanupWhat = new ArrayList<>();
+    private final List<RuntimeException> cleanupFailures = new ArrayList<>();
     private final List<Exported> exported = new ArrayList<>();
     private final List<Timeline> timelines = new ArrayList<>();
     private final Set<Mapping> liveMappings = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -158,13 +163,28 @@ public final class KitSession {
         return devices.computeIfAbsent(spec, s -> s.build(observing.real()));
     }
 
+    /** A step of the end-of-test cleanup, with what it does for messages. */
+    private record Cleanup(String what, Runnable action) {
+    }
+
     /**
      * Registers a cleanup, run at the end in reverse order.
      *
      * @param cleanup the cleanup
      */
-    public synchronized void onCleanup(Runnable cleanup) {
-        cleanups.push(cleanup);
+    public void onCleanup(Runnable cleanup) {
+        onCleanup("closing what the test opened", cleanup);
+    }
+
+    /**
+     * Registers a cleanup, run at the end in reverse order. If the test passed and the cleanup throws, the test fails
+     * with what it threw: the code under test failed to close something (an exporter whose unmap or detach throws).
+     *
+     * @param what what the cleanup does, for the failure message ("unmap of a mapping of buffer #3")
+     * @param cleanup the cleanup
+     */
+    public synchronized void onCleanup(String what, Runnable cleanup) {
+        cleanups.push(new Cleanup(what, cleanup));
     }
 
     /**
@@ -194,7 +214,7 @@ public final class KitSession {
                 "that export() returns what system.export returned");
         DmaBuf handle = buffer.handle();
         Reservation reservation = buffer.reservation();
-        onCleanup(() -> {
+        onCleanup("close of the first handle of buffer #" + handle.id(), () -> {
             // closing may release the buffer, which needs its lock: never wait for a lock a stuck thread holds
             if (!reservation.isLocked() || reservation.isHeldByCurrentThread()) {
                 handle.close();
@@ -220,13 +240,16 @@ public final class KitSession {
      * @return the attachment
      */
     public Attachment attach(DmaBuf buffer, SimulatedDevice device, Importer importer) {
+        List<FenceEntry> before = MoveFences.entries(buffer.reservation());
         Attachment a = importer == null ? buffer.attach(device) : buffer.attach(device, importer);
         Reservation r = a.buffer().reservation();
-        onCleanup(() -> {
+        onCleanup("detach of buffer #" + a.buffer().id() + " from device '" + device.name() + "'", () -> {
             if (!r.isLocked() || r.isHeldByCurrentThread()) {
                 a.close();
             }
         });
+        MoveFences.newOnesAreKernel(r, before, "an attach to device '" + device.name() + "' (which may migrate the"
+                + " buffer)", "buffer #" + buffer.id());
         return a;
     }
 
@@ -253,7 +276,8 @@ public final class KitSession {
             liveMappings.add(m);
         }
         Reservation r = m.attachment().buffer().reservation();
-        onCleanup(() -> {
+        onCleanup("unmap of a mapping of buffer #" + m.attachment().buffer().id() + " on device '"
+                + m.attachment().device().name() + "'", () -> {
             boolean live;
             synchronized (this) {
                 live = liveMappings.remove(m);
@@ -316,6 +340,16 @@ public final class KitSession {
      * @param failure the test's failure, or null if it passed
      */
     public void finish(Throwable failure) {
+        finish(failure, null);
+    }
+
+    /**
+     * Ends the test: closes what is left, then, if the test passed, checks that nothing leaked.
+     *
+     * @param failure the test's failure, or null if it passed
+     * @param testRule the rule the test checks, for a cleanup failure that names no rule of its own; or null
+     */
+    public void finish(Throwable failure, Rule testRule) {
         if (finished) {
             return;
         }
@@ -323,6 +357,7 @@ public final class KitSession {
         try {
             cleanUp();
             if (failure == null) {
+                reportCleanupFailure(testRule);
                 checkNothingLeaked();
             }
         } finally {
@@ -337,6 +372,17 @@ public final class KitSession {
         }
     }
 
+    /**
+     * Waits, at most the fence timeout, for another thread to release a reservation lock: an exporter's own thread
+     * (a copy engine's completion) may hold it for a moment; a lock still held afterwards is reported (RESV-11).
+     */
+    private void awaitUnlocked(Reservation r) {
+        long deadline = System.nanoTime() + fenceTimeout.toNanos();
+        while (r.isLocked() && !r.isHeldByCurrentThread() && System.nanoTime() - deadline < 0) {
+            Thread.yield();
+        }
+    }
+
     private void cleanUp() {
         List<Exported> all = exported();
         for (Exported e : all) {
@@ -344,9 +390,10 @@ public final class KitSession {
             while (r.isHeldByCurrentThread()) {
                 r.unlock();
             }
+            awaitUnlocked(r);
         }
         while (true) {
-            Runnable next;
+            Cleanup next;
             synchronized (this) {
                 next = cleanups.poll();
             }
@@ -354,9 +401,15 @@ public final class KitSession {
                 break;
             }
             try {
-                next.run();
-            } catch (RuntimeException | AssertionError ignored) {
-                // best effort: the test already failed, or the leak checks below report what is left
+                next.action().run();
+            } catch (RuntimeException e) {
+                // reported if the test passed: the code under test could not close what it opened
+                synchronized (this) {
+                    cleanupWhat.add(next.what());
+                    cleanupFailures.add(e);
+                }
+            } catch (AssertionError ignored) {
+                // best effort: the leak checks below report what is left
             }
         }
         List<Timeline> ts;
@@ -368,12 +421,45 @@ public final class KitSession {
         }
     }
 
+    /**
+     * Fails with the first exception a cleanup threw after a passing test: the leaks it causes are its consequences.
+     * An exception naming a rule the code under test breaks is filed under that rule, any other under the test's.
+     */
+    private void reportCleanupFailure(Rule testRule) {
+        String what;
+        RuntimeException first;
+        synchronized (this) {
+            if (cleanupFailures.isEmpty()) {
+                return;
+            }
+            what = cleanupWhat.getFirst();
+            first = cleanupFailures.getFirst();
+        }
+        Rule rule = Verify.blame(first, testRule);
+        if (rule == null) {
+            throw first;
+        }
+        ConformanceError error = Verify.failure(rule, "after the test, " + what + " threw " + Verify.describe(first),
+                rule == testRule ? "that the code under test's callbacks (unmap, detach, unpin, release) do not throw"
+                + " for what they are given" : Verify.hintFor(rule, first), first);
+        synchronized (this) {
+            cleanupFailures.stream().skip(1).forEach(error::addSuppressed);
+        }
+        throw error;
+    }
+
+    private String exporterNames() {
+        return exported().stream().map(e -> e.handle().exporterName()).distinct()
+                .collect(java.util.stream.Collectors.joining("', '"));
+    }
+
     private void checkNothingLeaked() {
         SimulatedSystem real = observing.real();
         for (Exported e : exported()) {
             Reservation r = e.exported().reservation();
+            awaitUnlocked(r);
             Verify.that(!r.isLocked(), Rule.RESV_11, () -> "the reservation lock of " + e.what()
-                    + " is still held after the test closed everything", cause("that move(), revoke() and every "
+                    + " is still held " + fenceTimeout.toMillis() + " ms after the test closed everything", cause("that move(), revoke() and every "
                     + "exporter path unlock the reservation in a finally block", "that every path of the importer "
                     + "(moveNotify included) that locks the reservation unlocks it in a finally block"));
         }
@@ -423,8 +509,11 @@ public final class KitSession {
         }
         long nativeNow = real.liveNativeBytes();
         Verify.that(nativeNow == nativeBaseline, Rule.HEAP_5, () -> "the system holds " + nativeNow
-                + " bytes of native memory after every buffer was released, " + nativeBaseline + " before the test",
-                "that release() frees the buffer's memory (close its Arena)");
+                + " bytes of native memory after every buffer of fixture " + fixture.name() + " (exporter '"
+                + exporterNames() + "') was released, " + nativeBaseline + " before the test", cause("most likely"
+                + " release() does not free the buffer's memory (close the exporter arena it came from; a pool that"
+                + " keeps freed memory takes it from an arena of its own and reports it in liveBytes())", "that"
+                + " the importer closes every CPU window, mapping and handle it opened"));
         OptionalLong fixtureNow = fixture.liveBytes();
         Verify.that(fixtureNow.equals(fixtureBaseline), Rule.HEAP_5, () -> "fixture " + fixture.name() + " holds "
                 + bytes(fixtureNow) + " after every buffer was released, " + bytes(fixtureBaseline) + " before the"

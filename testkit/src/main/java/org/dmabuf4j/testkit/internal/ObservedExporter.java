@@ -208,6 +208,11 @@ public final class ObservedExporter implements Exporter {
         return false;
     }
 
+    private static boolean crossesBoundary(SgEntry e, Device device) {
+        long b = device.constraints().segmentBoundary();
+        return b != 0 && e.dmaAddress() / b != (e.dmaAddress() + e.length() - 1) / b;
+    }
+
     private void checkEntries(Attachment a, List<SgEntry> entries) {
         Device device = a.device();
         long total = 0;
@@ -222,13 +227,27 @@ public final class ObservedExporter implements Exporter {
             if (!e.isPageAligned()) {
                 recorder.violation(Rule.MAP_3, "map of " + who(a) + " returned entry " + i + " at 0x"
                         + Long.toHexString(e.dmaAddress()) + " of " + e.length() + " bytes, not page aligned",
-                        "that entries come from device.mapPages over page-sized chunks");
+                        "most likely map() shifts or builds entries itself: return the entries device.mapPages made"
+                        + " over page-sized chunks");
+                continue;
+            }
+            if (!device.isMapped(e.dmaAddress(), e.length())) {
+                // an address of another device's space: its constraints, alignment and pages say nothing about this
+                // device, so the precise rule is MAP-9
+                recorder.violation(Rule.MAP_9, "map of " + who(a) + " returned entry " + i + " at 0x"
+                        + Long.toHexString(e.dmaAddress()) + " that device '" + device.name() + "' does not translate",
+                        "most likely map() maps through another device (its own, or the first attachment's) instead"
+                        + " of attachment.device(): build the entries with attachment.device().mapPages/mapPeer");
+                continue;
             }
             if (!device.constraints().admits(e.dmaAddress(), e.length())) {
                 recorder.violation(Rule.MAP_4, "map of " + who(a) + " returned entry " + i + " at 0x"
                         + Long.toHexString(e.dmaAddress()) + " of " + e.length() + " bytes, which breaks the device's "
-                        + device.constraints(), "that map() returns the entries device.mapPages split for the"
-                        + " device's constraints, without merging or re-splitting them");
+                        + device.constraints() + (crossesBoundary(e, device) ? ": it crosses a segment boundary" : ""),
+                        crossesBoundary(e, device) ? "most likely map() merges or re-splits entries by the maximum"
+                        + " segment size only: return the entries device.mapPages split, which honour the boundary"
+                        : "that map() returns the entries device.mapPages split for the device's constraints,"
+                        + " without merging or re-splitting them");
             }
             if (!e.hasCpuPage() && !(a.peerToPeer() && device.isPeerToPeerCapable())) {
                 recorder.violation(Rule.P2P_1, "map of " + who(a) + " returned entry " + i
@@ -236,11 +255,6 @@ public final class ObservedExporter implements Exporter {
                         + " device that is not peer-to-peer capable" : "does not allow peer-to-peer"),
                         "that map() gives device memory only when attachment.peerToPeer() and the device is "
                         + "peer-to-peer capable, and migrates or refuses otherwise");
-            }
-            if (!device.isMapped(e.dmaAddress(), e.length())) {
-                recorder.violation(Rule.MAP_9, "map of " + who(a) + " returned entry " + i + " at 0x"
-                        + Long.toHexString(e.dmaAddress()) + " that device '" + device.name() + "' does not translate",
-                        "that map() maps through attachment.device() (mapPages/mapPeer), not another device");
             }
         }
         if (total != size) {

@@ -3,6 +3,7 @@ package org.dmabuf4j.testkit.internal;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.dmabuf4j.api.DmaBufException;
+import org.dmabuf4j.api.ExporterFaultException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.testkit.ConformanceError;
 
@@ -79,10 +80,9 @@ public final class Verify {
             throw e;
         } catch (DmaBufException e) {
             Rule reported = blame(e, rule);
-            if (reported != rule && e.rule().binds() == Rule.Party.IMPORTER) {
-                throw failure(reported, what + " threw " + describe(e) + ": the code under test itself made a call"
-                        + " that breaks " + reported.id() + " and the framework refused it", "the call named in the"
-                        + " exception, made from inside the exporter (" + reported.statement() + ")", e);
+            if (reported != rule) {
+                throw failure(reported, what + " threw " + describe(e) + ": " + elsewhere(reported, e),
+                        hintFor(reported, e), e);
             }
             throw failure(reported, what + " threw " + describe(e), hint, e);
         } catch (Exception e) {
@@ -145,7 +145,42 @@ public final class Verify {
      * @return the rule to report
      */
     public static Rule blame(Throwable t, Rule fallback) {
+        if (t instanceof ExporterFaultException) {
+            // the framework touched memory the exporter had already freed: the exporter's lifetime bug
+            return Rule.SAFE_1;
+        }
+        if (t instanceof DmaBufException d && d.rule() == Rule.MOVE_7 && d.getCause() instanceof DmaBufException c
+                && (c.rule().binds() != Rule.Party.FRAMEWORK || c instanceof ExporterFaultException)) {
+            // "an importer's moveNotify failed": what it called failed, and that call's rule is the precise one
+            return blame(c, fallback);
+        }
         return t instanceof DmaBufException d && d.rule().binds() != Rule.Party.FRAMEWORK ? d.rule() : fallback;
+    }
+
+    /** Why a failure is filed under another rule than the step's: completes "X threw Y: ...". */
+    private static String elsewhere(Rule reported, DmaBufException e) {
+        if (reported == Rule.SAFE_1) {
+            return "the framework touched memory of the exporter that was already freed";
+        }
+        return e.rule() == reported && e.rule().binds() == Rule.Party.IMPORTER
+                ? "the code under test itself made a call that breaks " + reported.id() + " and the framework refused it"
+                : "the exception names " + reported.id() + ", the rule at fault";
+    }
+
+    /**
+     * The hint for a failure the framework named: the most likely cause of that rule's refusal.
+     *
+     * @param reported the rule the failure is filed under
+     * @param e what the framework threw
+     * @return the hint, completing "if this fails, check ..."
+     */
+    public static String hintFor(Rule reported, Throwable e) {
+        if (reported == Rule.SAFE_1) {
+            return "most likely the exporter frees, closes or unmaps its memory before release() (when the last"
+                    + " attachment detaches, the last mapping is unmapped, or in endCpuAccess/vunmap of memory still in"
+                    + " use): free it in release() only";
+        }
+        return "the call or step named in the exception (" + reported.id() + ": " + reported.statement() + ")";
     }
 
     /**

@@ -126,8 +126,15 @@ final class BrokenFixture implements ExporterFixture {
             }
         } finally {
             r.unlock();
+            java.util.concurrent.atomic.AtomicLong returned = moveReturned.get(buffer);
+            if (returned != null) {
+                returned.set(System.nanoTime());
+            }
         }
     }
+
+    /** SIGNALS_UNDER_LOCK: when the last move of a buffer returned (0 while one runs). */
+    private final Map<ExportedBuffer, java.util.concurrent.atomic.AtomicLong> moveReturned = new ConcurrentHashMap<>();
 
     private void publish(ExportedBuffer buffer, Reservation r) {
         SignalingFence f = fenceFor(buffer);
@@ -142,9 +149,17 @@ final class BrokenFixture implements ExporterFixture {
                 f.setError(new IllegalStateException("the copy failed"));
             }
             case SIGNALS_UNDER_LOCK -> {
+                // the copy engine reports completion within 50 ms of the move; the completion handler takes the
+                // reservation lock to update the buffer's bookkeeping, then signals: it waits for any holder
+                java.util.concurrent.atomic.AtomicLong returned = moveReturned.computeIfAbsent(buffer,
+                        b -> new java.util.concurrent.atomic.AtomicLong());
+                returned.set(0);
                 Thread t = new Thread(() -> {
-                    long deadline = System.nanoTime() + 200_000_000L;
-                    while (!r.isLocked() && System.nanoTime() < deadline) {
+                    while (true) {
+                        long at = returned.get();
+                        if (at != 0 && (r.isLocked() || System.nanoTime() - at > 50_000_000L)) {
+                            break;
+                        }
                         Thread.onSpinWait();
                     }
                     r.lock();

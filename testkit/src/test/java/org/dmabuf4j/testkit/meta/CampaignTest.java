@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dmabuf4j.api.Rule;
@@ -21,8 +22,13 @@ class CampaignTest {
     private static final Pattern SEED = Pattern.compile("seed=(-?\\d+)");
     private static final Pattern STEPS = Pattern.compile("minimal sequence \\((\\d+) steps\\)");
 
+    static {
+        Warnings.install();
+    }
+
+    /** Runs a campaign that must fail: its code is broken on purpose, so its warnings are expected. */
     private static ConformanceError failingRun(Campaign campaign) {
-        return assertThrows(ConformanceError.class, campaign::run);
+        return Subjects.with(Subjects.BROKEN, () -> assertThrows(ConformanceError.class, campaign::run));
     }
 
     /** A correct exporter survives a campaign, and every run prints its seed. */
@@ -68,5 +74,50 @@ class CampaignTest {
                 System.setProperty(Campaign.SEED_PROPERTY, previous);
             }
         }
+    }
+
+    private static Campaign quiet(Campaign c) {
+        return c.printTo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /** A fence that never signals fails the step that waits for it within the fence timeout, and is shrunk. */
+    @Test
+    @DisplayName("FENCE-7: a move's fence that never signals fails within the campaign's fence timeout, and the"
+            + " failure is shrunk like any other")
+    void aFenceThatNeverSignalsFailsInTimeAndIsShrunk() {
+        ConformanceError e = failingRun(quiet(Campaign.forExporter(new BrokenFixture(Flaw.HUNG_FENCE)).runs(3)
+                .steps(60).fenceTimeout(Duration.ofMillis(200))));
+        assertEquals(Rule.FENCE_7, e.rule(), e::getMessage);
+        assertTrue(e.getMessage().contains("did not signal in 200 ms"), e::getMessage);
+        Matcher steps = STEPS.matcher(e.getMessage());
+        assertTrue(steps.find() && !e.getMessage().contains("not shrunk"), e::getMessage);
+        assertTrue(Integer.parseInt(steps.group(1)) <= 6, () -> "not shrunk to a few steps: " + e.getMessage());
+        assertTrue(e.getMessage().contains("move handle"), e::getMessage);
+    }
+
+    /**
+     * An exporter whose move fence has WRITE usage makes readiness wait for it: that is the exporter's MOVE-8, not
+     * the framework's SYNC-4.
+     */
+    @Test
+    @DisplayName("MOVE-8: a campaign against an exporter that publishes its move's copy as a WRITE fence fails on"
+            + " MOVE-8, not on the framework's readiness (SYNC-4)")
+    void aWriteUsageMoveFenceIsTheExportersMove8() {
+        ConformanceError e = failingRun(quiet(Campaign.forExporter(new GpuExporter.Fixture(
+                GpuExporter.Bug.MOVE_FENCE_OF_WRITE_USAGE)).runs(4).steps(60)));
+        assertEquals(Rule.MOVE_8, e.rule(), e::getMessage);
+        assertTrue(e.getMessage().contains("usage WRITE") && e.getMessage().contains("KERNEL"), e::getMessage);
+    }
+
+    /** A content mismatch names the fact and the cause that produces it, not always "buffer order". */
+    @Test
+    @DisplayName("MOVE-6: a campaign content mismatch after a move that lost a page says the copy lost it, not that"
+            + " the buffer is out of order")
+    void aContentMismatchIsDiagnosedByItsFact() {
+        ConformanceError e = failingRun(quiet(Campaign.forExporter(new GpuExporter.Fixture(
+                GpuExporter.Bug.COPIES_ONE_PAGE_SHORT)).runs(8).steps(80)));
+        assertEquals(Rule.MOVE_6, e.rule(), e::getMessage);
+        assertTrue(e.getMessage().contains("all zero") && e.getMessage().contains("copy"), e::getMessage);
+        assertTrue(!e.getMessage().contains("buffer order"), e::getMessage);
     }
 }

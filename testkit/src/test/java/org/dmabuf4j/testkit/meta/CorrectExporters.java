@@ -42,6 +42,7 @@ final class CorrectExporters {
         List<Subject> subjects = SUBJECTS.subList(from, to);
         return subjects.stream().map(s -> dynamicTest("BUF-7: " + s.name() + " passes the exporter suite", () -> {
             KitRun r = KitRun.of(s.suite(), s.name());
+            SubjectTable.add("exporter", s.name(), "correct", null, r);
             assertTrue(r.failures().isEmpty(), r::summary);
             Set<String> expected = KitRun.expectedSkips(s.features());
             assertTrue(expected.containsAll(r.skippedMethods()), () -> "unexpected skips " + r.skippedMethods()

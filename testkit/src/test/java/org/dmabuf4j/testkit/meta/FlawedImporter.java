@@ -14,6 +14,7 @@ import org.dmabuf4j.api.Importer;
 import org.dmabuf4j.api.Mapping;
 import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.Reservation;
+import org.dmabuf4j.api.UnsupportedFeatureException;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.testkit.ImporterPuppet;
 
@@ -31,6 +32,8 @@ final class FlawedImporter implements ImporterPuppet, Importer {
     /** Guarded by the reservation lock. */
     private Mapping mapping;
     private volatile boolean stale;
+    /** Whether the pinning design's pin was accepted (a static exporter refuses it: it never moves anyway). */
+    private volatile boolean pinned;
 
     FlawedImporter(DmaBuf buffer, SimulatedDevice device, ImporterFlaw flaw) {
         this.buffer = buffer;
@@ -55,6 +58,9 @@ final class FlawedImporter implements ImporterPuppet, Importer {
             reservation.lock();
             try {
                 attachment.pin();
+                pinned = true;
+            } catch (UnsupportedFeatureException staticExporter) {
+                // a static exporter never moves its memory: nothing to pin (PIN-2)
             } finally {
                 reservation.unlock();
             }
@@ -137,8 +143,17 @@ final class FlawedImporter implements ImporterPuppet, Importer {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(64);
             device.dmaRead(m.dmaAddress(0), data);
-            data.set(ValueLayout.JAVA_BYTE, 0, (byte) (data.get(ValueLayout.JAVA_BYTE, 0) + 1));
+            byte next = (byte) (data.get(ValueLayout.JAVA_BYTE, 0) + 1);
+            data.set(ValueLayout.JAVA_BYTE, 0, next);
             device.dmaWrite(m.dmaAddress(0), data);
+            if (flaw == ImporterFlaw.CHECKS_FRAMES_THROUGH_ENTRY_VIEW) {
+                // "the entry has a CPU view: no need for a window to check the frame"
+                byte seen = m.entries().getFirst().cpuSegment().get(ValueLayout.JAVA_BYTE, 0);
+                if (seen != next) {
+                    throw new IllegalStateException("frame check failed: the device wrote " + next + ", the buffer"
+                            + " holds " + seen);
+                }
+            }
         }
         if (flaw == ImporterFlaw.UNMAPS_THROUGH_OTHER_ATTACHMENT) {
             Attachment other = buffer.attach(device, this);
@@ -220,7 +235,7 @@ final class FlawedImporter implements ImporterPuppet, Importer {
                     a.unmap(mapping);
                 }
                 mapping = null;
-                if (flaw.design() == ImporterFlaw.Design.PINNING) {
+                if (pinned) {
                     a.unpin();
                     if (flaw == ImporterFlaw.PINNING_UNPINS_TWICE) {
                         a.unpin();

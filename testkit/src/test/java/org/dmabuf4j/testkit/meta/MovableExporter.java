@@ -33,6 +33,7 @@ final class MovableExporter implements Exporter {
     private final Flaw flaw;
     private final Object memoryLock = new Object();
     private final List<Arena> kept = new ArrayList<>();
+    private final List<MemorySegment> keptBlocks = new ArrayList<>();
     private Arena arena;
     private MemorySegment memory;
     private volatile boolean inDeviceMemory;
@@ -134,11 +135,30 @@ final class MovableExporter implements Exporter {
             if (pool != null) {
                 if (flaw != Flaw.KEEPS_MEMORY) {
                     pool.give(memory);
+                    keptBlocks.forEach(pool::give);
                 }
             } else {
                 arena.close();
             }
             kept.forEach(Arena::close);
+        }
+    }
+
+    /**
+     * The framework writes a window of memory that is not an exporter arena's back through the segment begin
+     * returned: after a move that is the old memory, so the spans go on to the current one.
+     */
+    @Override
+    public void endCpuAccess(Access access, List<Span> spans, MemorySegment view) {
+        if (!access.writes()) {
+            return;
+        }
+        synchronized (memoryLock) {
+            if (view != memory && view.scope().isAlive()) {
+                for (Span s : spans) {
+                    MemorySegment.copy(view, s.offset(), memory, s.offset(), s.length());
+                }
+            }
         }
     }
 
@@ -168,7 +188,8 @@ final class MovableExporter implements Exporter {
                 if (copy) {
                     m.copyFrom(memory);
                 }
-                pool.give(memory);
+                // a window begun before the move still writes back into the old block: it goes back at release
+                keptBlocks.add(memory);
                 memory = m;
                 return;
             }

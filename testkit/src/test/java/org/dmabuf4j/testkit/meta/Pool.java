@@ -10,13 +10,14 @@ import java.util.Map;
 import org.dmabuf4j.api.DmaBufSystem;
 
 /**
- * Reused memory for heap-like test exporters: freed blocks go back to the pool, not to the system. The memory of each
- * system comes from one of its exporter arenas (SAFE-1), which the system frees when it closes.
+ * Reused memory for heap-like test exporters: freed blocks go back to the pool, not to the system. The blocks are
+ * the pool's own memory ({@link Arena#ofAuto()}): a pool keeps what it frees, so its memory must not come from an
+ * exporter arena, which the system counts as live until it is closed. Blocks are kept per system, so that a system's
+ * buffers never share memory with another's.
  */
 final class Pool {
     private final Map<DmaBufSystem, Map<Long, Deque<MemorySegment>>> free = new IdentityHashMap<>();
-    private final Map<DmaBufSystem, Arena> arenas = new IdentityHashMap<>();
-    private final Map<MemorySegment.Scope, DmaBufSystem> owners = new HashMap<>();
+    private final Map<MemorySegment, DmaBufSystem> owners = new IdentityHashMap<>();
     private final boolean zero;
     private long live;
 
@@ -28,9 +29,8 @@ final class Pool {
         Deque<MemorySegment> q = free.computeIfAbsent(system, k -> new HashMap<>()).get(size);
         MemorySegment m;
         if (q == null || q.isEmpty()) {
-            Arena arena = arenas.computeIfAbsent(system, DmaBufSystem::exporterArena);
-            owners.put(arena.scope(), system);
-            m = arena.allocate(size, 4096);
+            m = Arena.ofAuto().allocate(size, 4096);
+            owners.put(m, system);
         } else {
             m = q.pop();
         }
@@ -42,7 +42,7 @@ final class Pool {
     }
 
     synchronized void give(MemorySegment m) {
-        free.computeIfAbsent(owners.get(m.scope()), k -> new HashMap<>())
+        free.computeIfAbsent(owners.get(m), k -> new HashMap<>())
                 .computeIfAbsent(m.byteSize(), k -> new ArrayDeque<>()).push(m);
         live -= m.byteSize();
     }

@@ -1,9 +1,11 @@
 package org.dmabuf4j.testkit.meta;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -43,8 +45,9 @@ class RuleCoverageTest {
     @Test
     @DisplayName("BUF-7: every exporter-facing MUST rule has a broken exporter in the meta-tests, or a stated reason")
     void everyExporterRuleHasABrokenExporter() {
-        Set<Rule> covered = Arrays.stream(Flaw.values()).map(f -> f.rule).filter(Objects::nonNull)
-                .filter(r -> r.binds() == Rule.Party.EXPORTER).collect(Collectors.toCollection(() -> EnumSet.noneOf(Rule.class)));
+        Set<Rule> covered = ExporterCatalogue.all().stream().map(ExporterSubject::rule).filter(Objects::nonNull)
+                .filter(r -> r.binds() == Rule.Party.EXPORTER)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Rule.class)));
         Set<Rule> missing = must(Rule.Party.EXPORTER);
         missing.removeAll(covered);
         assertEquals(EXPORTER_EXCEPTIONS.keySet(), missing);
@@ -56,7 +59,7 @@ class RuleCoverageTest {
     @Test
     @DisplayName("MOVE-7: every importer-facing MUST rule has a broken importer in the meta-tests, or a stated reason")
     void everyImporterRuleHasABrokenImporter() {
-        Set<Rule> covered = Arrays.stream(ImporterFlaw.values()).map(f -> f.rule).filter(Objects::nonNull)
+        Set<Rule> covered = ImporterCatalogue.all().stream().map(ImporterSubject::rule).filter(Objects::nonNull)
                 .filter(r -> r.binds() == Rule.Party.IMPORTER)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Rule.class)));
         Set<Rule> missing = must(Rule.Party.IMPORTER);
@@ -64,5 +67,41 @@ class RuleCoverageTest {
         assertEquals(IMPORTER_EXCEPTIONS.keySet(), missing);
         System.out.println("importer-facing MUST rules: " + must(Rule.Party.IMPORTER).size() + ", with a broken"
                 + " importer: " + covered.size() + ", not breakable through the puppet: " + IMPORTER_EXCEPTIONS);
+    }
+
+    /**
+     * The population the issue asks for: at least 40 broken exporters and 25 broken importers, each a different bug
+     * (no two subjects of a design share one), every broken exporter with a correct twin of its design, at least four
+     * stand-alone exporter designs besides the reference one, and at least six correct implementations of different
+     * designs among them a lazily allocating exporter, a lifelong-pinning importer and a static importer.
+     */
+    @Test
+    @DisplayName("BUF-7: the meta-tests hold 40+ broken exporters and 25+ broken importers, each with a correct twin,"
+            + " and 6+ correct designs")
+    void thePopulationIsLargeAndVaried() {
+        List<ExporterSubject> exporters = ExporterCatalogue.all();
+        List<ImporterSubject> importers = ImporterCatalogue.all();
+        long brokenExporters = exporters.stream().filter(s -> !s.isCorrect()).count();
+        long brokenImporters = importers.stream().filter(s -> !s.isCorrect()).count();
+        assertTrue(brokenExporters >= 40, () -> brokenExporters + " broken exporters");
+        assertTrue(brokenImporters >= 25, () -> brokenImporters + " broken importers");
+        assertEquals(exporters.size(), exporters.stream().map(ExporterSubject::id).distinct().count(),
+                "two exporter subjects share a design and a bug");
+        assertEquals(importers.size(), importers.stream().map(ImporterSubject::id).distinct().count(),
+                "two importer subjects share a design and a bug");
+        Map<String, ExporterSubject> twins = ExporterCatalogue.twins();
+        for (ExporterSubject s : exporters) {
+            assertTrue(twins.containsKey(s.design()), () -> s.id() + " has no correct twin");
+        }
+        Set<String> designs = exporters.stream().map(ExporterSubject::design).collect(Collectors.toSet());
+        assertTrue(designs.containsAll(List.of("pool", "lazy", "mmapfile", "gpu")), designs::toString);
+        Set<String> correctDesigns = new java.util.TreeSet<>(twins.keySet());
+        importers.stream().filter(ImporterSubject::isCorrect).map(i -> "importer " + i.design())
+                .forEach(correctDesigns::add);
+        assertTrue(correctDesigns.size() >= 6 && correctDesigns.contains("lazy")
+                && correctDesigns.contains("importer pinning") && correctDesigns.contains("importer static"),
+                correctDesigns::toString);
+        System.out.println("meta-test population: " + brokenExporters + " broken exporters in " + designs.size()
+                + " designs, " + brokenImporters + " broken importers, correct designs " + correctDesigns);
     }
 }

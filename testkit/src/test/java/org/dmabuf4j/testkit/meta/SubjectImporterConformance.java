@@ -6,14 +6,11 @@ import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.testkit.ImporterConformance;
 import org.dmabuf4j.testkit.ImporterPuppet;
 
-/** The importer suite against the {@link ImporterFlaw} set in {@link #flaw}; run through the EngineTestKit only. */
-public class FlawedImporterConformance extends ImporterConformance {
-    /** The flaw of the next run. */
-    static volatile ImporterFlaw flaw = ImporterFlaw.NONE;
-
+/** The importer suite against the current {@link ImporterSubject} of the thread; run only through {@link KitRun}. */
+public class SubjectImporterConformance extends ImporterConformance {
     @Override
     protected ImporterPuppet puppet(DmaBuf buffer, SimulatedDevice device) {
-        return new FlawedImporter(buffer, device, flaw);
+        return Subjects.importer().puppet().apply(buffer, device);
     }
 
     @Override
