@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The conformance suite for exporters of images (issue #12). Extend it and implement {@link #fixture()}:
@@ -53,9 +54,14 @@ import org.junit.jupiter.api.Test;
  *       bytes the descriptor describes.</li>
  * </ul>
  * Each test runs in its own system from {@link ImageFixture#newSystem()}, with a kit device that samples and renders
- * every layout; afterwards no buffer and no IOMMU translation may be left. Failures are {@link ConformanceError}s.
+ * every layout; afterwards no buffer and no IOMMU translation may be left. Failures are {@link ConformanceError}s,
+ * printed on the console by display name as the other suites do ({@code -Ddmabuf4j.kit.console=false} turns it off).
  */
 public abstract class ImageConformance {
+    /** Prints failed and skipped tests by display name, with their messages and reasons, and the suite's counts. */
+    @RegisterExtension
+    static final KitReport REPORT = new KitReport();
+
     private static final Duration BOUND = Duration.ofSeconds(10);
     private static final int WIDTH = 203;
     private static final int HEIGHT = 67;
