@@ -51,13 +51,6 @@ final class World implements AutoCloseable {
     }
 
     /**
-     * Registers something to close before the world's own objects.
-     *
-     * @param <T> its type
-     * @param c the resource
-     * @return c
-     */
-    /**
      * A mapping of a 64x64 XRGB8888 LINEAR image attached to {@link #dev} for RENDER: the good value of image jobs
      * (issue #12).
      *
@@ -71,6 +64,13 @@ final class World implements AutoCloseable {
         return a.mapUnlocked(Direction.BIDIRECTIONAL);
     }
 
+    /**
+     * Registers something to close before the world's own objects.
+     *
+     * @param <T> its type
+     * @param c the resource
+     * @return c
+     */
     <T extends AutoCloseable> T track(T c) {
         tracked.push(c);
         return c;
