@@ -16,9 +16,47 @@ import java.util.Map;
  * @param error95 the 95 % confidence half-width from the raw iteration scores (Student's t); NaN with fewer than 2
  * @param unit the score's unit, e.g. {@code ns/op} or {@code ops/us}
  * @param settings fork and iteration settings, for the report's header
+ * @param secondary JMH's secondary metrics by name (e.g. an {@code @AuxCounters} field, {@code gc.alloc.rate.norm})
  */
 record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
-              double error95, String unit, String settings) {
+              double error95, String unit, String settings, Map<String, Metric> secondary) {
+
+    /**
+     * A secondary metric of a result.
+     *
+     * @param score its score
+     * @param error95 the 95 % confidence half-width from its raw iteration scores; NaN with fewer than 2
+     * @param unit its unit, e.g. {@code B/op}
+     */
+    record Metric(double score, double error95, String unit) {
+        /**
+         * The range the 95 % confidence interval allows.
+         *
+         * @return {low, high}
+         */
+        double[] range() {
+            return Double.isNaN(error95) ? new double[] {score, score}
+                    : new double[] {score - error95, score + error95};
+        }
+    }
+
+    /**
+     * A result without secondary metrics.
+     *
+     * @param benchmark the fully qualified method
+     * @param mode JMH's mode
+     * @param threads benchmark threads
+     * @param params parameter values
+     * @param score the primary score
+     * @param error JMH's error
+     * @param error95 the 95 % half-width
+     * @param unit the score's unit
+     * @param settings fork and iteration settings
+     */
+    Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
+           double error95, String unit, String settings) {
+        this(benchmark, mode, threads, params, score, error, error95, unit, settings, Map.of());
+    }
 
     /** Student's t, two-sided 95 %, for 1 to 30 degrees of freedom. */
     private static final double[] T95 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
@@ -27,6 +65,7 @@ record Result(String benchmark, String mode, int threads, Map<String, String> pa
 
     Result {
         params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        secondary = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secondary));
     }
 
     /**
@@ -47,12 +86,21 @@ record Result(String benchmark, String mode, int threads, Map<String, String> pa
                 + (long) number(m.get("warmupIterations"), "warmupIterations", 0) + "×" + m.get("warmupTime") + " warm-up, "
                 + (long) number(m.get("measurementIterations"), "measurementIterations", 0) + "×" + m.get("measurementTime")
                 + " measurement";
+        Map<String, Metric> secondary = new LinkedHashMap<>();
+        if (m.get("secondaryMetrics") instanceof Map<?, ?> sm) {
+            sm.forEach((k, v) -> {
+                Map<String, Object> metric = asObject(v, "secondaryMetrics." + k);
+                secondary.put(String.valueOf(k), new Metric(
+                        number(metric.get("score"), "secondaryMetrics." + k + ".score", Double.NaN),
+                        halfWidth95(metric.get("rawData")), String.valueOf(metric.get("scoreUnit"))));
+            });
+        }
         return new Result(string(m.get("benchmark"), "benchmark"), string(m.get("mode"), "mode"),
                 (int) number(m.get("threads"), "threads", 1), params,
                 number(primary.get("score"), "primaryMetric.score", Double.NaN),
                 number(primary.get("scoreError"), "primaryMetric.scoreError", Double.NaN),
                 halfWidth95(primary.get("rawData")),
-                string(primary.get("scoreUnit"), "primaryMetric.scoreUnit"), settings);
+                string(primary.get("scoreUnit"), "primaryMetric.scoreUnit"), settings, secondary);
     }
 
     /** The 95 % confidence half-width of the mean of JMH's raw data (one list of iteration scores per fork). */
