@@ -16,6 +16,7 @@ import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Exporter;
 import org.dmabuf4j.api.ExporterFaultException;
+import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.RevokedException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -23,6 +24,7 @@ import org.dmabuf4j.api.Span;
 import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ReleaseEvent;
 import org.dmabuf4j.core.device.CpuCache;
+import org.dmabuf4j.core.device.CpuClaim;
 import org.dmabuf4j.core.device.Ownership;
 import org.dmabuf4j.core.heap.FrameworkMemoryExporter;
 import org.dmabuf4j.core.heap.HeapStats;
@@ -48,7 +50,10 @@ final class BufferCore {
     final ReservationImpl reservation;
     final HeapStats heapStats;
     final Ownership ownership;
-    final List<Span> wholeSpans;
+    /** The plan of {@link Region#WHOLE}, made at the first CPU access or cache maintenance. */
+    private SpanPlan whole;
+    /** The plan of the last other region a window opened on: the next window usually opens on the same one. */
+    private SpanPlan lastPlan;
     final boolean exporterDynamic;
     /** Whether the exporter is core's own, whose memory the framework frees only after release (SAFE-1). */
     final boolean frameworkMemory;
@@ -87,7 +92,6 @@ final class BufferCore {
         this.frameworkMemory = exporter instanceof FrameworkMemoryExporter;
         this.reservation = Reservations.create(this::describe);
         this.ownership = new Ownership(this::describe, system);
-        this.wholeSpans = List.of(new Span(0, size));
     }
 
     String describe() {
@@ -227,6 +231,39 @@ final class BufferCore {
         return generation.incrementAndGet();
     }
 
+    // ---- regions ------------------------------------------------------------------------------------------------
+
+    /**
+     * The spans of a region on this buffer, planned once (issue 15: no span list per window). The fields holding the
+     * plans are plain: a plan is immutable, so a thread that reads an old or a null one only plans again.
+     *
+     * @param region not null
+     * @return the plan
+     * @throws RuleViolationException (CPU-7) if the region does not fit the buffer
+     */
+    SpanPlan plan(Region region) {
+        if (region == Region.WHOLE) {
+            return wholePlan();
+        }
+        SpanPlan p = lastPlan;
+        if (p != null && p.region().equals(region)) {
+            return p;
+        }
+        p = SpanPlan.of(region, region.spans(size, layout));
+        lastPlan = p;
+        return p;
+    }
+
+    /** The plan of the whole buffer: one span. */
+    SpanPlan wholePlan() {
+        SpanPlan w = whole;
+        if (w == null) {
+            w = SpanPlan.of(Region.WHOLE, List.of(new Span(0, size)));
+            whole = w;
+        }
+        return w;
+    }
+
     // ---- CPU cache (non-coherent) -------------------------------------------------------------------------------
 
     /** Under the lock: a non-coherent device attached; give the CPU a cache if the memory allows one. */
@@ -246,13 +283,18 @@ final class BufferCore {
         if (!(exporter instanceof LinearMemoryExporter lin)) {
             return 0;
         }
-        long[] n = {0};
-        ownership.forEachWindow(claim -> {
-            if (claim instanceof CpuWindow w && w.dirtyCache() == c) {
-                n[0] += c.clean(lin.cpuMemory(), w.spans());
+        long n = 0;
+        for (int i = 0; i < Ownership.SLOTS; i++) {
+            if (ownership.windowAt(i) instanceof CpuWindow w && w.dirtyCache() == c) {
+                n += c.clean(lin.cpuMemory(), w.runs());
             }
-        });
-        return n[0];
+        }
+        for (CpuClaim claim : ownership.overflowWindows()) {
+            if (claim instanceof CpuWindow w && w.dirtyCache() == c) {
+                n += c.clean(lin.cpuMemory(), w.runs());
+            }
+        }
+        return n;
     }
 
     /**
@@ -265,23 +307,30 @@ final class BufferCore {
             return 0;
         }
         synchronized (c) {
-            return c.invalidate(lin.cpuMemory(), withoutDirty(wholeSpans, c));
+            return c.invalidate(lin.cpuMemory(), withoutDirty(wholePlan().runs(), c));
         }
     }
 
     /**
      * The bytes of {@code spans} that no open writable window views in cache {@code c} (SAFE-4): what an invalidate
      * may refetch without losing a CPU write. Called with the cache's monitor held, so windows that open meanwhile
-     * wait for it. Returns {@code spans} itself when no writable window is open, the common case.
+     * wait for it. Returns {@code spans} itself when no writable window is open, the common case, without allocating.
      */
     List<Span> withoutDirty(List<Span> spans, CpuCache c) {
-        List<Span> dirty = new ArrayList<>(0);
-        ownership.forEachWindow(claim -> {
-            if (claim instanceof CpuWindow w && w.dirtyCache() == c) {
-                dirty.addAll(w.spans());
+        List<Span> dirty = null;
+        for (int i = 0; i < Ownership.SLOTS; i++) {
+            if (ownership.windowAt(i) instanceof CpuWindow w && w.dirtyCache() == c) {
+                dirty = dirty == null ? new ArrayList<>() : dirty;
+                dirty.addAll(w.runs());
             }
-        });
-        return dirty.isEmpty() ? spans : Spans.minus(spans, dirty);
+        }
+        for (CpuClaim claim : ownership.overflowWindows()) {
+            if (claim instanceof CpuWindow w && w.dirtyCache() == c) {
+                dirty = dirty == null ? new ArrayList<>() : dirty;
+                dirty.addAll(w.runs());
+            }
+        }
+        return dirty == null ? spans : Spans.minus(spans, dirty);
     }
 
     void countSync(long bytes) {

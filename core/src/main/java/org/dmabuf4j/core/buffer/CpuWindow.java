@@ -33,6 +33,14 @@ import org.dmabuf4j.core.device.CpuClaim;
  * <p>The hot path (a confined coherent window) costs: the reservation's holder and fence checks (plain and volatile
  * reads), a CAS on the buffer's reference count and one to register the window with its ownership tracker, the
  * arena, one slice, and the same undone at close. Nothing else is allocated or locked.
+ *
+ * <p>A region's spans are planned once per buffer ({@link SpanPlan}), not per window. Cache maintenance copies the
+ * plan's runs (adjacent rows in one copy). A window of several rows makes one view covering them all at open and
+ * slices a row out of it when {@link #row(int)} first asks for it:
+ * <pre>
+ *   covering view  [row 0 ....... row 1 ....... row 2 ...]   one reinterpret, scoped to the window's arena
+ *   row(1)                  [row 1]                          a slice of it, made once, on demand
+ * </pre>
  */
 final class CpuWindow implements CpuAccess, CpuClaim {
     private static final VarHandle OPEN;
@@ -49,6 +57,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     private final BufferCore core;
     private final Access access;
     private final Region region;
+    private final SpanPlan plan;
     private final List<Span> spans;
     private final Confinement confinement;
     private final Thread owner;
@@ -61,21 +70,24 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     /** The cache the window's segments view, or null; volatile: map-time cleaning reads it from other threads. */
     private volatile CpuCache cache;
     private MemorySegment single;
+    /** One view over every row of a several-row window whose views are re-scoped; rows are sliced from it. */
+    private MemorySegment covering;
+    /** The views of the rows of a several-row window, made on demand from {@link #covering} (copies: at open). */
     private MemorySegment[] rows;
     private CpuAccessEvent event;
     @SuppressWarnings("unused") // accessed through OPEN
     private boolean open;
 
-    private CpuWindow(HandleImpl handle, Access access, Region region, List<Span> spans, Confinement confinement,
-            long byteSize) {
+    private CpuWindow(HandleImpl handle, Access access, Region region, SpanPlan plan, Confinement confinement) {
         this.handle = handle;
         this.core = handle.core;
         this.access = access;
         this.region = region;
-        this.spans = spans;
+        this.plan = plan;
+        this.spans = plan.spans();
         this.confinement = confinement;
         this.owner = Thread.currentThread();
-        this.byteSize = byteSize;
+        this.byteSize = plan.bytes();
     }
 
     // the views are scoped to an arena the framework closes: that is what makes them temporally safe; only for
@@ -135,14 +147,14 @@ final class CpuWindow implements CpuAccess, CpuClaim {
                     + " may lock; unlock first");
         }
         core.checkNotRevoked("beginCpuAccess");
-        List<Span> spans = region == Region.WHOLE ? core.wholeSpans : region.spans(core.size, core.layout);
-        long bytes = spans.size() == 1 ? spans.getFirst().length() : total(spans);
+        SpanPlan plan = core.plan(region);
+        List<Span> spans = plan.spans();
         FenceUsage usage = access.waitUsage();
         if (!core.reservation.isSignaled(usage)) {
             awaitFences(core, usage, access);
         }
         core.acquire();
-        CpuWindow w = new CpuWindow(handle, access, region, spans, confinement, bytes);
+        CpuWindow w = new CpuWindow(handle, access, region, plan, confinement);
         try {
             w.slot = core.ownership.openCpu(w);
         } catch (RuntimeException e) {
@@ -192,7 +204,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             // with the cache's monitor, so that an unmap's invalidate sees this window as dirty from now on (SAFE-4),
             // and without the lines other open windows dirtied
             synchronized (c) {
-                synced = c.invalidate(mem, core.withoutDirty(spans, c));
+                synced = c.invalidate(mem, core.withoutDirty(plan.runs(), c));
                 if (access != Access.READ) {
                     cache = c;
                 }
@@ -223,10 +235,8 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             } else if (spans.size() == 1) {
                 single = view(base, spans.getFirst(), a, access);
             } else {
+                covering = view(base, new Span(plan.start(), plan.end() - plan.start()), a, access);
                 rows = new MemorySegment[spans.size()];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = view(base, spans.get(i), a, access);
-                }
             }
         } catch (RuntimeException | Error failure) {
             a.close(); // e.g. reinterpret refused without native access: no arena is left open
@@ -240,14 +250,6 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             cache = c; // volatile: skipped on the coherent hot path, where it stays null; set early for writers
         }
         OPEN.setRelease(this, true);
-    }
-
-    private static long total(List<Span> spans) {
-        long n = 0;
-        for (int i = 0, size = spans.size(); i < size; i++) {
-            n += spans.get(i).length();
-        }
-        return n;
     }
 
     private static void awaitFences(BufferCore core, FenceUsage usage, Access access) {
@@ -272,6 +274,11 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     @Override
     public Thread claimThread() {
         return owner;
+    }
+
+    /** The runs of adjacent spans: the bytes the window's cache maintenance copies. */
+    List<Span> runs() {
+        return plan.runs();
     }
 
     /** Whether closing will clean cache lines: the window writes into the simulated cache. */
@@ -345,13 +352,34 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             throw new RuleViolationException(Rule.CPU_3, "row(" + i + ") of a window with " + spans.size()
                     + " row(s) on " + core.describe());
         }
-        return single != null ? single : rows[i];
+        return single != null ? single : rowView(i);
+    }
+
+    /**
+     * Row {@code i}'s view: made from the covering view at its first use. Windows shared between threads may make it
+     * twice; both are equal views of one arena, and a segment is safely published through a race (final fields).
+     */
+    private MemorySegment rowView(int i) {
+        MemorySegment r = rows[i];
+        if (r == null) {
+            Span s = spans.get(i);
+            r = covering.asSlice(s.offset() - plan.start(), s.length());
+            rows[i] = r;
+        }
+        return r;
     }
 
     @Override
     public List<MemorySegment> segments() {
         checkUsable("segments()");
-        return single != null ? List.of(single) : List.of(rows);
+        if (single != null) {
+            return List.of(single);
+        }
+        MemorySegment[] all = new MemorySegment[rows.length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = rowView(i);
+        }
+        return List.of(all);
     }
 
     @Override
@@ -394,7 +422,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         try {
             CpuCache c = cache;
             if (c != null && access != Access.READ) {
-                synced = c.clean(memory, spans);
+                synced = c.clean(memory, plan.runs());
                 core.countSync(synced);
             }
             if (!scope.rescope && access != Access.READ) {
