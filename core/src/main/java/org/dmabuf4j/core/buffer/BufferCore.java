@@ -34,9 +34,13 @@ import org.dmabuf4j.core.sync.ReservationImpl;
 /**
  * One buffer (struct dma_buf): what every handle, attachment and window of it shares.
  *
- * <p>References: each open handle, each attachment and each open CPU window holds one; the exporter's release runs
- * exactly once, when the count drops to zero (BUF-2). The count never rises again from zero. The attachment list,
- * pins, mappings and vmaps change only under the reservation lock.
+ * <p>References: each open handle and each attachment holds one in the count; each open CPU window holds the buffer
+ * by its slot in the ownership tracker instead, which it takes anyway (issue 15: a window then costs no atomic of
+ * its own on the count). The exporter's release runs exactly once (BUF-2), when the count is zero and no window is
+ * open, whichever of the last drop and the last window close comes second: each side publishes its change with a
+ * sequentially consistent write and then looks at the other's, so at least one of them sees both gone, and a CAS of
+ * the count from 0 to {@code RELEASED} picks exactly one releaser. The count never rises again from zero. The
+ * attachment list, pins, mappings and vmaps change only under the reservation lock.
  */
 final class BufferCore {
     private static final int RELEASED = Integer.MIN_VALUE / 2;
@@ -137,10 +141,40 @@ final class BufferCore {
         }
     }
 
-    /** Drops a reference; the last one releases the buffer (BUF-2). Never called with the lock held. */
+    /**
+     * Drops a reference; the last one releases the buffer (BUF-2) unless a CPU window is open, whose close then
+     * releases it. Never called with the lock held.
+     */
     void drop() {
         int r = refs.decrementAndGet();
-        if (r == 0) {
+        if (r == 0 && ownership.openWindows() == 0) {
+            releaseOnce();
+        }
+    }
+
+    /**
+     * Whether the buffer may still get a window: called by a window after it registered its ownership slot, which
+     * holds the buffer from then on (the count's last drop sees the slot and leaves the release to the window).
+     *
+     * @return false if every handle and attachment is gone: the window must close its slot again and fail
+     */
+    boolean referenced() {
+        return refs.get() > 0;
+    }
+
+    /**
+     * After a window unregistered its slot (with a sequentially consistent write): releases the buffer if that was
+     * the last window and every reference is gone already.
+     */
+    void windowClosed() {
+        if (refs.get() == 0 && ownership.openWindows() == 0) {
+            releaseOnce();
+        }
+    }
+
+    /** Releases the buffer unless another thread won the race to do it. */
+    private void releaseOnce() {
+        if (refs.compareAndSet(0, RELEASED)) {
             release();
         }
     }
@@ -191,11 +225,17 @@ final class BufferCore {
         if (r <= 0 || ownership.openWindows() > 0) {
             return false;
         }
-        if (refs.compareAndSet(r, RELEASED)) {
-            release();
-            return true;
+        if (!refs.compareAndSet(r, RELEASED)) {
+            return false;
         }
-        return false;
+        if (ownership.openWindows() > 0) {
+            // a window registered between the look and the CAS: it saw a positive count and stays open, so the
+            // buffer stays too (a window that looks now sees RELEASED and fails)
+            refs.compareAndSet(RELEASED, r);
+            return false;
+        }
+        release();
+        return true;
     }
 
     // ---- state checks -------------------------------------------------------------------------------------------

@@ -56,12 +56,10 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     private final HandleImpl handle;
     private final BufferCore core;
     private final Access access;
-    private final Region region;
+    /** The region, its spans and their size: planned once per buffer and region. */
     private final SpanPlan plan;
-    private final List<Span> spans;
     private final Confinement confinement;
     private final Thread owner;
-    private final long byteSize;
     private int slot;
     private Arena arena;
     private MemorySegment memory;
@@ -72,22 +70,19 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     private MemorySegment single;
     /** One view over every row of a several-row window whose views are re-scoped; rows are sliced from it. */
     private MemorySegment covering;
-    /** The views of the rows of a several-row window, made on demand from {@link #covering} (copies: at open). */
+    /** The copies of the rows of a several-row window on foreign memory (SAFE-1), made at open. */
     private MemorySegment[] rows;
     private CpuAccessEvent event;
     @SuppressWarnings("unused") // accessed through OPEN
     private boolean open;
 
-    private CpuWindow(HandleImpl handle, Access access, Region region, SpanPlan plan, Confinement confinement) {
+    private CpuWindow(HandleImpl handle, Access access, SpanPlan plan, Confinement confinement) {
         this.handle = handle;
         this.core = handle.core;
         this.access = access;
-        this.region = region;
         this.plan = plan;
-        this.spans = plan.spans();
         this.confinement = confinement;
         this.owner = Thread.currentThread();
-        this.byteSize = plan.bytes();
     }
 
     // the views are scoped to an arena the framework closes: that is what makes them temporally safe; only for
@@ -104,12 +99,12 @@ final class CpuWindow implements CpuAccess, CpuClaim {
      * windows load too, so that bytes they do not write reach memory unchanged.
      */
     private MemorySegment[] copies(MemorySegment mem, Arena arena) {
-        MemorySegment all = arena.allocate(byteSize, 64);
-        MemorySegment[] out = new MemorySegment[spans.size()];
+        MemorySegment all = arena.allocate(plan.bytes(), 64);
+        MemorySegment[] out = new MemorySegment[plan.spans().size()];
         long at = 0;
         try {
             for (int i = 0; i < out.length; i++) {
-                Span s = spans.get(i);
+                Span s = plan.spans().get(i);
                 MemorySegment.copy(mem, s.offset(), all, at, s.length());
                 MemorySegment v = all.asSlice(at, s.length());
                 out[i] = access == Access.READ ? v.asReadOnly() : v;
@@ -124,12 +119,12 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     /** Close of a copied window: its bytes go back through the exporter's segment (SAFE-1). */
     private void writeBack() {
         try {
-            for (int i = 0, n = spans.size(); i < n; i++) {
-                Span s = spans.get(i);
+            for (int i = 0, n = plan.spans().size(); i < n; i++) {
+                Span s = plan.spans().get(i);
                 MemorySegment.copy(single != null ? single : rows[i], 0, memory, s.offset(), s.length());
             }
         } catch (IllegalStateException e) {
-            throw core.freed("the write-back at close of a " + access + " window on " + region
+            throw core.freed("the write-back at close of a " + access + " window on " + plan.region()
                     + " (its writes are lost)", e);
         }
     }
@@ -153,16 +148,20 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         if (!core.reservation.isSignaled(usage)) {
             awaitFences(core, usage, access);
         }
-        core.acquire();
-        CpuWindow w = new CpuWindow(handle, access, region, plan, confinement);
+        CpuWindow w = new CpuWindow(handle, access, plan, confinement);
+        // the slot holds the buffer (see BufferCore): registered first, then the count must still be positive
         try {
             w.slot = core.ownership.openCpu(w);
         } catch (RuntimeException e) {
-            core.drop();
+            core.windowClosed(); // refused (CPU-11): the tracker closed the slot; the last drop may have left it to us
             throw e;
         }
         boolean ok = false;
         try {
+            if (!core.referenced()) {
+                throw new ClosedException(Rule.BUF_3, core.describe() + " is already released: every handle and"
+                        + " attachment of it is closed");
+            }
             MemorySegment mem = core.exporter.beginCpuAccess(access, spans);
             try {
                 w.open(mem);
@@ -179,7 +178,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         } finally {
             if (!ok) {
                 core.ownership.closeCpu(w, w.slot);
-                core.drop();
+                core.windowClosed();
             }
         }
         core.system.cpuAccessed();
@@ -232,11 +231,10 @@ final class CpuWindow implements CpuAccess, CpuClaim {
                 } else {
                     rows = copied;
                 }
-            } else if (spans.size() == 1) {
-                single = view(base, spans.getFirst(), a, access);
+            } else if (plan.spans().size() == 1) {
+                single = view(base, plan.spans().getFirst(), a, access);
             } else {
                 covering = view(base, new Span(plan.start(), plan.end() - plan.start()), a, access);
-                rows = new MemorySegment[spans.size()];
             }
         } catch (RuntimeException | Error failure) {
             a.close(); // e.g. reinterpret refused without native access: no arena is left open
@@ -300,12 +298,12 @@ final class CpuWindow implements CpuAccess, CpuClaim {
 
     @Override
     public Region region() {
-        return region;
+        return plan.region();
     }
 
     @Override
     public List<Span> spans() {
-        return spans;
+        return plan.spans();
     }
 
     private void checkUsable(String what) {
@@ -332,7 +330,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
     public MemorySegment segment() {
         checkUsable("segment()");
         if (single == null) {
-            throw new RuleViolationException(Rule.CPU_3, "segment() of a 2-D window " + region + " on "
+            throw new RuleViolationException(Rule.CPU_3, "segment() of a 2-D window " + plan.region() + " on "
                     + core.describe() + ": it has one segment per row; use row(i) or segments()");
         }
         return single;
@@ -340,7 +338,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
 
     @Override
     public int rowCount() {
-        return spans.size();
+        return plan.spans().size();
     }
 
     @Override
@@ -348,25 +346,20 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         if (!usable()) {
             throw unusable("row(" + i + ")"); // built on failure only: row is called once per row
         }
-        if (i < 0 || i >= spans.size()) {
-            throw new RuleViolationException(Rule.CPU_3, "row(" + i + ") of a window with " + spans.size()
+        if (i < 0 || i >= plan.spans().size()) {
+            throw new RuleViolationException(Rule.CPU_3, "row(" + i + ") of a window with " + plan.spans().size()
                     + " row(s) on " + core.describe());
         }
         return single != null ? single : rowView(i);
     }
 
-    /**
-     * Row {@code i}'s view: made from the covering view at its first use. Windows shared between threads may make it
-     * twice; both are equal views of one arena, and a segment is safely published through a race (final fields).
-     */
+    /** Row {@code i}'s view: a copy's, or a slice of the covering view (made per call: one small object, no list). */
     private MemorySegment rowView(int i) {
-        MemorySegment r = rows[i];
-        if (r == null) {
-            Span s = spans.get(i);
-            r = covering.asSlice(s.offset() - plan.start(), s.length());
-            rows[i] = r;
+        if (rows != null) {
+            return rows[i];
         }
-        return r;
+        Span s = plan.spans().get(i);
+        return covering.asSlice(s.offset() - plan.start(), s.length());
     }
 
     @Override
@@ -375,7 +368,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         if (single != null) {
             return List.of(single);
         }
-        MemorySegment[] all = new MemorySegment[rows.length];
+        MemorySegment[] all = new MemorySegment[plan.spans().size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = rowView(i);
         }
@@ -384,7 +377,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
 
     @Override
     public long byteSize() {
-        return byteSize;
+        return plan.bytes();
     }
 
     @Override
@@ -432,7 +425,7 @@ final class CpuWindow implements CpuAccess, CpuClaim {
             // the views die before the exporter hears of the end: it may free what begin returned (SAFE-1)
             arena.close();
             try {
-                core.exporter.endCpuAccess(access, spans, memory);
+                core.exporter.endCpuAccess(access, plan.spans(), memory);
             } finally {
                 closed(synced);
             }
@@ -447,16 +440,16 @@ final class CpuWindow implements CpuAccess, CpuClaim {
         if (e != null) {
             e.bufferId = core.id;
             e.access = access.name();
-            e.region = region.toString();
-            e.regionBytes = byteSize;
+            e.region = plan.region().toString();
+            e.regionBytes = plan.bytes();
             e.bytesSynced += synced;
             e.commit();
         }
-        core.drop();
+        core.windowClosed();
     }
 
     @Override
     public String toString() {
-        return access + " window on " + region + " of " + core.describe() + (isOpen() ? "" : " (closed)");
+        return access + " window on " + plan.region() + " of " + core.describe() + (isOpen() ? "" : " (closed)");
     }
 }

@@ -42,6 +42,7 @@ import org.dmabuf4j.core.TiledHeap;
 import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ExportEvent;
 import org.dmabuf4j.core.debug.Leaks;
+import org.dmabuf4j.core.debug.ThreadCounters;
 import org.dmabuf4j.core.device.DeviceDirectory;
 import org.dmabuf4j.core.device.OwnershipSink;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
@@ -98,9 +99,11 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     private final LongAdder attaches = new LongAdder();
     private final LongAdder maps = new LongAdder();
     private final LongAdder unmaps = new LongAdder();
-    private final LongAdder cpuAccesses = new LongAdder();
-    private final LongAdder syncs = new LongAdder();
-    private final LongAdder bytesSynced = new LongAdder();
+    /** CPU accesses, syncs and bytes synced: the window path's counters, counted without atomics (issue 15). */
+    private final ThreadCounters windowCounts = new ThreadCounters(3);
+    private static final int CPU_ACCESSES = 0;
+    private static final int SYNCS = 1;
+    private static final int BYTES_SYNCED = 2;
     private final LongAdder violations = new LongAdder();
     private final LongAdder leaks = new LongAdder();
 
@@ -434,8 +437,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     void countSync(long bytes) {
-        syncs.increment();
-        bytesSynced.add(bytes);
+        windowCounts.add(SYNCS, 1, BYTES_SYNCED, bytes);
     }
 
     void attached() {
@@ -451,7 +453,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     void cpuAccessed() {
-        cpuAccesses.increment();
+        windowCounts.add(CPU_ACCESSES, 1);
     }
 
     @Override
@@ -475,8 +477,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
             dc.add(d.counters());
         }
         return new Counters(liveBuffers.get(), liveBufferBytes.get(), liveNativeBytes(), exports.sum(),
-                releases.sum(), attaches.sum(), maps.sum(), unmaps.sum(), cpuAccesses.sum(), syncs.sum(),
-                bytesSynced.sum(), violations.sum(), leaks.sum(),
+                releases.sum(), attaches.sum(), maps.sum(), unmaps.sum(), windowCounts.sum(CPU_ACCESSES),
+                windowCounts.sum(SYNCS), windowCounts.sum(BYTES_SYNCED), violations.sum(), leaks.sum(),
                 hc, dc);
     }
 

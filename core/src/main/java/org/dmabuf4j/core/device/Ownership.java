@@ -145,7 +145,9 @@ public final class Ownership {
      */
     public void closeCpu(CpuClaim window, int slot) {
         if (slot >= 0) {
-            SLOT.setRelease((CpuClaim[]) WINDOWS.getAcquire(this), slot, null);
+            // sequentially consistent: the buffer's last drop and this window's close each write, then look at the
+            // other (the window holds the buffer by its slot)
+            SLOT.setVolatile((CpuClaim[]) WINDOWS.getAcquire(this), slot, null);
         } else {
             synchronized (this) {
                 overflow.remove(window);
@@ -210,9 +212,16 @@ public final class Ownership {
      * @return the count
      */
     public int openWindows() {
-        int[] n = {0};
-        forEachWindow(c -> n[0]++);
-        return n[0];
+        int n = overflowCount;
+        CpuClaim[] w = (CpuClaim[]) WINDOWS.getAcquire(this);
+        if (w != null) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (SLOT.getVolatile(w, i) != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     // ---- devices ------------------------------------------------------------------------------------------------
