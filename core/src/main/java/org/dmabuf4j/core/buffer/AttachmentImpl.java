@@ -1,10 +1,12 @@
 package org.dmabuf4j.core.buffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.DmaBuf;
@@ -36,21 +38,35 @@ final class AttachmentImpl implements Attachment {
     final BufferCore core;
     private final Device device;
     private final Importer importer;
-    private final HandleImpl view;
+    /** The borrowed handle of {@link #buffer()}, made when first asked for (most importers never ask). */
+    private volatile HandleImpl view;
     private final boolean peerToPeer;
     private volatile boolean attached = true;
     private volatile MappingImpl cachedMapping;
     private volatile boolean implicitPin;
     private volatile int explicitPins;
     /** Mappings made by map (not the cached one), until the importer unmaps them. */
-    private final CopyOnWriteArrayList<MappingImpl> mappings = new CopyOnWriteArrayList<>();
+    /**
+     * The uncached mappings not unmapped yet: copy-on-write, replaced under the reservation lock, read anywhere
+     * (an empty attachment shares one empty array: issue 15's footprint).
+     */
+    private volatile MappingImpl[] mappings = NO_MAPPINGS;
+    private static final MappingImpl[] NO_MAPPINGS = {};
+    private static final VarHandle VIEW;
+
+    static {
+        try {
+            VIEW = MethodHandles.lookup().findVarHandle(AttachmentImpl.class, "view", HandleImpl.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private AttachmentImpl(BufferCore core, Device device, Importer importer, boolean peerToPeer) {
         this.core = core;
         this.device = device;
         this.importer = importer;
         this.peerToPeer = peerToPeer;
-        this.view = new HandleImpl(core, this);
     }
 
     /** The importer's allowPeerToPeer(), asked once at attach (SAFE-3); what it throws fails the attach. */
@@ -96,7 +112,7 @@ final class AttachmentImpl implements Attachment {
         core.reservation.lock();
         try {
             core.checkNotRevoked("attach");
-            core.attachments.add(a);
+            core.addAttachment(a);
             listed = true;
             if (!device.isCoherent()) {
                 core.ensureCache();
@@ -118,7 +134,7 @@ final class AttachmentImpl implements Attachment {
                 }
             }
             if (listed) {
-                core.attachments.remove(a);
+                core.removeAttachment(a);
             }
             a.attached = false;
             core.reservation.unlock();
@@ -146,7 +162,12 @@ final class AttachmentImpl implements Attachment {
 
     @Override
     public DmaBuf buffer() {
-        return view;
+        HandleImpl v = view;
+        if (v == null) {
+            HandleImpl made = new HandleImpl(core, this);
+            v = VIEW.compareAndSet(this, null, made) ? made : view; // every caller gets the same view
+        }
+        return v;
     }
 
     @Override
@@ -236,7 +257,10 @@ final class AttachmentImpl implements Attachment {
             return c;
         }
         MappingImpl m = mapNew(direction, false);
-        mappings.add(m);
+        MappingImpl[] old = mappings;
+        MappingImpl[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = m;
+        mappings = grown;
         return m;
     }
 
@@ -354,7 +378,7 @@ final class AttachmentImpl implements Attachment {
             kill(m, Rule.MAP_11, "unmapped");
         }
         m.released = true;
-        mappings.remove(m);
+        removeMapping(m);
         core.system.unmapped();
         if (core.revoked) {
             core.signalUnmapped();
@@ -470,7 +494,7 @@ final class AttachmentImpl implements Attachment {
 
     /** Mappings the importer has not unmapped yet (alive or killed), the cached one excepted. */
     int unreleasedMappings() {
-        return mappings.size();
+        return mappings.length;
     }
 
     // ---- pins ----------------------------------------------------------------------------------------------------
@@ -513,7 +537,7 @@ final class AttachmentImpl implements Attachment {
             if (!attached) {
                 return;
             }
-            if (!mappings.isEmpty()) {
+            if (mappings.length != 0) {
                 List<String> live = new ArrayList<>();
                 for (MappingImpl m : mappings) {
                     live.add(m.describe());
@@ -539,7 +563,7 @@ final class AttachmentImpl implements Attachment {
                     failure = add(failure, e);
                 }
             }
-            core.attachments.remove(this);
+            core.removeAttachment(this);
             attached = false;
         } finally {
             core.reservation.unlock();
@@ -565,6 +589,20 @@ final class AttachmentImpl implements Attachment {
         rethrow(failure);
     }
 
+    /** Under the lock: the mappings without {@code m}. */
+    private void removeMapping(MappingImpl m) {
+        MappingImpl[] old = mappings;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i] == m) {
+                MappingImpl[] shrunk = new MappingImpl[old.length - 1];
+                System.arraycopy(old, 0, shrunk, 0, i);
+                System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+                mappings = shrunk.length == 0 ? NO_MAPPINGS : shrunk;
+                return;
+            }
+        }
+    }
+
     private static Throwable add(Throwable failure, Throwable e) {
         if (failure == null) {
             return e;
@@ -587,7 +625,7 @@ final class AttachmentImpl implements Attachment {
             }
             m.released = true;
         }
-        mappings.clear();
+        mappings = NO_MAPPINGS;
         int pins = explicitPins + (implicitPin ? 1 : 0);
         explicitPins = 0;
         implicitPin = false;
@@ -598,7 +636,7 @@ final class AttachmentImpl implements Attachment {
                 failure = add(failure, e);
             }
         }
-        core.attachments.remove(this);
+        core.removeAttachment(this);
         attached = false;
         rethrow(failure);
     }

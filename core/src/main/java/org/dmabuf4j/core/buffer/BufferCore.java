@@ -2,16 +2,15 @@ package org.dmabuf4j.core.buffer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Exporter;
@@ -42,8 +41,23 @@ import org.dmabuf4j.core.sync.ReservationImpl;
  * the count from 0 to {@code RELEASED} picks exactly one releaser. The count never rises again from zero. The
  * attachment list, pins, mappings and vmaps change only under the reservation lock.
  */
-final class BufferCore {
+final class BufferCore implements Supplier<String> {
     private static final int RELEASED = Integer.MIN_VALUE / 2;
+    private static final AttachmentImpl[] NO_ATTACHMENTS = {};
+    private static final VarHandle REFS;
+    private static final VarHandle HANDLES;
+    private static final VarHandle GENERATION;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            REFS = l.findVarHandle(BufferCore.class, "refs", int.class);
+            HANDLES = l.findVarHandle(BufferCore.class, "handles", int.class);
+            GENERATION = l.findVarHandle(BufferCore.class, "generation", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final SystemImpl system;
     final long id;
@@ -63,14 +77,23 @@ final class BufferCore {
     final boolean frameworkMemory;
 
     private volatile String name = "";
-    private final AtomicInteger refs = new AtomicInteger(1);
-    final AtomicInteger handles = new AtomicInteger(1);
+    // counts in fields through VarHandles, not Atomic* objects: a million live buffers (issue 15's footprint)
+    /** Handles and attachments holding the buffer; RELEASED once released. Through {@link #REFS}. */
+    private volatile int refs = 1;
+    /** Open owning handles, for dumps. Through {@link #HANDLES}. */
+    @SuppressWarnings("unused") // accessed through HANDLES
+    private volatile int handles = 1;
+    @SuppressWarnings("unused") // accessed through GENERATION
+    private volatile long generation;
     volatile boolean revoked;
     volatile boolean released;
     /** The simulated CPU cache, once a non-coherent device attached (CPU-9). */
     volatile CpuCache cache;
-    final CopyOnWriteArrayList<AttachmentImpl> attachments = new CopyOnWriteArrayList<>();
-    private final AtomicLong generation = new AtomicLong();
+    /** The attachments, copy-on-write: replaced (under this object's monitor), never changed in place. */
+    private volatile AttachmentImpl[] attachments = NO_ATTACHMENTS;
+    /** The system's list of live buffers, guarded by the system's registry lock. */
+    BufferCore previousLive;
+    BufferCore nextLive;
 
     // vmap state, under the reservation lock
     int vmapCount;
@@ -79,9 +102,6 @@ final class BufferCore {
     MemorySegment vmapView;
     ViewScope vmapScope;
 
-    // revocation: wakes the revoker when importers unmap
-    private final ReentrantLock unmapLock = new ReentrantLock();
-    private final Condition unmapped = unmapLock.newCondition();
 
     BufferCore(SystemImpl system, long id, long size, String exporterName, Exporter exporter,
             Optional<BufferLayout> layout, HeapStats heapStats, boolean exporterDynamic) {
@@ -94,8 +114,14 @@ final class BufferCore {
         this.heapStats = heapStats;
         this.exporterDynamic = exporterDynamic;
         this.frameworkMemory = exporter instanceof FrameworkMemoryExporter;
-        this.reservation = Reservations.create(this::describe);
-        this.ownership = new Ownership(this::describe, system);
+        this.reservation = Reservations.create(this);
+        this.ownership = new Ownership(this, system);
+    }
+
+    /** The description, as the reservation and the ownership tracker name the buffer in their messages. */
+    @Override
+    public String get() {
+        return describe();
     }
 
     String describe() {
@@ -130,12 +156,12 @@ final class BufferCore {
     /** Takes a reference; fails if the buffer is already released. */
     void acquire() {
         while (true) {
-            int r = refs.get();
+            int r = refs;
             if (r <= 0) {
                 throw new ClosedException(Rule.BUF_3, describe() + " is already released: every handle and"
                         + " attachment of it is closed");
             }
-            if (refs.compareAndSet(r, r + 1)) {
+            if (REFS.compareAndSet(this, r, r + 1)) {
                 return;
             }
         }
@@ -146,7 +172,7 @@ final class BufferCore {
      * releases it. Never called with the lock held.
      */
     void drop() {
-        int r = refs.decrementAndGet();
+        int r = (int) REFS.getAndAdd(this, -1) - 1;
         if (r == 0 && ownership.openWindows() == 0) {
             releaseOnce();
         }
@@ -159,7 +185,7 @@ final class BufferCore {
      * @return false if every handle and attachment is gone: the window must close its slot again and fail
      */
     boolean referenced() {
-        return refs.get() > 0;
+        return refs > 0;
     }
 
     /**
@@ -167,14 +193,14 @@ final class BufferCore {
      * the last window and every reference is gone already.
      */
     void windowClosed() {
-        if (refs.get() == 0 && ownership.openWindows() == 0) {
+        if (refs == 0 && ownership.openWindows() == 0) {
             releaseOnce();
         }
     }
 
     /** Releases the buffer unless another thread won the race to do it. */
     private void releaseOnce() {
-        if (refs.compareAndSet(0, RELEASED)) {
+        if (REFS.compareAndSet(this, 0, RELEASED)) {
             release();
         }
     }
@@ -221,17 +247,17 @@ final class BufferCore {
      * which only its own thread could close). Attachments must already be gone.
      */
     boolean forceRelease() {
-        int r = refs.get();
+        int r = refs;
         if (r <= 0 || ownership.openWindows() > 0) {
             return false;
         }
-        if (!refs.compareAndSet(r, RELEASED)) {
+        if (!REFS.compareAndSet(this, r, RELEASED)) {
             return false;
         }
         if (ownership.openWindows() > 0) {
             // a window registered between the look and the CAS: it saw a positive count and stays open, so the
             // buffer stays too (a window that looks now sees RELEASED and fails)
-            refs.compareAndSet(RELEASED, r);
+            REFS.compareAndSet(this, RELEASED, r);
             return false;
         }
         release();
@@ -268,7 +294,55 @@ final class BufferCore {
     }
 
     long nextGeneration() {
-        return generation.incrementAndGet();
+        return (long) GENERATION.getAndAdd(this, 1L) + 1;
+    }
+
+    // ---- handles and attachments --------------------------------------------------------------------------------
+
+    /** Counts an owning handle opened (share). */
+    void handleOpened() {
+        HANDLES.getAndAdd(this, 1);
+    }
+
+    /** Counts an owning handle closed. */
+    void handleClosed() {
+        HANDLES.getAndAdd(this, -1);
+    }
+
+    /** The open owning handles. */
+    int handleCount() {
+        return handles;
+    }
+
+    /**
+     * The attachments now: an array that is never changed (iterate it freely).
+     *
+     * @return the attachments, in the order they attached
+     */
+    AttachmentImpl[] attachments() {
+        return attachments;
+    }
+
+    /** Adds an attachment (under the reservation lock, by convention; the monitor makes the copy atomic). */
+    synchronized void addAttachment(AttachmentImpl a) {
+        AttachmentImpl[] old = attachments;
+        AttachmentImpl[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = a;
+        attachments = grown;
+    }
+
+    /** Removes an attachment if it is listed. */
+    synchronized void removeAttachment(AttachmentImpl a) {
+        AttachmentImpl[] old = attachments;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i] == a) {
+                AttachmentImpl[] shrunk = new AttachmentImpl[old.length - 1];
+                System.arraycopy(old, 0, shrunk, 0, i);
+                System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+                attachments = shrunk.length == 0 ? NO_ATTACHMENTS : shrunk;
+                return;
+            }
+        }
     }
 
     // ---- regions ------------------------------------------------------------------------------------------------
@@ -382,37 +456,29 @@ final class BufferCore {
 
     // ---- revocation --------------------------------------------------------------------------------------------
 
-    void signalUnmapped() {
-        unmapLock.lock();
-        try {
-            unmapped.signalAll();
-        } finally {
-            unmapLock.unlock();
-        }
+    // the revoker waits on this object's monitor: no lock object per buffer for a rare event (issue 15's footprint)
+
+    synchronized void signalUnmapped() {
+        notifyAll();
     }
 
     /** Waits until no importer holds a non-cached mapping, or the deadline. Returns true if none remains. */
-    boolean awaitUnmaps(long deadlineNanos) throws InterruptedException {
-        unmapLock.lock();
-        try {
-            while (true) {
-                if (pendingUnmaps().isEmpty()) {
-                    return true;
-                }
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                unmapped.await(left, TimeUnit.NANOSECONDS);
+    synchronized boolean awaitUnmaps(long deadlineNanos) throws InterruptedException {
+        while (true) {
+            if (pendingUnmaps().isEmpty()) {
+                return true;
             }
-        } finally {
-            unmapLock.unlock();
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
     }
 
     List<String> pendingUnmaps() {
         List<String> out = new ArrayList<>();
-        for (AttachmentImpl a : attachments) {
+        for (AttachmentImpl a : attachments()) {
             int n = a.unreleasedMappings();
             if (n > 0) {
                 out.add("device '" + a.device().name() + "' (" + (a.isDynamic() ? "dynamic importer "
@@ -428,7 +494,7 @@ final class BufferCore {
     BufInfo.Buffer info() {
         List<BufInfo.Attachment> atts = new ArrayList<>();
         boolean pinned = false;
-        for (AttachmentImpl a : attachments) {
+        for (AttachmentImpl a : attachments()) {
             atts.add(a.info());
             pinned |= a.isPinned();
         }
@@ -453,7 +519,7 @@ final class BufferCore {
         }
         String placement = exporter.getClass().getPackageName().startsWith("org.dmabuf4j.core")
                 ? exporter.toString() : "";
-        return new BufInfo.Buffer(id, size, exporterName, name, handles.get(), ownership.openWindows(), vmapCount,
+        return new BufInfo.Buffer(id, size, exporterName, name, handles, ownership.openWindows(), vmapCount,
                 String.join(",", flags), placement, atts, fences);
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,11 +77,20 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     /** Heaps beside system and contiguous: tiled, and each device's local memory. */
     private final CopyOnWriteArrayList<AccountedHeap> moreHeaps = new CopyOnWriteArrayList<>();
     private final FencesImpl fences = new FencesImpl();
-    private final ConcurrentSkipListMap<Long, BufferCore> registry = new ConcurrentSkipListMap<>();
+    /**
+     * The live buffers: a list linked through the buffers themselves (the kernel's db_list), so a live buffer costs
+     * the registry two fields and no node, and export and release are O(1) however many are live (issue 15).
+     */
+    private final Object registryLock = new Object();
+    /** The first live buffer, or null; guarded by registryLock. */
+    private BufferCore firstLive;
+    /** How many are live; guarded by registryLock. */
+    private int liveCount;
     private final AtomicLong ids = new AtomicLong();
     private final CopyOnWriteArrayList<SimulatedDeviceImpl> devices = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Set<Reservation> reservations = Collections.synchronizedSet(
+    /** Reservations of buffers released while locked, for leak checks; weak: nothing else keeps them. */
+    private final Set<Reservation> lockedAtRelease = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
     private volatile OwnershipPolicy policy;
 
@@ -152,8 +160,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         }
         BufferCore core = new BufferCore(this, ids.incrementAndGet(), info.size(), info.exporterName(),
                 info.exporter(), info.layout(), stats, dynamic);
-        registry.put(core.id, core);
-        reservations.add(core.reservation);
+        register(core);
         liveBuffers.incrementAndGet();
         liveBufferBytes.addAndGet(core.size);
         exports.increment();
@@ -195,8 +202,52 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         owned.remove(a.scope(), a);
     }
 
+    private void register(BufferCore core) {
+        synchronized (registryLock) {
+            BufferCore first = firstLive;
+            core.nextLive = first;
+            if (first != null) {
+                first.previousLive = core;
+            }
+            firstLive = core;
+            liveCount++;
+        }
+    }
+
     void unregister(BufferCore core) {
-        registry.remove(core.id);
+        synchronized (registryLock) {
+            BufferCore prev = core.previousLive;
+            BufferCore next = core.nextLive;
+            if (prev == null && firstLive != core) {
+                return; // not listed (already unregistered)
+            }
+            if (prev != null) {
+                prev.nextLive = next;
+            } else {
+                firstLive = next;
+            }
+            if (next != null) {
+                next.previousLive = prev;
+            }
+            core.previousLive = null;
+            core.nextLive = null;
+            liveCount--;
+        }
+        if (core.reservation.isLocked()) {
+            lockedAtRelease.add(core.reservation);
+        }
+    }
+
+    /** The live buffers, by id (a snapshot). */
+    private List<BufferCore> live() {
+        List<BufferCore> out = new ArrayList<>();
+        synchronized (registryLock) {
+            for (BufferCore c = firstLive; c != null; c = c.nextLive) {
+                out.add(c);
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(c -> c.id));
+        return out;
     }
 
     void released(BufferCore core) {
@@ -489,8 +540,13 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
      */
     public List<Reservation> heldReservations() {
         List<Reservation> out = new ArrayList<>();
-        synchronized (reservations) {
-            for (Reservation r : reservations) {
+        for (BufferCore c : live()) {
+            if (c.reservation.isLocked()) {
+                out.add(c.reservation);
+            }
+        }
+        synchronized (lockedAtRelease) {
+            for (Reservation r : lockedAtRelease) {
                 if (r.isLocked()) {
                     out.add(r);
                 }
@@ -506,7 +562,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
      */
     public int openOwnershipClaims() {
         int n = 0;
-        for (BufferCore c : registry.values()) {
+        for (BufferCore c : live()) {
             n += c.ownership.openClaims();
         }
         return n;
@@ -517,7 +573,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     @Override
     public String describeBuffers() {
         List<BufInfo.Buffer> rows = new ArrayList<>();
-        for (BufferCore c : registry.values()) {
+        for (BufferCore c : live()) {
             rows.add(c.info());
         }
         return BufInfo.format(rows);
@@ -525,7 +581,11 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     @Override
     public List<Long> liveBufferIds() {
-        return List.copyOf(registry.keySet());
+        List<Long> ids = new ArrayList<>();
+        for (BufferCore c : live()) {
+            ids.add(c.id);
+        }
+        return List.copyOf(ids);
     }
 
     @Override
@@ -533,9 +593,9 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (BufferCore core : registry.values()) {
+        for (BufferCore core : live()) {
             LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
-                    + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
+                    + core.handleCount() + " handle(s), " + core.attachments().length + " attachment(s), "
                     + core.ownership.openWindows() + " CPU window(s)); releasing it");
             forceClose(core);
         }
@@ -561,7 +621,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         }
         List<AttachmentImpl> detached = new ArrayList<>();
         try {
-            for (AttachmentImpl a : core.attachments) {
+            for (AttachmentImpl a : core.attachments()) {
                 try {
                     a.forceDetachLocked();
                     detached.add(a);
@@ -587,6 +647,10 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     @Override
     public String toString() {
-        return "SimulatedSystem (" + registry.size() + " live buffers, " + devices.size() + " devices)";
+        int n;
+        synchronized (registryLock) {
+            n = liveCount;
+        }
+        return "SimulatedSystem (" + n + " live buffers, " + devices.size() + " devices)";
     }
 }

@@ -356,6 +356,11 @@ class FenceContainerTest extends SyncTestBase {
             }
             Fence packed = Unwrap.merge(input, false);
             Fence general = Unwrap.merge(input, true);
+            if (packed.context() == 0) { // nothing pending: each merge makes a stub of its own, with the same stamp
+                assertEquals(0, general.context(), "seed " + seed + " round " + round);
+                assertEquals(general.timestampNanos(), packed.timestampNanos(), "seed " + seed + " round " + round);
+                continue;
+            }
             assertEquals(fences.unwrap(general), fences.unwrap(packed), "seed " + seed + " round " + round);
         }
     }
