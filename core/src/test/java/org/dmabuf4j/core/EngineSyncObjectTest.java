@@ -117,11 +117,11 @@ class EngineSyncObjectTest {
             }
             assertEquals(OptionalLong.empty(), engine.earliestDeadline());
             List<Runnable> containers = List.of(
-                    () -> sys.fences().array(List.of(jobs.get(0), other)).setDeadline(in(50)),
-                    () -> sys.fences().chain(sys.fences().chain(null, other, 1), jobs.get(1), 2).setDeadline(in(40)),
-                    () -> sys.fences().merge(List.of(jobs.get(2), other)).setDeadline(in(30)),
-                    () -> sys.fences().syncFile(jobs.get(3), null).setDeadline(in(20)),
-                    () -> tl.setDeadline(1, in(10)));
+                    () -> sys.fences().array(List.of(jobs.get(0), other)).setDeadline(in(50_000)),
+                    () -> sys.fences().chain(sys.fences().chain(null, other, 1), jobs.get(1), 2).setDeadline(in(40_000)),
+                    () -> sys.fences().merge(List.of(jobs.get(2), other)).setDeadline(in(30_000)),
+                    () -> sys.fences().syncFile(jobs.get(3), null).setDeadline(in(20_000)),
+                    () -> tl.setDeadline(1, in(10_000)));
             for (int i = 0; i < containers.size(); i++) {
                 OptionalLong before = engine.earliestDeadline();
                 containers.get(i).run();
@@ -140,6 +140,10 @@ class EngineSyncObjectTest {
         }
     }
 
+    /**
+     * A deadline an hour and {@code millis} from now. The containers' deadlines are 10 s apart: each is converted to
+     * the nanoTime clock when it is set, so 10 ms steps failed whenever the machine stalled for 10 ms between two.
+     */
     private static Instant in(long millis) {
         return Instant.now().plusSeconds(3600).plusMillis(millis);
     }

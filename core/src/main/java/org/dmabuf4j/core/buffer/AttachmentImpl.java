@@ -279,7 +279,7 @@ final class AttachmentImpl implements Attachment {
             throw bad;
         }
         entries = List.copyOf(entries);
-        MappingImpl m = new MappingImpl(this, direction, entries, cached, core.nextGeneration(), core.size);
+        MappingImpl m = new MappingImpl(this, direction, entries, cached, core.nextGeneration());
         if (device instanceof SimulatedDeviceImpl sim) {
             sim.tag(entries, core.ownership);
         }

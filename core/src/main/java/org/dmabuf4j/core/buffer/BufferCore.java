@@ -97,10 +97,20 @@ final class BufferCore implements Supplier<String> {
 
     // vmap state, under the reservation lock
     int vmapCount;
-    MemorySegment vmapMemory;
-    Arena vmapArena;
-    MemorySegment vmapView;
-    ViewScope vmapScope;
+    /** The vmap while counted, or null. */
+    Vmap vmap;
+
+    /**
+     * A buffer's kernel-style vmap while its count is above zero: one object, made by the first count (most buffers
+     * are never vmapped; issue 15's footprint).
+     *
+     * @param memory what the exporter's vmap returned
+     * @param arena the views' arena
+     * @param view the view every count hands out
+     * @param scope what the view holds of the exporter's memory (SAFE-1)
+     */
+    record Vmap(MemorySegment memory, Arena arena, MemorySegment view, ViewScope scope) {
+    }
 
 
     BufferCore(SystemImpl system, long id, long size, String exporterName, Exporter exporter,
@@ -208,14 +218,13 @@ final class BufferCore implements Supplier<String> {
     private void release() {
         released = true;
         system.unregister(this);
-        Arena vArena = vmapArena;
-        if (vArena != null) {
+        Vmap v = vmap;
+        if (v != null) {
             // a vmap left open: its views die with the memory instead of dangling
-            vmapArena = null;
+            vmap = null;
             vmapCount = 0;
-            vArena.close();
-            vmapScope.release();
-            vmapScope = null;
+            v.arena().close();
+            v.scope().release();
             system.log().log(System.Logger.Level.WARNING, "[CPU-14] " + describe()
                     + " was released with vmaps still counted; their segments are closed");
         }

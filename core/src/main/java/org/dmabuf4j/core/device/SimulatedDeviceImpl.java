@@ -218,7 +218,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         for (MemorySegment c : chunks) {
             count += (int) ((c.byteSize() - 1) / piece + 1);
         }
-        Translation.MapGroup group = new Translation.MapGroup(count);
+        Translation.MapGroup group = count == 1 ? null : new Translation.MapGroup(count);
         List<Translation> installed = new ArrayList<>(count);
         List<SgEntry> entries = new ArrayList<>(count);
         long stamp = iommu.lock.writeLock();
@@ -238,7 +238,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                                 + Long.toHexString(iommu.limit()) + "] is full (" + iommu.size()
                                 + " translations); unmap mappings you no longer need");
                     }
-                    MemorySegment view = c.asSlice(off, len);
+                    // a whole chunk is its own view: no slice per translation (issue 15's footprint)
+                    MemorySegment view = off == 0 && len == c.byteSize() ? c : c.asSlice(off, len);
                     Translation t = new Translation(iova, len, direction, view, null, 0, group, installed.size());
                     iommu.install(t);
                     installed.add(t);
@@ -293,7 +294,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         SimulatedDeviceImpl peer = owner instanceof SimulatedDeviceImpl s ? s : null;
         long piece = maxPiece();
         int count = (int) ((length - 1) / piece + 1);
-        Translation.MapGroup group = new Translation.MapGroup(count);
+        Translation.MapGroup group = count == 1 ? null : new Translation.MapGroup(count);
         List<Translation> installed = new ArrayList<>(count);
         List<SgEntry> entries = new ArrayList<>(count);
         long stamp = iommu.lock.writeLock();
@@ -331,7 +332,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         long stamp = iommu.lock.writeLock();
         try {
             List<Translation> found = new ArrayList<>(entries.size());
-            Translation.MapGroup group = null;
+            Object group = null;
+            int groupSize = 0;
             boolean[] seen = null;
             for (SgEntry e : entries) {
                 Translation t = e == null ? null : iommu.exactly(e.dmaAddress());
@@ -339,9 +341,10 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                     throw notLive(e);
                 }
                 if (group == null) {
-                    group = t.group;
-                    seen = new boolean[group.size];
-                } else if (group != t.group) {
+                    group = t.groupKey();
+                    groupSize = t.groupSize();
+                    seen = new boolean[groupSize];
+                } else if (group != t.groupKey()) {
                     throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': the entries come"
                             + " from different map calls; unmap exactly the entries of one call. Nothing was unmapped");
                 }
@@ -351,9 +354,9 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                 seen[t.index] = true;
                 found.add(t);
             }
-            if (found.size() != group.size) {
+            if (found.size() != groupSize) {
                 throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': " + found.size()
-                        + " entries given but their map call installed " + group.size
+                        + " entries given but their map call installed " + groupSize
                         + "; unmap exactly the entries one map call returned. Nothing was unmapped");
             }
             for (Translation t : found) {
