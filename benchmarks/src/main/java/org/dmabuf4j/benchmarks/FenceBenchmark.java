@@ -45,6 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <tr><td>baselineParkPingPong</td><td>signal → wake-up: a park/unpark round trip (two wake-ups)</td></tr>
  *   <tr><td>baselineFuturePingPong</td><td>peer: the same round trip through CompletableFuture complete/join</td></tr>
  *   <tr><td>baselineFutureCallback</td><td>signal → callback: new CompletableFuture, thenRun, complete</td></tr>
+ *   <tr><td>baselineFutureCallbackTimestamped</td><td>diagnostic: the same plus one {@code System.nanoTime()}, the
+ *       timestamp a fence takes at signal and a future does not</td></tr>
  *   <tr><td>baselineSortDedup</td><td>merge and unwrap: the same (context, seqno) pairs, in the same order, packed
  *       into one {@code long} each, sorted with {@code Arrays.sort}, the later seqno of each context kept in a new
  *       array — the least a merge must do with the fences' identities</td></tr>
@@ -101,6 +103,7 @@ public class FenceBenchmark {
     @State(Scope.Thread)
     public static class Counter implements Runnable {
         long runs;
+        long stamp;
 
         @Override
         public void run() {
@@ -265,6 +268,24 @@ public class FenceBenchmark {
     @Benchmark
     public Fence merge(Pending p) {
         return p.system.fences().merge(p.fences);
+    }
+
+    /**
+     * Diagnostic floor of signal → callback: the CompletableFuture round of {@link #baselineFutureCallback} plus the
+     * clock read a fence's signal takes for its timestamp (FENCE-8, the kernel's {@code ktime_get} in
+     * {@code dma_fence_signal}), which the future does not take. On a VM whose clock is slow to read, this row shows
+     * how much of the gap the timestamp is.
+     *
+     * @param c the callback
+     * @return the completed future
+     */
+    @Benchmark
+    public CompletableFuture<Void> baselineFutureCallbackTimestamped(Counter c) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        f.thenRun(c);
+        c.stamp = System.nanoTime();
+        f.complete(null);
+        return f;
     }
 
     /**

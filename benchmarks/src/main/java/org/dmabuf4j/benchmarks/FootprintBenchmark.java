@@ -54,6 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 1, batchSize = 1)
 @Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.UNSAFE_MEMORY_ACCESS, "-Xms3g", "-Xmx3g"})
 public class FootprintBenchmark {
+    /** Set to true to print the heap's class histogram while the buffers are live (development). */
+    static final String HISTOGRAM_PROPERTY = "dmabuf4j.footprint.histogram";
 
     /** The figures of the operation, reported by JMH as secondary metrics. */
     @State(Scope.Thread)
@@ -137,15 +139,18 @@ public class FootprintBenchmark {
             try {
                 SimulatedDevice device = system.newDevice("footprint").coherent().build();
                 LiveBuffers warm = new LiveBuffers(system, device, 1);
-                settle();
+                pauses.settle();
                 long before = memory.getHeapMemoryUsage().getUsed();
                 long allocatedBefore = threads.getThreadAllocatedBytes(thread);
                 pauses.start();
                 LiveBuffers live = new LiveBuffers(system, device, buffers);
                 pauses.stop();
                 long allocated = threads.getThreadAllocatedBytes(thread) - allocatedBefore;
-                settle();
+                pauses.settle();
                 long after = memory.getHeapMemoryUsage().getUsed();
+                if (Boolean.getBoolean(HISTOGRAM_PROPERTY)) {
+                    printHistogram();
+                }
                 pauses.start();
                 live.close();
                 pauses.stop();
@@ -159,17 +164,21 @@ public class FootprintBenchmark {
             }
         }
 
-        /** Full GCs until the heap in use stops shrinking (at most 5). */
-        private static void settle() {
-            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            long last = Long.MAX_VALUE;
-            for (int i = 0; i < 5; i++) {
-                System.gc();
-                long used = memory.getHeapMemoryUsage().getUsed();
-                if (used >= last) {
-                    return;
+        /**
+         * Prints the heap's class histogram (the diagnostic command {@code GC.class_histogram}), its first lines:
+         * which classes the retained bytes are.
+         */
+        private static void printHistogram() {
+            try {
+                Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+                String[] lines = String.valueOf(out).split("\n");
+                for (int i = 0; i < Math.min(lines.length, 45); i++) {
+                    System.out.println(lines[i]);
                 }
-                last = used;
+            } catch (javax.management.JMException e) {
+                System.out.println("FootprintBenchmark: no class histogram: " + e);
             }
         }
 
@@ -196,6 +205,9 @@ public class FootprintBenchmark {
         private final List<Event> events = new ArrayList<>();
         private final List<long[]> phases = new ArrayList<>();
         private long phaseStart;
+        /** The System.gc() calls made, and their notifications seen; guarded by this. */
+        private int gcCalls;
+        private int gcSeen;
         double maxFull;
         double maxAny;
         int fullCount;
@@ -230,15 +242,46 @@ public class FootprintBenchmark {
                     GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
             events.add(new Event(info.getGcInfo().getStartTime(), info.getGcInfo().getDuration(), info.getGcAction(),
                     info.getGcCause()));
+            if ("System.gc()".equals(info.getGcCause())) {
+                gcSeen++;
+            }
             notifyAll();
         }
 
-        /** Waits for the collectors' notifications of the phases, then takes the figures. */
-        synchronized void finish() {
-            long end = phases.isEmpty() ? 0 : phases.getLast()[1];
+        /** A System.gc() of the measurement's own, counted so that {@link #finish()} knows what to wait for. */
+        private void gc() {
+            synchronized (this) {
+                gcCalls++;
+            }
             System.gc();
+        }
+
+        /** Full GCs until the heap in use stops shrinking (at most 5). */
+        void settle() {
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            long last = Long.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                gc();
+                long used = memory.getHeapMemoryUsage().getUsed();
+                if (used >= last) {
+                    return;
+                }
+                last = used;
+            }
+        }
+
+        /**
+         * Waits for the collectors' notifications of the phases, then takes the figures. Notifications come in the
+         * order of the collections: once the last System.gc()'s has come, every earlier one has.
+         */
+        void finish() {
+            gc();
+            waitForNotifications();
+        }
+
+        private synchronized void waitForNotifications() {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (events.stream().noneMatch(e -> "System.gc()".equals(e.cause()) && e.startMillis() >= end)) {
+            while (gcSeen < gcCalls) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     System.out.println("FootprintBenchmark: no GC notification within 10 s; pauses may be missing");
@@ -288,7 +331,7 @@ public class FootprintBenchmark {
 
     /**
      * Runs one measurement outside JMH, for development: {@code java -Xmx3g -cp benchmarks.jar
-     * org.dmabuf4j.benchmarks.FootprintBenchmark [buffers]}.
+     * [-Ddmabuf4j.footprint.histogram=true] org.dmabuf4j.benchmarks.FootprintBenchmark [buffers]}.
      *
      * @param args the number of buffers (default 1 000 000)
      */

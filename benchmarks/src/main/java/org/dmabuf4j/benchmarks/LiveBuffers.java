@@ -1,16 +1,14 @@
 package org.dmabuf4j.benchmarks;
 
 import java.lang.foreign.Arena;
-import java.util.ArrayList;
-import java.util.List;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.ExportInfo;
 import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.FenceContext;
+import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.FenceUsage;
 import org.dmabuf4j.api.Mapping;
-import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.SignalingFence;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
@@ -27,13 +25,14 @@ final class LiveBuffers implements AutoCloseable {
 
     private final SimulatedSystem system;
     private final SimulatedDevice device;
+    private final Arena arena;
     private final SharedPageExporter exporter;
     private final FenceContext fences;
-    private final List<Entry> entries;
-
-    /** One live buffer: its handle, attachment and mapping. */
-    private record Entry(DmaBuf handle, Attachment attachment, Mapping mapping) {
-    }
+    // what a user keeps of each live buffer, in three arrays: 12 bytes a buffer, counted in the footprint
+    private final DmaBuf[] handles;
+    private final Attachment[] attachments;
+    private final Mapping[] mappings;
+    private int size;
 
     /**
      * Makes {@code count} live buffers in {@code system}, attached to {@code device}.
@@ -45,12 +44,15 @@ final class LiveBuffers implements AutoCloseable {
     LiveBuffers(SimulatedSystem system, SimulatedDevice device, int count) {
         this.system = system;
         this.device = device;
-        Arena arena = system.exporterArena();
+        this.arena = system.exporterArena();
         this.exporter = new SharedPageExporter(arena.allocate(PAGE, PAGE));
         this.fences = system.fences().newContext("bench", "live-buffers");
-        this.entries = new ArrayList<>(count);
+        this.handles = new DmaBuf[count];
+        this.attachments = new Attachment[count];
+        this.mappings = new Mapping[count];
         for (int i = 0; i < count; i++) {
-            entries.add(make());
+            make(i);
+            size = i + 1;
         }
     }
 
@@ -68,7 +70,7 @@ final class LiveBuffers implements AutoCloseable {
         return system.export(ExportInfo.of("shared-page", PAGE, exporter));
     }
 
-    private Entry make() {
+    private void make(int i) {
         DmaBuf handle = exportOne().handle();
         Attachment a = handle.attach(device);
         handle.reservation().lock();
@@ -78,7 +80,9 @@ final class LiveBuffers implements AutoCloseable {
             SignalingFence f = fences.next();
             f.signal();
             handle.reservation().addFence(f, FenceUsage.WRITE);
-            return new Entry(handle, a, m);
+            handles[i] = handle;
+            attachments[i] = a;
+            mappings[i] = m;
         } finally {
             handle.reservation().unlock();
         }
@@ -90,22 +94,27 @@ final class LiveBuffers implements AutoCloseable {
      * @return the count
      */
     int size() {
-        return entries.size();
+        return size;
     }
 
-    /** Unmaps, detaches and closes every buffer: each is released. */
+    /** Unmaps, detaches and closes every buffer (each is released), then frees the shared page. */
     @Override
     public void close() {
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            Entry e = entries.remove(i);
-            e.handle().reservation().lock();
+        for (int i = size - 1; i >= 0; i--) {
+            DmaBuf handle = handles[i];
+            handle.reservation().lock();
             try {
-                e.attachment().unmap(e.mapping());
+                attachments[i].unmap(mappings[i]);
             } finally {
-                e.handle().reservation().unlock();
+                handle.reservation().unlock();
             }
-            e.attachment().close();
-            e.handle().close();
+            attachments[i].close();
+            handle.close();
+            handles[i] = null;
+            attachments[i] = null;
+            mappings[i] = null;
+            size = i;
         }
+        arena.close(); // deferred by the system until the last view of the page ends (SAFE-1)
     }
 }

@@ -134,6 +134,9 @@ enum Goal {
             "LifecycleBenchmark.contiguousHeapAllocate", "LifecycleBenchmark.baselineConfinedArenaAllocate"),
     SHARED_ARENA_ALLOC("", "what a shared arena per buffer would cost over a confined one",
             "LifecycleBenchmark.baselineSharedArenaAllocate", "LifecycleBenchmark.baselineConfinedArenaAllocate"),
+    FENCE_CALLBACK_VS_TIMESTAMPED("", "fence signal → callback vs a CompletableFuture completion that also reads the "
+            + "clock once, as a fence's signal does for its timestamp", "FenceBenchmark.signalToCallback",
+            "FenceBenchmark.baselineFutureCallbackTimestamped"),
     FENCE_WAKEUP_VS_FUTURE("", "fence signal → wake-up vs a CompletableFuture ping-pong",
             "FenceBenchmark.signalToWakeup", "FenceBenchmark.baselineFuturePingPong"),
     FUTURE_PING_PONG("", "peer: CompletableFuture ping-pong vs park/unpark", "FenceBenchmark.baselineFuturePingPong",

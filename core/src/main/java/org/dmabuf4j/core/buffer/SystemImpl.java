@@ -97,21 +97,24 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     private final List<OwnershipViolationException> ownershipReports = new ArrayList<>();
     private final List<String> leakReports = new ArrayList<>();
 
-    private final AtomicLong liveBuffers = new AtomicLong();
-    private final AtomicLong liveBufferBytes = new AtomicLong();
     private final AtomicLong cacheBytes = new AtomicLong();
     /** Live exporter arenas by scope (SAFE-1): the memory framework views may pin. */
     private final ConcurrentHashMap<MemorySegment.Scope, OwnedArena> owned = new ConcurrentHashMap<>();
-    private final LongAdder exports = new LongAdder();
-    private final LongAdder releases = new LongAdder();
-    private final LongAdder attaches = new LongAdder();
-    private final LongAdder maps = new LongAdder();
-    private final LongAdder unmaps = new LongAdder();
-    /** CPU accesses, syncs and bytes synced: the window path's counters, counted without atomics (issue 15). */
-    private final ThreadCounters windowCounts = new ThreadCounters(3);
+    /**
+     * The counters of the hot paths (export, release, attach, map, unmap, CPU access, sync), counted without atomics
+     * (issue 15); live buffers and bytes are exports minus releases.
+     */
+    private final ThreadCounters pathCounts = new ThreadCounters(10);
     private static final int CPU_ACCESSES = 0;
     private static final int SYNCS = 1;
     private static final int BYTES_SYNCED = 2;
+    private static final int EXPORTS = 3;
+    private static final int EXPORTED_BYTES = 4;
+    private static final int RELEASES = 5;
+    private static final int RELEASED_BYTES = 6;
+    private static final int ATTACHES = 7;
+    private static final int MAPS = 8;
+    private static final int UNMAPS = 9;
     private final LongAdder violations = new LongAdder();
     private final LongAdder leaks = new LongAdder();
 
@@ -161,9 +164,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         BufferCore core = new BufferCore(this, ids.incrementAndGet(), info.size(), info.exporterName(),
                 info.exporter(), info.layout(), stats, dynamic);
         register(core);
-        liveBuffers.incrementAndGet();
-        liveBufferBytes.addAndGet(core.size);
-        exports.increment();
+        pathCounts.add(EXPORTS, 1, EXPORTED_BYTES, core.size);
         HandleImpl first = new HandleImpl(core);
         ExportEvent e = new ExportEvent();
         if (e.isEnabled()) {
@@ -251,9 +252,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     void released(BufferCore core) {
-        liveBuffers.decrementAndGet();
-        liveBufferBytes.addAndGet(-core.size);
-        releases.increment();
+        pathCounts.add(RELEASES, 1, RELEASED_BYTES, core.size);
     }
 
     // ---- heaps, fences, locks -----------------------------------------------------------------------------------
@@ -488,23 +487,23 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     void countSync(long bytes) {
-        windowCounts.add(SYNCS, 1, BYTES_SYNCED, bytes);
+        pathCounts.add(SYNCS, 1, BYTES_SYNCED, bytes);
     }
 
     void attached() {
-        attaches.increment();
+        pathCounts.add(ATTACHES, 1);
     }
 
     void mapped() {
-        maps.increment();
+        pathCounts.add(MAPS, 1);
     }
 
     void unmapped() {
-        unmaps.increment();
+        pathCounts.add(UNMAPS, 1);
     }
 
     void cpuAccessed() {
-        windowCounts.add(CPU_ACCESSES, 1);
+        pathCounts.add(CPU_ACCESSES, 1);
     }
 
     @Override
@@ -527,9 +526,12 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         for (SimulatedDeviceImpl d : devices) {
             dc.add(d.counters());
         }
-        return new Counters(liveBuffers.get(), liveBufferBytes.get(), liveNativeBytes(), exports.sum(),
-                releases.sum(), attaches.sum(), maps.sum(), unmaps.sum(), windowCounts.sum(CPU_ACCESSES),
-                windowCounts.sum(SYNCS), windowCounts.sum(BYTES_SYNCED), violations.sum(), leaks.sum(),
+        long exports = pathCounts.sum(EXPORTS);
+        long releases = pathCounts.sum(RELEASES);
+        return new Counters(exports - releases, pathCounts.sum(EXPORTED_BYTES) - pathCounts.sum(RELEASED_BYTES),
+                liveNativeBytes(), exports, releases, pathCounts.sum(ATTACHES), pathCounts.sum(MAPS),
+                pathCounts.sum(UNMAPS), pathCounts.sum(CPU_ACCESSES),
+                pathCounts.sum(SYNCS), pathCounts.sum(BYTES_SYNCED), violations.sum(), leaks.sum(),
                 hc, dc);
     }
 

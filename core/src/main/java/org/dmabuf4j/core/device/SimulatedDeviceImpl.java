@@ -18,6 +18,7 @@ import org.dmabuf4j.core.DeviceCounters;
 import org.dmabuf4j.core.DeviceEngine;
 import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.debug.ThreadCounters;
 import org.dmabuf4j.core.engine.EngineImpl;
 
 /**
@@ -41,8 +42,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private long liveTranslations;
-    private final LongAdder maps = new LongAdder();
-    private final LongAdder unmaps = new LongAdder();
+    /** Maps (0) and unmaps (1): on the map path, counted without atomics (issue 15). */
+    private final ThreadCounters mapCounts = new ThreadCounters(2);
     private final LongAdder dmaReads = new LongAdder();
     private final LongAdder dmaWrites = new LongAdder();
     private final LongAdder bytesRead = new LongAdder();
@@ -250,7 +251,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         } finally {
             iommu.lock.unlockWrite(stamp);
         }
-        maps.increment();
+        mapCounts.add(0, 1);
         return List.copyOf(entries);
     }
 
@@ -319,7 +320,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         } finally {
             iommu.lock.unlockWrite(stamp);
         }
-        maps.increment();
+        mapCounts.add(0, 1);
         return List.copyOf(entries);
     }
 
@@ -366,7 +367,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         } finally {
             iommu.lock.unlockWrite(stamp);
         }
-        unmaps.increment();
+        mapCounts.add(1, 1);
     }
 
     private RuleViolationException notLive(SgEntry e) {
@@ -707,7 +708,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
 
     @Override
     public DeviceCounters counters() {
-        return new DeviceCounters(name, liveTranslations(), maps.sum(), unmaps.sum(), dmaReads.sum(), dmaWrites.sum(),
+        return new DeviceCounters(name, liveTranslations(), mapCounts.sum(0), mapCounts.sum(1), dmaReads.sum(), dmaWrites.sum(),
                 bytesRead.sum(), bytesWritten.sum(), faults.sum(), syncs.sum(), bytesSynced.sum());
     }
 
