@@ -131,7 +131,11 @@ public class ScalingBenchmark {
         }
     }
 
-    /** The probe with {@code fences} signaled fences of as many contexts in its reservation. */
+    /**
+     * The probe with {@code fences} signaled fences of as many contexts in its reservation: added pending, then
+     * signaled (a signaled fence added later would replace the first signaled one, as in the kernel, so they would
+     * not add up).
+     */
     @State(Scope.Thread)
     public static class AtFences extends Probe {
         /** Fences in the probe's reservation, of distinct contexts. */
@@ -144,15 +148,19 @@ public class ScalingBenchmark {
             open();
             Reservation r = buffer.reservation();
             r.lock();
+            List<SignalingFence> added = new ArrayList<>(fences);
             try {
                 r.reserveFences(fences);
                 for (int i = 0; i < fences; i++) {
                     SignalingFence f = system.fences().newContext("bench", "fence-" + i).next();
-                    f.signal();
+                    added.add(f);
                     r.addFence(f, FenceUsage.WRITE);
                 }
             } finally {
                 r.unlock();
+            }
+            for (SignalingFence f : added) {
+                f.signal();
             }
         }
 

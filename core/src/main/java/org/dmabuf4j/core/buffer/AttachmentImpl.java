@@ -38,6 +38,10 @@ final class AttachmentImpl implements Attachment {
     final BufferCore core;
     private final Device device;
     private final Importer importer;
+    // the buffer's list of attachments (BufferCore), linked through them; changed under the buffer's monitor
+    volatile AttachmentImpl nextAttachment;
+    AttachmentImpl previousAttachment;
+    volatile boolean listed;
     /** The borrowed handle of {@link #buffer()}, made when first asked for (most importers never ask). */
     private volatile HandleImpl view;
     private final boolean peerToPeer;

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -89,8 +88,15 @@ final class BufferCore implements Supplier<String> {
     volatile boolean released;
     /** The simulated CPU cache, once a non-coherent device attached (CPU-9). */
     volatile CpuCache cache;
-    /** The attachments, copy-on-write: replaced (under this object's monitor), never changed in place. */
-    private volatile AttachmentImpl[] attachments = NO_ATTACHMENTS;
+    /**
+     * The attachments, a list linked through them in the order they attached (the kernel's {@code
+     * dmabuf->attachments}): O(1) attach and detach however many there are (issue 15). Changed under this object's
+     * monitor; read without it by following {@code nextAttachment} from {@code firstAttachment} (a removed
+     * attachment keeps its next link, so a reader standing on it goes on).
+     */
+    private volatile AttachmentImpl firstAttachment;
+    /** The last attachment; guarded by this. */
+    private AttachmentImpl lastAttachment;
     /** The system's list of live buffers, guarded by the system's registry lock. */
     BufferCore previousLive;
     BufferCore nextLive;
@@ -324,34 +330,57 @@ final class BufferCore implements Supplier<String> {
     }
 
     /**
-     * The attachments now: an array that is never changed (iterate it freely).
+     * The attachments now: a snapshot (O(n); for dumps, pins and invalidation, which the kernel walks too).
      *
      * @return the attachments, in the order they attached
      */
     AttachmentImpl[] attachments() {
-        return attachments;
-    }
-
-    /** Adds an attachment (under the reservation lock, by convention; the monitor makes the copy atomic). */
-    synchronized void addAttachment(AttachmentImpl a) {
-        AttachmentImpl[] old = attachments;
-        AttachmentImpl[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = a;
-        attachments = grown;
-    }
-
-    /** Removes an attachment if it is listed. */
-    synchronized void removeAttachment(AttachmentImpl a) {
-        AttachmentImpl[] old = attachments;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i] == a) {
-                AttachmentImpl[] shrunk = new AttachmentImpl[old.length - 1];
-                System.arraycopy(old, 0, shrunk, 0, i);
-                System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
-                attachments = shrunk.length == 0 ? NO_ATTACHMENTS : shrunk;
-                return;
+        AttachmentImpl first = firstAttachment;
+        if (first == null) {
+            return NO_ATTACHMENTS;
+        }
+        List<AttachmentImpl> out = new ArrayList<>();
+        for (AttachmentImpl a = first; a != null; a = a.nextAttachment) {
+            if (a.listed) {
+                out.add(a);
             }
         }
+        return out.toArray(NO_ATTACHMENTS);
+    }
+
+    /** Adds an attachment at the end (under the reservation lock, by convention). */
+    synchronized void addAttachment(AttachmentImpl a) {
+        AttachmentImpl last = lastAttachment;
+        a.previousAttachment = last;
+        a.nextAttachment = null;
+        a.listed = true;
+        if (last != null) {
+            last.nextAttachment = a; // volatile: publishes a to readers
+        } else {
+            firstAttachment = a;
+        }
+        lastAttachment = a;
+    }
+
+    /** Removes an attachment if it is listed; its own next link stays, for readers standing on it. */
+    synchronized void removeAttachment(AttachmentImpl a) {
+        if (!a.listed) {
+            return;
+        }
+        a.listed = false;
+        AttachmentImpl prev = a.previousAttachment;
+        AttachmentImpl next = a.nextAttachment;
+        if (prev != null) {
+            prev.nextAttachment = next;
+        } else {
+            firstAttachment = next;
+        }
+        if (next != null) {
+            next.previousAttachment = prev;
+        } else {
+            lastAttachment = prev;
+        }
+        a.previousAttachment = null;
     }
 
     // ---- regions ------------------------------------------------------------------------------------------------

@@ -26,6 +26,29 @@ final class FenceSlots {
     private volatile FenceEntry[] entries = NONE;
     /** Slots reserved for this lock hold and not yet used (RESV-1, RESV-12). Lock holder only. */
     private int free;
+    /**
+     * How many entries at the front of an array are known to have signaled: a fence never un-signals, so readers of
+     * that array skip them (a reservation that keeps many signaled fences is tested in O(1), not O(n): issue 15's
+     * flat CPU access). Written by readers, racily: any value once true stays true.
+     */
+    private volatile SignaledPrefix signaledPrefix;
+
+    /** The first {@code count} entries of {@code array} have signaled. */
+    private record SignaledPrefix(FenceEntry[] array, int count) {
+    }
+
+    /** Where a scan of {@code es} may start: past its known signaled prefix. */
+    private int signaledPrefixOf(FenceEntry[] es) {
+        SignaledPrefix p = signaledPrefix;
+        return p != null && p.array() == es ? p.count() : 0;
+    }
+
+    /** Records that the first {@code count} entries of {@code es} have signaled, if that is news worth a write. */
+    private void noteSignaledPrefix(FenceEntry[] es, int from, int count) {
+        if (count - from >= 4) {
+            signaledPrefix = new SignaledPrefix(es, count);
+        }
+    }
 
     FenceSlots(Object owner) {
         this.owner = owner;
@@ -118,12 +141,25 @@ final class FenceSlots {
 
     /** The first unsignaled fence covered by {@code usage}, or null: the readiness test. */
     Fence firstPending(FenceUsage usage) {
-        for (FenceEntry e : entries) {
-            if (usage.covers(e.usage()) && !e.fence().isSignaled()) {
-                return e.fence();
+        FenceEntry[] es = entries;
+        int start = signaledPrefixOf(es);
+        int prefix = -1; // the first entry not signaled, whatever its usage
+        Fence found = null;
+        for (int i = start; i < es.length; i++) {
+            FenceEntry e = es[i];
+            if (e.fence().isSignaled()) {
+                continue;
+            }
+            if (prefix < 0) {
+                prefix = i;
+            }
+            if (usage.covers(e.usage())) {
+                found = e.fence();
+                break;
             }
         }
-        return null;
+        noteSignaledPrefix(es, start, prefix < 0 ? es.length : prefix);
+        return found;
     }
 
     int count() {
