@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * merges of 2, 16 and 256 fences.
  *
  * <ul>
- *   <li>{@code signalToCallback}: a new fence of a context, one callback, signal: the callback runs on this thread;</li>
+ *   <li>{@code signalToCallback}: a new fence of a context, one callback, signal: the callback runs on this
+ *       thread;</li>
  *   <li>{@code signalToWakeup}: a round trip through a helper thread by fences (see {@link FencePingPong}): two
  *       signal → wake-ups, as the park/unpark baseline has two unpark → wake-ups;</li>
  *   <li>{@code merge}: {@code Fences.merge} of {@code fenceCount} pending fences of distinct contexts (an array of

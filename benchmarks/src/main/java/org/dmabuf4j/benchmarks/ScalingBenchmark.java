@@ -45,7 +45,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code attach…}: attach the probe to the device and detach;</li>
  *   <li>{@code map…}: lock the probe's reservation, map its static attachment, unmap, unlock;</li>
  *   <li>{@code cpuAccess…}: begin+end a READ_WRITE window on the probe (coherent: zero copy);</li>
- *   <li>{@code addFence…}: lock, add a signaled fence of one context (it replaces that context's previous fence), unlock.</li>
+ *   <li>{@code addFence…}: lock, add a signaled fence of one context (it replaces that context's previous fence),
+ *       unlock.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)

@@ -11,8 +11,8 @@ import org.dmabuf4j.benchmarks.ImageRegion;
  * cost ÷ its floor's at the same size, where a path lying on its floor (ratio 1.01) is still told apart.
  */
 enum ChartSeries {
-    NON_COHERENT_READ("non-coherent sync, whole buffer (READ): copies every byte", "CpuAccessBenchmark.nonCoherentSyncRead",
-            ChartSeries::syncSize, "COPY", "#d62728"),
+    NON_COHERENT_READ("non-coherent sync, whole buffer (READ): copies every byte",
+            "CpuAccessBenchmark.nonCoherentSyncRead", ChartSeries::syncSize, "COPY", "#d62728"),
     NON_COHERENT_READ_WRITE("non-coherent sync, whole buffer (READ_WRITE): two copies",
             "CpuAccessBenchmark.nonCoherentSyncReadWrite", ChartSeries::syncSize, "COPY", "#ff7f0e"),
     REGION_SYNC("2-D region sync on 1600×1200×4: copies the region's rows", "CpuAccessBenchmark.regionSync",

@@ -48,7 +48,8 @@ final class MarkdownReport {
     static String body(Evaluation e, Header h, int level, String chartDir) {
         String hx = "#".repeat(level) + " ";
         StringBuilder md = new StringBuilder();
-        md.append("Reproduce with `").append(h.command()).append("` (picks a JDK ≥ 25, builds the shaded jar, runs JMH, ")
+        md.append("Reproduce with `").append(h.command())
+                .append("` (picks a JDK ≥ 25, builds the shaded jar, runs JMH, ")
                 .append("then writes `benchmarks/results/").append(h.profile()).append(".md`, `.json`, `")
                 .append(h.profile()).append("-sync-cost.svg` and `").append(h.profile()).append("-scaling.svg`).\n\n");
         md.append("- Generated: ").append(h.generatedAt()).append('\n');
@@ -95,7 +96,8 @@ final class MarkdownReport {
 
         for (Map.Entry<String, List<Row>> c : e.rowsByClass().entrySet()) {
             md.append(hx).append(c.getKey()).append("\n\n");
-            md.append("| benchmark | params | score ± error | unit | baseline | cost ratio | target | measured | met? |\n");
+            md.append("| benchmark | params | score ± error | unit | baseline | cost ratio | target | measured "
+                    + "| met? |\n");
             md.append("|---|---|--:|---|---|--:|---|--:|---|\n");
             for (Row r : c.getValue()) {
                 Result res = r.result();

@@ -15,7 +15,8 @@ import java.util.List;
  * {@code <out>/<profile>.md} (targets and one table per class, with ratio-to-baseline columns),
  * {@code <out>/<profile>.json} (every input's raw results, merged into one array) and
  * {@code <out>/<profile>-sync-cost.svg} (sync cost against region size, and each path against its floor) and
- * {@code <out>/<profile>-scaling.svg} (growth of each scaling target over its smallest size). With {@code --readme}, the markdown between
+ * {@code <out>/<profile>-scaling.svg} (growth of each scaling target over its smallest size). With
+ * {@code --readme}, the markdown between
  * {@code <!-- BEGIN <profile> results -->} and {@code <!-- END <profile> results -->} in that file is replaced by the
  * report's body.
  *
@@ -134,7 +135,8 @@ public final class ReportGenerator {
         write(o.out().resolve(o.profile() + ".md"), MarkdownReport.render(e, header));
         write(o.out().resolve(o.profile() + ".json"), mergedJson(elements));
         write(o.out().resolve(o.profile() + "-sync-cost.svg"),
-                SyncCostChart.render(results, "dmabuf4j " + o.profile() + " profile: CPU access cost against window size"));
+                SyncCostChart.render(results, "dmabuf4j " + o.profile()
+                        + " profile: CPU access cost against window size"));
         write(o.out().resolve(o.profile() + "-scaling.svg"),
                 ScalingChart.render(e, "dmabuf4j " + o.profile() + " profile: cost as the work grows"));
         if (o.readme() != null) {

@@ -108,7 +108,8 @@ final class SvgPlot {
         height += 10;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height, WIDTH, height));
+                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height, WIDTH,
+                height));
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         svg.append(text(WIDTH / 2.0 - RIGHT / 2.0, 26, title, "middle", 16, "bold"));
         int top = TOP;
@@ -204,14 +205,14 @@ final class SvgPlot {
         Scale y = Scale.of(p.y().log(), minY, maxY, bottom, top);
         for (double v : x.ticks()) {
             double px = x.pixel(v);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>%n",
-                    px, top, px, bottom));
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+                    + "stroke=\"#ddd\"/>%n", px, top, px, bottom));
             svg.append(text(px, bottom + 18, p.x().ticks().apply(v), "middle", 12, "normal"));
         }
         for (double v : y.ticks()) {
             double py = y.pixel(v);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
-                    LEFT, py, right, py));
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+                    + "stroke=\"#ddd\"/>%n", LEFT, py, right, py));
             svg.append(text(LEFT - 8, py + 4, p.y().ticks().apply(v), "end", 12, "normal"));
         }
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "

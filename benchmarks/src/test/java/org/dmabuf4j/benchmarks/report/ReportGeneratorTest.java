@@ -117,8 +117,8 @@ class ReportGeneratorTest {
         assertFalse(read.noisy());
         assertEquals("102 %", read.measured());
         String md = read("quick.md");
-        assertTrue(md.contains("| #15 | read inside a window ≥ 97 % of the raw segment's throughput (4 KiB, 1 MiB), not "
-                + "noisy | met | dataSize=4096: 102 % |"), md);
+        assertTrue(md.contains("| #15 | read inside a window ≥ 97 % of the raw segment's throughput (4 KiB, 1 MiB), "
+                + "not noisy | met | dataSize=4096: 102 % |"), md);
         assertFalse(md.contains("met | dataSize=4096: 0.98"), "a throughput target never shows a cost ratio: " + md);
     }
 

@@ -708,7 +708,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
 
     @Override
     public DeviceCounters counters() {
-        return new DeviceCounters(name, liveTranslations(), mapCounts.sum(0), mapCounts.sum(1), dmaReads.sum(), dmaWrites.sum(),
+        return new DeviceCounters(name, liveTranslations(), mapCounts.sum(0), mapCounts.sum(1), dmaReads.sum(),
+                dmaWrites.sum(),
                 bytesRead.sum(), bytesWritten.sum(), faults.sum(), syncs.sum(), bytesSynced.sum());
     }
 
