@@ -23,12 +23,14 @@ import org.dmabuf4j.api.WouldDeadlockException;
  */
 final class WwMutex {
     private static final VarHandle HOLDER;
+    private static final VarHandle HOLDER_CTX;
     private static final VarHandle WAITERS;
 
     static {
         try {
             HOLDER = MethodHandles.lookup().findVarHandle(WwMutex.class, "holder", Thread.class);
             WAITERS = MethodHandles.lookup().findVarHandle(WwMutex.class, "waiters", ConcurrentLinkedQueue.class);
+            HOLDER_CTX = MethodHandles.lookup().findVarHandle(WwMutex.class, "holderCtx", AcquireContextImpl.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -138,7 +140,8 @@ final class WwMutex {
     void release() {
         AcquireContextImpl ctx = holderCtx;
         if (ctx != null) {
-            holderCtx = null;
+            // a release store: the volatile store of holder just below orders it (one fence per unlock, not two)
+            HOLDER_CTX.setRelease(this, (AcquireContextImpl) null);
             ctx.removed(owner);
         }
         holder = null;
