@@ -134,7 +134,8 @@ final class Evaluation {
                 double perUnit = cost / n;
                 double[] range = r.nanosPerOpRange();
                 yield new Row(r, g, "per " + c.unitName() + " (" + n + ")", Double.NaN, c.measuredText(perUnit),
-                        status(perUnit <= c.max()), straddles(range[0] / n, range[1] / n, c.max()));
+                        status(perUnit <= c.max()),
+                        straddles(range[0] / n, range[1] / n, c.max()));
             }
             case Check.PerUnitGrowthAtMost c -> {
                 long n = c.units().applyAsLong(r.params());

@@ -93,6 +93,22 @@ enum Goal {
             "SyncObjectBenchmark.pointLookup", "SyncObjectBenchmark.baselineSkipListLookup",
             new Check.Reported("vs ConcurrentSkipListMap.ceilingEntry")),
 
+    // ---- issue 13: ipc (IpcHandOffBenchmark, the ipc branch; not measured until it is merged) ---------------------
+    IPC_POOL_HANDOFF("#13", "pool-mode hand-off of an 8 MiB frame ≥ 100× cheaper than copying it through the socket",
+            "IpcHandOffBenchmark.poolHandOff", "IpcHandOffBenchmark.baselineSocketCopy",
+            new Check.CheaperAtLeast(100, "copying the frame through a Unix-domain socket")),
+    IPC_FENCE_WAKEUP("#13", "cross-process fence wake-up ≤ 2× a same-process park/unpark round trip",
+            "IpcHandOffBenchmark.timelineRoundTrip", "IpcHandOffBenchmark.baselineParkPingPong",
+            new Check.CostAtMost(2, "same-process park/unpark round trip")),
+    IPC_FD_PER_FRAME("#13", "fd-per-frame hand-off of an 8 MiB frame vs copying it through the socket",
+            "IpcHandOffBenchmark.fdPerFrame", "IpcHandOffBenchmark.baselineSocketCopy",
+            new Check.Reported("vs socket copy")),
+    IPC_POOL_VS_RING("#13", "pool-mode hand-off vs the same bytes through an Agrona ring buffer over a mapped file",
+            "IpcHandOffBenchmark.poolHandOff", "IpcHandOffBenchmark.baselineAgronaRing",
+            new Check.Reported("vs Agrona ring buffer")),
+    // ---- issue 12: formats (the formats branch adds its class: per-plane region sync and layout-converting copy
+    // against MemorySegment.copy of the same bytes, one constant each, as REGION_SYNC_SMALL) ---------------------
+
     // ---- issue 7: the first targets, where issue 15 did not tighten them ---------------------------------------
     COHERENT_VS_SYSCALLS("#7", "coherent begin+end (4 KiB, confined) ≤ 1/10 of two FFM system calls",
             "CpuAccessBenchmark.coherentBeginEnd[windowSize=4096]", "CpuAccessBenchmark.baselineTwoSyscalls",

@@ -63,9 +63,10 @@ final class MarkdownReport {
                 .append("baseline. *Measured* states the same figure in the target's own direction (a throughput ")
                 .append("target as a percentage of the baseline's throughput, \"N× cheaper\" as N). Score ± error is ")
                 .append("JMH's (99.9 % confidence). A verdict marked (noisy) could go either way within the 95 % ")
-                .append("confidence intervals of the scores (Student's t over the iterations): re-run on a quieter ")
-                .append("machine or with more iterations. Targets that ask for a clear verdict count a noisy pass ")
-                .append("as not met.\n\n");
+                .append("confidence intervals of the scores (Student's t over the iterations), widened to each ")
+                .append("fork's own mean (a fork that ran while the machine was busy, or that the JIT compiled ")
+                .append("differently, must not pass unnoticed): re-run on a quieter machine or with more iterations. ")
+                .append("Targets that ask for a clear verdict count a noisy pass as not met.\n\n");
 
         int met = 0;
         int notMet = 0;

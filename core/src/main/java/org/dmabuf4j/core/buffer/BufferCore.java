@@ -339,13 +339,28 @@ final class BufferCore implements Supplier<String> {
         if (first == null) {
             return NO_ATTACHMENTS;
         }
-        List<AttachmentImpl> out = new ArrayList<>();
+        int n = 0;
         for (AttachmentImpl a = first; a != null; a = a.nextAttachment) {
+            n++;
+        }
+        AttachmentImpl[] out = new AttachmentImpl[n];
+        int i = 0;
+        for (AttachmentImpl a = first; a != null && i < n; a = a.nextAttachment) {
             if (a.listed) {
-                out.add(a);
+                out[i++] = a;
             }
         }
-        return out.toArray(NO_ATTACHMENTS);
+        return i == n ? out : java.util.Arrays.copyOf(out, i);
+    }
+
+    /**
+     * The first attachment, for walks that allocate nothing: follow {@code nextAttachment}, skip those no longer
+     * {@code listed}. Under the reservation lock the list does not change.
+     *
+     * @return the first attachment, or null
+     */
+    AttachmentImpl firstAttachment() {
+        return firstAttachment;
     }
 
     /** Adds an attachment at the end (under the reservation lock, by convention). */

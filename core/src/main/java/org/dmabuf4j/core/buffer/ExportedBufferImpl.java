@@ -50,8 +50,8 @@ final class ExportedBufferImpl implements ExportedBuffer {
     }
 
     private boolean pinned() {
-        for (AttachmentImpl a : core.attachments()) {
-            if (a.isPinned()) {
+        for (AttachmentImpl a = core.firstAttachment(); a != null; a = a.nextAttachment) {
+            if (a.listed && a.isPinned()) {
                 return true;
             }
         }
@@ -89,7 +89,9 @@ final class ExportedBufferImpl implements ExportedBuffer {
     private void invalidate(Rule rule, String reason) {
         long generation = core.nextGeneration();
         Throwable failure = null;
-        for (AttachmentImpl a : core.attachments()) {
+        // one snapshot for both passes: the importers' code runs in between
+        AttachmentImpl[] attachments = core.attachments();
+        for (AttachmentImpl a : attachments) {
             if (!a.isDynamic()) {
                 continue;
             }
@@ -107,7 +109,7 @@ final class ExportedBufferImpl implements ExportedBuffer {
                         + " reservation lock in moveNotify; moveNotify neither takes nor releases it");
             }
         }
-        for (AttachmentImpl a : core.attachments()) {
+        for (AttachmentImpl a : attachments) {
             try {
                 a.killOlderThan(generation, rule, reason);
             } catch (RuntimeException | Error e) {

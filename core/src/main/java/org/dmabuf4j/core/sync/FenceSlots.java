@@ -21,8 +21,6 @@ import org.dmabuf4j.api.RuleViolationException;
 final class FenceSlots {
     private static final FenceEntry[] NONE = new FenceEntry[0];
 
-    /** Named in messages. */
-    private final Object owner;
     private volatile FenceEntry[] entries = NONE;
     /** Slots reserved for this lock hold and not yet used (RESV-1, RESV-12). Lock holder only. */
     private int free;
@@ -50,8 +48,8 @@ final class FenceSlots {
         }
     }
 
-    FenceSlots(Object owner) {
-        this.owner = owner;
+    FenceSlots() {
+        // the owner is named by the caller in messages: one field less per buffer (issue 15's footprint)
     }
 
     /** Ensures at least {@code n} free slots, as the kernel does: reservations do not add up. Lock held. */
@@ -68,8 +66,10 @@ final class FenceSlots {
      * Adds a leaf fence by the kernel's rule (RESV-2): replaces the first entry of the same context whose usage is
      * not stronger and whose fence is not later, or the first signaled entry; else appends into a reserved slot.
      * Lock held.
+     *
+     * @param owner the reservation, named in the RESV-1 message
      */
-    void add(Fence fence, FenceUsage usage) {
+    void add(Fence fence, FenceUsage usage, Object owner) {
         FenceEntry[] old = entries;
         for (int i = 0; i < old.length; i++) {
             FenceEntry e = old[i];

@@ -170,13 +170,16 @@ final class Unwrap {
         return kept.length == 1 ? kept[0] : FenceArrayImpl.ofMergedLeaves(kept, kept.length);
     }
 
-    /** The later fence of each context, ordered by context: one primitive sort of packed keys. */
+    /**
+     * The later fence of each context, ordered by context: one primitive sort of packed keys, made in place of the
+     * contexts (no second array).
+     */
     private static Fence[] mergePacked(Fence[] leaves, long[] contexts, int n, long min) {
-        long[] keys = new long[n];
+        long[] keys = contexts;
         for (int i = 0; i < n; i++) {
             keys[i] = (contexts[i] - min) << 32 | i;
         }
-        Arrays.sort(keys);
+        Arrays.sort(keys, 0, n);
         int keptCount = 0;
         for (int i = 0; i < n; i++) {
             int best = (int) keys[i];
