@@ -49,9 +49,8 @@ final class AttachmentImpl implements Attachment {
     private volatile MappingImpl cachedMapping;
     private volatile boolean implicitPin;
     private volatile int explicitPins;
-    /** Mappings made by map (not the cached one), until the importer unmaps them. */
     /**
-     * The uncached mappings not unmapped yet: copy-on-write, replaced under the reservation lock, read anywhere
+     * The mappings made by map (not the cached one) that the importer has not unmapped yet: copy-on-write, replaced under the reservation lock, read anywhere
      * (an empty attachment shares one empty array: issue 15's footprint).
      */
     private volatile MappingImpl[] mappings = NO_MAPPINGS;
