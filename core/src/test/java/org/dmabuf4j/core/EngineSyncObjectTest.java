@@ -117,11 +117,11 @@ class EngineSyncObjectTest {
             }
             assertEquals(OptionalLong.empty(), engine.earliestDeadline());
             List<Runnable> containers = List.of(
-                    () -> sys.fences().array(List.of(jobs.get(0), other)).setDeadline(in(50)),
-                    () -> sys.fences().chain(sys.fences().chain(null, other, 1), jobs.get(1), 2).setDeadline(in(40)),
-                    () -> sys.fences().merge(List.of(jobs.get(2), other)).setDeadline(in(30)),
-                    () -> sys.fences().syncFile(jobs.get(3), null).setDeadline(in(20)),
-                    () -> tl.setDeadline(1, in(10)));
+                    () -> sys.fences().array(List.of(jobs.get(0), other)).setDeadline(in(50_000)),
+                    () -> sys.fences().chain(sys.fences().chain(null, other, 1), jobs.get(1), 2).setDeadline(in(40_000)),
+                    () -> sys.fences().merge(List.of(jobs.get(2), other)).setDeadline(in(30_000)),
+                    () -> sys.fences().syncFile(jobs.get(3), null).setDeadline(in(20_000)),
+                    () -> tl.setDeadline(1, in(10_000)));
             for (int i = 0; i < containers.size(); i++) {
                 OptionalLong before = engine.earliestDeadline();
                 containers.get(i).run();
@@ -140,7 +140,11 @@ class EngineSyncObjectTest {
         }
     }
 
-    /** One base for every hint of a run: hints taken from the clock at each call could invert under load. */
+    /**
+     * One base for every hint of a run, an hour ahead: hints taken from the clock at each call could invert under
+     * load. The containers' hints are also 10 s apart, since each is converted to the nanoTime clock when it is set
+     * (two clock reads that a stall can separate), so no stall short of 10 s can reorder two of them.
+     */
     private static final Instant BASE = Instant.now().plusSeconds(3600);
 
     private static Instant in(long millis) {

@@ -45,12 +45,15 @@ final class Evaluation {
         /** At least one row misses it. */
         NOT_MET,
         /** No row could be judged: the subject or the baseline was not run. */
-        NOT_MEASURED
+        NOT_MEASURED,
+        /** An issue asks for the comparison without a bound: the rows are measured, nothing is judged. */
+        REPORTED
     }
 
     /** The class order of issue 7; classes not listed follow, by name. */
     private static final List<String> CLASS_ORDER = List.of("CpuAccessBenchmark", "MapBenchmark",
-            "LifecycleBenchmark", "ReservationBenchmark", "FenceBenchmark", "MoveNotifyBenchmark", "DataPathBenchmark");
+            "LifecycleBenchmark", "ReservationBenchmark", "FenceBenchmark", "MoveNotifyBenchmark", "DataPathBenchmark",
+            "FootprintBenchmark", "ScalingBenchmark", "SyncObjectBenchmark");
 
     private final List<Result> results;
     private final Map<String, List<Row>> rowsByClass = new LinkedHashMap<>();
@@ -81,12 +84,14 @@ final class Evaluation {
                 }
             }
             if (!covered) {
-                rows.add(new Row(r, null, "", Double.NaN, Row.Status.NONE));
+                rows.add(new Row(r, null, "", Double.NaN, "", Row.Status.NONE));
             }
         }
         byGoal.forEach((g, rows) -> {
             if (g.hasTarget()) {
-                outcomes.add(new GoalOutcome(g, verdict(rows), List.copyOf(rows)));
+                Verdict v = verdict(rows);
+                outcomes.add(new GoalOutcome(g, !g.hasBound() && !rows.isEmpty() ? Verdict.REPORTED : v,
+                        List.copyOf(rows)));
             }
         });
     }
@@ -108,18 +113,29 @@ final class Evaluation {
     }
 
     private Row judge(Result r, Goal g) {
+        Row row = judgeAgainstTarget(r, g);
+        if (g.decisive() && row.noisy() && row.status() == Row.Status.MET) {
+            // the target asks for a clear verdict: one the error bars could flip is not a pass
+            return new Row(row.result(), g, row.baseline(), row.ratio(), row.measured(), Row.Status.NOT_MET, true);
+        }
+        return row;
+    }
+
+    private Row judgeAgainstTarget(Result r, Goal g) {
         double cost = r.nanosPerOp();
         return switch (g.check()) {
             case Check.NanosAtMost c -> {
                 double[] range = r.nanosPerOpRange();
-                yield new Row(r, g, "", Double.NaN, status(cost <= c.max()), straddles(range[0], range[1], c.max()));
+                yield new Row(r, g, "", Double.NaN, c.measuredText(cost), status(cost <= c.max()),
+                        straddles(range[0], range[1], c.max()));
             }
             case Check.PerUnitNanosAtMost c -> {
                 long n = c.units().applyAsLong(r.params());
                 double perUnit = cost / n;
                 double[] range = r.nanosPerOpRange();
-                yield new Row(r, g, Units.nanos(perUnit) + " per " + c.unitName() + " (" + n + ")", Double.NaN,
-                        status(perUnit <= c.max()), straddles(range[0] / n, range[1] / n, c.max()));
+                yield new Row(r, g, "per " + c.unitName() + " (" + n + ")", Double.NaN, c.measuredText(perUnit),
+                        status(perUnit <= c.max()),
+                        straddles(range[0] / n, range[1] / n, c.max()));
             }
             case Check.PerUnitGrowthAtMost c -> {
                 long n = c.units().applyAsLong(r.params());
@@ -127,17 +143,44 @@ final class Evaluation {
                         .filter(o -> o.benchmark().equals(r.benchmark()) && differInAtMostOneParam(o, r))
                         .min(Comparator.comparingLong(o -> c.units().applyAsLong(o.params())));
                 if (smallest.isEmpty()) {
-                    yield new Row(r, g, "", Double.NaN, Row.Status.NO_BASELINE);
+                    yield new Row(r, g, "", Double.NaN, "", Row.Status.NO_BASELINE);
                 }
                 Result s = smallest.get();
                 long n0 = c.units().applyAsLong(s.params());
                 double growth = (cost / n) / (s.nanosPerOp() / n0);
                 double[] range = ratioRange(r, s);
                 yield new Row(r, g, "per " + c.unitName() + " vs " + s.paramText() + " (" + n0 + " → " + n + ")",
-                        growth, status(growth <= c.max()),
+                        growth, c.measuredText(growth), status(growth <= c.max()),
                         s != r && straddles(range[0] * n0 / n, range[1] * n0 / n, c.max()));
             }
-            case Check.CostRatioAtMost c -> compare(r, g, c.max());
+            case Check.FlatAtMost c -> {
+                long n = c.size(r.params());
+                Optional<Result> smallest = results.stream()
+                        .filter(o -> o.benchmark().equals(r.benchmark()) && differInAtMostOneParam(o, r))
+                        .min(Comparator.comparingLong(o -> c.size(o.params())));
+                if (smallest.isEmpty()) {
+                    yield new Row(r, g, "", Double.NaN, "", Row.Status.NO_BASELINE);
+                }
+                Result s = smallest.get();
+                double growth = cost / s.nanosPerOp();
+                double[] range = ratioRange(r, s);
+                yield new Row(r, g, "vs " + s.paramText() + " (" + c.size(s.params()) + " → " + n + ")", growth,
+                        c.measuredText(growth), status(growth <= c.max()),
+                        s != r && straddles(range[0], range[1], c.max()));
+            }
+            case Check.MetricAtMost c -> {
+                Result.Metric m = r.secondary().get(c.metric());
+                if (m == null || Double.isNaN(m.score())) {
+                    yield new Row(r, g, c.metric() + " (not reported)", Double.NaN, "", Row.Status.NO_BASELINE);
+                }
+                double[] range = m.range();
+                yield new Row(r, g, c.metric(), m.score(), c.measuredText(m.score()), status(m.score() <= c.max()),
+                        straddles(range[0], range[1], c.max()));
+            }
+            case Check.CostAtMost c -> compare(r, g, c.max());
+            case Check.ThroughputAtLeast c -> compare(r, g, c.maxRatio());
+            case Check.CheaperAtLeast c -> compare(r, g, c.maxRatio());
+            case Check.Reported c -> compare(r, g, Double.NaN);
             case Check.Compare c -> compare(r, g, Double.NaN);
         };
     }
@@ -148,18 +191,21 @@ final class Evaluation {
         Optional<Result> base = baselineOf(r, b);
         if (base.isEmpty()) {
             String expected = b.name() + expectedParams(r, b);
-            return new Row(r, g, expected + " (not run)", Double.NaN,
-                    g.hasTarget() ? Row.Status.NO_BASELINE : Row.Status.NONE);
+            return new Row(r, g, expected + " (not run)", Double.NaN, "",
+                    g.hasBound() ? Row.Status.NO_BASELINE : Row.Status.NONE);
         }
         Result br = base.get();
         double ratio = r.nanosPerOp() / br.nanosPerOp();
         String text = br.shortName().equals(r.shortName()) ? br.paramText() : br.method()
                 + (br.params().isEmpty() ? "" : " " + br.paramText());
+        String measured = g.check().measuredText(ratio);
         if (Double.isNaN(maxRatio)) {
-            return new Row(r, g, text, ratio, Row.Status.NONE);
+            return new Row(r, g, text, ratio, g.hasTarget() ? measured : "",
+                    g.hasTarget() ? Row.Status.REPORTED : Row.Status.NONE);
         }
         double[] range = ratioRange(r, br);
-        return new Row(r, g, text, ratio, status(ratio <= maxRatio), straddles(range[0], range[1], maxRatio));
+        return new Row(r, g, text, ratio, measured, status(ratio <= maxRatio),
+                straddles(range[0], range[1], maxRatio));
     }
 
     /** The range of cost(a) / cost(b) that both scores' error bars allow. */

@@ -14,7 +14,9 @@ import java.util.List;
  * Turns JMH JSON result files ({@code -rf json}) into the benchmark report of one profile:
  * {@code <out>/<profile>.md} (targets and one table per class, with ratio-to-baseline columns),
  * {@code <out>/<profile>.json} (every input's raw results, merged into one array) and
- * {@code <out>/<profile>-sync-cost.svg} (sync cost against region size). With {@code --readme}, the markdown between
+ * {@code <out>/<profile>-sync-cost.svg} (sync cost against region size, and each path against its floor) and
+ * {@code <out>/<profile>-scaling.svg} (growth of each scaling target over its smallest size). With
+ * {@code --readme}, the markdown between
  * {@code <!-- BEGIN <profile> results -->} and {@code <!-- END <profile> results -->} in that file is replaced by the
  * report's body.
  *
@@ -92,7 +94,8 @@ public final class ReportGenerator {
         try {
             Options o = Options.parse(args);
             Evaluation e = generate(o, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            System.out.println("Wrote " + o.out().resolve(o.profile() + ".md") + ", .json and -sync-cost.svg: "
+            System.out.println("Wrote " + o.out().resolve(o.profile() + ".md") + ", .json, -sync-cost.svg and "
+                    + "-scaling.svg: "
                     + e.results().size() + " results, " + e.outcomes().stream()
                     .filter(g -> g.verdict() == Evaluation.Verdict.MET).count() + " of " + e.outcomes().size()
                     + " targets met");
@@ -103,7 +106,7 @@ public final class ReportGenerator {
     }
 
     /**
-     * Reads the inputs and writes the three outputs (and the README section).
+     * Reads the inputs and writes the four outputs (and the README section).
      *
      * @param o the options
      * @param generatedAt the time stamp written into the report
@@ -132,9 +135,12 @@ public final class ReportGenerator {
         write(o.out().resolve(o.profile() + ".md"), MarkdownReport.render(e, header));
         write(o.out().resolve(o.profile() + ".json"), mergedJson(elements));
         write(o.out().resolve(o.profile() + "-sync-cost.svg"),
-                SvgChart.render(results, "dmabuf4j " + o.profile() + " profile: sync cost against region size"));
+                SyncCostChart.render(results, "dmabuf4j " + o.profile()
+                        + " profile: CPU access cost against window size"));
+        write(o.out().resolve(o.profile() + "-scaling.svg"),
+                ScalingChart.render(e, "dmabuf4j " + o.profile() + " profile: cost as the work grows"));
         if (o.readme() != null) {
-            updateReadme(o.readme(), o.profile(), MarkdownReport.body(e, header, 4));
+            updateReadme(o.readme(), o.profile(), MarkdownReport.body(e, header, 4, "results/"));
         }
         return e;
     }

@@ -16,9 +16,52 @@ import java.util.Map;
  * @param error95 the 95 % confidence half-width from the raw iteration scores (Student's t); NaN with fewer than 2
  * @param unit the score's unit, e.g. {@code ns/op} or {@code ops/us}
  * @param settings fork and iteration settings, for the report's header
+ * @param secondary JMH's secondary metrics by name (e.g. an {@code @AuxCounters} field, {@code gc.alloc.rate.norm})
+ * @param forkLow the smallest fork's mean score (the score itself with one fork)
+ * @param forkHigh the largest fork's mean score: forks that disagree (one ran while the machine was busy, or the JIT
+ *     compiled the loop differently) make a result unreliable however narrow its pooled confidence interval, so the
+ *     range a verdict is tested against includes every fork's mean
  */
 record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
-              double error95, String unit, String settings) {
+              double error95, String unit, String settings, Map<String, Metric> secondary, double forkLow,
+              double forkHigh) {
+
+    /**
+     * A secondary metric of a result.
+     *
+     * @param score its score
+     * @param error95 the 95 % confidence half-width from its raw iteration scores; NaN with fewer than 2
+     * @param unit its unit, e.g. {@code B/op}
+     */
+    record Metric(double score, double error95, String unit) {
+        /**
+         * The range the 95 % confidence interval allows.
+         *
+         * @return {low, high}
+         */
+        double[] range() {
+            return Double.isNaN(error95) ? new double[] {score, score}
+                    : new double[] {score - error95, score + error95};
+        }
+    }
+
+    /**
+     * A result without secondary metrics.
+     *
+     * @param benchmark the fully qualified method
+     * @param mode JMH's mode
+     * @param threads benchmark threads
+     * @param params parameter values
+     * @param score the primary score
+     * @param error JMH's error
+     * @param error95 the 95 % half-width
+     * @param unit the score's unit
+     * @param settings fork and iteration settings
+     */
+    Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
+           double error95, String unit, String settings) {
+        this(benchmark, mode, threads, params, score, error, error95, unit, settings, Map.of(), score, score);
+    }
 
     /** Student's t, two-sided 95 %, for 1 to 30 degrees of freedom. */
     private static final double[] T95 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
@@ -27,6 +70,7 @@ record Result(String benchmark, String mode, int threads, Map<String, String> pa
 
     Result {
         params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        secondary = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secondary));
     }
 
     /**
@@ -47,12 +91,52 @@ record Result(String benchmark, String mode, int threads, Map<String, String> pa
                 + (long) number(m.get("warmupIterations"), "warmupIterations", 0) + "×" + m.get("warmupTime") + " warm-up, "
                 + (long) number(m.get("measurementIterations"), "measurementIterations", 0) + "×" + m.get("measurementTime")
                 + " measurement";
+        Map<String, Metric> secondary = new LinkedHashMap<>();
+        if (m.get("secondaryMetrics") instanceof Map<?, ?> sm) {
+            sm.forEach((k, v) -> {
+                Map<String, Object> metric = asObject(v, "secondaryMetrics." + k);
+                secondary.put(String.valueOf(k), new Metric(
+                        number(metric.get("score"), "secondaryMetrics." + k + ".score", Double.NaN),
+                        halfWidth95(metric.get("rawData")), String.valueOf(metric.get("scoreUnit"))));
+            });
+        }
+        double score = number(primary.get("score"), "primaryMetric.score", Double.NaN);
+        double[] forks = forkMeans(primary.get("rawData"), score);
         return new Result(string(m.get("benchmark"), "benchmark"), string(m.get("mode"), "mode"),
-                (int) number(m.get("threads"), "threads", 1), params,
-                number(primary.get("score"), "primaryMetric.score", Double.NaN),
+                (int) number(m.get("threads"), "threads", 1), params, score,
                 number(primary.get("scoreError"), "primaryMetric.scoreError", Double.NaN),
                 halfWidth95(primary.get("rawData")),
-                string(primary.get("scoreUnit"), "primaryMetric.scoreUnit"), settings);
+                string(primary.get("scoreUnit"), "primaryMetric.scoreUnit"), settings, secondary, forks[0],
+                forks[1]);
+    }
+
+    /** The smallest and the largest fork mean; the score twice with fewer than two forks. */
+    private static double[] forkMeans(Object rawData, double score) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        int forks = 0;
+        if (rawData instanceof List<?> all) {
+            for (Object fork : all) {
+                if (fork instanceof List<?> iterations && !iterations.isEmpty()) {
+                    double sum = 0;
+                    int n = 0;
+                    for (Object x : iterations) {
+                        double v = number(x, "rawData", Double.NaN);
+                        if (!Double.isNaN(v)) {
+                            sum += v;
+                            n++;
+                        }
+                    }
+                    if (n > 0) {
+                        double mean = sum / n;
+                        lo = Math.min(lo, mean);
+                        hi = Math.max(hi, mean);
+                        forks++;
+                    }
+                }
+            }
+        }
+        return forks < 2 ? new double[] {score, score} : new double[] {lo, hi};
     }
 
     /** The 95 % confidence half-width of the mean of JMH's raw data (one list of iteration scores per fork). */
@@ -128,12 +212,27 @@ record Result(String benchmark, String mode, int threads, Map<String, String> pa
     }
 
     /**
-     * The range of the cost per operation within the 95 % confidence interval of the score: {@code [low, high]}
-     * nanoseconds. Without one (a single iteration) both ends are the cost itself.
+     * The range of the cost per operation within the 95 % confidence interval of the score, widened to every fork's
+     * own mean: {@code [low, high]} nanoseconds. Without an interval (a single iteration) and with one fork both ends
+     * are the cost itself.
      *
      * @return {low, high}; high may be infinite for a throughput score whose error reaches zero
      */
     double[] nanosPerOpRange() {
+        double[] r = confidenceRange();
+        // every fork's own mean is possible too: a fork that ran on a busy machine, or was compiled differently,
+        // drags the pooled mean without widening its interval much
+        for (double forkScore : new double[] {forkLow, forkHigh}) {
+            if (forkScore > 0 && !Double.isNaN(forkScore)) {
+                double c = Units.nanosPerOp(forkScore, unit);
+                r[0] = Math.min(r[0], c);
+                r[1] = Math.max(r[1], c);
+            }
+        }
+        return r;
+    }
+
+    private double[] confidenceRange() {
         if (Double.isNaN(error95)) {
             double c = nanosPerOp();
             return new double[] {c, c};

@@ -1,10 +1,12 @@
 package org.dmabuf4j.core.buffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.DmaBuf;
@@ -37,7 +39,12 @@ final class AttachmentImpl implements Attachment {
     final BufferCore core;
     private final Device device;
     private final Importer importer;
-    private final HandleImpl view;
+    // the buffer's list of attachments (BufferCore), linked through them; changed under the buffer's monitor
+    volatile AttachmentImpl nextAttachment;
+    AttachmentImpl previousAttachment;
+    volatile boolean listed;
+    /** The borrowed handle of {@link #buffer()}, made when first asked for (most importers never ask). */
+    private volatile HandleImpl view;
     private final boolean peerToPeer;
     private volatile boolean attached = true;
     /**
@@ -48,17 +55,29 @@ final class AttachmentImpl implements Attachment {
     private volatile MappingImpl cachedMapping;
     private volatile boolean implicitPin;
     private volatile int explicitPins;
-    /** Mappings made by map (not the cached one), until the importer unmaps them. */
-    private final CopyOnWriteArrayList<MappingImpl> mappings = new CopyOnWriteArrayList<>();
+    /**
+     * The mappings made by map (not the cached one) that the importer has not unmapped yet: copy-on-write, replaced
+     * under the reservation lock, read anywhere (an empty attachment shares one empty array: issue 15's footprint).
+     */
+    private volatile MappingImpl[] mappings = NO_MAPPINGS;
     /** Where it was attached, with leak detection on (SAFE-6); else null. */
     final Throwable site;
+    private static final MappingImpl[] NO_MAPPINGS = {};
+    private static final VarHandle VIEW;
+
+    static {
+        try {
+            VIEW = MethodHandles.lookup().findVarHandle(AttachmentImpl.class, "view", HandleImpl.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private AttachmentImpl(BufferCore core, Device device, Importer importer, boolean peerToPeer) {
         this.core = core;
         this.device = device;
         this.importer = importer;
         this.peerToPeer = peerToPeer;
-        this.view = new HandleImpl(core, this);
         this.site = core.system.leakDetection() ? Leaks.site("an attachment of buffer #" + core.id + " to device '"
                 + device.name() + "'") : null;
     }
@@ -106,7 +125,7 @@ final class AttachmentImpl implements Attachment {
         core.reservation.lock();
         try {
             core.checkNotRevoked("attach");
-            core.attachments.add(a);
+            core.addAttachment(a);
             listed = true;
             if (!device.isCoherent()) {
                 core.ensureCache();
@@ -128,7 +147,7 @@ final class AttachmentImpl implements Attachment {
                 }
             }
             if (listed) {
-                core.attachments.remove(a);
+                core.removeAttachment(a);
             }
             a.attached = false;
             core.reservation.unlock();
@@ -156,7 +175,12 @@ final class AttachmentImpl implements Attachment {
 
     @Override
     public DmaBuf buffer() {
-        return view;
+        HandleImpl v = view;
+        if (v == null) {
+            HandleImpl made = new HandleImpl(core, this);
+            v = VIEW.compareAndSet(this, null, made) ? made : view; // every caller gets the same view
+        }
+        return v;
     }
 
     @Override
@@ -251,7 +275,10 @@ final class AttachmentImpl implements Attachment {
             return c;
         }
         MappingImpl m = mapNew(direction, false);
-        mappings.add(m);
+        MappingImpl[] old = mappings;
+        MappingImpl[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = m;
+        mappings = grown;
         return m;
     }
 
@@ -270,7 +297,7 @@ final class AttachmentImpl implements Attachment {
             throw bad;
         }
         entries = List.copyOf(entries);
-        MappingImpl m = new MappingImpl(this, direction, entries, cached, core.nextGeneration(), core.size);
+        MappingImpl m = new MappingImpl(this, direction, entries, cached, core.nextGeneration());
         if (device instanceof SimulatedDeviceImpl sim) {
             sim.tag(entries, core.ownership);
         }
@@ -375,7 +402,7 @@ final class AttachmentImpl implements Attachment {
             // released, so that the attachment can still detach and the buffer be released; a translation the
             // exporter failed to remove is its leak (DEV-9), reported by whoever checks the devices
             m.released = true;
-            mappings.remove(m);
+            removeMapping(m);
             core.system.unmapped();
             if (core.revoked) {
                 core.signalUnmapped();
@@ -497,7 +524,7 @@ final class AttachmentImpl implements Attachment {
 
     /** Mappings the importer has not unmapped yet (alive or killed), the cached one excepted. */
     int unreleasedMappings() {
-        return mappings.size();
+        return mappings.length;
     }
 
     // ---- pins ----------------------------------------------------------------------------------------------------
@@ -545,7 +572,7 @@ final class AttachmentImpl implements Attachment {
                     unmapLeakedLocked(m); // reported already, its give-back still queued for the lock (SAFE-6)
                 }
             }
-            if (!mappings.isEmpty()) {
+            if (mappings.length != 0) {
                 List<String> live = new ArrayList<>();
                 for (MappingImpl m : mappings) {
                     live.add(m.describe());
@@ -571,7 +598,7 @@ final class AttachmentImpl implements Attachment {
                     failure = add(failure, e);
                 }
             }
-            core.attachments.remove(this);
+            core.removeAttachment(this);
             attached = false;
         } finally {
             core.reservation.unlock();
@@ -597,6 +624,20 @@ final class AttachmentImpl implements Attachment {
         rethrow(failure);
     }
 
+    /** Under the lock: the mappings without {@code m}. */
+    private void removeMapping(MappingImpl m) {
+        MappingImpl[] old = mappings;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i] == m) {
+                MappingImpl[] shrunk = new MappingImpl[old.length - 1];
+                System.arraycopy(old, 0, shrunk, 0, i);
+                System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+                mappings = shrunk.length == 0 ? NO_MAPPINGS : shrunk;
+                return;
+            }
+        }
+    }
+
     private static Throwable add(Throwable failure, Throwable e) {
         if (failure == null) {
             return e;
@@ -619,7 +660,7 @@ final class AttachmentImpl implements Attachment {
             }
             m.released = true;
         }
-        mappings.clear();
+        mappings = NO_MAPPINGS;
         int pins = explicitPins + (implicitPin ? 1 : 0);
         explicitPins = 0;
         implicitPin = false;
@@ -630,7 +671,7 @@ final class AttachmentImpl implements Attachment {
                 failure = add(failure, e);
             }
         }
-        core.attachments.remove(this);
+        core.removeAttachment(this);
         attached = false;
         rethrow(failure);
     }
@@ -665,7 +706,7 @@ final class AttachmentImpl implements Attachment {
                     + " a leaked mapping of " + describe(), e);
         } finally {
             m.released = true;
-            mappings.remove(m);
+            removeMapping(m);
             core.system.unmapped();
             if (core.revoked) {
                 core.signalUnmapped();
@@ -690,7 +731,7 @@ final class AttachmentImpl implements Attachment {
             if (held > 0) {
                 return "-" + held; // an importer still holds mappings it made through this object: in use
             }
-            int mapped = mappings.size();
+            int mapped = mappings.length;
             try {
                 forceDetachLocked();
             } catch (RuntimeException | Error e) {

@@ -2,22 +2,20 @@ package org.dmabuf4j.core.buffer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.dmabuf4j.api.BufferLayout;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Exporter;
 import org.dmabuf4j.api.ExporterFaultException;
+import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.RevokedException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
@@ -25,6 +23,7 @@ import org.dmabuf4j.api.Span;
 import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ReleaseEvent;
 import org.dmabuf4j.core.device.CpuCache;
+import org.dmabuf4j.core.device.CpuClaim;
 import org.dmabuf4j.core.device.Ownership;
 import org.dmabuf4j.core.heap.FrameworkMemoryExporter;
 import org.dmabuf4j.core.heap.HeapStats;
@@ -34,12 +33,31 @@ import org.dmabuf4j.core.sync.ReservationImpl;
 /**
  * One buffer (struct dma_buf): what every handle, attachment and window of it shares.
  *
- * <p>References: each open handle, each attachment and each open CPU window holds one; the exporter's release runs
- * exactly once, when the count drops to zero (BUF-2). The count never rises again from zero. The attachment list,
- * pins, mappings and vmaps change only under the reservation lock.
+ * <p>References: each open handle and each attachment holds one in the count; each open CPU window holds the buffer
+ * by its slot in the ownership tracker instead, which it takes anyway (issue 15: a window then costs no atomic of
+ * its own on the count). The exporter's release runs exactly once (BUF-2), when the count is zero and no window is
+ * open, whichever of the last drop and the last window close comes second: each side publishes its change with a
+ * sequentially consistent write and then looks at the other's, so at least one of them sees both gone, and a CAS of
+ * the count from 0 to {@code RELEASED} picks exactly one releaser. The count never rises again from zero. The
+ * attachment list, pins, mappings and vmaps change only under the reservation lock.
  */
-final class BufferCore {
+final class BufferCore implements Supplier<String> {
     private static final int RELEASED = Integer.MIN_VALUE / 2;
+    private static final AttachmentImpl[] NO_ATTACHMENTS = {};
+    private static final VarHandle REFS;
+    private static final VarHandle HANDLES;
+    private static final VarHandle GENERATION;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            REFS = l.findVarHandle(BufferCore.class, "refs", int.class);
+            HANDLES = l.findVarHandle(BufferCore.class, "handles", int.class);
+            GENERATION = l.findVarHandle(BufferCore.class, "generation", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final SystemImpl system;
     final long id;
@@ -50,31 +68,57 @@ final class BufferCore {
     final ReservationImpl reservation;
     final HeapStats heapStats;
     final Ownership ownership;
-    final List<Span> wholeSpans;
+    /** The plan of {@link Region#WHOLE}, made at the first CPU access or cache maintenance. */
+    private SpanPlan whole;
+    /** The plan of the last other region a window opened on: the next window usually opens on the same one. */
+    private SpanPlan lastPlan;
     final boolean exporterDynamic;
     /** Whether the exporter is core's own, whose memory the framework frees only after release (SAFE-1). */
     final boolean frameworkMemory;
 
     private volatile String name = "";
-    private final AtomicInteger refs = new AtomicInteger(1);
-    final AtomicInteger handles = new AtomicInteger(1);
+    // counts in fields through VarHandles, not Atomic* objects: a million live buffers (issue 15's footprint)
+    /** Handles and attachments holding the buffer; RELEASED once released. Through {@link #REFS}. */
+    private volatile int refs = 1;
+    /** Open owning handles, for dumps. Through {@link #HANDLES}. */
+    @SuppressWarnings("unused") // accessed through HANDLES
+    private volatile int handles = 1;
+    @SuppressWarnings("unused") // accessed through GENERATION
+    private volatile long generation;
     volatile boolean revoked;
     volatile boolean released;
     /** The simulated CPU cache, once a non-coherent device attached (CPU-9). */
     volatile CpuCache cache;
-    final CopyOnWriteArrayList<AttachmentImpl> attachments = new CopyOnWriteArrayList<>();
-    private final AtomicLong generation = new AtomicLong();
+    /**
+     * The attachments, a list linked through them in the order they attached (the kernel's {@code
+     * dmabuf->attachments}): O(1) attach and detach however many there are (issue 15). Changed under this object's
+     * monitor; read without it by following {@code nextAttachment} from {@code firstAttachment} (a removed
+     * attachment keeps its next link, so a reader standing on it goes on).
+     */
+    private volatile AttachmentImpl firstAttachment;
+    /** The last attachment; guarded by this. */
+    private AttachmentImpl lastAttachment;
+    /** The system's list of live buffers, guarded by the system's registry lock. */
+    BufferCore previousLive;
+    BufferCore nextLive;
 
     // vmap state, under the reservation lock
     int vmapCount;
-    MemorySegment vmapMemory;
-    Arena vmapArena;
-    MemorySegment vmapView;
-    ViewScope vmapScope;
+    /** The vmap while counted, or null. */
+    Vmap vmap;
 
-    // revocation: wakes the revoker when importers unmap
-    private final ReentrantLock unmapLock = new ReentrantLock();
-    private final Condition unmapped = unmapLock.newCondition();
+    /**
+     * A buffer's kernel-style vmap while its count is above zero: one object, made by the first count (most buffers
+     * are never vmapped; issue 15's footprint).
+     *
+     * @param memory what the exporter's vmap returned
+     * @param arena the views' arena
+     * @param view the view every count hands out
+     * @param scope what the view holds of the exporter's memory (SAFE-1)
+     */
+    record Vmap(MemorySegment memory, Arena arena, MemorySegment view, ViewScope scope) {
+    }
+
 
     BufferCore(SystemImpl system, long id, long size, String exporterName, Exporter exporter,
             Optional<BufferLayout> layout, HeapStats heapStats, boolean exporterDynamic) {
@@ -87,9 +131,14 @@ final class BufferCore {
         this.heapStats = heapStats;
         this.exporterDynamic = exporterDynamic;
         this.frameworkMemory = exporter instanceof FrameworkMemoryExporter;
-        this.reservation = Reservations.create(this::describe);
-        this.ownership = new Ownership(this::describe, system);
-        this.wholeSpans = List.of(new Span(0, size));
+        this.reservation = Reservations.create(this);
+        this.ownership = new Ownership(this, system);
+    }
+
+    /** The description, as the reservation and the ownership tracker name the buffer in their messages. */
+    @Override
+    public String get() {
+        return describe();
     }
 
     String describe() {
@@ -124,21 +173,51 @@ final class BufferCore {
     /** Takes a reference; fails if the buffer is already released. */
     void acquire() {
         while (true) {
-            int r = refs.get();
+            int r = refs;
             if (r <= 0) {
                 throw new ClosedException(Rule.BUF_3, describe() + " is already released: every handle and"
                         + " attachment of it is closed");
             }
-            if (refs.compareAndSet(r, r + 1)) {
+            if (REFS.compareAndSet(this, r, r + 1)) {
                 return;
             }
         }
     }
 
-    /** Drops a reference; the last one releases the buffer (BUF-2). Never called with the lock held. */
+    /**
+     * Drops a reference; the last one releases the buffer (BUF-2) unless a CPU window is open, whose close then
+     * releases it. Never called with the lock held.
+     */
     void drop() {
-        int r = refs.decrementAndGet();
-        if (r == 0) {
+        int r = (int) REFS.getAndAdd(this, -1) - 1;
+        if (r == 0 && ownership.openWindows() == 0) {
+            releaseOnce();
+        }
+    }
+
+    /**
+     * Whether the buffer may still get a window: called by a window after it registered its ownership slot, which
+     * holds the buffer from then on (the count's last drop sees the slot and leaves the release to the window).
+     *
+     * @return false if every handle and attachment is gone: the window must close its slot again and fail
+     */
+    boolean referenced() {
+        return refs > 0;
+    }
+
+    /**
+     * After a window unregistered its slot (with a sequentially consistent write): releases the buffer if that was
+     * the last window and every reference is gone already.
+     */
+    void windowClosed() {
+        if (refs == 0 && ownership.openWindows() == 0) {
+            releaseOnce();
+        }
+    }
+
+    /** Releases the buffer unless another thread won the race to do it. */
+    private void releaseOnce() {
+        if (REFS.compareAndSet(this, 0, RELEASED)) {
             release();
         }
     }
@@ -146,14 +225,13 @@ final class BufferCore {
     private void release() {
         released = true;
         system.unregister(this);
-        Arena vArena = vmapArena;
-        if (vArena != null) {
+        Vmap v = vmap;
+        if (v != null) {
             // a vmap left open: its views die with the memory instead of dangling
-            vmapArena = null;
+            vmap = null;
             vmapCount = 0;
-            vArena.close();
-            vmapScope.release();
-            vmapScope = null;
+            v.arena().close();
+            v.scope().release();
             system.log().log(System.Logger.Level.WARNING, "[CPU-14] " + describe()
                     + " was released with vmaps still counted; their segments are closed");
         }
@@ -185,15 +263,21 @@ final class BufferCore {
      * which only its own thread could close). Attachments must already be gone.
      */
     boolean forceRelease() {
-        int r = refs.get();
+        int r = refs;
         if (r <= 0 || ownership.openWindows() > 0) {
             return false;
         }
-        if (refs.compareAndSet(r, RELEASED)) {
-            release();
-            return true;
+        if (!REFS.compareAndSet(this, r, RELEASED)) {
+            return false;
         }
-        return false;
+        if (ownership.openWindows() > 0) {
+            // a window registered between the look and the CAS: it saw a positive count and stays open, so the
+            // buffer stays too (a window that looks now sees RELEASED and fails)
+            REFS.compareAndSet(this, RELEASED, r);
+            return false;
+        }
+        release();
+        return true;
     }
 
     // ---- state checks -------------------------------------------------------------------------------------------
@@ -226,7 +310,126 @@ final class BufferCore {
     }
 
     long nextGeneration() {
-        return generation.incrementAndGet();
+        return (long) GENERATION.getAndAdd(this, 1L) + 1;
+    }
+
+    // ---- handles and attachments --------------------------------------------------------------------------------
+
+    /** Counts an owning handle opened (share). */
+    void handleOpened() {
+        HANDLES.getAndAdd(this, 1);
+    }
+
+    /** Counts an owning handle closed. */
+    void handleClosed() {
+        HANDLES.getAndAdd(this, -1);
+    }
+
+    /** The open owning handles. */
+    int handleCount() {
+        return handles;
+    }
+
+    /**
+     * The attachments now: a snapshot (O(n); for dumps, pins and invalidation, which the kernel walks too).
+     *
+     * @return the attachments, in the order they attached
+     */
+    AttachmentImpl[] attachments() {
+        AttachmentImpl first = firstAttachment;
+        if (first == null) {
+            return NO_ATTACHMENTS;
+        }
+        int n = 0;
+        for (AttachmentImpl a = first; a != null; a = a.nextAttachment) {
+            n++;
+        }
+        AttachmentImpl[] out = new AttachmentImpl[n];
+        int i = 0;
+        for (AttachmentImpl a = first; a != null && i < n; a = a.nextAttachment) {
+            if (a.listed) {
+                out[i++] = a;
+            }
+        }
+        return i == n ? out : java.util.Arrays.copyOf(out, i);
+    }
+
+    /**
+     * The first attachment, for walks that allocate nothing: follow {@code nextAttachment}, skip those no longer
+     * {@code listed}. Under the reservation lock the list does not change.
+     *
+     * @return the first attachment, or null
+     */
+    AttachmentImpl firstAttachment() {
+        return firstAttachment;
+    }
+
+    /** Adds an attachment at the end (under the reservation lock, by convention). */
+    synchronized void addAttachment(AttachmentImpl a) {
+        AttachmentImpl last = lastAttachment;
+        a.previousAttachment = last;
+        a.nextAttachment = null;
+        a.listed = true;
+        if (last != null) {
+            last.nextAttachment = a; // volatile: publishes a to readers
+        } else {
+            firstAttachment = a;
+        }
+        lastAttachment = a;
+    }
+
+    /** Removes an attachment if it is listed; its own next link stays, for readers standing on it. */
+    synchronized void removeAttachment(AttachmentImpl a) {
+        if (!a.listed) {
+            return;
+        }
+        a.listed = false;
+        AttachmentImpl prev = a.previousAttachment;
+        AttachmentImpl next = a.nextAttachment;
+        if (prev != null) {
+            prev.nextAttachment = next;
+        } else {
+            firstAttachment = next;
+        }
+        if (next != null) {
+            next.previousAttachment = prev;
+        } else {
+            lastAttachment = prev;
+        }
+        a.previousAttachment = null;
+    }
+
+    // ---- regions ------------------------------------------------------------------------------------------------
+
+    /**
+     * The spans of a region on this buffer, planned once (issue 15: no span list per window). The fields holding the
+     * plans are plain: a plan is immutable, so a thread that reads an old or a null one only plans again.
+     *
+     * @param region not null
+     * @return the plan
+     * @throws RuleViolationException (CPU-7) if the region does not fit the buffer
+     */
+    SpanPlan plan(Region region) {
+        if (region == Region.WHOLE) {
+            return wholePlan();
+        }
+        SpanPlan p = lastPlan;
+        if (p != null && p.region().equals(region)) {
+            return p;
+        }
+        p = SpanPlan.of(region, region.spans(size, layout));
+        lastPlan = p;
+        return p;
+    }
+
+    /** The plan of the whole buffer: one span. */
+    SpanPlan wholePlan() {
+        SpanPlan w = whole;
+        if (w == null) {
+            w = SpanPlan.of(Region.WHOLE, List.of(new Span(0, size)));
+            whole = w;
+        }
+        return w;
     }
 
     // ---- CPU cache (non-coherent) -------------------------------------------------------------------------------
@@ -248,13 +451,19 @@ final class BufferCore {
         if (!(exporter instanceof LinearMemoryExporter lin)) {
             return 0;
         }
-        long[] n = {0};
-        ownership.forEachWindow(claim -> {
-            if (claim instanceof WindowClaim w && w.dirtyCache() == c) {
-                n[0] += c.clean(lin.cpuMemory(), w.spans());
+        long n = 0;
+        // the claims, not CpuWindow: under leak detection a window's claim is its WindowLeak (SAFE-6)
+        for (int i = 0; i < Ownership.SLOTS; i++) {
+            if (ownership.windowAt(i) instanceof WindowClaim w && w.dirtyCache() == c) {
+                n += c.clean(lin.cpuMemory(), w.runs());
             }
-        });
-        return n[0];
+        }
+        for (CpuClaim claim : ownership.overflowWindows()) {
+            if (claim instanceof WindowClaim w && w.dirtyCache() == c) {
+                n += c.clean(lin.cpuMemory(), w.runs());
+            }
+        }
+        return n;
     }
 
     /**
@@ -267,23 +476,30 @@ final class BufferCore {
             return 0;
         }
         synchronized (c) {
-            return c.invalidate(lin.cpuMemory(), withoutDirty(wholeSpans, c));
+            return c.invalidate(lin.cpuMemory(), withoutDirty(wholePlan().runs(), c));
         }
     }
 
     /**
      * The bytes of {@code spans} that no open writable window views in cache {@code c} (SAFE-4): what an invalidate
      * may refetch without losing a CPU write. Called with the cache's monitor held, so windows that open meanwhile
-     * wait for it. Returns {@code spans} itself when no writable window is open, the common case.
+     * wait for it. Returns {@code spans} itself when no writable window is open, the common case, without allocating.
      */
     List<Span> withoutDirty(List<Span> spans, CpuCache c) {
-        List<Span> dirty = new ArrayList<>(0);
-        ownership.forEachWindow(claim -> {
-            if (claim instanceof WindowClaim w && w.dirtyCache() == c) {
-                dirty.addAll(w.spans());
+        List<Span> dirty = null;
+        for (int i = 0; i < Ownership.SLOTS; i++) {
+            if (ownership.windowAt(i) instanceof WindowClaim w && w.dirtyCache() == c) {
+                dirty = dirty == null ? new ArrayList<>() : dirty;
+                dirty.addAll(w.runs());
             }
-        });
-        return dirty.isEmpty() ? spans : Spans.minus(spans, dirty);
+        }
+        for (CpuClaim claim : ownership.overflowWindows()) {
+            if (claim instanceof WindowClaim w && w.dirtyCache() == c) {
+                dirty = dirty == null ? new ArrayList<>() : dirty;
+                dirty.addAll(w.runs());
+            }
+        }
+        return dirty == null ? spans : Spans.minus(spans, dirty);
     }
 
     void countSync(long bytes) {
@@ -295,37 +511,29 @@ final class BufferCore {
 
     // ---- revocation --------------------------------------------------------------------------------------------
 
-    void signalUnmapped() {
-        unmapLock.lock();
-        try {
-            unmapped.signalAll();
-        } finally {
-            unmapLock.unlock();
-        }
+    // the revoker waits on this object's monitor: no lock object per buffer for a rare event (issue 15's footprint)
+
+    synchronized void signalUnmapped() {
+        notifyAll();
     }
 
     /** Waits until no importer holds a non-cached mapping, or the deadline. Returns true if none remains. */
-    boolean awaitUnmaps(long deadlineNanos) throws InterruptedException {
-        unmapLock.lock();
-        try {
-            while (true) {
-                if (pendingUnmaps().isEmpty()) {
-                    return true;
-                }
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                unmapped.await(left, TimeUnit.NANOSECONDS);
+    synchronized boolean awaitUnmaps(long deadlineNanos) throws InterruptedException {
+        while (true) {
+            if (pendingUnmaps().isEmpty()) {
+                return true;
             }
-        } finally {
-            unmapLock.unlock();
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
     }
 
     List<String> pendingUnmaps() {
         List<String> out = new ArrayList<>();
-        for (AttachmentImpl a : attachments) {
+        for (AttachmentImpl a : attachments()) {
             int n = a.unreleasedMappings();
             if (n > 0) {
                 out.add("device '" + a.device().name() + "' (" + (a.isDynamic() ? "dynamic importer "
@@ -383,7 +591,7 @@ final class BufferCore {
                 out.add(w.describeOpen());
             }
         });
-        for (AttachmentImpl a : attachments) {
+        for (AttachmentImpl a : attachments()) {
             a.describeOpen(out);
         }
         return out;
@@ -394,7 +602,7 @@ final class BufferCore {
     BufInfo.Buffer info() {
         List<BufInfo.Attachment> atts = new ArrayList<>();
         boolean pinned = false;
-        for (AttachmentImpl a : attachments) {
+        for (AttachmentImpl a : attachments()) {
             atts.add(a.info());
             pinned |= a.isPinned();
         }
@@ -421,7 +629,7 @@ final class BufferCore {
         // exporters' toString is not called here, since it is user code
         String placement = exporter.getClass().getPackageName().startsWith("org.dmabuf4j.")
                 ? exporter.toString() : "";
-        return new BufInfo.Buffer(id, size, exporterName, name, handles.get(), ownership.openWindows(), vmapCount,
+        return new BufInfo.Buffer(id, size, exporterName, name, handles, ownership.openWindows(), vmapCount,
                 String.join(",", flags), placement, atts, fences);
     }
 }

@@ -32,10 +32,18 @@ import org.dmabuf4j.core.device.CpuCache;
  * writing, exactly over the spans (CPU-9).
  *
  * <p>The hot path (a confined coherent window) costs: the reservation's holder and fence checks (plain and volatile
- * reads), a CAS on the buffer's reference count and one to register the window with its ownership tracker, the
- * arena, one slice, and the same undone at close. Nothing else is allocated or locked. With leak detection on
- * (SAFE-6), a {@link WindowLeak} is the claim instead, with the creation site, and the cleaner watches the scope of the
- * window's segments.
+ * reads), one CAS to register the window in its ownership slot (which also holds the buffer: no count CAS, see
+ * {@link BufferCore}), the arena, one slice, and the same undone at close. Nothing else is allocated or locked. With
+ * leak detection on (SAFE-6), a {@link WindowLeak} is the claim in the slot instead, with the creation site, and the
+ * cleaner watches the scope of the window's segments; the window path tests one final field for it.
+ *
+ * <p>A region's spans are planned once per buffer ({@link SpanPlan}), not per window. Cache maintenance copies the
+ * plan's runs (adjacent rows in one copy). A window of several rows makes one view covering them all at open and
+ * slices a row out of it when {@link #row(int)} first asks for it:
+ * <pre>
+ *   covering view  [row 0 ....... row 1 ....... row 2 ...]   one reinterpret, scoped to the window's arena
+ *   row(1)                  [row 1]                          a slice of it, made once, on demand
+ * </pre>
  */
 final class CpuWindow extends WindowClaim implements CpuAccess {
     private static final VarHandle OPEN;
@@ -50,9 +58,7 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
 
     private final HandleImpl handle;
     private final BufferCore core;
-    private final Region region;
     private final Confinement confinement;
-    private final long byteSize;
     /** With leak detection: the claim registered instead of the window, and the cleaner's action (SAFE-6). */
     private final WindowLeak leak;
     private Cleaner.Cleanable cleanable;
@@ -62,21 +68,20 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
     /** How the views see the exporter's memory (SAFE-1); COPIED windows write back at close. */
     private ViewScope scope;
     private MemorySegment single;
+    /** One view over every row of a several-row window whose views are re-scoped; rows are sliced from it. */
+    private MemorySegment covering;
+    /** The copies of the rows of a several-row window on foreign memory (SAFE-1), made at open. */
     private MemorySegment[] rows;
     private CpuAccessEvent event;
     @SuppressWarnings("unused") // accessed through OPEN
     private boolean open;
 
-    private CpuWindow(HandleImpl handle, Access access, Region region, List<Span> spans, Confinement confinement,
-            long byteSize) {
-        super(access, spans, Thread.currentThread());
+    private CpuWindow(HandleImpl handle, Access access, SpanPlan plan, Confinement confinement) {
+        super(access, plan, Thread.currentThread());
         this.handle = handle;
         this.core = handle.core;
-        this.region = region;
         this.confinement = confinement;
-        this.byteSize = byteSize;
-        this.leak = core.system.leakDetection()
-                ? new WindowLeak(core, access, region, spans, Thread.currentThread()) : null;
+        this.leak = core.system.leakDetection() ? new WindowLeak(core, access, plan, owner) : null;
         if (leak != null) {
             leak.window(this);
         }
@@ -96,7 +101,7 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
 
     @Override
     String describeOpen() {
-        return "a " + access + " CPU window on " + region + " of thread '" + claimThread().getName()
+        return "a " + access + " CPU window on " + plan.region() + " of thread '" + claimThread().getName()
                 + "', opened at " + Leaks.where(null);
     }
 
@@ -115,13 +120,13 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
      */
     @SuppressWarnings("restricted") // the leak's copy memory, viewed through the window's arena (CPU-4)
     private MemorySegment[] copies(MemorySegment mem, Arena arena) {
-        MemorySegment all = leak != null ? leak.copyMemory(byteSize).reinterpret(arena, null)
-                : arena.allocate(byteSize, 64);
-        MemorySegment[] out = new MemorySegment[spans.size()];
+        MemorySegment all = leak != null ? leak.copyMemory(plan.bytes()).reinterpret(arena, null)
+                : arena.allocate(plan.bytes(), 64);
+        MemorySegment[] out = new MemorySegment[plan.spans().size()];
         long at = 0;
         try {
             for (int i = 0; i < out.length; i++) {
-                Span s = spans.get(i);
+                Span s = plan.spans().get(i);
                 MemorySegment.copy(mem, s.offset(), all, at, s.length());
                 MemorySegment v = all.asSlice(at, s.length());
                 out[i] = access == Access.READ ? v.asReadOnly() : v;
@@ -136,12 +141,12 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
     /** Close of a copied window: its bytes go back through the exporter's segment (SAFE-1). */
     private void writeBack() {
         try {
-            for (int i = 0, n = spans.size(); i < n; i++) {
-                Span s = spans.get(i);
+            for (int i = 0, n = plan.spans().size(); i < n; i++) {
+                Span s = plan.spans().get(i);
                 MemorySegment.copy(single != null ? single : rows[i], 0, memory, s.offset(), s.length());
             }
         } catch (IllegalStateException e) {
-            throw core.freed("the write-back at close of a " + access + " window on " + region
+            throw core.freed("the write-back at close of a " + access + " window on " + plan.region()
                     + " (its writes are lost)", e);
         }
     }
@@ -159,18 +164,19 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
                     + " may lock; unlock first");
         }
         core.checkNotRevoked("beginCpuAccess");
-        List<Span> spans = region == Region.WHOLE ? core.wholeSpans : region.spans(core.size, core.layout);
-        long bytes = spans.size() == 1 ? spans.getFirst().length() : total(spans);
+        SpanPlan plan = core.plan(region);
+        List<Span> spans = plan.spans();
         FenceUsage usage = access.waitUsage();
         if (!core.reservation.isSignaled(usage)) {
             awaitFences(core, usage, access);
         }
-        core.acquire();
-        CpuWindow w = new CpuWindow(handle, access, region, spans, confinement, bytes);
+        CpuWindow w = new CpuWindow(handle, access, plan, confinement);
+        // the slot holds the buffer (see BufferCore): registered first, then the count must still be positive; under
+        // leak detection the slot holds the window's WindowLeak, which the cleaner closes if the window is dropped
         try {
             w.slot = core.ownership.openCpu(w.claim());
         } catch (RuntimeException e) {
-            core.drop();
+            core.windowClosed(); // refused (CPU-11): the tracker closed the slot; the last drop may have left it to us
             throw e;
         }
         if (w.leak != null) {
@@ -178,6 +184,10 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
         }
         boolean ok = false;
         try {
+            if (!core.referenced()) {
+                throw new ClosedException(Rule.BUF_3, core.describe() + " is already released: every handle and"
+                        + " attachment of it is closed");
+            }
             MemorySegment mem = core.exporter.beginCpuAccess(access, spans);
             try {
                 w.open(mem);
@@ -197,7 +207,7 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
                 if (w.leak != null) {
                     w.leak.end();
                 }
-                core.drop();
+                core.windowClosed();
             }
         }
         core.system.cpuAccessed();
@@ -221,8 +231,8 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
             long synced;
             // with the cache's monitor, so that an unmap's invalidate sees this window as dirty from now on (SAFE-4),
             // and without the lines other open windows dirtied
-                synchronized (c) {
-                synced = c.invalidate(mem, core.withoutDirty(spans, c));
+            synchronized (c) {
+                synced = c.invalidate(mem, core.withoutDirty(plan.runs(), c));
                 if (access != Access.READ) {
                     setCache(c);
                 }
@@ -250,13 +260,10 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
                 } else {
                     rows = copied;
                 }
-            } else if (spans.size() == 1) {
-                single = view(base, spans.getFirst(), a, access);
+            } else if (plan.spans().size() == 1) {
+                single = view(base, plan.spans().getFirst(), a, access);
             } else {
-                rows = new MemorySegment[spans.size()];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = view(base, spans.get(i), a, access);
-                }
+                covering = view(base, new Span(plan.start(), plan.end() - plan.start()), a, access);
             }
         } catch (RuntimeException | Error failure) {
             a.close(); // e.g. reinterpret refused without native access: no arena is left open
@@ -279,14 +286,6 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
             cleanable = Leaks.register(a.scope(), leak);
         }
         OPEN.setRelease(this, true);
-    }
-
-    private static long total(List<Span> spans) {
-        long n = 0;
-        for (int i = 0, size = spans.size(); i < size; i++) {
-            n += spans.get(i).length();
-        }
-        return n;
     }
 
     private static void awaitFences(BufferCore core, FenceUsage usage, Access access) {
@@ -315,7 +314,7 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
 
     @Override
     public Region region() {
-        return region;
+        return plan.region();
     }
 
     private void checkUsable(String what) {
@@ -342,7 +341,7 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
     public MemorySegment segment() {
         checkUsable("segment()");
         if (single == null) {
-            throw new RuleViolationException(Rule.CPU_3, "segment() of a 2-D window " + region + " on "
+            throw new RuleViolationException(Rule.CPU_3, "segment() of a 2-D window " + plan.region() + " on "
                     + core.describe() + ": it has one segment per row; use row(i) or segments()");
         }
         return single;
@@ -350,7 +349,7 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
 
     @Override
     public int rowCount() {
-        return spans.size();
+        return plan.spans().size();
     }
 
     @Override
@@ -358,22 +357,38 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
         if (!usable()) {
             throw unusable("row(" + i + ")"); // built on failure only: row is called once per row
         }
-        if (i < 0 || i >= spans.size()) {
-            throw new RuleViolationException(Rule.CPU_3, "row(" + i + ") of a window with " + spans.size()
+        if (i < 0 || i >= plan.spans().size()) {
+            throw new RuleViolationException(Rule.CPU_3, "row(" + i + ") of a window with " + plan.spans().size()
                     + " row(s) on " + core.describe());
         }
-        return single != null ? single : rows[i];
+        return single != null ? single : rowView(i);
+    }
+
+    /** Row {@code i}'s view: a copy's, or a slice of the covering view (made per call: one small object, no list). */
+    private MemorySegment rowView(int i) {
+        if (rows != null) {
+            return rows[i];
+        }
+        Span s = plan.spans().get(i);
+        return covering.asSlice(s.offset() - plan.start(), s.length());
     }
 
     @Override
     public List<MemorySegment> segments() {
         checkUsable("segments()");
-        return single != null ? List.of(single) : List.of(rows);
+        if (single != null) {
+            return List.of(single);
+        }
+        MemorySegment[] all = new MemorySegment[plan.spans().size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = rowView(i);
+        }
+        return List.of(all);
     }
 
     @Override
     public long byteSize() {
-        return byteSize;
+        return plan.bytes();
     }
 
     @Override
@@ -411,7 +426,7 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
         try {
             CpuCache c = cache;
             if (c != null && access != Access.READ) {
-                synced = c.clean(memory, spans);
+                synced = c.clean(memory, plan.runs());
                 core.countSync(synced);
             }
             if (!scope.rescope && access != Access.READ) {
@@ -424,7 +439,7 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
                 leak.end(); // its cleaner now does nothing; the copy memory is freed
             }
             try {
-                core.exporter.endCpuAccess(access, spans, memory);
+                core.exporter.endCpuAccess(access, plan.spans(), memory);
             } finally {
                 closed(synced);
             }
@@ -439,31 +454,49 @@ final class CpuWindow extends WindowClaim implements CpuAccess {
         if (e != null) {
             e.bufferId = core.id;
             e.access = access.name();
-            e.region = region.toString();
-            e.regionBytes = byteSize;
+            e.region = plan.region().toString();
+            e.regionBytes = plan.bytes();
             e.bytesSynced += synced;
             e.commit();
         }
         if (cleanable != null) {
             cleanable.clean(); // unregisters; the action sees the window ended
         }
-        core.drop();
+        core.windowClosed(); // after the slot's close: the window held the buffer by it (BufferCore)
     }
 
     @Override
     public String claimDescription() {
+        // racy reads: called from other threads for ownership reports; each field is set once at open
         MemorySegment s = single;
         MemorySegment[] r = rows;
+        MemorySegment cover = covering;
         String segments;
         if (s != null) {
             segments = "segment 0x" + Long.toHexString(s.address()) + " (" + s.byteSize() + " bytes)";
         } else if (r != null && r.length > 0) {
-            segments = r.length + " row segments 0x" + Long.toHexString(r[0].address()) + " .. 0x"
-                    + Long.toHexString(r[r.length - 1].address()) + " (" + r[0].byteSize() + " bytes each)";
+            segments = rowSegments(r[0].address(), r[r.length - 1].address());
+        } else if (cover != null) {
+            // the rows are sliced from the covering view on demand: their addresses follow from the plan
+            segments = rowSegments(cover.address(), cover.address() + plan.spans().getLast().offset() - plan.start());
         } else {
             segments = "no segments yet";
         }
-        return "on " + region + ", " + segments;
+        return "on " + plan.region() + ", " + segments;
+    }
+
+    /** The rows' part of {@link #claimDescription()}: how many, the first and last address, their size. */
+    private String rowSegments(long first, long last) {
+        List<Span> spans = plan.spans();
+        long length = spans.getFirst().length();
+        for (int i = 1, n = spans.size(); i < n; i++) {
+            if (spans.get(i).length() != length) {
+                length = -1;
+                break;
+            }
+        }
+        return spans.size() + " row segments 0x" + Long.toHexString(first) + " .. 0x" + Long.toHexString(last)
+                + (length >= 0 ? " (" + length + " bytes each)" : " (" + plan.bytes() + " bytes in all)");
     }
 
     /**

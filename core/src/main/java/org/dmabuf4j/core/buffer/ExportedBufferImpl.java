@@ -40,7 +40,7 @@ final class ExportedBufferImpl implements ExportedBuffer {
     @Override
     public List<Attachment> attachments() {
         requireLock(Rule.RESV_4, "attachments()");
-        return List.copyOf(core.attachments);
+        return List.of(core.attachments());
     }
 
     @Override
@@ -50,8 +50,8 @@ final class ExportedBufferImpl implements ExportedBuffer {
     }
 
     private boolean pinned() {
-        for (AttachmentImpl a : core.attachments) {
-            if (a.isPinned()) {
+        for (AttachmentImpl a = core.firstAttachment(); a != null; a = a.nextAttachment) {
+            if (a.listed && a.isPinned()) {
                 return true;
             }
         }
@@ -70,7 +70,7 @@ final class ExportedBufferImpl implements ExportedBuffer {
         requireLock(Rule.MOVE_1, "invalidateMappings()");
         if (pinned()) {
             List<String> pins = new ArrayList<>();
-            for (AttachmentImpl a : core.attachments) {
+            for (AttachmentImpl a : core.attachments()) {
                 if (a.isPinned()) {
                     pins.add(a.describe());
                 }
@@ -89,7 +89,9 @@ final class ExportedBufferImpl implements ExportedBuffer {
     private void invalidate(Rule rule, String reason) {
         long generation = core.nextGeneration();
         Throwable failure = null;
-        for (AttachmentImpl a : core.attachments) {
+        // one snapshot for both passes: the importers' code runs in between
+        AttachmentImpl[] attachments = core.attachments();
+        for (AttachmentImpl a : attachments) {
             if (!a.isDynamic()) {
                 continue;
             }
@@ -107,7 +109,7 @@ final class ExportedBufferImpl implements ExportedBuffer {
                         + " reservation lock in moveNotify; moveNotify neither takes nor releases it");
             }
         }
-        for (AttachmentImpl a : core.attachments) {
+        for (AttachmentImpl a : attachments) {
             try {
                 a.killOlderThan(generation, rule, reason);
             } catch (RuntimeException | Error e) {

@@ -1,12 +1,13 @@
 package org.dmabuf4j.core.buffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.BufferLayout;
@@ -40,8 +41,19 @@ final class HandleImpl implements DmaBuf {
 
     /** What the cleaner needs: never the handle itself. */
     private static final class State implements Runnable {
+        private static final VarHandle OPEN;
+
+        static {
+            try {
+                OPEN = MethodHandles.lookup().findVarHandle(State.class, "open", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final BufferCore core;
-        final AtomicBoolean open = new AtomicBoolean(true);
+        /** Through {@link #OPEN}: a field, not an AtomicBoolean per handle (issue 15's footprint). */
+        private volatile boolean open = true;
         final Throwable site;
 
         State(BufferCore core, Throwable site) {
@@ -49,14 +61,23 @@ final class HandleImpl implements DmaBuf {
             this.site = site;
         }
 
+        boolean isOpen() {
+            return open;
+        }
+
+        /** Closes once: true for the one caller that closed it. */
+        boolean close() {
+            return OPEN.compareAndSet(this, true, false);
+        }
+
         @Override
         public void run() {
-            if (open.compareAndSet(true, false)) {
+            if (close()) {
                 if (core.released) {
                     return; // released by its system's close, which reported it: the handle holds nothing
                 }
                 String report = Leaks.report("a handle of " + core.describe(), site);
-                core.handles.decrementAndGet();
+                core.handleClosed();
                 core.drop();
                 // reported once the handle is closed, so whoever reads the report sees the buffer released
                 core.system.leaked(report);
@@ -131,7 +152,7 @@ final class HandleImpl implements DmaBuf {
         checkOpen("share()");
         core.checkLockNotHeld(Rule.BUF_9, "share()");
         core.acquire();
-        core.handles.incrementAndGet();
+        core.handleOpened();
         return new HandleImpl(core);
     }
 
@@ -140,7 +161,7 @@ final class HandleImpl implements DmaBuf {
         if (borrowedFrom != null) {
             return borrowedFrom.isAttached();
         }
-        return state.open.get() && !core.released;
+        return state.isOpen() && !core.released;
     }
 
     @Override
@@ -248,13 +269,13 @@ final class HandleImpl implements DmaBuf {
 
     @Override
     public void close() {
-        if (borrowedFrom != null || !state.open.get()) {
+        if (borrowedFrom != null || !state.isOpen()) {
             return;
         }
         core.checkLockNotHeld(Rule.BUF_9, "close()");
-        if (state.open.compareAndSet(true, false)) {
+        if (state.close()) {
             cleanable.clean();
-            core.handles.decrementAndGet();
+            core.handleClosed();
             core.drop();
         }
     }

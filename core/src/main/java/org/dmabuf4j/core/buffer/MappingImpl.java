@@ -32,12 +32,11 @@ final class MappingImpl implements Mapping {
     final List<SgEntry> exporterEntries;
     final boolean cached;
     final long generation;
+    /** Buffer offset of each entry, or null for a single entry (at 0): most mappings have one (issue 15). */
     private final long[] starts;
-    private final long size;
 
-    private volatile boolean alive = true;
-    private volatile Rule deathRule;
-    private volatile String deathReason;
+    /** Why the mapping died, or null while it is alive. */
+    private volatile Death death;
     /** Set once the importer unmapped it (written under the lock; read without it by close()'s fast path). */
     volatile boolean released;
     /** Set by the cleaner: dropped without unmap, its unmap queued for the lock (SAFE-6). */
@@ -47,27 +46,46 @@ final class MappingImpl implements Mapping {
     volatile boolean viewed;
     /** Where it was mapped, with leak detection on (SAFE-6); else null. */
     final Throwable site;
-    private List<SgEntry> views;
-    private Arena viewArena;
-    /** What the views hold of the exporter's memory (SAFE-1); released when the mapping dies. */
-    private List<ViewScope> viewScopes = List.of();
+    /** The CPU views, once entries() made them; guarded by this. */
+    private Views views;
+
+    /** How a mapping died: the rule and the reason its users are told. */
+    private record Death(Rule rule, String reason) {
+    }
+
+    /**
+     * The re-scoped entries and what they hold.
+     *
+     * @param entries the entries with views
+     * @param arena the views' arena
+     * @param scopes what the views hold of the exporter's memory (SAFE-1); released when the mapping dies
+     */
+    private record Views(List<SgEntry> entries, Arena arena, List<ViewScope> scopes) {
+    }
 
     MappingImpl(AttachmentImpl attachment, Direction direction, List<SgEntry> exporterEntries, boolean cached,
-            long generation, long size) {
+            long generation) {
         this.attachment = attachment;
         this.direction = direction;
         this.exporterEntries = exporterEntries;
         this.cached = cached;
         this.generation = generation;
-        this.size = size;
         this.site = attachment.site != null ? Leaks.site("a " + direction + " mapping of buffer #"
                 + attachment.core.id + " for device '" + attachment.device().name() + "'") : null;
-        this.starts = new long[exporterEntries.size()];
-        long at = 0;
-        for (int i = 0; i < starts.length; i++) {
-            starts[i] = at;
-            at += exporterEntries.get(i).length();
+        if (exporterEntries.size() == 1) {
+            this.starts = null;
+        } else {
+            this.starts = new long[exporterEntries.size()];
+            long at = 0;
+            for (int i = 0; i < starts.length; i++) {
+                starts[i] = at;
+                at += exporterEntries.get(i).length();
+            }
         }
+    }
+
+    private long start(int i) {
+        return starts == null ? 0 : starts[i];
     }
 
     @Override
@@ -95,7 +113,7 @@ final class MappingImpl implements Mapping {
                 try {
                     for (int i = 0; i < exporterEntries.size(); i++) {
                         SgEntry e = exporterEntries.get(i);
-                        long at = starts[i];
+                        long at = start(i);
                         Optional<MemorySegment> cpu = e.cpu().map(s -> {
                             if (cache != null) {
                                 return ViewScope.FRAMEWORK.view(cache.lines().asSlice(at, s.byteSize()), arena);
@@ -111,22 +129,20 @@ final class MappingImpl implements Mapping {
                     held.forEach(ViewScope::release);
                     throw e;
                 }
-                viewArena = arena;
-                viewScopes = held;
-                views = List.copyOf(out);
+                views = new Views(List.copyOf(out), arena, held);
             }
-            return views;
+            return views.entries();
         }
     }
 
     @Override
     public long size() {
-        return size;
+        return attachment.core.size;
     }
 
     @Override
     public boolean isValid() {
-        return alive;
+        return death == null;
     }
 
     @Override
@@ -137,10 +153,14 @@ final class MappingImpl implements Mapping {
     @Override
     public long dmaAddress(long offset) {
         checkAlive("dmaAddress()");
+        long size = attachment.core.size;
         if (offset < 0 || offset >= size) {
             throw new RuleViolationException(Rule.MAP_2, "dmaAddress(" + offset + ") of a mapping of "
                     + attachment.core.describe() + " on device '" + attachment.device().name()
                     + "': the offset must be in [0, " + size + ")");
+        }
+        if (starts == null) {
+            return exporterEntries.getFirst().dmaAddress() + offset;
         }
         int i = Arrays.binarySearch(starts, offset);
         if (i < 0) {
@@ -150,10 +170,11 @@ final class MappingImpl implements Mapping {
     }
 
     private void checkAlive(String what) {
-        if (!alive) {
-            throw new InvalidatedMappingException(deathRule, what + " of a dead mapping of "
+        Death d = death;
+        if (d != null) {
+            throw new InvalidatedMappingException(d.rule(), what + " of a dead mapping of "
                     + attachment.core.describe() + " on device '" + attachment.device().name() + "': it was "
-                    + deathReason + "; its addresses fault and its CPU views are closed. Map again through the"
+                    + d.reason() + "; its addresses fault and its CPU views are closed. Map again through the"
                     + " attachment to get the buffer's current location");
         }
     }
@@ -184,20 +205,18 @@ final class MappingImpl implements Mapping {
     }
 
     boolean isAlive() {
-        return alive;
+        return death == null;
     }
 
     /** The mapping dies: its views close (the translations are the exporter's to remove). */
     void die(Rule rule, String reason) {
         synchronized (this) {
-            deathRule = rule;
-            deathReason = reason;
-            alive = false;
-            if (viewArena != null) {
-                viewArena.close();
-                viewArena = null;
-                viewScopes.forEach(ViewScope::release);
-                viewScopes = List.of();
+            death = new Death(rule, reason);
+            Views v = views;
+            if (v != null) {
+                views = null;
+                v.arena().close();
+                v.scopes().forEach(ViewScope::release);
             }
         }
     }
@@ -220,7 +239,7 @@ final class MappingImpl implements Mapping {
 
     String describe() {
         return direction + (cached ? " cached" : "") + ", " + exporterEntries.size() + " entries from 0x"
-                + Long.toHexString(exporterEntries.getFirst().dmaAddress()) + (alive ? "" : ", dead (" + deathReason
-                + ")") + (released ? ", released" : "");
+                + Long.toHexString(exporterEntries.getFirst().dmaAddress()) + (death == null ? "" : ", dead ("
+                + death.reason() + ")") + (released ? ", released" : "");
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +43,7 @@ import org.dmabuf4j.core.debug.BufInfo;
 import org.dmabuf4j.core.debug.ExportEvent;
 import org.dmabuf4j.core.debug.LeakSink;
 import org.dmabuf4j.core.debug.Leaks;
+import org.dmabuf4j.core.debug.ThreadCounters;
 import org.dmabuf4j.core.device.DeviceDirectory;
 import org.dmabuf4j.core.device.OwnershipSink;
 import org.dmabuf4j.core.device.SimulatedDeviceImpl;
@@ -81,32 +81,46 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     /** Heaps beside system and contiguous: tiled, and each device's local memory. */
     private final CopyOnWriteArrayList<AccountedHeap> moreHeaps = new CopyOnWriteArrayList<>();
     private final FencesImpl fences = new FencesImpl();
-    private final ConcurrentSkipListMap<Long, BufferCore> registry = new ConcurrentSkipListMap<>();
+    /**
+     * The live buffers: a list linked through the buffers themselves (the kernel's db_list), so a live buffer costs
+     * the registry two fields and no node, and export and release are O(1) however many are live (issue 15).
+     */
+    private final Object registryLock = new Object();
+    /** The first live buffer, or null; guarded by registryLock. */
+    private BufferCore firstLive;
+    /** How many are live; guarded by registryLock. */
+    private int liveCount;
     private final AtomicLong ids = new AtomicLong();
     private final CopyOnWriteArrayList<SimulatedDeviceImpl> devices = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Set<Reservation> reservations = Collections.synchronizedSet(
+    /** Reservations of buffers released while locked, for leak checks; weak: nothing else keeps them. */
+    private final Set<Reservation> lockedAtRelease = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
     private volatile OwnershipPolicy policy;
 
     private final List<OwnershipViolationException> ownershipReports = new ArrayList<>();
     private final List<String> leakReports = new ArrayList<>();
 
-    private final AtomicLong liveBuffers = new AtomicLong();
-    private final AtomicLong liveBufferBytes = new AtomicLong();
     private final AtomicLong cacheBytes = new AtomicLong();
     /** Bytes of exporter arenas ({@link #exporterArena()}) not yet freed. */
     private final AtomicLong exporterBytes = new AtomicLong();
     /** Live exporter arenas by scope (SAFE-1): the memory framework views may pin. */
     private final ConcurrentHashMap<MemorySegment.Scope, OwnedArena> owned = new ConcurrentHashMap<>();
-    private final LongAdder exports = new LongAdder();
-    private final LongAdder releases = new LongAdder();
-    private final LongAdder attaches = new LongAdder();
-    private final LongAdder maps = new LongAdder();
-    private final LongAdder unmaps = new LongAdder();
-    private final LongAdder cpuAccesses = new LongAdder();
-    private final LongAdder syncs = new LongAdder();
-    private final LongAdder bytesSynced = new LongAdder();
+    /**
+     * The counters of the hot paths (export, release, attach, map, unmap, CPU access, sync), counted without atomics
+     * (issue 15); live buffers and bytes are exports minus releases.
+     */
+    private final ThreadCounters pathCounts = new ThreadCounters(10);
+    private static final int CPU_ACCESSES = 0;
+    private static final int SYNCS = 1;
+    private static final int BYTES_SYNCED = 2;
+    private static final int EXPORTS = 3;
+    private static final int EXPORTED_BYTES = 4;
+    private static final int RELEASES = 5;
+    private static final int RELEASED_BYTES = 6;
+    private static final int ATTACHES = 7;
+    private static final int MAPS = 8;
+    private static final int UNMAPS = 9;
     private final LongAdder violations = new LongAdder();
     private final LongAdder leaks = new LongAdder();
 
@@ -157,11 +171,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         }
         BufferCore core = new BufferCore(this, ids.incrementAndGet(), info.size(), info.exporterName(),
                 info.exporter(), info.layout(), stats, dynamic);
-        registry.put(core.id, core);
-        reservations.add(core.reservation);
-        liveBuffers.incrementAndGet();
-        liveBufferBytes.addAndGet(core.size);
-        exports.increment();
+        register(core);
+        pathCounts.add(EXPORTS, 1, EXPORTED_BYTES, core.size);
         HandleImpl first = new HandleImpl(core);
         ExportEvent e = new ExportEvent();
         if (e.isEnabled()) {
@@ -205,14 +216,56 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         owned.remove(a.scope(), a);
     }
 
+    private void register(BufferCore core) {
+        synchronized (registryLock) {
+            BufferCore first = firstLive;
+            core.nextLive = first;
+            if (first != null) {
+                first.previousLive = core;
+            }
+            firstLive = core;
+            liveCount++;
+        }
+    }
+
     void unregister(BufferCore core) {
-        registry.remove(core.id);
+        synchronized (registryLock) {
+            BufferCore prev = core.previousLive;
+            BufferCore next = core.nextLive;
+            if (prev == null && firstLive != core) {
+                return; // not listed (already unregistered)
+            }
+            if (prev != null) {
+                prev.nextLive = next;
+            } else {
+                firstLive = next;
+            }
+            if (next != null) {
+                next.previousLive = prev;
+            }
+            core.previousLive = null;
+            core.nextLive = null;
+            liveCount--;
+        }
+        if (core.reservation.isLocked()) {
+            lockedAtRelease.add(core.reservation);
+        }
+    }
+
+    /** The live buffers, by id (a snapshot). */
+    private List<BufferCore> live() {
+        List<BufferCore> out = new ArrayList<>();
+        synchronized (registryLock) {
+            for (BufferCore c = firstLive; c != null; c = c.nextLive) {
+                out.add(c);
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(c -> c.id));
+        return out;
     }
 
     void released(BufferCore core) {
-        liveBuffers.decrementAndGet();
-        liveBufferBytes.addAndGet(-core.size);
-        releases.increment();
+        pathCounts.add(RELEASES, 1, RELEASED_BYTES, core.size);
     }
 
     // ---- heaps, fences, locks -----------------------------------------------------------------------------------
@@ -455,24 +508,23 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     }
 
     void countSync(long bytes) {
-        syncs.increment();
-        bytesSynced.add(bytes);
+        pathCounts.add(SYNCS, 1, BYTES_SYNCED, bytes);
     }
 
     void attached() {
-        attaches.increment();
+        pathCounts.add(ATTACHES, 1);
     }
 
     void mapped() {
-        maps.increment();
+        pathCounts.add(MAPS, 1);
     }
 
     void unmapped() {
-        unmaps.increment();
+        pathCounts.add(UNMAPS, 1);
     }
 
     void cpuAccessed() {
-        cpuAccesses.increment();
+        pathCounts.add(CPU_ACCESSES, 1);
     }
 
     @Override
@@ -495,9 +547,12 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         for (SimulatedDeviceImpl d : devices) {
             dc.add(d.counters());
         }
-        return new Counters(liveBuffers.get(), liveBufferBytes.get(), liveNativeBytes(), exports.sum(),
-                releases.sum(), attaches.sum(), maps.sum(), unmaps.sum(), cpuAccesses.sum(), syncs.sum(),
-                bytesSynced.sum(), violations.sum(), leaks.sum(),
+        long exports = pathCounts.sum(EXPORTS);
+        long releases = pathCounts.sum(RELEASES);
+        return new Counters(exports - releases, pathCounts.sum(EXPORTED_BYTES) - pathCounts.sum(RELEASED_BYTES),
+                liveNativeBytes(), exports, releases, pathCounts.sum(ATTACHES), pathCounts.sum(MAPS),
+                pathCounts.sum(UNMAPS), pathCounts.sum(CPU_ACCESSES),
+                pathCounts.sum(SYNCS), pathCounts.sum(BYTES_SYNCED), violations.sum(), leaks.sum(),
                 hc, dc);
     }
 
@@ -508,8 +563,13 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
      */
     public List<Reservation> heldReservations() {
         List<Reservation> out = new ArrayList<>();
-        synchronized (reservations) {
-            for (Reservation r : reservations) {
+        for (BufferCore c : live()) {
+            if (c.reservation.isLocked()) {
+                out.add(c.reservation);
+            }
+        }
+        synchronized (lockedAtRelease) {
+            for (Reservation r : lockedAtRelease) {
                 if (r.isLocked()) {
                     out.add(r);
                 }
@@ -525,7 +585,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
      */
     public int openOwnershipClaims() {
         int n = 0;
-        for (BufferCore c : registry.values()) {
+        for (BufferCore c : live()) {
             n += c.ownership.openClaims();
         }
         return n;
@@ -536,7 +596,7 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
     @Override
     public String describeBuffers() {
         List<BufInfo.Buffer> rows = new ArrayList<>();
-        for (BufferCore c : registry.values()) {
+        for (BufferCore c : live()) {
             rows.add(c.info());
         }
         return BufInfo.format(rows);
@@ -544,7 +604,11 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     @Override
     public List<Long> liveBufferIds() {
-        return List.copyOf(registry.keySet());
+        List<Long> ids = new ArrayList<>();
+        for (BufferCore c : live()) {
+            ids.add(c.id);
+        }
+        return List.copyOf(ids);
     }
 
     /**
@@ -560,13 +624,13 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
             return;
         }
         Throwable errors = null;
-        for (BufferCore core : registry.values()) {
+        for (BufferCore core : live()) {
             StringBuilder open = new StringBuilder();
             for (String site : core.openSites()) {
                 open.append("\n\t").append(site);
             }
             LOG.log(System.Logger.Level.WARNING, "system closed with " + core.describe() + " still open ("
-                    + core.handles.get() + " handle(s), " + core.attachments.size() + " attachment(s), "
+                    + core.handleCount() + " handle(s), " + core.attachments().length + " attachment(s), "
                     + core.ownership.openWindows() + " CPU window(s)); releasing it" + open);
             errors = forceClose(core, errors);
         }
@@ -616,7 +680,8 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
         }
         List<AttachmentImpl> detached = new ArrayList<>();
         try {
-            for (AttachmentImpl a : core.attachments) {
+            // a snapshot of the list: forceDetachLocked unlinks each attachment from it
+            for (AttachmentImpl a : core.attachments()) {
                 // forceDetachLocked completes every step and removes the attachment, whatever it then rethrows
                 detached.add(a);
                 try {
@@ -655,6 +720,10 @@ public final class SystemImpl implements SimulatedSystem, HeapExports, Ownership
 
     @Override
     public String toString() {
-        return "SimulatedSystem (" + registry.size() + " live buffers, " + devices.size() + " devices)";
+        int n;
+        synchronized (registryLock) {
+            n = liveCount;
+        }
+        return "SimulatedSystem (" + n + " live buffers, " + devices.size() + " devices)";
     }
 }

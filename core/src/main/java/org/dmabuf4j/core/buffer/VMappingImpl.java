@@ -59,7 +59,7 @@ final class VMappingImpl implements VMapping {
                     return null;
                 }
                 closed = true;
-                if (core.released || core.vmapArena == null) {
+                if (core.released || core.vmap == null) {
                     return null; // released meanwhile (its system closed, which reported it): nothing is held
                 }
                 try {
@@ -101,17 +101,15 @@ final class VMappingImpl implements VMapping {
                 throw e;
             }
             Arena arena = Arena.ofShared();
-            core.vmapMemory = memory;
-            core.vmapArena = arena;
-            core.vmapScope = vs;
             // with a simulated CPU cache the CPU sees the buffer through its lines, as windows do (CPU-9): a vmap used
             // outside a window's bracket sees stale bytes, deterministically
             CpuCache c = core.cache;
-            core.vmapView = c != null ? ViewScope.FRAMEWORK.view(c.lines().asSlice(0, core.size), arena)
+            MemorySegment view = c != null ? ViewScope.FRAMEWORK.view(c.lines().asSlice(0, core.size), arena)
                     : vs.view(memory.asSlice(0, core.size), arena);
+            core.vmap = new BufferCore.Vmap(memory, arena, view, vs);
         }
         core.vmapCount++;
-        return new VMappingImpl(core, core.vmapView);
+        return new VMappingImpl(core, core.vmap.view());
     }
 
     @Override
@@ -136,7 +134,7 @@ final class VMappingImpl implements VMapping {
             count.watched.set(false);
             cleanable.clean(); // unregisters; its action has nothing to do
         }
-        if (core.released || core.vmapArena == null) {
+        if (core.released || core.vmap == null) {
             return;
         }
         drop(core);
@@ -145,19 +143,14 @@ final class VMappingImpl implements VMapping {
     /** Under the lock: one count fewer; the last unmaps. */
     private static void drop(BufferCore core) {
         if (--core.vmapCount == 0) {
-            Arena arena = core.vmapArena;
-            MemorySegment memory = core.vmapMemory;
-            ViewScope vs = core.vmapScope;
-            core.vmapArena = null;
-            core.vmapMemory = null;
-            core.vmapView = null;
-            core.vmapScope = null;
+            BufferCore.Vmap v = core.vmap;
+            core.vmap = null;
             // the view dies before the exporter hears of the unmap: it may free the memory there (SAFE-1)
-            arena.close();
+            v.arena().close();
             try {
-                core.exporter.vunmap(memory);
+                core.exporter.vunmap(v.memory());
             } finally {
-                vs.release();
+                v.scope().release();
             }
         }
     }

@@ -12,24 +12,31 @@ import org.dmabuf4j.core.device.CpuClaim;
  *
  * <p>Without leak detection the window is its own claim, so the hot path allocates nothing more; with it, the window
  * registers a separate {@link WindowLeak}, so that the tracker does not keep a dropped window reachable and the
- * cleaner can end it (SAFE-6).
+ * cleaner can end it (SAFE-6). Either way the claim's slot in the tracker is what holds the buffer while the window
+ * is open (no reference count, see {@link BufferCore}): whoever closes the slot calls {@link BufferCore#windowClosed}.
  */
 abstract sealed class WindowClaim implements CpuClaim permits CpuWindow, WindowLeak {
     final Access access;
-    final List<Span> spans;
+    /** The region, its spans and their runs: planned once per buffer and region ({@link SpanPlan}). */
+    final SpanPlan plan;
     final Thread owner;
     /** The cache the window's segments view, or null; volatile: map-time cleaning reads it from other threads. */
     volatile CpuCache cache;
 
-    WindowClaim(Access access, List<Span> spans, Thread owner) {
+    WindowClaim(Access access, SpanPlan plan, Thread owner) {
         this.access = access;
-        this.spans = spans;
+        this.plan = plan;
         this.owner = owner;
     }
 
     @Override
     public final List<Span> spans() {
-        return spans;
+        return plan.spans();
+    }
+
+    /** The runs of adjacent spans: the same bytes as the spans, what the window's cache maintenance copies. */
+    final List<Span> runs() {
+        return plan.runs();
     }
 
     @Override

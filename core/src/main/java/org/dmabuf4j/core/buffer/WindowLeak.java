@@ -2,10 +2,8 @@ package org.dmabuf4j.core.buffer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.dmabuf4j.api.Access;
-import org.dmabuf4j.api.Region;
 import org.dmabuf4j.api.Span;
 import org.dmabuf4j.core.debug.Leaks;
 import org.dmabuf4j.core.device.CpuCache;
@@ -15,15 +13,15 @@ import org.dmabuf4j.core.device.CpuCache;
  * ownership tracker instead of the window, and with the cleaner on the scope of the window's segments, so that it runs
  * only once neither the window nor any of its segments is reachable. Then it does what the window's close would have
  * done, on the cleaner's thread: dirty cache lines and copied bytes reach memory (CPU-9), the exporter hears the end,
- * the claim and the buffer reference are dropped, the copy memory is freed; and it reports the window with where it
- * was opened.
+ * the claim's slot is closed, which is what held the buffer (a window holds no reference count; {@link
+ * BufferCore#windowClosed} then releases the buffer if that was its last hold), the copy memory is freed; and it
+ * reports the window with where it was opened.
  *
  * <p>It never refers to the window or its arena. Fields written by the opening thread before the cleaner is
  * registered are safely published by the registration.
  */
 final class WindowLeak extends WindowClaim implements Runnable {
     private final BufferCore core;
-    private final Region region;
     private final Throwable site;
     private final AtomicBoolean open = new AtomicBoolean(true);
     int slot;
@@ -37,11 +35,10 @@ final class WindowLeak extends WindowClaim implements Runnable {
     /** The window, weakly: only for the segment addresses of ownership reports (it must stay collectable). */
     private java.lang.ref.WeakReference<CpuWindow> window;
 
-    WindowLeak(BufferCore core, Access access, Region region, List<Span> spans, Thread owner) {
-        super(access, spans, owner);
+    WindowLeak(BufferCore core, Access access, SpanPlan plan, Thread owner) {
+        super(access, plan, owner);
         this.core = core;
-        this.region = region;
-        this.site = Leaks.site("a " + access + " CPU window on " + region + " of buffer #" + core.id);
+        this.site = Leaks.site("a " + access + " CPU window on " + plan.region() + " of buffer #" + core.id);
     }
 
     /**
@@ -91,12 +88,12 @@ final class WindowLeak extends WindowClaim implements Runnable {
     public String claimDescription() {
         java.lang.ref.WeakReference<CpuWindow> ref = window;
         CpuWindow w = ref == null ? null : ref.get();
-        return w != null ? w.claimDescription() : "on " + region + " (the window was dropped)";
+        return w != null ? w.claimDescription() : "on " + plan.region() + " (the window was dropped)";
     }
 
     @Override
     String describeOpen() {
-        return "a " + access + " CPU window on " + region + " of thread '" + claimThread().getName()
+        return "a " + access + " CPU window on " + plan.region() + " of thread '" + claimThread().getName()
                 + "', opened at " + Leaks.where(site);
     }
 
@@ -110,7 +107,7 @@ final class WindowLeak extends WindowClaim implements Runnable {
         try {
             CpuCache c = cache;
             if (c != null && access != Access.READ) {
-                c.clean(memory, spans()); // as close cleans (CPU-9): the window's writes are not lost
+                c.clean(memory, runs()); // as close cleans (CPU-9): the window's writes are not lost
                 given += ", its dirty cache lines cleaned to memory";
             }
             if (copy != null && access != Access.READ) {
@@ -133,10 +130,12 @@ final class WindowLeak extends WindowClaim implements Runnable {
         }
         scope.release();
         core.ownership.closeCpu(this, slot);
-        String report = Leaks.report("a " + access + " CPU window on " + region + " of " + core.describe(),
+        String report = Leaks.report("a " + access + " CPU window on " + plan.region() + " of " + core.describe(),
                 given + " and its buffer reference dropped", site);
         try {
-            core.drop();
+            // the slot closed above was the window's hold on the buffer (no count to drop): release it if every
+            // handle and attachment is gone too, as a window's close does
+            core.windowClosed();
         } catch (RuntimeException | Error e) {
             report += "\n(the buffer's release then threw " + e + ")";
         }

@@ -3,8 +3,6 @@ package org.dmabuf4j.core.device;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.StampedLock;
 import org.dmabuf4j.api.DmaConstraints;
 
@@ -26,8 +24,15 @@ final class Iommu {
     private static final int RECENT_UNMAPS = 64;
 
     final StampedLock lock = new StampedLock();
-    /** Translations by start address; keys of one device are all of one sign, so signed order is address order. */
-    private final TreeMap<Long, Translation> translations = new TreeMap<>();
+    /**
+     * Translations by start address, in a treap linked through the translations (a random priority per node keeps it
+     * balanced whatever the order of addresses, and the bump pointer hands them out in increasing order); keys of one
+     * device are all of one sign, so signed order is address order. Guarded by {@link #lock}.
+     */
+    private Translation root;
+    private int size;
+    /** The xorshift state for priorities; guarded by the write lock. */
+    private int seed = 0x2545F491;
     private final ArrayDeque<Unmapped> recentUnmaps = new ArrayDeque<>();
     private final long base;
     private final long limit;
@@ -88,9 +93,9 @@ final class Iommu {
                 c = avoidEnd;
                 continue;
             }
-            Map.Entry<Long, Translation> before = translations.floorEntry(c + length - 1);
-            if (before != null && before.getValue().end() > c) {
-                c = before.getValue().end();
+            Translation before = floor(c + length - 1);
+            if (before != null && before.end() > c) {
+                c = before.end();
                 continue;
             }
             return c;
@@ -103,12 +108,93 @@ final class Iommu {
 
     /** Caller holds the write lock. */
     void install(Translation t) {
-        translations.put(t.iova, t);
+        int x = seed;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        seed = x;
+        t.priority = x;
+        t.left = null;
+        t.right = null;
+        root = insert(root, t);
+        size++;
+    }
+
+    private static Translation insert(Translation node, Translation t) {
+        if (node == null) {
+            return t;
+        }
+        if (t.iova < node.iova) {
+            node.left = insert(node.left, t);
+            if (node.left.priority > node.priority) {
+                Translation l = node.left;
+                node.left = l.right;
+                l.right = node;
+                return l;
+            }
+        } else {
+            node.right = insert(node.right, t);
+            if (node.right.priority > node.priority) {
+                Translation r = node.right;
+                node.right = r.left;
+                r.left = node;
+                return r;
+            }
+        }
+        return node;
+    }
+
+    private static Translation delete(Translation node, long iova) {
+        if (node == null) {
+            return null;
+        }
+        if (iova < node.iova) {
+            node.left = delete(node.left, iova);
+            return node;
+        }
+        if (iova > node.iova) {
+            node.right = delete(node.right, iova);
+            return node;
+        }
+        return join(node.left, node.right);
+    }
+
+    /** Joins two treaps, every key of {@code a} below every key of {@code b}. */
+    private static Translation join(Translation a, Translation b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        if (a.priority > b.priority) {
+            a.right = join(a.right, b);
+            return a;
+        }
+        b.left = join(a, b.left);
+        return b;
+    }
+
+    /** The translation with the greatest start at or below {@code address}, or null. Caller holds a lock. */
+    private Translation floor(long address) {
+        Translation best = null;
+        for (Translation t = root; t != null;) {
+            if (t.iova <= address) {
+                best = t;
+                t = t.right;
+            } else {
+                t = t.left;
+            }
+        }
+        return best;
     }
 
     /** Caller holds the write lock. */
     void remove(Translation t, String why) {
-        translations.remove(t.iova);
+        if (exactly(t.iova) == t) {
+            root = delete(root, t.iova);
+            size--;
+        }
         if (recentUnmaps.size() == RECENT_UNMAPS) {
             recentUnmaps.removeFirst();
         }
@@ -119,16 +205,19 @@ final class Iommu {
 
     /** Caller holds a lock. */
     Translation exactly(long iova) {
-        return translations.get(iova);
+        for (Translation t = root; t != null;) {
+            if (iova == t.iova) {
+                return t;
+            }
+            t = iova < t.iova ? t.left : t.right;
+        }
+        return null;
     }
 
     /** The translation containing {@code address}, or null. Caller holds a lock. */
     Translation containing(long address) {
-        Map.Entry<Long, Translation> e = translations.floorEntry(address);
-        if (e == null || !e.getValue().contains(address)) {
-            return null;
-        }
-        return e.getValue();
+        Translation t = floor(address);
+        return t == null || !t.contains(address) ? null : t;
     }
 
     /** Caller holds a lock. */
@@ -148,11 +237,21 @@ final class Iommu {
 
     /** Caller holds a lock. */
     int size() {
-        return translations.size();
+        return size;
     }
 
     /** Caller holds a lock. */
     List<Translation> snapshot() {
-        return new ArrayList<>(translations.values());
+        List<Translation> out = new ArrayList<>(size);
+        inOrder(root, out);
+        return out;
+    }
+
+    private static void inOrder(Translation t, List<Translation> out) {
+        while (t != null) {
+            inOrder(t.left, out);
+            out.add(t);
+            t = t.right;
+        }
     }
 }

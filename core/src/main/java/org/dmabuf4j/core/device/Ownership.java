@@ -1,8 +1,9 @@
 package org.dmabuf4j.core.device;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.dmabuf4j.api.OwnershipViolationException;
@@ -25,14 +26,32 @@ import org.dmabuf4j.core.OwnershipPolicy;
  * policy: the registry also counts windows and finds the dirty ones for cache maintenance.
  */
 public final class Ownership {
-    private static final int SLOTS = 8;
+    /** Window slots: windows open at once beyond these go to a locked list. */
+    public static final int SLOTS = 8;
     private static final DeviceClaim[] NONE = new DeviceClaim[0];
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(CpuClaim[].class);
+    private static final VarHandle WINDOWS;
+
+    static {
+        try {
+            WINDOWS = MethodHandles.lookup().findVarHandle(Ownership.class, "windows", CpuClaim[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Supplier<String> buffer;
     private final OwnershipSink sink;
-    private final AtomicReferenceArray<CpuClaim> windows = new AtomicReferenceArray<>(SLOTS);
-    /** Windows beyond the slots; guarded by this. */
-    private final List<CpuClaim> overflow = new ArrayList<>();
+    /**
+     * The window slots, made at the first window (a buffer that is never CPU-accessed does not pay for them, issue
+     * 15's footprint); elements are accessed through {@link #SLOT}.
+     */
+    @SuppressWarnings("unused") // accessed through WINDOWS
+    private volatile CpuClaim[] windows;
+    /** Windows beyond the slots, made at the first overflow; guarded by this. */
+    private List<CpuClaim> overflow;
+    /** The size of {@link #overflow}: read without the lock, so that looking at an empty overflow takes none. */
+    private volatile int overflowCount;
     /** Device accesses in flight, copy-on-write under this. */
     private volatile DeviceClaim[] devices = NONE;
     private volatile OwnershipPolicy override;
@@ -82,16 +101,21 @@ public final class Ownership {
      *     not registered
      */
     public int openCpu(CpuClaim window) {
+        CpuClaim[] w = slots();
         int slot = -1;
         for (int i = 0; i < SLOTS; i++) {
-            if (windows.getPlain(i) == null && windows.compareAndSet(i, null, window)) {
+            if (SLOT.get(w, i) == null && SLOT.compareAndSet(w, i, null, window)) {
                 slot = i;
                 break;
             }
         }
         if (slot < 0) {
             synchronized (this) {
+                if (overflow == null) {
+                    overflow = new ArrayList<>();
+                }
                 overflow.add(window);
+                overflowCount = overflow.size();
             }
         }
         DeviceClaim[] d = devices;
@@ -121,11 +145,49 @@ public final class Ownership {
      */
     public void closeCpu(CpuClaim window, int slot) {
         if (slot >= 0) {
-            windows.setRelease(slot, null);
+            // sequentially consistent: the buffer's last drop and this window's close each write, then look at the
+            // other (the window holds the buffer by its slot)
+            SLOT.setVolatile((CpuClaim[]) WINDOWS.getAcquire(this), slot, null);
         } else {
             synchronized (this) {
                 overflow.remove(window);
+                overflowCount = overflow.size();
             }
+        }
+    }
+
+    /** The slot array, made by the first window: one CAS decides which array every window uses. */
+    private CpuClaim[] slots() {
+        CpuClaim[] w = (CpuClaim[]) WINDOWS.getAcquire(this);
+        if (w == null) {
+            CpuClaim[] made = new CpuClaim[SLOTS];
+            w = WINDOWS.compareAndSet(this, null, made) ? made : (CpuClaim[]) WINDOWS.getAcquire(this);
+        }
+        return w;
+    }
+
+    /**
+     * The window in slot {@code i}, or null: for scans that must not allocate (cache maintenance on the window path).
+     *
+     * @param i 0 to {@link #SLOTS} - 1
+     * @return the window, or null
+     */
+    public CpuClaim windowAt(int i) {
+        CpuClaim[] w = (CpuClaim[]) WINDOWS.getAcquire(this);
+        return w == null ? null : (CpuClaim) SLOT.getVolatile(w, i);
+    }
+
+    /**
+     * The windows beyond the slots: a copy, or an empty list without taking the lock when there are none.
+     *
+     * @return the windows in the overflow list
+     */
+    public List<CpuClaim> overflowWindows() {
+        if (overflowCount == 0) {
+            return List.of();
+        }
+        synchronized (this) {
+            return overflow == null ? List.of() : List.copyOf(overflow);
         }
     }
 
@@ -136,19 +198,12 @@ public final class Ownership {
      */
     public void forEachWindow(Consumer<CpuClaim> action) {
         for (int i = 0; i < SLOTS; i++) {
-            CpuClaim c = windows.get(i);
+            CpuClaim c = windowAt(i);
             if (c != null) {
                 action.accept(c);
             }
         }
-        List<CpuClaim> more;
-        synchronized (this) {
-            if (overflow.isEmpty()) {
-                return;
-            }
-            more = List.copyOf(overflow);
-        }
-        more.forEach(action);
+        overflowWindows().forEach(action);
     }
 
     /**
@@ -157,9 +212,16 @@ public final class Ownership {
      * @return the count
      */
     public int openWindows() {
-        int[] n = {0};
-        forEachWindow(c -> n[0]++);
-        return n[0];
+        int n = overflowCount;
+        CpuClaim[] w = (CpuClaim[]) WINDOWS.getAcquire(this);
+        if (w != null) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (SLOT.getVolatile(w, i) != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     // ---- devices ------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import org.dmabuf4j.core.DeviceCounters;
 import org.dmabuf4j.core.DeviceEngine;
 import org.dmabuf4j.core.DeviceMemory;
 import org.dmabuf4j.core.SimulatedDevice;
+import org.dmabuf4j.core.debug.ThreadCounters;
 import org.dmabuf4j.core.engine.EngineImpl;
 
 /**
@@ -43,8 +44,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private long liveTranslations;
-    private final LongAdder maps = new LongAdder();
-    private final LongAdder unmaps = new LongAdder();
+    /** Maps (0) and unmaps (1): on the map path, counted without atomics (issue 15). */
+    private final ThreadCounters mapCounts = new ThreadCounters(2);
     private final LongAdder dmaReads = new LongAdder();
     private final LongAdder dmaWrites = new LongAdder();
     private final LongAdder bytesRead = new LongAdder();
@@ -248,7 +249,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         for (MemorySegment c : chunks) {
             count += (int) ((c.byteSize() - 1) / piece + 1);
         }
-        Translation.MapGroup group = new Translation.MapGroup(count);
+        Translation.MapGroup group = count == 1 ? null : new Translation.MapGroup(count);
         List<Translation> installed = new ArrayList<>(count);
         List<SgEntry> entries = new ArrayList<>(count);
         long stamp = iommu.lock.writeLock();
@@ -268,7 +269,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                                 + Long.toHexString(iommu.limit()) + "] is full (" + iommu.size()
                                 + " translations); unmap mappings you no longer need");
                     }
-                    MemorySegment view = c.asSlice(off, len);
+                    // a whole chunk is its own view: no slice per translation (issue 15's footprint)
+                    MemorySegment view = off == 0 && len == c.byteSize() ? c : c.asSlice(off, len);
                     Translation t = new Translation(iova, len, direction, view, null, 0, group, installed.size());
                     iommu.install(t);
                     installed.add(t);
@@ -279,7 +281,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         } finally {
             iommu.lock.unlockWrite(stamp);
         }
-        maps.increment();
+        mapCounts.add(0, 1);
         return List.copyOf(entries);
     }
 
@@ -323,7 +325,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         SimulatedDeviceImpl peer = owner instanceof SimulatedDeviceImpl s ? s : null;
         long piece = maxPiece();
         int count = (int) ((length - 1) / piece + 1);
-        Translation.MapGroup group = new Translation.MapGroup(count);
+        Translation.MapGroup group = count == 1 ? null : new Translation.MapGroup(count);
         List<Translation> installed = new ArrayList<>(count);
         List<SgEntry> entries = new ArrayList<>(count);
         long stamp = iommu.lock.writeLock();
@@ -348,7 +350,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         } finally {
             iommu.lock.unlockWrite(stamp);
         }
-        maps.increment();
+        mapCounts.add(0, 1);
         return List.copyOf(entries);
     }
 
@@ -361,7 +363,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         long stamp = iommu.lock.writeLock();
         try {
             List<Translation> found = new ArrayList<>(entries.size());
-            Translation.MapGroup group = null;
+            Object group = null;
+            int groupSize = 0;
             boolean[] seen = null;
             for (SgEntry e : entries) {
                 Translation t = e == null ? null : iommu.exactly(e.dmaAddress());
@@ -369,9 +372,10 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                     throw notLive(e);
                 }
                 if (group == null) {
-                    group = t.group;
-                    seen = new boolean[group.size];
-                } else if (group != t.group) {
+                    group = t.groupKey();
+                    groupSize = t.groupSize();
+                    seen = new boolean[groupSize];
+                } else if (group != t.groupKey()) {
                     throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': the entries come"
                             + " from different map calls; unmap exactly the entries of one call. Nothing was unmapped");
                 }
@@ -381,9 +385,9 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
                 seen[t.index] = true;
                 found.add(t);
             }
-            if (found.size() != group.size) {
+            if (found.size() != groupSize) {
                 throw new RuleViolationException(Rule.DEV_9, "unmap on device '" + name + "': " + found.size()
-                        + " entries given but their map call installed " + group.size
+                        + " entries given but their map call installed " + groupSize
                         + "; unmap exactly the entries one map call returned. Nothing was unmapped");
             }
             for (Translation t : found) {
@@ -393,7 +397,7 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
         } finally {
             iommu.lock.unlockWrite(stamp);
         }
-        unmaps.increment();
+        mapCounts.add(1, 1);
     }
 
     private RuleViolationException notLive(SgEntry e) {
@@ -734,7 +738,8 @@ public final class SimulatedDeviceImpl implements SimulatedDevice {
 
     @Override
     public DeviceCounters counters() {
-        return new DeviceCounters(name, liveTranslations(), maps.sum(), unmaps.sum(), dmaReads.sum(), dmaWrites.sum(),
+        return new DeviceCounters(name, liveTranslations(), mapCounts.sum(0), mapCounts.sum(1), dmaReads.sum(),
+                dmaWrites.sum(),
                 bytesRead.sum(), bytesWritten.sum(), faults.sum(), syncs.sum(), bytesSynced.sum());
     }
 

@@ -16,7 +16,10 @@ final class Translation {
     /** The device whose local memory this translates to, or null for CPU memory. */
     final SimulatedDeviceImpl peer;
     final long busAddress;
-    /** The map call that installed it: unmap removes exactly one call's translations (DEV-9). */
+    /**
+     * The map call that installed it, when it installed several: unmap removes exactly one call's translations
+     * (DEV-9). Null for a call that installed only this one (most: issue 15's footprint), which is then its own group.
+     */
     final MapGroup group;
     /** Its place among the group's translations, from 0. */
     final int index;
@@ -24,6 +27,11 @@ final class Translation {
     volatile OwnershipTag tag;
     /** Why the framework is about to remove it (for fault messages), or null for a plain unmap. */
     volatile String fate;
+    // the IOMMU's treap of translations by iova, linked through the translations themselves (no TreeMap entry and
+    // boxed key per translation); written under the IOMMU's write lock
+    Translation left;
+    Translation right;
+    int priority;
 
     Translation(long iova, long length, Direction direction, MemorySegment memory, SimulatedDeviceImpl peer,
             long busAddress, MapGroup group, int index) {
@@ -35,6 +43,16 @@ final class Translation {
         this.busAddress = busAddress;
         this.group = group;
         this.index = index;
+    }
+
+    /** What identifies the map call that installed it: its group, or itself if it was the only one. */
+    Object groupKey() {
+        return group != null ? group : this;
+    }
+
+    /** How many translations the map call that installed it made. */
+    int groupSize() {
+        return group != null ? group.size : 1;
     }
 
     long end() {

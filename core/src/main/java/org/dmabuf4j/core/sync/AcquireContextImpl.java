@@ -1,5 +1,7 @@
 package org.dmabuf4j.core.sync;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.lang.ref.Cleaner;
@@ -24,7 +26,20 @@ public final class AcquireContextImpl implements AcquireContext {
     private final Thread owner;
     /** Reservations held under this context, in locking order. Owner thread only. */
     private final List<ReservationImpl> held = new ArrayList<>(4);
-    private volatile int heldCount;
+    /**
+     * {@code held.size()} for other threads (messages): written with release semantics, not as a volatile, since
+     * every lock and unlock writes it and a volatile store costs a fence each time (issue 15's lockAll).
+     */
+    private int heldCount;
+    private static final VarHandle HELD_COUNT;
+
+    static {
+        try {
+            HELD_COUNT = MethodHandles.lookup().findVarHandle(AcquireContextImpl.class, "heldCount", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private boolean done;
     private volatile boolean closed;
     /** With leak detection: the cleaner's action for a context dropped without close (SAFE-6); else null. */
@@ -99,7 +114,7 @@ public final class AcquireContextImpl implements AcquireContext {
 
     @Override
     public int heldCount() {
-        return heldCount;
+        return (int) HELD_COUNT.getAcquire(this);
     }
 
     @Override
@@ -167,7 +182,7 @@ public final class AcquireContextImpl implements AcquireContext {
 
     void added(ReservationImpl reservation) {
         held.add(reservation);
-        heldCount = held.size();
+        HELD_COUNT.setRelease(this, held.size());
     }
 
     void removed(ReservationImpl reservation) {
@@ -177,7 +192,7 @@ public final class AcquireContextImpl implements AcquireContext {
                 break;
             }
         }
-        heldCount = held.size();
+        HELD_COUNT.setRelease(this, held.size());
     }
 
     private void checkThread(String op) {

@@ -2,6 +2,7 @@ package org.dmabuf4j.core.sync;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.List;
 
 import org.dmabuf4j.api.Fence;
@@ -44,12 +45,11 @@ final class FenceArrayImpl extends BaseFence implements FenceArray {
     private volatile int pending;
     private volatile Throwable firstError;
     private volatile boolean armed;
-    private final FenceCallback onComponent = this::componentSignaled;
 
-    private FenceArrayImpl(Fence[] leaves) {
+    private FenceArrayImpl(List<Fence> leaves) {
         super(FenceContextImpl.allocate(DRIVER, TIMELINE), 1);
-        this.fences = List.of(leaves);
-        this.pending = leaves.length;
+        this.fences = leaves;
+        this.pending = leaves.size();
     }
 
     /**
@@ -90,7 +90,18 @@ final class FenceArrayImpl extends BaseFence implements FenceArray {
                         + describe(leaves[i]) + "): arrays hold leaf fences only; unwrap it first (Fences.unwrap)");
             }
         }
-        return new FenceArrayImpl(leaves);
+        return new FenceArrayImpl(List.of(leaves));
+    }
+
+    /**
+     * Creates an array of the first {@code count} of {@code leaves} (copied once), known to be leaves: a merge's.
+     *
+     * @param leaves leaf fences, no null element among the first {@code count}
+     * @param count how many, at least 1
+     * @return the array
+     */
+    static FenceArrayImpl ofMergedLeaves(Fence[] leaves, int count) {
+        return new FenceArrayImpl(List.copyOf(Arrays.asList(leaves).subList(0, count)));
     }
 
     @Override
@@ -98,6 +109,7 @@ final class FenceArrayImpl extends BaseFence implements FenceArray {
         if (armed || !ARMED.compareAndSet(this, false, true)) {
             return;
         }
+        FenceCallback onComponent = this::componentSignaled; // made once, when armed: unobserved arrays never pay
         for (int i = 0; i < fences.size(); i++) {
             Fence fence = fences.get(i);
             if (!fence.addCallback(onComponent)) {

@@ -1,5 +1,7 @@
 package org.dmabuf4j.core.sync;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.dmabuf4j.api.FenceContext;
@@ -12,6 +14,16 @@ import org.dmabuf4j.api.SignalingFence;
  * one-off contexts of arrays, chains and timelines, which never call {@link #next()}.
  */
 final class FenceContextImpl implements FenceContext {
+    private static final VarHandle LAST_SEQNO;
+
+    static {
+        try {
+            LAST_SEQNO = MethodHandles.lookup().findVarHandle(FenceContextImpl.class, "lastSeqno", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Context 0 is the signaled stub's; real contexts start at 1, as in the kernel. */
     private static final AtomicLong NEXT_ID = new AtomicLong(1);
 
@@ -21,7 +33,9 @@ final class FenceContextImpl implements FenceContext {
     private final long id;
     private final String driverName;
     private final String timelineName;
-    private final AtomicLong lastSeqno = new AtomicLong();
+    /** The last seqno issued; through {@link #LAST_SEQNO} (no AtomicLong per context: every array has a context). */
+    @SuppressWarnings("unused") // accessed through LAST_SEQNO
+    private volatile long lastSeqno;
 
     private FenceContextImpl(long id, String driverName, String timelineName) {
         this.id = id;
@@ -71,12 +85,12 @@ final class FenceContextImpl implements FenceContext {
 
     /** Takes the next seqno, for fences of this context whatever their class. */
     long nextSeqno() {
-        return lastSeqno.incrementAndGet();
+        return (long) LAST_SEQNO.getAndAdd(this, 1L) + 1;
     }
 
     @Override
     public long lastSeqno() {
-        return lastSeqno.get();
+        return lastSeqno;
     }
 
     @Override

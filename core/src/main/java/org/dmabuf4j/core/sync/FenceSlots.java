@@ -21,14 +21,35 @@ import org.dmabuf4j.api.RuleViolationException;
 final class FenceSlots {
     private static final FenceEntry[] NONE = new FenceEntry[0];
 
-    /** Named in messages. */
-    private final Object owner;
     private volatile FenceEntry[] entries = NONE;
     /** Slots reserved for this lock hold and not yet used (RESV-1, RESV-12). Lock holder only. */
     private int free;
+    /**
+     * How many entries at the front of an array are known to have signaled: a fence never un-signals, so readers of
+     * that array skip them (a reservation that keeps many signaled fences is tested in O(1), not O(n): issue 15's
+     * flat CPU access). Written by readers, racily: any value once true stays true.
+     */
+    private volatile SignaledPrefix signaledPrefix;
 
-    FenceSlots(Object owner) {
-        this.owner = owner;
+    /** The first {@code count} entries of {@code array} have signaled. */
+    private record SignaledPrefix(FenceEntry[] array, int count) {
+    }
+
+    /** Where a scan of {@code es} may start: past its known signaled prefix. */
+    private int signaledPrefixOf(FenceEntry[] es) {
+        SignaledPrefix p = signaledPrefix;
+        return p != null && p.array() == es ? p.count() : 0;
+    }
+
+    /** Records that the first {@code count} entries of {@code es} have signaled, if that is news worth a write. */
+    private void noteSignaledPrefix(FenceEntry[] es, int from, int count) {
+        if (count - from >= 4) {
+            signaledPrefix = new SignaledPrefix(es, count);
+        }
+    }
+
+    FenceSlots() {
+        // the owner is named by the caller in messages: one field less per buffer (issue 15's footprint)
     }
 
     /** Ensures at least {@code n} free slots, as the kernel does: reservations do not add up. Lock held. */
@@ -45,8 +66,10 @@ final class FenceSlots {
      * Adds a leaf fence by the kernel's rule (RESV-2): replaces the first entry of the same context whose usage is
      * not stronger and whose fence is not later, or the first signaled entry; else appends into a reserved slot.
      * Lock held.
+     *
+     * @param owner the reservation, named in the RESV-1 message
      */
-    void add(Fence fence, FenceUsage usage) {
+    void add(Fence fence, FenceUsage usage, Object owner) {
         FenceEntry[] old = entries;
         for (int i = 0; i < old.length; i++) {
             FenceEntry e = old[i];
@@ -118,12 +141,25 @@ final class FenceSlots {
 
     /** The first unsignaled fence covered by {@code usage}, or null: the readiness test. */
     Fence firstPending(FenceUsage usage) {
-        for (FenceEntry e : entries) {
-            if (usage.covers(e.usage()) && !e.fence().isSignaled()) {
-                return e.fence();
+        FenceEntry[] es = entries;
+        int start = signaledPrefixOf(es);
+        int prefix = -1; // the first entry not signaled, whatever its usage
+        Fence found = null;
+        for (int i = start; i < es.length; i++) {
+            FenceEntry e = es[i];
+            if (e.fence().isSignaled()) {
+                continue;
+            }
+            if (prefix < 0) {
+                prefix = i;
+            }
+            if (usage.covers(e.usage())) {
+                found = e.fence();
+                break;
             }
         }
-        return null;
+        noteSignaledPrefix(es, start, prefix < 0 ? es.length : prefix);
+        return found;
     }
 
     int count() {

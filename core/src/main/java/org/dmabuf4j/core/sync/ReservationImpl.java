@@ -26,7 +26,7 @@ import org.dmabuf4j.api.RuleViolationException;
 public final class ReservationImpl implements Reservation {
     private final Supplier<String> owner;
     private final WwMutex mutex = new WwMutex(this);
-    private final FenceSlots slots = new FenceSlots(this);
+    private final FenceSlots slots = new FenceSlots();
 
     /**
      * Creates an unlocked reservation with no fences.
@@ -161,7 +161,7 @@ public final class ReservationImpl implements Reservation {
         checkLeaf(fence, "addFence");
         checkUsage(usage, "addFence");
         checkHeld(Rule.RESV_4, "addFence");
-        slots.add(fence, usage);
+        slots.add(fence, usage, this);
     }
 
     @Override

@@ -13,13 +13,20 @@ import org.dmabuf4j.api.RuleViolationException;
 /**
  * Flattening and merging of fences (FENCE-11), as dma-fence-unwrap does.
  *
- * <p>Merge works on primitive arrays: the pending leaves' (context, seqno) pairs are copied into two {@code long[]}
- * once, an {@code int[]} permutation is sorted by them (already sorted input, the usual case of merging merged fences,
- * is detected in one pass and not sorted again), and the last fence of each context run is kept. Nothing is boxed
- * and no comparator calls back into the fences.
+ * <p>Merge works on primitive arrays. The usual case packs each pending leaf into one {@code long}: its context's
+ * distance from the smallest context in the high 32 bits, its position in the low 32 bits; one
+ * {@link Arrays#sort(long[])} then orders the leaves by context (ties in input order), already ordered input is
+ * detected in one pass and not sorted, and the later seqno of each run of one context is kept. That is the work of
+ * sorting and deduplicating the (context, seqno) pairs themselves, the floor issue 15 measures merge against.
+ * Contexts more than 2<sup>32</sup> apart fall back to a sort of an index permutation by (context, seqno). Nothing
+ * is boxed and no comparator calls back into the fences.
+ *
+ * <pre>
+ *   key = (context - minContext) &lt;&lt; 32 | position      sort keys; in each run of one context keep the later seqno
+ * </pre>
  */
 final class Unwrap {
-    /** Runs up to this length are sorted by insertion; longer ones by merging. */
+    /** Runs up to this length are sorted by insertion; longer ones by merging (the fallback sort). */
     private static final int INSERTION_MAX = 24;
 
     private Unwrap() {
@@ -27,8 +34,12 @@ final class Unwrap {
 
     /** A growable array of fences; the collections framework would cost a list and its copies per call. */
     private static final class Leaves {
-        Fence[] fences = new Fence[8];
+        Fence[] fences;
         int size;
+
+        Leaves(int capacity) {
+            fences = new Fence[Math.max(8, capacity)];
+        }
 
         void add(Fence fence) {
             if (size == fences.length) {
@@ -52,7 +63,10 @@ final class Unwrap {
         if (fence == null) {
             throw new RuleViolationException(Rule.FENCE_11, "cannot unwrap a null fence");
         }
-        Leaves out = new Leaves();
+        if (fence instanceof FenceArrayImpl array) {
+            return array.fences(); // an array holds leaves only (FENCE-9), in an immutable list: nothing to copy
+        }
+        Leaves out = new Leaves(8);
         collect(fence, out);
         return out.toList();
     }
@@ -87,10 +101,21 @@ final class Unwrap {
      * @return a new signaled stub (latest timestamp), the single pending fence, or a new array
      */
     static Fence merge(Collection<? extends Fence> fences) {
+        return merge(fences, false);
+    }
+
+    /**
+     * Merges, optionally through the fallback sort whatever the contexts (for the test that both paths agree).
+     *
+     * @param fences not null, no null element
+     * @param general whether to use the fallback sort of an index permutation
+     * @return as {@link #merge(Collection)}
+     */
+    static Fence merge(Collection<? extends Fence> fences, boolean general) {
         if (fences == null) {
             throw new RuleViolationException(Rule.FENCE_11, "cannot merge a null collection of fences");
         }
-        Leaves all = new Leaves();
+        Leaves all = new Leaves(fences.size());
         int index = 0;
         for (Fence input : fences) {
             if (input == null) {
@@ -101,14 +126,15 @@ final class Unwrap {
         }
         int n = all.size;
         Fence[] leaves = all.fences;
-        // the pending leaves' keys, made signed-comparable (context and seqno compare unsigned)
+        // the pending leaves, moved to the front of leaves, and their contexts (made signed-comparable: contexts and
+        // seqnos compare unsigned)
         long[] contexts = new long[n];
-        long[] seqnos = new long[n];
-        int[] order = new int[n];
         int pending = 0;
         long latestTimestamp = 0;
         boolean anySignaled = false;
         boolean sorted = true;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             Fence leaf = leaves[i];
             if (leaf.isSignaled()) {
@@ -119,35 +145,80 @@ final class Unwrap {
                 anySignaled = true;
                 continue;
             }
-            contexts[pending] = leaf.context() ^ Long.MIN_VALUE;
-            seqnos[pending] = leaf.seqno() ^ Long.MIN_VALUE;
-            order[pending] = i;
-            if (sorted && pending > 0 && compare(contexts, seqnos, pending - 1, pending) > 0) {
-                sorted = false;
+            long c = leaf.context() ^ Long.MIN_VALUE;
+            if (pending > 0 && c <= contexts[pending - 1]) {
+                sorted = false; // not strictly increasing: a sort is needed, or duplicates must be dropped
             }
+            contexts[pending] = c;
+            leaves[pending] = leaf;
+            min = Math.min(min, c);
+            max = Math.max(max, c);
             pending++;
         }
         if (pending == 0) {
             return FenceImpl.privateStub(anySignaled ? latestTimestamp : System.nanoTime());
         }
-        int[] slots = identity(pending);
-        if (!sorted) {
-            sort(slots, contexts, seqnos);
+        if (pending == 1) {
+            return leaves[0];
         }
-        // Sorted by context then seqno: the last fence of each context run is the later one.
-        Fence[] kept = new Fence[pending];
+        if (sorted) {
+            // strictly increasing contexts: every leaf is the only one of its context
+            return FenceArrayImpl.ofMergedLeaves(leaves, pending);
+        }
+        Fence[] kept = !general && max - min >= 0 && max - min < 1L << 32
+                ? mergePacked(leaves, contexts, pending, min) : mergeGeneral(leaves, contexts, pending);
+        return kept.length == 1 ? kept[0] : FenceArrayImpl.ofMergedLeaves(kept, kept.length);
+    }
+
+    /**
+     * The later fence of each context, ordered by context: one primitive sort of packed keys, made in place of the
+     * contexts (no second array).
+     */
+    private static Fence[] mergePacked(Fence[] leaves, long[] contexts, int n, long min) {
+        long[] keys = contexts;
+        for (int i = 0; i < n; i++) {
+            keys[i] = (contexts[i] - min) << 32 | i;
+        }
+        Arrays.sort(keys, 0, n);
         int keptCount = 0;
-        for (int i = 0; i < pending; i++) {
+        for (int i = 0; i < n; i++) {
+            int best = (int) keys[i];
+            long context = keys[i] >>> 32;
+            while (i + 1 < n && keys[i + 1] >>> 32 == context) {
+                i++;
+                int other = (int) keys[i];
+                // same context: the later seqno wins, the later position on a tie (as a stable sort keeps it last)
+                if (Long.compareUnsigned(leaves[other].seqno(), leaves[best].seqno()) >= 0) {
+                    best = other;
+                }
+            }
+            keys[keptCount++] = best; // keys[0 .. keptCount) are no longer read as keys
+        }
+        Fence[] kept = new Fence[keptCount];
+        for (int i = 0; i < keptCount; i++) {
+            kept[i] = leaves[(int) keys[i]];
+        }
+        return kept;
+    }
+
+    /** The fallback for contexts far apart: sort a permutation by (context, seqno); keep the last of each context. */
+    private static Fence[] mergeGeneral(Fence[] leaves, long[] contexts, int n) {
+        long[] seqnos = new long[n];
+        for (int i = 0; i < n; i++) {
+            seqnos[i] = leaves[i].seqno() ^ Long.MIN_VALUE;
+        }
+        int[] slots = identity(n);
+        sort(slots, contexts, seqnos);
+        Fence[] kept = new Fence[n];
+        int keptCount = 0;
+        for (int i = 0; i < n; i++) {
             int slot = slots[i];
-            if (i + 1 < pending && contexts[slots[i + 1]] == contexts[slot]) {
+            if (i + 1 < n && contexts[slots[i + 1]] == contexts[slot]) {
                 continue;
             }
-            kept[keptCount++] = leaves[order[slot]];
+            kept[keptCount++] = leaves[slot];
         }
-        if (keptCount == 1) {
-            return kept[0];
-        }
-        return FenceArrayImpl.ofLeaves(keptCount == pending ? kept : Arrays.copyOf(kept, keptCount));
+        return keptCount == n ? kept : Arrays.copyOf(kept, keptCount);
     }
 
     private static int[] identity(int n) {

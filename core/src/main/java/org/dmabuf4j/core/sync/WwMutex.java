@@ -23,10 +23,14 @@ import org.dmabuf4j.api.WouldDeadlockException;
  */
 final class WwMutex {
     private static final VarHandle HOLDER;
+    private static final VarHandle HOLDER_CTX;
+    private static final VarHandle WAITERS;
 
     static {
         try {
             HOLDER = MethodHandles.lookup().findVarHandle(WwMutex.class, "holder", Thread.class);
+            WAITERS = MethodHandles.lookup().findVarHandle(WwMutex.class, "waiters", ConcurrentLinkedQueue.class);
+            HOLDER_CTX = MethodHandles.lookup().findVarHandle(WwMutex.class, "holderCtx", AcquireContextImpl.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -58,7 +62,8 @@ final class WwMutex {
     private volatile Thread holder;
     /** The context of the current hold, or null; written by the holder only. */
     private volatile AcquireContextImpl holderCtx;
-    private final ConcurrentLinkedQueue<LockWaiter> waiters = new ConcurrentLinkedQueue<>();
+    /** Threads queued for the lock; made by the first contender (a never-contended lock has none: issue 15). */
+    private volatile ConcurrentLinkedQueue<LockWaiter> waiters;
 
     WwMutex(ReservationImpl owner) {
         this.owner = owner;
@@ -135,14 +140,32 @@ final class WwMutex {
     void release() {
         AcquireContextImpl ctx = holderCtx;
         if (ctx != null) {
-            holderCtx = null;
+            // a release store: the volatile store of holder just below orders it (one fence per unlock, not two)
+            HOLDER_CTX.setRelease(this, (AcquireContextImpl) null);
             ctx.removed(owner);
         }
         holder = null;
-        LockWaiter first = waiters.peek();
+        LockWaiter first = firstWaiter();
         if (first != null) {
             LockSupport.unpark(first.thread);
         }
+    }
+
+    /** The first queued waiter, or null. */
+    private LockWaiter firstWaiter() {
+        ConcurrentLinkedQueue<LockWaiter> q = waiters;
+        return q == null ? null : q.peek();
+    }
+
+    /** The queue, made by the first thread that needs it. */
+    @SuppressWarnings("unchecked")
+    private ConcurrentLinkedQueue<LockWaiter> queue() {
+        ConcurrentLinkedQueue<LockWaiter> q = waiters;
+        if (q == null) {
+            ConcurrentLinkedQueue<LockWaiter> made = new ConcurrentLinkedQueue<>();
+            q = WAITERS.compareAndSet(this, null, made) ? made : waiters;
+        }
+        return q;
     }
 
     private AcquireContextImpl prepare(AcquireContext ctx, String op) {
@@ -196,9 +219,10 @@ final class WwMutex {
     private void acquiredWith(AcquireContextImpl ctx) {
         holderCtx = ctx;
         ctx.added(owner);
-        if (waiters.peek() != null) {
+        ConcurrentLinkedQueue<LockWaiter> q = waiters;
+        if (q != null && q.peek() != null) {
             // A younger waiting context that holds locks must now die rather than wait for us: wake it to re-check.
-            for (LockWaiter w : waiters) {
+            for (LockWaiter w : q) {
                 if (w.ctx != null && w.ctx.ticket() > ctx.ticket()) {
                     LockSupport.unpark(w.thread);
                 }
@@ -230,7 +254,8 @@ final class WwMutex {
             Thread.onSpinWait();
         }
         LockWaiter self = new LockWaiter(me, ctx);
-        waiters.add(self);
+        ConcurrentLinkedQueue<LockWaiter> queue = queue();
+        queue.add(self);
         boolean acquired = false;
         boolean interrupted = false;
         try {
@@ -249,9 +274,9 @@ final class WwMutex {
                 }
             }
         } finally {
-            waiters.remove(self);
+            queue.remove(self);
             if (!acquired && holder == null) {
-                LockWaiter next = waiters.peek();
+                LockWaiter next = queue.peek();
                 if (next != null) {
                     LockSupport.unpark(next.thread);
                 }

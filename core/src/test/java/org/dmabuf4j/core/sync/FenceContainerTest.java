@@ -336,6 +336,36 @@ class FenceContainerTest extends SyncTestBase {
     }
 
     @Test
+    @DisplayName("FENCE-11: the packed-key merge and the fallback sort keep the same fences in the same order")
+    void packedAndFallbackMergeAgree() {
+        long seed = Seeds.seed("packedAndFallbackMergeAgree");
+        java.util.Random random = new java.util.Random(seed);
+        List<FenceContext> contexts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            contexts.add(fences.newContext("test", "ctx" + i));
+        }
+        for (int round = 0; round < 50; round++) {
+            List<Fence> input = new ArrayList<>();
+            int n = 1 + random.nextInt(80);
+            for (int i = 0; i < n; i++) {
+                SignalingFence f = contexts.get(random.nextInt(contexts.size())).next();
+                if (random.nextInt(5) == 0) {
+                    f.signal();
+                }
+                input.add(random.nextInt(4) == 0 && !input.isEmpty() ? input.get(random.nextInt(input.size())) : f);
+            }
+            Fence packed = Unwrap.merge(input, false);
+            Fence general = Unwrap.merge(input, true);
+            if (packed.context() == 0) { // nothing pending: each merge makes a stub of its own, with the same stamp
+                assertEquals(0, general.context(), "seed " + seed + " round " + round);
+                assertEquals(general.timestampNanos(), packed.timestampNanos(), "seed " + seed + " round " + round);
+                continue;
+            }
+            assertEquals(fences.unwrap(general), fences.unwrap(packed), "seed " + seed + " round " + round);
+        }
+    }
+
+    @Test
     @DisplayName("FENCE-11: merge with one fence left returns that fence")
     void mergeWithOneLeftReturnsIt() {
         SignalingFence g1 = gfx.next();

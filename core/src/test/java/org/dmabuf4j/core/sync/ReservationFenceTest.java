@@ -245,6 +245,44 @@ class ReservationFenceTest extends SyncTestBase {
         repl.signal();
     }
 
+    @Test
+    @DisplayName("RESV-9: a reservation whose many fences have signaled is signaled only once every covered one has")
+    void manySignaledFencesDoNotHideAPendingOne() {
+        // the readiness test remembers the signaled prefix of the slots (issue 15): it must never skip a fence that
+        // is still pending, nor keep skipping once the slots change
+        ReservationImpl r = reservation("frame");
+        List<SignalingFence> added = new java.util.ArrayList<>();
+        r.lock();
+        try {
+            r.reserveFences(12);
+            for (int i = 0; i < 12; i++) {
+                SignalingFence f = fences.newContext("gpu", "ring" + i).next();
+                added.add(f);
+                r.addFence(f, i == 9 ? BOOKKEEP : WRITE);
+            }
+        } finally {
+            r.unlock();
+        }
+        for (int i = 0; i < 8; i++) {
+            added.get(i).signal();
+        }
+        assertFalse(r.isSignaled(WRITE), "fences 8 to 11 are pending");
+        assertFalse(r.isSignaled(WRITE), "asked again, after the prefix was noted");
+        added.get(8).signal();
+        added.get(10).signal();
+        assertFalse(r.isSignaled(WRITE), "fence 11 is pending");
+        assertFalse(r.isSignaled(BOOKKEEP), "fences 9 and 11 are pending");
+        added.get(11).signal();
+        assertTrue(r.isSignaled(WRITE), "fence 9 is BOOKKEEP, which WRITE does not cover");
+        assertFalse(r.isSignaled(BOOKKEEP), "fence 9 is pending");
+        SignalingFence later = gfx.next();
+        add(r, later, WRITE); // replaces the first signaled slot: a new array, whose prefix is not known yet
+        assertFalse(r.isSignaled(WRITE), "the new fence is pending");
+        later.signal();
+        added.get(9).signal();
+        assertTrue(r.isSignaled(BOOKKEEP));
+    }
+
     // ---- RESV-4 / RESV-8 ----------------------------------------------------------------------------------------
 
     @Test
