@@ -96,6 +96,24 @@ class LeakReportTest {
     }
 
     @Test
+    @DisplayName("SAFE-6: a window dropped open gives back only its own hold on the buffer: an open handle keeps it")
+    void droppedWindowLeavesTheHandlesHold(SimulatedSystem sys) throws InterruptedException {
+        // a window holds its buffer by its ownership slot, not by a count: the cleaner must close the slot, and must
+        // not drop a count the window never took (that would take the handle's and release the buffer under it)
+        DmaBuf buf = sys.systemHeap().allocate(SIZE);
+        openWindowAndForgetIt(buf);
+        assertReport(awaitReports(sys, 1).getFirst(), "a WRITE CPU window on", "openWindowAndForgetIt");
+        assertEquals(0, ((SystemImpl) sys).openOwnershipClaims(), "the window's slot is closed");
+        assertEquals(1, sys.liveBufferIds().size(), "the open handle still holds the buffer");
+        try (CpuAccess r = buf.beginCpuAccess(Access.READ, Region.range(0, 4096))) {
+            assertEquals(0x5a, r.segment().get(ValueLayout.JAVA_BYTE, 4095), "with the dropped window's writes");
+        }
+        buf.close();
+        assertEquals(List.of(), sys.liveBufferIds(), "the handle's close releases the buffer");
+        assertEquals(0, sys.liveNativeBytes());
+    }
+
+    @Test
     @DisplayName("SAFE-6: the writes of a window dropped open on a non-coherent buffer reach memory, as at close")
     void droppedNonCoherentWindowIsCleaned(SimulatedSystem sys) throws InterruptedException {
         SimulatedDevice cam = sys.newDevice("cam").nonCoherent().build();
