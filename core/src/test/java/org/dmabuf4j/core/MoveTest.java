@@ -69,6 +69,26 @@ class MoveTest {
     }
 
     @Test
+    @DisplayName("MOVE-3: moveNotify receives the very attachment object attach returned, with leak detection off too")
+    void moveNotifyReceivesTheImportersOwnAttachmentWithoutLeakDetection() throws Exception {
+        // without leak detection the framework keeps the user's object by a plain reference, not a weak one
+        try (SimulatedSystem sys = DmaBufs.builder().leakDetection(false).build()) {
+            SimulatedDevice gpu = gpu(sys, 4 * MIB);
+            SimulatedDevice npu = sys.newDevice("npu").peerToPeer(true).build();
+            try (DmaBuf buf = gpu.localMemory().allocate(64 * KIB)) {
+                List<Attachment> notified = new ArrayList<>();
+                try (Attachment att = buf.attach(npu, notified::add)) {
+                    sys.move(buf);
+                    assertEquals(1, notified.size());
+                    assertTrue(notified.get(0) == att, "an importer that compares by identity must find its"
+                            + " attachment");
+                }
+                awaitKernel(buf);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("MOVE-1: a move happens only under the buffer's lock: it waits while another thread holds the lock")
     void aMoveWaitsForTheReservationLock(SimulatedSystem sys) throws Exception {
         SimulatedDevice gpu = gpu(sys, 4 * MIB);

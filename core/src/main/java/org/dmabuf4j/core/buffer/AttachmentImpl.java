@@ -2,6 +2,7 @@ package org.dmabuf4j.core.buffer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,10 +49,11 @@ final class AttachmentImpl implements Attachment {
     private final boolean peerToPeer;
     private volatile boolean attached = true;
     /**
-     * The object {@code attach} returned, for the importer's moveNotify; weak, so that one dropped attached is still
-     * found by the cleaner (SAFE-6).
+     * The object {@code attach} returned, for the importer's moveNotify: under leak detection a {@link WeakReference}
+     * to it, so that one dropped attached is still found by the cleaner (SAFE-6); without, the object itself (nothing
+     * watches it, and a reference object per attachment would cost issue 15's footprint 32 bytes).
      */
-    private volatile java.lang.ref.WeakReference<org.dmabuf4j.api.Attachment> userView;
+    private volatile Object userView;
     private volatile MappingImpl cachedMapping;
     private volatile boolean implicitPin;
     private volatile int explicitPins;
@@ -794,8 +796,8 @@ final class AttachmentImpl implements Attachment {
      *
      * @param view the user's view
      */
-    void userView(org.dmabuf4j.api.Attachment view) {
-        userView = new java.lang.ref.WeakReference<>(view);
+    void userView(Attachment view) {
+        userView = site != null ? new WeakReference<>(view) : view;
     }
 
     /**
@@ -804,10 +806,10 @@ final class AttachmentImpl implements Attachment {
      *
      * @return the attachment as the importer knows it
      */
-    org.dmabuf4j.api.Attachment forImporter() {
-        java.lang.ref.WeakReference<org.dmabuf4j.api.Attachment> ref = userView;
-        org.dmabuf4j.api.Attachment view = ref == null ? null : ref.get();
-        return view != null ? view : this;
+    Attachment forImporter() {
+        Object v = userView;
+        Object view = v instanceof WeakReference<?> ref ? ref.get() : v;
+        return view instanceof Attachment a ? a : this;
     }
 
     /** Equal to the views of it that {@code attach} returned ({@link UserAttachment}); else identity. */
