@@ -38,6 +38,8 @@ case "$profile" in
       "SyncObjectBenchmark"
       "ScalingBenchmark.(.*AtLiveBuffers) -p liveBuffers=1,1000"
       "FootprintBenchmark -p buffers=100000 -wi 0 -i 1"
+      "ImageBenchmark -p layout=LINEAR,SIM_TILED_CCS -p region=16x16,full"
+      "IpcHandOffBenchmark.(poolHandOff|fdPerFrame|timelineRoundTrip|baseline.*)"
     )
     ;;
   targets)
@@ -59,15 +61,18 @@ case "$profile" in
       "SyncObjectBenchmark"
       "ScalingBenchmark -f 1 -wi 3 -w 500ms -i 5 -r 500ms"
       "FootprintBenchmark -f 1 -wi 0 -i 1"
-      # other branches' classes: skipped (with a note) until they are in the jar
-      "IpcHandOffBenchmark"
+      # issue 12: every layout and region (comparisons the issue asks for, next to MemorySegment.copy)
+      "ImageBenchmark"
+      # issue 13: a child JVM per trial, so the class's own single fork of 2 s iterations
+      "IpcHandOffBenchmark.(poolHandOff|fdPerFrame|timelineRoundTrip|baseline.*) -f 1 -wi 3 -w 2s -i 5 -r 2s"
     )
     ;;
   full)
     # The annotations' settings (2 forks, 5 x 1 s warm-up, 5 x 1 s measurement) and every parameter: about an hour.
     common=()
     classes=(CpuAccessBenchmark MapBenchmark LifecycleBenchmark ReservationBenchmark FenceBenchmark
-             MoveNotifyBenchmark DataPathBenchmark SyncObjectBenchmark ScalingBenchmark FootprintBenchmark)
+             MoveNotifyBenchmark DataPathBenchmark SyncObjectBenchmark ScalingBenchmark FootprintBenchmark
+             ImageBenchmark IpcHandOffBenchmark)
     ;;
   *)
     echo "usage: $0 quick|full|targets [extra JMH options]" >&2

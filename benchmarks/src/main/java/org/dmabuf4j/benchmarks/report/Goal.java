@@ -4,7 +4,8 @@ import java.util.Map;
 import org.dmabuf4j.benchmarks.HeapChunks;
 
 /**
- * The one place that says which benchmark is judged against which baseline, and by what target (issues 7, 14, 15).
+ * The one place that says which benchmark is judged against which baseline, and by what target (issues 7, 12, 13,
+ * 14, 15).
  * <b>Adding a target is adding one constant</b>: the issue, the target in the issue's words, the subject, the baseline
  * (or null) and the check. A benchmark class that is not in the run (another branch's, before it is merged) only
  * makes its targets "not measured".
@@ -93,7 +94,7 @@ enum Goal {
             "SyncObjectBenchmark.pointLookup", "SyncObjectBenchmark.baselineSkipListLookup",
             new Check.Reported("vs ConcurrentSkipListMap.ceilingEntry")),
 
-    // ---- issue 13: ipc (IpcHandOffBenchmark, the ipc branch; not measured until it is merged) ---------------------
+    // ---- issue 13: ipc (IpcHandOffBenchmark: a child JVM per trial) -----------------------------------------------
     IPC_POOL_HANDOFF("#13", "pool-mode hand-off of an 8 MiB frame ≥ 100× cheaper than copying it through the socket",
             "IpcHandOffBenchmark.poolHandOff", "IpcHandOffBenchmark.baselineSocketCopy",
             new Check.CheaperAtLeast(100, "copying the frame through a Unix-domain socket")),
@@ -106,8 +107,19 @@ enum Goal {
     IPC_POOL_VS_RING("#13", "pool-mode hand-off vs the same bytes through an Agrona ring buffer over a mapped file",
             "IpcHandOffBenchmark.poolHandOff", "IpcHandOffBenchmark.baselineAgronaRing",
             new Check.Reported("vs Agrona ring buffer")),
-    // ---- issue 12: formats (the formats branch adds its class: per-plane region sync and layout-converting copy
-    // against MemorySegment.copy of the same bytes, one constant each, as REGION_SYNC_SMALL) ---------------------
+    // ---- issue 12: formats (comparisons without a bound: the issue asks for them next to MemorySegment.copy) -------
+    IMAGE_REGION_SYNC_LINEAR("#12", "per-plane region sync (READ_WRITE begin+close, NV12 1920×1080 LINEAR on a "
+            + "non-coherent device; 16×16, 256×256, full) vs MemorySegment.copy of the region's Y and UV rows there and "
+            + "back", "ImageBenchmark.planeRegionSync[layout=LINEAR]", "ImageBenchmark.baselineRegionCopy",
+            new Check.Reported("vs copy of the region's rows there and back")),
+    IMAGE_REGION_SYNC_TILED("#12", "per-plane region sync of a tiled NV12 frame (SIM_TILED, SIM_TILED_CCS: the tiles "
+            + "detiled and retiled, CCS resolved) vs MemorySegment.copy of the region's rows there and back",
+            "ImageBenchmark.planeRegionSync[layout=SIM_TILED|SIM_TILED_CCS]", "ImageBenchmark.baselineRegionCopy",
+            new Check.Reported("vs copy of the region's rows there and back")),
+    IMAGE_CONVERT_COPY("#12", "layout-converting copy of an NV12 1920×1080 frame into LINEAR on a device engine "
+            + "(LINEAR, SIM_TILED, SIM_TILED_CCS source) vs one MemorySegment.copy of its 3 110 400 bytes",
+            "ImageBenchmark.convertCopy", "ImageBenchmark.baselineFrameCopy",
+            new Check.Reported("vs MemorySegment.copy of the frame")),
 
     // ---- issue 7: the first targets, where issue 15 did not tighten them ---------------------------------------
     COHERENT_VS_SYSCALLS("#7", "coherent begin+end (4 KiB, confined) ≤ 1/10 of two FFM system calls",
