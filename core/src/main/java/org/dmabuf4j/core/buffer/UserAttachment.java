@@ -24,8 +24,9 @@ import org.dmabuf4j.core.debug.Leaks;
  */
 final class UserAttachment implements Attachment {
     final AttachmentImpl impl;
+    /** With leak detection: the cleaner's action, which also keeps its registration (one field: issue 15's
+     *  footprint counts every user-facing attachment and mapping); else null. */
     private final Leak leak;
-    private final Cleaner.Cleanable cleanable;
     /** The view of the attachment's cached mapping, so that every map returns the same object (MAP-6). */
     private volatile UserMapping cachedView;
 
@@ -33,10 +34,9 @@ final class UserAttachment implements Attachment {
         this.impl = impl;
         if (impl.site != null) {
             this.leak = new Leak(impl);
-            this.cleanable = Leaks.register(this, leak);
+            leak.cleanable = Leaks.register(this, leak);
         } else {
             this.leak = null;
-            this.cleanable = null;
         }
     }
 
@@ -56,6 +56,8 @@ final class UserAttachment implements Attachment {
     private static final class Leak implements Runnable {
         private final AttachmentImpl impl;
         private final AtomicBoolean open = new AtomicBoolean(true);
+        /** Its registration with the cleaner, set right after it is made (before the owner can be unreachable). */
+        Cleaner.Cleanable cleanable;
 
         Leak(AttachmentImpl impl) {
             this.impl = impl;
@@ -159,7 +161,7 @@ final class UserAttachment implements Attachment {
             impl.close();
         } finally {
             if (leak != null && !impl.isAttached() && leak.open.compareAndSet(true, false)) {
-                cleanable.clean();
+                leak.cleanable.clean();
             }
         }
     }

@@ -21,8 +21,9 @@ import org.dmabuf4j.core.debug.Leaks;
 final class UserMapping implements Mapping {
     final MappingImpl impl;
     private final UserAttachment attachment;
+    /** With leak detection: the cleaner's action, which also keeps its registration (one field: issue 15's
+     *  footprint counts every user-facing attachment and mapping); else null. */
     private final Leak leak;
-    private final Cleaner.Cleanable cleanable;
 
     UserMapping(MappingImpl impl, UserAttachment attachment) {
         this.impl = impl;
@@ -30,10 +31,9 @@ final class UserMapping implements Mapping {
         impl.viewed = true;
         if (impl.site != null && !impl.cached) {
             this.leak = new Leak(impl);
-            this.cleanable = Leaks.register(this, leak);
+            leak.cleanable = Leaks.register(this, leak);
         } else {
             this.leak = null;
-            this.cleanable = null;
         }
     }
 
@@ -41,6 +41,8 @@ final class UserMapping implements Mapping {
     private static final class Leak implements Runnable {
         private final MappingImpl impl;
         private final AtomicBoolean open = new AtomicBoolean(true);
+        /** Its registration with the cleaner, set right after it is made (before the owner can be unreachable). */
+        Cleaner.Cleanable cleanable;
 
         Leak(MappingImpl impl) {
             this.impl = impl;
@@ -67,7 +69,7 @@ final class UserMapping implements Mapping {
     /** The importer unmapped it: the cleaner has nothing left to do. */
     void unmapped() {
         if (leak != null && impl.released && leak.open.compareAndSet(true, false)) {
-            cleanable.clean();
+            leak.cleanable.clean();
         }
     }
 
