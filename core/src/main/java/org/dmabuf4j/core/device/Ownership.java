@@ -123,7 +123,7 @@ public final class Ownership {
             OwnershipPolicy p = policy();
             if (p != OwnershipPolicy.OFF) {
                 for (DeviceClaim e : d) {
-                    OwnershipViolationException v = cpuVersusDevice(window, e, cpuWho(window));
+                    OwnershipViolationException v = cpuVersusDevice(window, e);
                     if (v != null) {
                         if (p == OwnershipPolicy.THROW) {
                             closeCpu(window, slot);
@@ -261,12 +261,12 @@ public final class Ownership {
         if (v == null) {
             CpuClaim[] hit = {null};
             forEachWindow(w -> {
-                if (hit[0] == null && cpuVersusDevice(w, c, cpuWho(w)) != null) {
+                if (hit[0] == null && cpuVersusDevice(w, c) != null) {
                     hit[0] = w;
                 }
             });
             if (hit[0] != null) {
-                v = cpuVersusDevice(hit[0], c, cpuWho(hit[0]));
+                v = cpuVersusDevice(hit[0], c);
                 if (p == OwnershipPolicy.THROW) {
                     release(c);
                 }
@@ -326,7 +326,9 @@ public final class Ownership {
                 + "' " + w.claimDescription();
     }
 
-    private OwnershipViolationException cpuVersusDevice(CpuClaim w, DeviceClaim d, String who) {
+    /** The CPU-11 violation of a window and a device access, or null; the message (naming the window's segments,
+     *  claimDescription) is built only for a violation: the check runs for every window at every device access. */
+    private OwnershipViolationException cpuVersusDevice(CpuClaim w, DeviceClaim d) {
         if (!w.claimWrites() && !d.write) {
             return null;
         }
@@ -334,7 +336,7 @@ public final class Ownership {
         if (overlap == null) {
             return null;
         }
-        return new OwnershipViolationException(Rule.CPU_11, who + " and a DMA " + (d.write ? "write" : "read")
+        return new OwnershipViolationException(Rule.CPU_11, cpuWho(w) + " and a DMA " + (d.write ? "write" : "read")
                 + " of device '" + d.device.name() + "' touch bytes [" + overlap.offset() + ", " + overlap.end()
                 + ") of " + buffer.get() + " at the same time. Close the CPU window before device work starts, and"
                 + " begin CPU access only after the device's work is done (its fence signaled)");
