@@ -6,6 +6,7 @@ import org.dmabuf4j.api.Confinement;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.Region;
+import org.dmabuf4j.api.Rule;
 
 /**
  * An image: a {@link ImageDescriptor} and the buffers its planes name, from {@link ImageAllocator#allocate} or an

@@ -4,6 +4,7 @@ import java.util.List;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.Region;
+import org.dmabuf4j.api.Rule;
 
 /**
  * The CPU windows of one {@link Image#beginCpuAccess} ({@link Rule#FMT_9 FMT-9}): one {@link CpuAccess} per colour

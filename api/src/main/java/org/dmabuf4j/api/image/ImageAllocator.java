@@ -2,6 +2,7 @@ package org.dmabuf4j.api.image;
 
 import java.util.List;
 import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.Rule;
 
 /**
  * Allocates, imports and negotiates images: the dma-buf image allocator (GBM's {@code gbm_device}, Vulkan's image

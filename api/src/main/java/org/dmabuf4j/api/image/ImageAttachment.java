@@ -4,6 +4,7 @@ import java.util.List;
 import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.Device;
 import org.dmabuf4j.api.Direction;
+import org.dmabuf4j.api.Rule;
 
 /**
  * An image imported into one device for one usage ({@link Image#attach}): one static attachment per buffer.

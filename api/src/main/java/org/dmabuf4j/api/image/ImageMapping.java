@@ -3,6 +3,7 @@ package org.dmabuf4j.api.image;
 import java.util.List;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.Rule;
 
 /**
  * The mappings of an image's buffers for one device ({@link ImageAttachment#mapUnlocked}): what a device job that

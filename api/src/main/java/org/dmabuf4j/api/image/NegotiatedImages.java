@@ -1,6 +1,7 @@
 package org.dmabuf4j.api.image;
 
 import org.dmabuf4j.api.Fence;
+import org.dmabuf4j.api.Rule;
 
 /**
  * The images a negotiation set up ({@link ImageAllocator#negotiate}): the producer renders into

@@ -1,5 +1,7 @@
 package org.dmabuf4j.api.image;
 
+import org.dmabuf4j.api.Rule;
+
 /**
  * How a negotiated image gets from producer to consumer ({@link Rule#NEG_5 NEG-5}, {@link Rule#NEG_6 NEG-6}).
  */
