@@ -27,7 +27,6 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.DmaBuf;
-import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.ipc.BufferChannel;
 import org.dmabuf4j.ipc.BufferPool;
@@ -50,6 +49,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Path 9, across processes (issue 13): handing a frame of {@code frameBytes} to another process ({@link IpcPeer}, a
@@ -115,8 +115,9 @@ public class IpcHandOffBenchmark {
     private ParkPingPong park;
 
     @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        sys = DmaBufs.newSystem();
+    public void setUp(BenchmarkParams params) throws Exception {
+        String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        sys = Systems.newSystem();
         MemfdHeap heap = MemfdHeap.of(sys);
         String name = "dmabuf4j-bench-" + ProcessHandle.current().pid();
         listener = ChannelListener.listen(heap, UnixAddress.abstractName(name), "bench");
@@ -141,7 +142,7 @@ public class IpcHandOffBenchmark {
                         Long.toString(Runtime.getRuntime().availableProcessors() >= 4 ? 10_000L : 0L)),
                 "-cp", System.getProperty("java.class.path"), IpcPeer.class.getName(),
                 name, socketPath.toString(), ringFile.getPath(), Integer.toString(frameBytes),
-                Long.toString(ProcessHandle.current().pid()), Integer.toString(mineFd.fd())))
+                Long.toString(ProcessHandle.current().pid()), Integer.toString(mineFd.fd()), method))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         channel = listener.accept(T).orElseThrow(() -> new IllegalStateException("the peer did not connect"));
         socket = server.accept();

@@ -1,8 +1,6 @@
 package org.dmabuf4j.ipc;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +26,7 @@ import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.ipc.linux.Errno;
+import org.dmabuf4j.ipc.linux.MessageBuffer;
 import org.dmabuf4j.ipc.linux.Sockets;
 
 /**
@@ -91,6 +90,18 @@ public final class BufferChannel implements AutoCloseable {
     private final ReentrantLock sendLock = new ReentrantLock();
     /** Guarded by sendLock. */
     private long framesSent;
+    /** The send buffer's memory, closed by {@link #close()} under sendLock. */
+    private final Arena sendArena = Arena.ofShared();
+    /** Every message is encoded and sent from here; guarded by sendLock. */
+    private final MessageBuffer out;
+    /** Descriptor numbers of the message being sent; guarded by sendLock. */
+    private final int[] outFds = new int[Sockets.SCM_MAX_FD];
+    private final String sendOp;
+    private final String receiveOp;
+    /** Set under sendLock when the send buffer is freed. */
+    private boolean sendClosed;
+    /** How long the reader polls the socket before it blocks in recvmsg ({@link AdaptiveSpin}); reader only. */
+    private final AdaptiveSpin readSpin = new AdaptiveSpin();
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicLong poolIds = new AtomicLong();
     private final Map<Long, RemoteRef> remoteRefs = new ConcurrentHashMap<>();
@@ -119,19 +130,33 @@ public final class BufferChannel implements AutoCloseable {
         this.system = heap.system();
         this.name = name;
         this.socket = socket;
+        this.out = new MessageBuffer(sendArena, Wire.MAX_MESSAGE, Sockets.SCM_MAX_FD);
+        this.sendOp = "sendmsg on channel '" + name + "'";
+        this.receiveOp = "recvmsg on channel '" + name + "'";
         int n = socket.use("SO_PEERCRED");
         try {
             this.peer = Sockets.peerCredentials(n, "of channel '" + name + "'");
+        } catch (RuntimeException | Error e) {
+            sendArena.close();
+            throw e;
         } finally {
             socket.done();
         }
         String tag = Long.toString(IDS.incrementAndGet());
-        this.myAcquire = SharedTimeline.create(system, "acq-" + tag);
+        SharedTimeline acq;
+        try {
+            acq = SharedTimeline.create(system, "acq-" + tag);
+        } catch (RuntimeException | Error e) {
+            sendArena.close();
+            throw e;
+        }
+        this.myAcquire = acq;
         SharedTimeline rel;
         try {
             rel = SharedTimeline.create(system, "rel-" + tag);
         } catch (RuntimeException | Error e) {
             myAcquire.close();
+            sendArena.close();
             throw e;
         }
         this.myRelease = rel;
@@ -257,7 +282,10 @@ public final class BufferChannel implements AutoCloseable {
 
     /** Reads the peer's HELLO in the calling thread, then starts the reader thread. */
     private void handshake() {
-        Incoming in = readOne(HANDSHAKE.toNanos());
+        Incoming in;
+        try (Arena a = Arena.ofConfined()) {
+            in = readOne(new MessageBuffer(a, Wire.MAX_MESSAGE + 1, receiveFdRoom), HANDSHAKE.toNanos(), false);
+        }
         if (in == null) {
             throw new PeerGoneException(Rule.IPC_13, "channel '" + name + "': the peer (pid " + peer.pid()
                     + ") did not say HELLO within " + HANDSHAKE.toSeconds() + " s");
@@ -351,8 +379,9 @@ public final class BufferChannel implements AutoCloseable {
         sendLock.lock();
         try {
             frame = framesSent + 1;
-            send(new Wire.Frame(pool, index, new Wire.Sync(frame, List.of(acquirePoint(acquire)), frame)),
-                    new OwnedFd[0]);
+            Wire.Point point = acquirePoint(acquire);
+            checkSendable("submit");
+            transmit(Wire.Kind.FRAME, Wire.encodeFrame(out.bytes(), pool, index, frame, point.seqno()), NO_FDS);
             framesSent = frame;
         } finally {
             sendLock.unlock();
@@ -397,7 +426,7 @@ public final class BufferChannel implements AutoCloseable {
             }
             sendLock.lock();
             try {
-                send(new Wire.Pool(id, descs), fds.toArray(new OwnedFd[0]));
+                send(new Wire.Pool(id, descs), fds.toArray(NO_FDS));
             } finally {
                 sendLock.unlock();
             }
@@ -428,7 +457,7 @@ public final class BufferChannel implements AutoCloseable {
         try {
             sendLock.lock();
             try {
-                send(new Wire.PoolEnd(pool), new OwnedFd[0]);
+                send(new Wire.PoolEnd(pool), NO_FDS);
             } finally {
                 sendLock.unlock();
             }
@@ -465,25 +494,44 @@ public final class BufferChannel implements AutoCloseable {
         return released;
     }
 
+    private static final OwnedFd[] NO_FDS = new OwnedFd[0];
+
+    /** Encodes and sends one message with its descriptors, under sendLock. */
     private void send(Wire.Message m, OwnedFd[] fds) {
-        byte[] bytes = Wire.encode(m);
-        int[] numbers = new int[fds.length];
+        sendLock.lock();
+        try {
+            checkSendable(m.kind().toString());
+            transmit(m.kind(), Wire.encode(m, out.bytes()), fds);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** The send buffer is gone once the channel closed (sendLock held). */
+    private void checkSendable(String op) {
+        if (sendClosed) {
+            throw new ClosedException(Rule.IPC_13, op + " on closed channel '" + name + "'");
+        }
+    }
+
+    /**
+     * Sends the first {@code length} bytes of the send buffer with {@code fds}. Called with sendLock held.
+     */
+    private void transmit(Wire.Kind kind, int length, OwnedFd[] fds) {
         int used = 0;
-        int s = socket.use("sendmsg on channel '" + name + "'");
-        try (Arena a = Arena.ofConfined()) {
+        int s = socket.use(sendOp);
+        try {
             for (; used < fds.length; used++) {
-                numbers[used] = fds[used].use("sendmsg");
+                outFds[used] = fds[used].use("sendmsg");
             }
-            MemorySegment data = a.allocate(bytes.length);
-            MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            long r = Sockets.sendmsg(s, data, numbers, 0);
+            long r = out.send(s, length, outFds, fds.length, 0);
             if (r < 0) {
                 int e = (int) -r;
                 if (e == Errno.EPIPE || e == Errno.ECONNRESET) {
                     peerGone("it hung up (sendmsg: " + Errno.name(e) + ")");
                     throw goneException("send");
                 }
-                throw new SyscallException("sendmsg", e, "of " + m.kind() + " on channel '" + name + "'");
+                throw new SyscallException("sendmsg", e, "of " + kind + " on channel '" + name + "'");
             }
         } finally {
             for (int i = 0; i < used; i++) {
@@ -577,44 +625,52 @@ public final class BufferChannel implements AutoCloseable {
     /**
      * Reads one datagram, adopting every descriptor that came with it first (so that nothing can leak).
      *
+     * @param buffer the receive buffer of the calling thread (room for {@link Wire#MAX_MESSAGE} + 1 bytes, so that a
+     *     longer message shows as MSG_TRUNC)
      * @param timeoutNanos how long to wait for it; negative for ever
+     * @param spin whether to poll the socket for up to the reader's spin budget before blocking
      * @return it, or null on timeout
      */
-    private Incoming readOne(long timeoutNanos) {
-        int s = socket.use("recvmsg on channel '" + name + "'");
-        try (Arena a = Arena.ofConfined()) {
-            if (timeoutNanos >= 0) {
-                short ev = org.dmabuf4j.ipc.linux.Poll.poll(s, org.dmabuf4j.ipc.linux.Poll.POLLIN, timeoutNanos);
-                if (ev == 0) {
-                    return null;
+    private Incoming readOne(MessageBuffer buffer, long timeoutNanos, boolean spin) {
+        int s = socket.use(receiveOp);
+        try {
+            long r = -Errno.EAGAIN;
+            if (spin) {
+                r = spinReceive(s, buffer);
+            }
+            if (r == -Errno.EAGAIN) {
+                if (timeoutNanos >= 0) {
+                    short ev = org.dmabuf4j.ipc.linux.Poll.poll(s, org.dmabuf4j.ipc.linux.Poll.POLLIN, timeoutNanos);
+                    if (ev == 0) {
+                        return null;
+                    }
                 }
+                r = buffer.receive(s, 0);
             }
-            MemorySegment buf = a.allocate(Wire.MAX_MESSAGE + 1);
-            Sockets.Received r = Sockets.recvmsg(s, buf, receiveFdRoom, 0);
             Incoming in = new Incoming();
-            for (int fd : r.fds()) {
-                in.fds.add(OwnedFd.adopt(fd, FdKind.UNCHECKED, "descriptor received on channel '" + name + "'"));
+            for (int i = 0; i < buffer.fdCount(); i++) {
+                in.fds.add(OwnedFd.adopt(buffer.fd(i), FdKind.UNCHECKED, "descriptor received on channel '" + name
+                        + "'"));
             }
-            if (r.bytes() < 0) {
-                in.errno = (int) -r.bytes();
+            if (r < 0) {
+                in.errno = (int) -r;
                 in.eof = true;
                 return in;
             }
-            if (r.bytes() == 0 && r.fds().length == 0) {
+            if (r == 0 && buffer.fdCount() == 0) {
                 in.eof = true;
                 return in;
             }
-            if ((r.flags() & (Sockets.MSG_TRUNC | Sockets.MSG_CTRUNC)) != 0) {
+            if ((buffer.flags() & (Sockets.MSG_TRUNC | Sockets.MSG_CTRUNC)) != 0) {
                 in.truncated = true;
-                in.bad = new Wire.Bad(true, 0, ((r.flags() & Sockets.MSG_CTRUNC) != 0
+                in.bad = new Wire.Bad(true, 0, ((buffer.flags() & Sockets.MSG_CTRUNC) != 0
                         ? "the kernel truncated the descriptors (MSG_CTRUNC: more than " + Sockets.SCM_MAX_FD
                                 + " or no room)" : "the message was longer than " + Wire.MAX_MESSAGE
                                 + " bytes (MSG_TRUNC)"));
                 return in;
             }
-            byte[] bytes = buf.asSlice(0, r.bytes()).toArray(ValueLayout.JAVA_BYTE);
             try {
-                in.message = Wire.decode(bytes, in.fds.size());
+                in.message = Wire.decode(buffer.bytes(), (int) r, in.fds.size());
             } catch (Wire.Bad bad) {
                 in.bad = bad;
             }
@@ -624,12 +680,38 @@ public final class BufferChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls the socket without blocking for up to the reader's spin budget: a peer that answers within it is heard
+     * without a wake-up of this thread ({@link AdaptiveSpin}).
+     *
+     * @return what the last receive returned: bytes, or -errno; -EAGAIN if nothing came while spinning
+     */
+    private long spinReceive(int s, MessageBuffer buffer) {
+        long budget = readSpin.budget();
+        long r = buffer.receive(s, Sockets.MSG_DONTWAIT);
+        if (r != -Errno.EAGAIN || budget == 0) {
+            return r;
+        }
+        long until = System.nanoTime() + budget;
+        while (System.nanoTime() - until < 0 && !closed) {
+            Thread.onSpinWait();
+            r = buffer.receive(s, Sockets.MSG_DONTWAIT);
+            if (r != -Errno.EAGAIN) {
+                readSpin.answered();
+                return r;
+            }
+        }
+        readSpin.slept();
+        return r;
+    }
+
     private void readLoop() {
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            MessageBuffer buffer = new MessageBuffer(arena, Wire.MAX_MESSAGE + 1, receiveFdRoom);
             while (!closed && peerGone == null) {
                 Incoming in;
                 try {
-                    in = readOne(-1);
+                    in = readOne(buffer, -1, true);
                 } catch (DmaBufException e) {
                     if (!closed) {
                         peerGone("reading failed: " + e.getMessage());
@@ -841,7 +923,7 @@ public final class BufferChannel implements AutoCloseable {
         try {
             sendLock.lock();
             try {
-                send(new Wire.Released(token), new OwnedFd[0]);
+                send(new Wire.Released(token), NO_FDS);
             } finally {
                 sendLock.unlock();
             }
@@ -869,7 +951,7 @@ public final class BufferChannel implements AutoCloseable {
         try {
             sendLock.lock();
             try {
-                send(new Wire.Reject(kind, reason), new OwnedFd[0]);
+                send(new Wire.Reject(kind, reason), NO_FDS);
             } finally {
                 sendLock.unlock();
             }
@@ -1064,17 +1146,19 @@ public final class BufferChannel implements AutoCloseable {
             }
             closed = true;
         }
-        if (peerGone == null && reader != null) {
-            try {
-                sendLock.lock();
+        sendLock.lock();
+        try {
+            if (peerGone == null && reader != null) {
                 try {
-                    send(new Wire.Bye(), new OwnedFd[0]);
-                } finally {
-                    sendLock.unlock();
+                    send(new Wire.Bye(), NO_FDS);
+                } catch (DmaBufException e) {
+                    // the peer is gone already
                 }
-            } catch (DmaBufException e) {
-                // the peer is gone already
             }
+            sendClosed = true;
+            sendArena.close();
+        } finally {
+            sendLock.unlock();
         }
         try {
             Sockets.shutdown(socket.fd());

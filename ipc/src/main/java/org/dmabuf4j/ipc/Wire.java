@@ -170,11 +170,29 @@ final class Wire {
 
     // ---- encoding --------------------------------------------------------------------------------------------------
 
+    /**
+     * Encodes a message into a new array (tests and tools; the channel encodes into its send buffer).
+     *
+     * @param m the message
+     * @return the bytes
+     */
     static byte[] encode(Message m) {
-        // a pool's descriptors can need the whole maximum; every other message fits in a few hundred bytes
-        int room = m instanceof Pool p ? MAX_MESSAGE : 1024 + (m instanceof Buffer || m instanceof Frame
-                ? MAX_ACQUIRE * 12 : 0);
-        ByteBuffer b = ByteBuffer.allocate(room).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(MAX_MESSAGE).order(ByteOrder.LITTLE_ENDIAN);
+        int length = encode(m, b);
+        byte[] out = new byte[length];
+        b.get(0, out);
+        return out;
+    }
+
+    /**
+     * Encodes a message at the start of {@code b}, a little-endian buffer of at least {@link #MAX_MESSAGE} bytes.
+     *
+     * @param m the message
+     * @param b where to write; its position and limit are changed
+     * @return the message's length in bytes
+     */
+    static int encode(Message m, ByteBuffer b) {
+        b.clear();
         b.position(HEADER);
         switch (m) {
             case Hello h -> {
@@ -206,11 +224,34 @@ final class Wire {
             }
         }
         int length = b.position();
-        b.putInt(0, MAGIC).putShort(4, (short) VERSION).putShort(6, (short) m.kind().code).putInt(8, length)
-                .putShort(12, (short) fdCount(m)).putShort(14, (short) 0);
-        byte[] out = new byte[length];
-        b.get(0, out);
-        return out;
+        header(b, m.kind().code, length, fdCount(m));
+        return length;
+    }
+
+    /**
+     * Encodes a pool frame with one acquire point of the sender's acquire timeline, allocating nothing: the
+     * per-frame message of pool mode.
+     *
+     * @param b where to write, as {@link #encode(Message, ByteBuffer)}
+     * @param pool the pool id
+     * @param index the buffer's index
+     * @param frame the frame number (also its release point)
+     * @param acquire the acquire point's seqno
+     * @return the length
+     */
+    static int encodeFrame(ByteBuffer b, int pool, int index, long frame, long acquire) {
+        b.clear();
+        b.position(HEADER);
+        b.putInt(pool).putInt(index).putLong(frame).putShort((short) 1).putInt(SENDER_ACQUIRE_TIMELINE)
+                .putLong(acquire).putLong(frame);
+        int length = b.position();
+        header(b, Kind.FRAME.code, length, 0);
+        return length;
+    }
+
+    private static void header(ByteBuffer b, int kind, int length, int fds) {
+        b.putInt(0, MAGIC).putShort(4, (short) VERSION).putShort(6, (short) kind).putInt(8, length)
+                .putShort(12, (short) fds).putShort(14, (short) 0);
     }
 
     /**
@@ -280,11 +321,25 @@ final class Wire {
      *     length), clear for errors of one message (kind, descriptor count, payload)
      */
     static Message decode(byte[] data, int fdsArrived) throws Bad {
-        if (data.length < HEADER) {
-            throw new Bad(true, 0, "a " + data.length + "-byte message is shorter than the " + HEADER
+        return decode(ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN), data.length, fdsArrived);
+    }
+
+    /**
+     * Decodes one datagram from the start of a little-endian buffer.
+     *
+     * @param b the bytes that arrived, from index 0; its position and limit are changed
+     * @param received how many bytes arrived
+     * @param fdsArrived how many descriptors came with them
+     * @return the message
+     * @throws Bad as {@link #decode(byte[], int)}
+     */
+    static Message decode(ByteBuffer b, int received, int fdsArrived) throws Bad {
+        if (received < HEADER) {
+            throw new Bad(true, 0, "a " + received + "-byte message is shorter than the " + HEADER
                     + "-byte header (truncated)");
         }
-        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        b.clear();
+        b.limit(received);
         int magic = b.getInt();
         int version = Short.toUnsignedInt(b.getShort());
         int kindCode = Short.toUnsignedInt(b.getShort());
@@ -298,8 +353,8 @@ final class Wire {
         if (version != VERSION) {
             throw new Bad(true, kindCode, "wire version " + version + " (this side speaks " + VERSION + ")");
         }
-        if (length != data.length) {
-            throw new Bad(true, kindCode, "the header announces " + length + " bytes but " + data.length
+        if (length != received) {
+            throw new Bad(true, kindCode, "the header announces " + length + " bytes but " + received
                     + " arrived (truncated or padded)");
         }
         Kind kind = Kind.of(kindCode).orElseThrow(() -> new Bad(false, kindCode, "unknown message kind "

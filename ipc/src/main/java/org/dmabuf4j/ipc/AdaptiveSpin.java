@@ -1,0 +1,94 @@
+package org.dmabuf4j.ipc;
+
+/**
+ * How long one waiting site spins before it sleeps in the kernel (a futex wait, a blocking recvmsg), learned from
+ * how that site's recent waits went: the spin-then-park policy of adaptive mutexes, applied across processes.
+ *
+ * <p>A sleeping thread costs a wake-up when the other process answers, and on a VM a wake-up of an idle vCPU is tens
+ * of microseconds (measured on the 2-vCPU build VM: a cross-process round trip of two futex wake-ups 20 µs, the same
+ * with both sides spinning under 2 µs). Spinning pays only when the answer comes while the spinner still spins, i.e.
+ * when the other process is running on another CPU; otherwise the spinner takes a CPU that the other process or
+ * anyone else needs. So the budget follows the outcomes:
+ *
+ * <pre>
+ *   answered while spinning   budget := min(max, 2 x budget, at least max / 8)    (the peer is running: spin)
+ *   had to sleep              budget := budget / 2, 0 below 1 µs                   (the peer is not: sleep at once)
+ *   budget 0                  every 64th wait probes with max / 8, so that a peer that starts running is noticed
+ * </pre>
+ *
+ * <p>The maximum is {@code -Ddmabuf4j.ipc.spinNanos} (default {@value #DEFAULT_MAX_NANOS} ns; 0 turns spinning off)
+ * and 0 on a single CPU, where a spinner can only delay the process it waits for. Racy by design: the fields are a
+ * heuristic, read and written without synchronisation by the site's waiters; a lost update costs one spin more or
+ * less. Thread-safe in that sense.
+ */
+final class AdaptiveSpin {
+    /** The default maximum spin: about one wake-up of an idle vCPU on the build VM. */
+    static final long DEFAULT_MAX_NANOS = 30_000;
+    /** The configured maximum for every site. */
+    static final long MAX_NANOS = configuredMax();
+    private static final long MIN_NANOS = 1_000;
+    private static final int PROBE_EVERY = 64;
+
+    private final long max;
+    private long budget;
+    private int sleepsAtZero;
+
+    /** A site with the configured maximum. */
+    AdaptiveSpin() {
+        this(MAX_NANOS);
+    }
+
+    /**
+     * A site with its own maximum (tests).
+     *
+     * @param maxNanos the most it spins; 0 never spins
+     */
+    AdaptiveSpin(long maxNanos) {
+        this.max = Math.max(0, maxNanos);
+        this.budget = this.max;
+    }
+
+    private static long configuredMax() {
+        long configured = Long.getLong("dmabuf4j.ipc.spinNanos", DEFAULT_MAX_NANOS);
+        return Runtime.getRuntime().availableProcessors() < 2 ? 0 : Math.max(0, configured);
+    }
+
+    /**
+     * How long the next wait may spin.
+     *
+     * @return nanoseconds; 0 to sleep at once
+     */
+    long budget() {
+        long b = budget;
+        if (b == 0 && max > 0 && ++sleepsAtZero >= PROBE_EVERY) {
+            sleepsAtZero = 0;
+            return max / 8;
+        }
+        return b;
+    }
+
+    /** The wait was answered while spinning: spin as long or longer next time. */
+    void answered() {
+        budget = Math.min(max, Math.max(budget * 2, max / 8));
+    }
+
+    /** The wait had to sleep: spin half as long next time. */
+    void slept() {
+        long b = budget / 2;
+        budget = b < MIN_NANOS ? 0 : b;
+    }
+
+    /**
+     * The current budget, for reports and tests.
+     *
+     * @return nanoseconds
+     */
+    long current() {
+        return budget;
+    }
+
+    @Override
+    public String toString() {
+        return "spin " + budget + " of " + max + " ns";
+    }
+}
