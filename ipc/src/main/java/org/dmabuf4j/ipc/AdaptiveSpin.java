@@ -11,9 +11,9 @@ package org.dmabuf4j.ipc;
  * anyone else needs. So the budget follows the outcomes:
  *
  * <pre>
- *   answered while spinning   budget := min(max, 2 x budget, at least max / 8)    (the peer is running: spin)
+ *   answered while spinning   budget := max                                       (the peer is running: spin)
  *   had to sleep              budget := budget / 2, 0 below 1 µs                   (the peer is not: sleep at once)
- *   budget 0                  every 64th wait probes with max / 8, so that a peer that starts running is noticed
+ *   budget 0                  every 64th wait probes with max, so that a peer that starts answering fast is noticed
  * </pre>
  *
  * <p>The maximum is {@code -Ddmabuf4j.ipc.spinNanos} (default {@value #DEFAULT_MAX_NANOS} ns; 0 turns spinning off)
@@ -24,9 +24,13 @@ package org.dmabuf4j.ipc;
 final class AdaptiveSpin {
     /** The default maximum spin: about one wake-up of an idle vCPU on the build VM. */
     static final long DEFAULT_MAX_NANOS = 30_000;
-    /** The configured maximum for every site. */
-    static final long MAX_NANOS = configuredMax();
+    /** The configured maximum of fence waits ({@code -Ddmabuf4j.ipc.spinNanos}). */
+    static final long MAX_NANOS = configuredMax("dmabuf4j.ipc.spinNanos", DEFAULT_MAX_NANOS);
+    /** The configured maximum of a channel reader's wait for the next message ({@code -Ddmabuf4j.ipc.readSpinNanos}). */
+    static final long READ_MAX_NANOS = configuredMax("dmabuf4j.ipc.readSpinNanos", MAX_NANOS);
     private static final long MIN_NANOS = 1_000;
+    /** Spinning longer than this yields between polls ({@link #pause}). */
+    static final long YIELD_AFTER_NANOS = 5_000;
     private static final int PROBE_EVERY = 64;
 
     private final long max;
@@ -48,8 +52,8 @@ final class AdaptiveSpin {
         this.budget = this.max;
     }
 
-    private static long configuredMax() {
-        long configured = Long.getLong("dmabuf4j.ipc.spinNanos", DEFAULT_MAX_NANOS);
+    private static long configuredMax(String property, long fallback) {
+        long configured = Long.getLong(property, fallback);
         return Runtime.getRuntime().availableProcessors() < 2 ? 0 : Math.max(0, configured);
     }
 
@@ -62,14 +66,33 @@ final class AdaptiveSpin {
         long b = budget;
         if (b == 0 && max > 0 && ++sleepsAtZero >= PROBE_EVERY) {
             sleepsAtZero = 0;
-            return max / 8;
+            return max; // a probe as long as a real spin: a shorter one cannot see a peer that answers in time
         }
         return b;
     }
 
-    /** The wait was answered while spinning: spin as long or longer next time. */
+    /**
+     * One pause of a spin loop: a CPU hint for the first {@value #YIELD_AFTER_NANOS} ns, then a yield. On a machine
+     * with more runnable threads than CPUs, the thread that would answer may be queued behind this spinner on its own
+     * CPU; a yield lets it run now instead of after the spinner's time slice.
+     *
+     * @param spunNanos how long this wait has spun so far
+     */
+    static void pause(long spunNanos) {
+        if (spunNanos < YIELD_AFTER_NANOS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
+    /**
+     * The wait was answered while spinning: spin the full maximum next time. Not a gradual increase: when both sides
+     * of a round trip sleep, each side's spin can pay only once the other spins too, so a success that raised the
+     * budget by a little would be lost at the next wait and both would stay asleep.
+     */
     void answered() {
-        budget = Math.min(max, Math.max(budget * 2, max / 8));
+        budget = max;
     }
 
     /** The wait had to sleep: spin half as long next time. */

@@ -112,7 +112,7 @@ public final class BufferChannel implements AutoCloseable {
     /** Set under sendLock when the send buffer is freed. */
     private boolean sendClosed;
     /** How long the reader polls the socket before it blocks in recvmsg ({@link AdaptiveSpin}); reader only. */
-    private final AdaptiveSpin readSpin = new AdaptiveSpin();
+    private final AdaptiveSpin readSpin = new AdaptiveSpin(AdaptiveSpin.READ_MAX_NANOS);
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicLong poolIds = new AtomicLong();
     private final Map<Long, RemoteRef> remoteRefs = new ConcurrentHashMap<>();
@@ -969,9 +969,11 @@ public final class BufferChannel implements AutoCloseable {
         if (r != -Errno.EAGAIN || budget == 0) {
             return r;
         }
-        long until = System.nanoTime() + budget;
-        while (System.nanoTime() - until < 0 && !closed) {
-            Thread.onSpinWait();
+        long start = System.nanoTime();
+        long until = start + budget;
+        long now;
+        while ((now = System.nanoTime()) - until < 0 && !closed) {
+            AdaptiveSpin.pause(now - start);
             r = buffer.receive(s, Sockets.MSG_DONTWAIT);
             if (r != -Errno.EAGAIN) {
                 readSpin.answered();

@@ -560,7 +560,7 @@ public final class SharedTimeline implements AutoCloseable {
                 }
                 if (now - spinUntil < 0) {
                     spun = true;
-                    Thread.onSpinWait();
+                    AdaptiveSpin.pause(now - start);
                     continue;
                 }
                 if (!slept) {
