@@ -938,6 +938,22 @@ public enum Rule {
      * rejected before anything is sent.
      */
     IPC_16(Level.MUST, Party.FRAMEWORK, "Only open handles of memfd-backed buffers (a MemfdHeap's or imported ones) of the channel's system can be sent; anything else is rejected before anything is sent.", "dma_buf_fd: only dma-buf files can be shared"),
+    /**
+     * Images across processes: an image crosses as its descriptor (fourcc, modifier, width, height, per plane the
+     * index of its buffer, offset and pitch) with one descriptor per distinct buffer, in fd-per-frame mode or once per
+     * image pool. The receiver builds the descriptor and validates it with the FMT rules against the buffers'
+     * announced sizes before it imports any buffer; a descriptor that fails is rejected as a content error: its
+     * descriptors closed, nothing imported or mapped, its release point failed, the channel left usable. An accepted
+     * image is handed out as an explicit-layout import of the imported buffers, with the same descriptor.
+     */
+    IPC_17(Level.MUST, Party.FRAMEWORK, "An image crosses as its descriptor plus one descriptor per distinct buffer; the receiver validates the descriptor with the FMT rules before importing anything, rejects a bad one with its descriptors closed and the channel kept, and hands out an explicit-layout import with the same descriptor.", "zwp_linux_buffer_params_v1; dma-buf-alloc-exchange.rst: Import; SCM_RIGHTS"),
+    /**
+     * Format feedback across processes: a receiver's feedback lists tranches best first, each a device name, a usage
+     * and the (format, modifier) pairs it imports in preference order; it is validated on receipt (usage, counts,
+     * names), a bad one rejected and the previous kept; the latest accepted feedback replaces the earlier one; the
+     * candidates a producer derives from it keep the tranches' order and contain only pairs both sides have.
+     */
+    IPC_18(Level.MUST, Party.FRAMEWORK, "Format feedback crosses as tranches, best first, of a device name, a usage and its pairs in preference order; it is validated on receipt, the latest accepted one replaces the earlier, and the candidates derived from it keep the tranches' order and only pairs both sides have.", "zwp_linux_dmabuf_feedback_v1: tranches; dma-buf-alloc-exchange.rst: Negotiation"),
 
     ;
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,6 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.DmaBuf;
-import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.ipc.BufferChannel;
 import org.dmabuf4j.ipc.BufferPool;
@@ -50,6 +50,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Path 9, across processes (issue 13): handing a frame of {@code frameBytes} to another process ({@link IpcPeer}, a
@@ -115,8 +116,9 @@ public class IpcHandOffBenchmark {
     private ParkPingPong park;
 
     @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        sys = DmaBufs.newSystem();
+    public void setUp(BenchmarkParams params) throws Exception {
+        String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        sys = Systems.newSystem();
         MemfdHeap heap = MemfdHeap.of(sys);
         String name = "dmabuf4j-bench-" + ProcessHandle.current().pid();
         listener = ChannelListener.listen(heap, UnixAddress.abstractName(name), "bench");
@@ -136,12 +138,22 @@ public class IpcHandOffBenchmark {
         mineFd = mine.exportFd();
 
         String java = ProcessHandle.current().info().command().orElse("java");
-        peer = new ProcessBuilder(List.of(java, JvmFlags.NATIVE_ACCESS, JvmFlags.UNSAFE_MEMORY_ACCESS,
-                JvmFlags.AGRONA_EXPORT_MISC, "-Ddmabuf4j.ipc.spinNanos=" + System.getProperty("dmabuf4j.ipc.spinNanos",
-                        Long.toString(Runtime.getRuntime().availableProcessors() >= 4 ? 10_000L : 0L)),
-                "-cp", System.getProperty("java.class.path"), IpcPeer.class.getName(),
+        List<String> command = new ArrayList<>(List.of(java, JvmFlags.NATIVE_ACCESS, JvmFlags.UNSAFE_MEMORY_ACCESS,
+                JvmFlags.AGRONA_EXPORT_MISC));
+        // the peer waits as this process does: the same spin setting (unset: the library's adaptive default)
+        // (-Ddmabuf4j.bench.peer.spinNanos and .readSpinNanos give the peer settings of its own, to measure one side
+        // spinning while the other sleeps)
+        for (String property : List.of("spinNanos", "readSpinNanos")) {
+            String value = System.getProperty("dmabuf4j.bench.peer." + property,
+                    System.getProperty("dmabuf4j.ipc." + property));
+            if (value != null) {
+                command.add("-Ddmabuf4j.ipc." + property + "=" + value);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IpcPeer.class.getName(),
                 name, socketPath.toString(), ringFile.getPath(), Integer.toString(frameBytes),
-                Long.toString(ProcessHandle.current().pid()), Integer.toString(mineFd.fd())))
+                Long.toString(ProcessHandle.current().pid()), Integer.toString(mineFd.fd()), method));
+        peer = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         channel = listener.accept(T).orElseThrow(() -> new IllegalStateException("the peer did not connect"));
         socket = server.accept();

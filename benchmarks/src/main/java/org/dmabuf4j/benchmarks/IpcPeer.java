@@ -25,7 +25,6 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.ipc.BufferChannel;
 import org.dmabuf4j.ipc.MemfdHeap;
@@ -39,9 +38,14 @@ import org.dmabuf4j.ipc.UnixAddress;
  * benchmark sends (a release, an acknowledgement byte, an acknowledgement message, a timeline signal).
  *
  * <pre>
- *   args: channelName socketPath ringPath frameBytes parentPid parentTimelineFd
+ *   args: channelName socketPath ringPath frameBytes parentPid parentTimelineFd benchmarkMethod
  *   prints "PEER pid timelineFd" once everything is connected
  * </pre>
+ *
+ * <p>Only the mechanism of the benchmark method under test is served (every one for an unknown method): an idle
+ * mechanism must cost nothing, and the ring's polling thread, which wakes every 100 µs at most, would otherwise take
+ * CPU time from the measured path on a two-CPU machine. The system has no leak detection, as in every benchmark
+ * ({@link Systems}).
  */
 @SuppressWarnings("restricted") // one open(2) downcall: to open the parent's timeline page through /proc
 public final class IpcPeer {
@@ -60,7 +64,8 @@ public final class IpcPeer {
         int frameBytes = Integer.parseInt(args[3]);
         long parentPid = Long.parseLong(args[4]);
         int parentTimelineFd = Integer.parseInt(args[5]);
-        try (SimulatedSystem sys = DmaBufs.newSystem();
+        String method = args.length > 6 ? args[6] : "";
+        try (SimulatedSystem sys = Systems.newSystem();
              BufferChannel channel = BufferChannel.connect(MemfdHeap.of(sys), channelAddress, "peer");
              SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
              SharedTimeline mine = SharedTimeline.create(sys, "peer");
@@ -68,17 +73,32 @@ public final class IpcPeer {
              OwnedFd myFd = mine.exportFd()) {
             socket.connect(UnixDomainSocketAddress.of(socketPath));
             List<Thread> threads = new ArrayList<>();
-            threads.add(start("channel", () -> serveChannel(channel)));
-            threads.add(start("socket", () -> serveSocket(socket, frameBytes)));
-            threads.add(start("ring", () -> serveRing(ringFile)));
-            threads.add(start("timeline", () -> serveTimeline(theirs, mine)));
+            boolean all = !MECHANISMS.contains(method);
+            if (all || method.equals("poolHandOff") || method.equals("poolPipelined") || method.equals("fdPerFrame")) {
+                serveChannel(channel);
+            }
+            if (all || method.equals("baselineSocketCopy")) {
+                threads.add(start("socket", () -> serveSocket(socket, frameBytes)));
+            }
+            if (all || method.equals("baselineAgronaRing")) {
+                threads.add(start("ring", () -> serveRing(ringFile)));
+            }
+            if (all || method.equals("timelineRoundTrip")) {
+                threads.add(start("timeline", () -> serveTimeline(theirs, mine)));
+            }
             System.out.println("PEER " + ProcessHandle.current().pid() + " " + myFd.fd());
             System.out.flush();
             // the benchmark closes stdin when it is done
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            Runtime.getRuntime().halt(0);
         }
+        // the serving threads are daemons blocked on what was just closed; System.exit (not halt) lets a flight
+        // recording started with -XX:StartFlightRecording be written
+        System.exit(0);
     }
+
+    /** The benchmark methods whose mechanism the peer serves alone. */
+    private static final java.util.Set<String> MECHANISMS = java.util.Set.of("poolHandOff", "poolPipelined",
+            "fdPerFrame", "baselineSocketCopy", "baselineAgronaRing", "timelineRoundTrip", "baselineParkPingPong");
 
     private static Thread start(String name, Runnable r) {
         Thread t = new Thread(r, "peer-" + name);
@@ -135,11 +155,15 @@ public final class IpcPeer {
     }
 
     private static void serveTimeline(SharedTimeline theirs, SharedTimeline mine) {
-        for (long n = 1; ; n++) {
-            if (!theirs.point(n).await(Duration.ofHours(1))) {
-                return;
+        try {
+            for (long n = 1; ; n++) {
+                if (!theirs.point(n).await(Duration.ofHours(1))) {
+                    return;
+                }
+                mine.signal(n);
             }
-            mine.signal(n);
+        } catch (org.dmabuf4j.api.DmaBufException done) {
+            // the benchmark closed its timeline (its pending point failed) or this one was closed: the trial is over
         }
     }
 

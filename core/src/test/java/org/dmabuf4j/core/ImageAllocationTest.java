@@ -167,4 +167,51 @@ class ImageAllocationTest {
         ImageCounters c = sys.images().counters();
         assertEquals(0, c.allocations());
     }
+    @Test
+    @DisplayName("NEG-4: an allocation from a given heap takes every buffer from it and lays the image out as usual")
+    void aGivenHeapProvidesEveryBuffer(SimulatedSystem sys) {
+        try (Image img = sys.images().allocate(ImageRequest.of(DrmFormat.NV12, 64, 64, FormatModifier.SIM_TILED)
+                .withDisjointPlanes(true), sys.contiguousHeap());
+             Image plain = sys.images().allocate(ImageRequest.of(DrmFormat.NV12, 64, 64, FormatModifier.SIM_TILED)
+                     .withDisjointPlanes(true))) {
+            assertEquals(2, img.buffers().size());
+            for (var b : img.buffers()) {
+                assertEquals("contiguous", b.exporterName(), "every buffer from the given heap");
+            }
+            assertEquals(plain.descriptor(), img.descriptor(), "the layout does not depend on the heap");
+            assertEquals("system", plain.buffers().getFirst().exporterName());
+        }
+    }
+
+    @Test
+    @DisplayName("NEG-4: a SCANOUT target refuses every candidate from a heap that is not the contiguous heap")
+    void scanoutNeedsTheContiguousHeapEvenWhenAHeapIsGiven(SimulatedSystem sys) {
+        SimulatedDevice display = sys.newDevice("display").formats(ImageUsage.SCANOUT,
+                FormatSet.of(DrmFormat.NV12, FormatModifier.LINEAR)).build();
+        NegotiationFailedException e = assertThrows(NegotiationFailedException.class, () -> sys.images().allocate(
+                ImageRequest.of(DrmFormat.NV12, 64, 64, FormatModifier.LINEAR)
+                        .withTargets(new ImageTarget(display, ImageUsage.SCANOUT)), sys.systemHeap()));
+        assertSame(Rule.NEG_4, e.rule());
+        assertTrue(e.attempts().getFirst().reason().contains("contiguous"), e.getMessage());
+        assertTrue(e.getMessage().contains("heap 'system'"), e.getMessage());
+        assertEquals(List.of(), sys.liveBufferIds(), "nothing was allocated");
+        try (Image ok = sys.images().allocate(ImageRequest.of(DrmFormat.NV12, 64, 64, FormatModifier.LINEAR)
+                .withTargets(new ImageTarget(display, ImageUsage.SCANOUT)), sys.contiguousHeap())) {
+            assertEquals("contiguous", ok.buffers().getFirst().exporterName());
+        }
+    }
+
+    @Test
+    @DisplayName("NEG-4: a null heap, or a heap of another system, is refused and nothing stays allocated")
+    void aForeignHeapIsRefused(SimulatedSystem sys) {
+        ImageRequest request = ImageRequest.of(DrmFormat.NV12, 64, 64, FormatModifier.LINEAR);
+        assertFails(RuleViolationException.class, Rule.NEG_4, () -> sys.images().allocate(request, null));
+        try (SimulatedSystem other = DmaBufs.newSystem()) {
+            RuleViolationException e = assertFails(RuleViolationException.class, Rule.NEG_4,
+                    () -> sys.images().allocate(request, other.systemHeap()));
+            assertTrue(e.getMessage().contains("not a buffer of"), e.getMessage());
+            assertEquals(List.of(), other.liveBufferIds(), "the other system's buffer was closed");
+        }
+        assertEquals(List.of(), sys.liveBufferIds());
+    }
 }

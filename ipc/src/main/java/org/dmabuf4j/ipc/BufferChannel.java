@@ -1,8 +1,6 @@
 package org.dmabuf4j.ipc;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +25,19 @@ import org.dmabuf4j.api.ExportedBuffer;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
+import org.dmabuf4j.api.SyncFile;
+import org.dmabuf4j.api.UnsupportedFeatureException;
+import org.dmabuf4j.api.image.DrmFormat;
+import org.dmabuf4j.api.image.FormatModifier;
+import org.dmabuf4j.api.image.FormatSet;
+import org.dmabuf4j.api.image.Image;
+import org.dmabuf4j.api.image.ImageAllocator;
+import org.dmabuf4j.api.image.ImageDescriptor;
+import org.dmabuf4j.api.image.ImageRequest;
+import org.dmabuf4j.api.image.ImageUsage;
+import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.ipc.linux.Errno;
+import org.dmabuf4j.ipc.linux.MessageBuffer;
 import org.dmabuf4j.ipc.linux.Sockets;
 
 /**
@@ -91,10 +101,26 @@ public final class BufferChannel implements AutoCloseable {
     private final ReentrantLock sendLock = new ReentrantLock();
     /** Guarded by sendLock. */
     private long framesSent;
+    /** The send buffer's memory, closed by {@link #close()} under sendLock. */
+    private final Arena sendArena = Arena.ofShared();
+    /** Every message is encoded and sent from here; guarded by sendLock. */
+    private final MessageBuffer out;
+    /** Descriptor numbers of the message being sent; guarded by sendLock. */
+    private final int[] outFds = new int[Sockets.SCM_MAX_FD];
+    private final String sendOp;
+    private final String receiveOp;
+    /** Set under sendLock when the send buffer is freed. */
+    private boolean sendClosed;
+    /** How long the reader polls the socket before it blocks in recvmsg ({@link AdaptiveSpin}); reader only. */
+    private final AdaptiveSpin readSpin = new AdaptiveSpin(AdaptiveSpin.READ_MAX_NANOS);
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicLong poolIds = new AtomicLong();
     private final Map<Long, RemoteRef> remoteRefs = new ConcurrentHashMap<>();
-    private final Map<Integer, List<DmaBuf>> importedPools = new ConcurrentHashMap<>();
+    private final Map<Integer, ImportedPool> importedPools = new ConcurrentHashMap<>();
+    /** The latest format feedback of the peer, or null. */
+    private volatile FormatFeedback peerFeedback;
+    /** Completes with the peer's first feedback, or fails when the peer is gone first. */
+    private final CompletableFuture<FormatFeedback> firstFeedback = new CompletableFuture<>();
     private final Map<Long, ExportedBuffer> imports = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final List<String> rejectedByPeer = new CopyOnWriteArrayList<>();
@@ -114,24 +140,51 @@ public final class BufferChannel implements AutoCloseable {
     private record RemoteRef(DmaBuf handle, CompletableFuture<Void> closed) {
     }
 
+    /**
+     * A pool the peer sent: per slot, the handles of its buffers (one for a buffer pool, an image's distinct buffers
+     * for an image pool), and for an image pool each slot's validated descriptor.
+     *
+     * @param slots per slot, its buffers by the index the descriptor's planes use
+     * @param descriptors per slot, the image's descriptor; null for a buffer pool
+     */
+    private record ImportedPool(List<List<DmaBuf>> slots, List<ImageDescriptor> descriptors) {
+        void close() {
+            slots.forEach(bs -> bs.forEach(DmaBuf::close));
+        }
+    }
+
     private BufferChannel(MemfdHeap heap, OwnedFd socket, String name) {
         this.heap = heap;
         this.system = heap.system();
         this.name = name;
         this.socket = socket;
+        this.out = new MessageBuffer(sendArena, Wire.MAX_MESSAGE, Sockets.SCM_MAX_FD);
+        this.sendOp = "sendmsg on channel '" + name + "'";
+        this.receiveOp = "recvmsg on channel '" + name + "'";
         int n = socket.use("SO_PEERCRED");
         try {
             this.peer = Sockets.peerCredentials(n, "of channel '" + name + "'");
+        } catch (RuntimeException | Error e) {
+            sendArena.close();
+            throw e;
         } finally {
             socket.done();
         }
         String tag = Long.toString(IDS.incrementAndGet());
-        this.myAcquire = SharedTimeline.create(system, "acq-" + tag);
+        SharedTimeline acq;
+        try {
+            acq = SharedTimeline.create(system, "acq-" + tag);
+        } catch (RuntimeException | Error e) {
+            sendArena.close();
+            throw e;
+        }
+        this.myAcquire = acq;
         SharedTimeline rel;
         try {
             rel = SharedTimeline.create(system, "rel-" + tag);
         } catch (RuntimeException | Error e) {
             myAcquire.close();
+            sendArena.close();
             throw e;
         }
         this.myRelease = rel;
@@ -257,7 +310,10 @@ public final class BufferChannel implements AutoCloseable {
 
     /** Reads the peer's HELLO in the calling thread, then starts the reader thread. */
     private void handshake() {
-        Incoming in = readOne(HANDSHAKE.toNanos());
+        Incoming in;
+        try (Arena a = Arena.ofConfined()) {
+            in = readOne(new MessageBuffer(a, Wire.MAX_MESSAGE + 1, receiveFdRoom), HANDSHAKE.toNanos(), false);
+        }
         if (in == null) {
             throw new PeerGoneException(Rule.IPC_13, "channel '" + name + "': the peer (pid " + peer.pid()
                     + ") did not say HELLO within " + HANDSHAKE.toSeconds() + " s");
@@ -333,7 +389,253 @@ public final class BufferChannel implements AutoCloseable {
             }
             throw e;
         }
-        return new SentFrame(frame, releaseFence(buffer, frame), remoteClosed);
+        return new SentFrame(frame, releaseFence(List.of(buffer), frame), remoteClosed);
+    }
+
+    /**
+     * Sends an image with its buffers' descriptors (fd-per-frame mode, {@link Rule#IPC_17 IPC-17}): one IMAGE message
+     * carrying the image's descriptor, one memfd per distinct buffer, the acquire point and the release point. The
+     * receiver validates the descriptor with the FMT rules, imports the buffers and gets the frame's
+     * {@link ReceivedFrame#image()}. Called without the buffers' reservation locks.
+     *
+     * @param image an open image whose buffers are memfd buffers of this channel's heap ({@link Rule#IPC_16 IPC-16}),
+     *     for example from {@code system.images().allocate(request, MemfdHeap.of(system))}; not null
+     * @param acquire what the receiver waits for before touching the image, or null for nothing
+     * @return the frame's number, release fence (also in every buffer's reservation, READ) and a future that
+     *     completes when the receiver's last handle of every buffer closed ({@link Rule#IPC_10 IPC-10})
+     * @throws RuleViolationException ({@link Rule#IPC_16 IPC-16}) if a buffer cannot cross,
+     *     ({@link Rule#NEG_2 NEG-2}) for an implicit (INVALID) image whose memory is not LINEAR, which the receiver
+     *     would read as LINEAR: send it with its real modifier
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the image is closed,
+     *     ({@link Rule#IPC_13 IPC-13}) if the channel is
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer is gone
+     * @throws SyscallException ({@link Rule#IPC_2 IPC-2}) if sendmsg fails; nothing was sent and nothing is held
+     */
+    public SentFrame send(Image image, Fence acquire) {
+        checkUsable("send");
+        List<DmaBuf> buffers = checkImage(image, "send");
+        List<OwnedFd> fds = new ArrayList<>();
+        List<Long> tokenList = new ArrayList<>();
+        List<CompletableFuture<Void>> closedFutures = new ArrayList<>();
+        long frame;
+        try {
+            for (DmaBuf b : buffers) {
+                fds.add(heap.backing(b, "send of an image on channel '" + name + "'").exporter().fd()
+                        .dup("memfd of buffer #" + b.id() + " in flight"));
+            }
+            Wire.ImageDesc desc = imageDesc(image, 0, tokenList, closedFutures);
+            sendLock.lock();
+            try {
+                frame = framesSent + 1;
+                Wire.Sync sync = new Wire.Sync(frame, List.of(acquirePoint(acquire)), frame);
+                send(new Wire.ImageFrame(desc, sync), fds.toArray(NO_FDS));
+                framesSent = frame;
+            } finally {
+                sendLock.unlock();
+            }
+        } catch (RuntimeException | Error e) {
+            dropRefs(tokenList);
+            throw e;
+        } finally {
+            fds.forEach(OwnedFd::close);
+        }
+        return new SentFrame(frame, releaseFence(buffers, frame),
+                CompletableFuture.allOf(closedFutures.toArray(new CompletableFuture<?>[0])));
+    }
+
+    /**
+     * The buffers of an image that is about to cross, checked (IPC-16, NEG-2).
+     */
+    private List<DmaBuf> checkImage(Image image, String op) {
+        if (image == null) {
+            throw new RuleViolationException(Rule.IPC_16, op + "(null image) on channel '" + name + "': pass an open"
+                    + " image whose buffers are memfd buffers");
+        }
+        if (!image.isOpen()) {
+            throw new ClosedException(Rule.BUF_3, op + " of closed image " + image + " on channel '" + name + "'");
+        }
+        ImageDescriptor d = image.descriptor();
+        if (d.modifier().isImplicit() && !image.layoutModifier().isLinear()) {
+            throw new RuleViolationException(Rule.NEG_2, op + " of implicit image " + image + " on channel '" + name
+                    + "': its memory is laid out " + image.layoutModifier() + ", but the receiver imports an implicit"
+                    + " (INVALID) image as LINEAR, the baseline of implicit exchange; allocate it explicitly, or send it"
+                    + " with its real modifier (import the buffers again as " + image.layoutModifier() + ")");
+        }
+        for (DmaBuf b : image.buffers()) {
+            heap.backing(b, op + " of image " + d + " on channel '" + name + "'");
+        }
+        return image.buffers();
+    }
+
+    /**
+     * The wire form of an image whose buffers' descriptors start at {@code firstFd} in the message; takes a handle
+     * per buffer for the peer (IPC-10), recording its token and close future.
+     */
+    private Wire.ImageDesc imageDesc(Image image, int firstFd, List<Long> tokenList,
+            List<CompletableFuture<Void>> closedFutures) {
+        ImageDescriptor d = image.descriptor();
+        List<Wire.PlaneDesc> planes = new ArrayList<>();
+        for (ImageDescriptor.Plane p : d.planes()) {
+            planes.add(new Wire.PlaneDesc(p.buffer(), p.offset(), p.pitch()));
+        }
+        List<Wire.Desc> descs = new ArrayList<>();
+        List<DmaBuf> buffers = image.buffers();
+        for (int i = 0; i < buffers.size(); i++) {
+            DmaBuf b = buffers.get(i);
+            long token = tokens.incrementAndGet();
+            CompletableFuture<Void> remoteClosed = new CompletableFuture<>();
+            remoteRefs.put(token, new RemoteRef(b.share(), remoteClosed));
+            tokenList.add(token);
+            closedFutures.add(remoteClosed);
+            descs.add(new Wire.Desc(token, firstFd + i, b.size(), b.name(), Optional.empty()));
+        }
+        return new Wire.ImageDesc(d.format().fourcc(), d.modifier().value(), d.width(), d.height(), planes, descs);
+    }
+
+    /** Closes the handles held for the peer under these tokens (a send that failed). */
+    private void dropRefs(List<Long> tokenList) {
+        for (long t : tokenList) {
+            RemoteRef r = remoteRefs.remove(t);
+            if (r != null) {
+                r.handle().close();
+            }
+        }
+    }
+
+    /**
+     * Allocates {@code count} images in this channel's memfd heap with the image allocator and sends their
+     * descriptors and buffers to the peer, once, in one IMAGE_POOL message ({@link Rule#IPC_9 IPC-9},
+     * {@link Rule#IPC_17 IPC-17}); frames then carry only an index and sync points. Negotiate first: the request's
+     * modifiers, best first, are typically what {@link FormatFeedback#modifiers} makes of the peer's
+     * {@link #awaitFeedback feedback} ({@link Rule#IPC_18 IPC-18}); the allocator takes the first it can lay out for
+     * the request's targets (read the choice back from {@link ImagePool#descriptor()}).
+     *
+     * @param count images; 1 or more, with at most 253 buffers in all (one descriptor per buffer)
+     * @param request the format, size, acceptable modifiers, target devices and constraints; not null
+     * @param poolName the buffers' name prefix; at most 27 bytes
+     * @return the pool; close it to retire it
+     * @throws RuleViolationException ({@link Rule#IPC_9 IPC-9}) on a bad count or name, or too many buffers,
+     *     ({@link Rule#FMT_7 FMT-7}) on a null request
+     * @throws org.dmabuf4j.api.image.NegotiationFailedException ({@link Rule#NEG_4 NEG-4}) if no modifier of the
+     *     request can be allocated, with each one's reason
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer is gone
+     * @throws SyscallException ({@link Rule#IPC_2 IPC-2}) if allocation or sendmsg fails; nothing is left
+     */
+    public ImagePool createImagePool(int count, ImageRequest request, String poolName) {
+        checkUsable("createImagePool");
+        if (count < 1 || count > Sockets.SCM_MAX_FD || poolName == null
+                || poolName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 27) {
+            throw new RuleViolationException(Rule.IPC_9, "createImagePool(" + count + ", '" + poolName + "') on"
+                    + " channel '" + name + "': 1 to " + Sockets.SCM_MAX_FD + " images and a name of at most 27 bytes");
+        }
+        if (request == null) {
+            throw new RuleViolationException(Rule.FMT_7, "createImagePool(" + count + ", null request) on channel '"
+                    + name + "': pass an ImageRequest with the format, size and acceptable modifiers");
+        }
+        ImageAllocator images = images("createImagePool");
+        int id = (int) poolIds.incrementAndGet();
+        List<Image> list = new ArrayList<>();
+        List<OwnedFd> fds = new ArrayList<>();
+        List<Long> tokenList = new ArrayList<>();
+        try {
+            List<Wire.ImageDesc> descs = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Image image = images.allocate(request, heap);
+                list.add(image);
+                if (fds.size() + image.buffers().size() > Sockets.SCM_MAX_FD) {
+                    throw new RuleViolationException(Rule.IPC_9, "createImagePool(" + count + ") on channel '" + name
+                            + "': " + image.descriptor() + " has " + image.buffers().size() + " buffer(s), so "
+                            + count + " images need more than the " + Sockets.SCM_MAX_FD + " descriptors one message"
+                            + " carries; nothing was sent");
+                }
+                int firstFd = fds.size();
+                for (DmaBuf b : image.buffers()) {
+                    b.setName(poolName + "-" + i);
+                    fds.add(heap.exportFd(b));
+                }
+                descs.add(imageDesc(image, firstFd, tokenList, new ArrayList<>()));
+            }
+            send(new Wire.ImagePool(id, descs), fds.toArray(NO_FDS));
+            return new ImagePool(this, id, list);
+        } catch (RuntimeException | Error e) {
+            dropRefs(tokenList);
+            list.forEach(Image::close);
+            throw e;
+        } finally {
+            fds.forEach(OwnedFd::close);
+        }
+    }
+
+    /**
+     * Sends this side's format feedback: what it can import, tranche by tranche, best first
+     * ({@link Rule#IPC_18 IPC-18}). Send it before the peer allocates (a producer typically waits for it with
+     * {@link #awaitFeedback}); sending again replaces it, as linux-dmabuf's feedback events do.
+     *
+     * @param feedback the feedback; not null
+     * @throws RuleViolationException ({@link Rule#IPC_18 IPC-18}) on a null feedback
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer is gone
+     * @throws ClosedException ({@link Rule#IPC_13 IPC-13}) if the channel is closed
+     */
+    public void sendFeedback(FormatFeedback feedback) {
+        if (feedback == null) {
+            throw new RuleViolationException(Rule.IPC_18, "sendFeedback(null) on channel '" + name + "'");
+        }
+        checkUsable("sendFeedback");
+        List<Wire.TrancheDesc> tranches = new ArrayList<>();
+        for (FormatFeedback.Tranche t : feedback.tranches()) {
+            var pairs = t.formats().pairs();
+            int[] fourccs = new int[pairs.size()];
+            long[] modifiers = new long[pairs.size()];
+            for (int i = 0; i < pairs.size(); i++) {
+                fourccs[i] = pairs.get(i).format().fourcc();
+                modifiers[i] = pairs.get(i).modifier().value();
+            }
+            tranches.add(new Wire.TrancheDesc(t.usage().ordinal(), t.device(), fourccs, modifiers));
+        }
+        send(new Wire.Formats(tranches), NO_FDS);
+    }
+
+    /**
+     * The peer's format feedback: the latest it sent, waiting up to {@code timeout} for the first
+     * ({@link Rule#IPC_18 IPC-18}).
+     *
+     * @param timeout how long to wait for a first feedback; zero polls; not negative
+     * @return the feedback, or empty if none came in time
+     * @throws RuleViolationException ({@link Rule#IPC_18 IPC-18}) on a bad timeout
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer went away without sending any
+     * @throws DmaInterruptedException ({@link Rule#IPC_18 IPC-18}) if interrupted
+     */
+    public Optional<FormatFeedback> awaitFeedback(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new RuleViolationException(Rule.IPC_18, "awaitFeedback(" + timeout + ") on channel '" + name
+                    + "': pass a timeout of zero or more");
+        }
+        FormatFeedback f = peerFeedback;
+        if (f != null) {
+            return Optional.of(f);
+        }
+        try {
+            firstFeedback.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (peerFeedback == null) {
+                throw goneException("awaitFeedback");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DmaInterruptedException(Rule.IPC_18, "awaitFeedback on channel '" + name + "'", e);
+        }
+        return Optional.ofNullable(peerFeedback);
+    }
+
+    /** The image allocator of this channel's system. */
+    private ImageAllocator images(String op) {
+        if (system instanceof SimulatedSystem s) {
+            return s.images();
+        }
+        throw new UnsupportedFeatureException(Rule.IPC_17, op + " on channel '" + name + "': the system "
+                + system + " has no image allocator");
     }
 
     /**
@@ -341,23 +643,24 @@ public final class BufferChannel implements AutoCloseable {
      *
      * @param pool the pool id
      * @param index the buffer's index
-     * @param buffer the pool's handle of the buffer
+     * @param buffers the pool's handles of the slot's buffers (the release fence goes into their reservations)
      * @param acquire the acquire fence, or null
      * @return the frame
      */
-    SentFrame sendPoolFrame(int pool, int index, DmaBuf buffer, Fence acquire) {
+    SentFrame sendPoolFrame(int pool, int index, List<DmaBuf> buffers, Fence acquire) {
         checkUsable("submit");
         long frame;
         sendLock.lock();
         try {
             frame = framesSent + 1;
-            send(new Wire.Frame(pool, index, new Wire.Sync(frame, List.of(acquirePoint(acquire)), frame)),
-                    new OwnedFd[0]);
+            Wire.Point point = acquirePoint(acquire);
+            checkSendable("submit");
+            transmit(Wire.Kind.FRAME, Wire.encodeFrame(out.bytes(), pool, index, frame, point.seqno()), NO_FDS);
             framesSent = frame;
         } finally {
             sendLock.unlock();
         }
-        return new SentFrame(frame, releaseFence(buffer, frame), CompletableFuture.completedFuture(null));
+        return new SentFrame(frame, releaseFence(buffers, frame), CompletableFuture.completedFuture(null));
     }
 
     /**
@@ -397,7 +700,7 @@ public final class BufferChannel implements AutoCloseable {
             }
             sendLock.lock();
             try {
-                send(new Wire.Pool(id, descs), fds.toArray(new OwnedFd[0]));
+                send(new Wire.Pool(id, descs), fds.toArray(NO_FDS));
             } finally {
                 sendLock.unlock();
             }
@@ -428,7 +731,7 @@ public final class BufferChannel implements AutoCloseable {
         try {
             sendLock.lock();
             try {
-                send(new Wire.PoolEnd(pool), new OwnedFd[0]);
+                send(new Wire.PoolEnd(pool), NO_FDS);
             } finally {
                 sendLock.unlock();
             }
@@ -452,38 +755,60 @@ public final class BufferChannel implements AutoCloseable {
         return new Wire.Point(Wire.SENDER_ACQUIRE_TIMELINE, seqno);
     }
 
-    /** The release fence of a frame, added to the buffer's reservation with READ usage (IPC-11). */
-    private Fence releaseFence(DmaBuf buffer, long frame) {
+    /** The release fence of a frame, added to each buffer's reservation with READ usage (IPC-11). */
+    private Fence releaseFence(List<DmaBuf> buffers, long frame) {
         Fence released = peerRelease.point(frame);
         if (!released.isSignaled()) {
-            try {
-                buffer.importSyncFile(system.fences().syncFile(released, "release " + frame), Access.READ);
-            } catch (ClosedException handleClosed) {
-                // the caller closed its handle meanwhile: nothing of it to protect
+            SyncFile file = system.fences().syncFile(released, "release");
+            for (DmaBuf buffer : buffers) {
+                try {
+                    buffer.importSyncFile(file, Access.READ);
+                } catch (ClosedException handleClosed) {
+                    // the caller closed its handle meanwhile: nothing of it to protect
+                }
             }
         }
         return released;
     }
 
+    private static final OwnedFd[] NO_FDS = new OwnedFd[0];
+
+    /** Encodes and sends one message with its descriptors, under sendLock. */
     private void send(Wire.Message m, OwnedFd[] fds) {
-        byte[] bytes = Wire.encode(m);
-        int[] numbers = new int[fds.length];
+        sendLock.lock();
+        try {
+            checkSendable(m.kind().toString());
+            transmit(m.kind(), Wire.encode(m, out.bytes()), fds);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** The send buffer is gone once the channel closed (sendLock held). */
+    private void checkSendable(String op) {
+        if (sendClosed) {
+            throw new ClosedException(Rule.IPC_13, op + " on closed channel '" + name + "'");
+        }
+    }
+
+    /**
+     * Sends the first {@code length} bytes of the send buffer with {@code fds}. Called with sendLock held.
+     */
+    private void transmit(Wire.Kind kind, int length, OwnedFd[] fds) {
         int used = 0;
-        int s = socket.use("sendmsg on channel '" + name + "'");
-        try (Arena a = Arena.ofConfined()) {
+        int s = socket.use(sendOp);
+        try {
             for (; used < fds.length; used++) {
-                numbers[used] = fds[used].use("sendmsg");
+                outFds[used] = fds[used].use("sendmsg");
             }
-            MemorySegment data = a.allocate(bytes.length);
-            MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            long r = Sockets.sendmsg(s, data, numbers, 0);
+            long r = out.send(s, length, outFds, fds.length, 0);
             if (r < 0) {
                 int e = (int) -r;
                 if (e == Errno.EPIPE || e == Errno.ECONNRESET) {
                     peerGone("it hung up (sendmsg: " + Errno.name(e) + ")");
                     throw goneException("send");
                 }
-                throw new SyscallException("sendmsg", e, "of " + m.kind() + " on channel '" + name + "'");
+                throw new SyscallException("sendmsg", e, "of " + kind + " on channel '" + name + "'");
             }
         } finally {
             for (int i = 0; i < used; i++) {
@@ -577,44 +902,52 @@ public final class BufferChannel implements AutoCloseable {
     /**
      * Reads one datagram, adopting every descriptor that came with it first (so that nothing can leak).
      *
+     * @param buffer the receive buffer of the calling thread (room for {@link Wire#MAX_MESSAGE} + 1 bytes, so that a
+     *     longer message shows as MSG_TRUNC)
      * @param timeoutNanos how long to wait for it; negative for ever
+     * @param spin whether to poll the socket for up to the reader's spin budget before blocking
      * @return it, or null on timeout
      */
-    private Incoming readOne(long timeoutNanos) {
-        int s = socket.use("recvmsg on channel '" + name + "'");
-        try (Arena a = Arena.ofConfined()) {
-            if (timeoutNanos >= 0) {
-                short ev = org.dmabuf4j.ipc.linux.Poll.poll(s, org.dmabuf4j.ipc.linux.Poll.POLLIN, timeoutNanos);
-                if (ev == 0) {
-                    return null;
+    private Incoming readOne(MessageBuffer buffer, long timeoutNanos, boolean spin) {
+        int s = socket.use(receiveOp);
+        try {
+            long r = -Errno.EAGAIN;
+            if (spin) {
+                r = spinReceive(s, buffer);
+            }
+            if (r == -Errno.EAGAIN) {
+                if (timeoutNanos >= 0) {
+                    short ev = org.dmabuf4j.ipc.linux.Poll.poll(s, org.dmabuf4j.ipc.linux.Poll.POLLIN, timeoutNanos);
+                    if (ev == 0) {
+                        return null;
+                    }
                 }
+                r = buffer.receive(s, 0);
             }
-            MemorySegment buf = a.allocate(Wire.MAX_MESSAGE + 1);
-            Sockets.Received r = Sockets.recvmsg(s, buf, receiveFdRoom, 0);
             Incoming in = new Incoming();
-            for (int fd : r.fds()) {
-                in.fds.add(OwnedFd.adopt(fd, FdKind.UNCHECKED, "descriptor received on channel '" + name + "'"));
+            for (int i = 0; i < buffer.fdCount(); i++) {
+                in.fds.add(OwnedFd.adopt(buffer.fd(i), FdKind.UNCHECKED, "descriptor received on channel '" + name
+                        + "'"));
             }
-            if (r.bytes() < 0) {
-                in.errno = (int) -r.bytes();
+            if (r < 0) {
+                in.errno = (int) -r;
                 in.eof = true;
                 return in;
             }
-            if (r.bytes() == 0 && r.fds().length == 0) {
+            if (r == 0 && buffer.fdCount() == 0) {
                 in.eof = true;
                 return in;
             }
-            if ((r.flags() & (Sockets.MSG_TRUNC | Sockets.MSG_CTRUNC)) != 0) {
+            if ((buffer.flags() & (Sockets.MSG_TRUNC | Sockets.MSG_CTRUNC)) != 0) {
                 in.truncated = true;
-                in.bad = new Wire.Bad(true, 0, ((r.flags() & Sockets.MSG_CTRUNC) != 0
+                in.bad = new Wire.Bad(true, 0, ((buffer.flags() & Sockets.MSG_CTRUNC) != 0
                         ? "the kernel truncated the descriptors (MSG_CTRUNC: more than " + Sockets.SCM_MAX_FD
                                 + " or no room)" : "the message was longer than " + Wire.MAX_MESSAGE
                                 + " bytes (MSG_TRUNC)"));
                 return in;
             }
-            byte[] bytes = buf.asSlice(0, r.bytes()).toArray(ValueLayout.JAVA_BYTE);
             try {
-                in.message = Wire.decode(bytes, in.fds.size());
+                in.message = Wire.decode(buffer.bytes(), (int) r, in.fds.size());
             } catch (Wire.Bad bad) {
                 in.bad = bad;
             }
@@ -624,12 +957,40 @@ public final class BufferChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls the socket without blocking for up to the reader's spin budget: a peer that answers within it is heard
+     * without a wake-up of this thread ({@link AdaptiveSpin}).
+     *
+     * @return what the last receive returned: bytes, or -errno; -EAGAIN if nothing came while spinning
+     */
+    private long spinReceive(int s, MessageBuffer buffer) {
+        long budget = readSpin.budget();
+        long r = buffer.receive(s, Sockets.MSG_DONTWAIT);
+        if (r != -Errno.EAGAIN || budget == 0) {
+            return r;
+        }
+        long start = System.nanoTime();
+        long until = start + budget;
+        long now;
+        while ((now = System.nanoTime()) - until < 0 && !closed) {
+            AdaptiveSpin.pause(now - start);
+            r = buffer.receive(s, Sockets.MSG_DONTWAIT);
+            if (r != -Errno.EAGAIN) {
+                readSpin.answered();
+                return r;
+            }
+        }
+        readSpin.slept();
+        return r;
+    }
+
     private void readLoop() {
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            MessageBuffer buffer = new MessageBuffer(arena, Wire.MAX_MESSAGE + 1, receiveFdRoom);
             while (!closed && peerGone == null) {
                 Incoming in;
                 try {
-                    in = readOne(-1);
+                    in = readOne(buffer, -1, true);
                 } catch (DmaBufException e) {
                     if (!closed) {
                         peerGone("reading failed: " + e.getMessage());
@@ -682,37 +1043,83 @@ public final class BufferChannel implements AutoCloseable {
                     failFrame(expectedFrame, e.getMessage());
                     throw e;
                 }
-                deliver(b.sync(), handle, -1);
+                deliver(b.sync(), handle, null, -1);
             }
             case Wire.Pool p -> {
                 if (importedPools.containsKey(p.pool())) {
                     throw new RuleViolationException(Rule.IPC_9, "POOL " + p.pool() + " was sent twice");
                 }
-                List<DmaBuf> bases = new ArrayList<>();
+                checkFdIndexes(p.buffers());
+                List<DmaBuf> bases = importBuffers(in, p.buffers());
+                importedPools.put(p.pool(), new ImportedPool(bases.stream().map(List::of).toList(), null));
+            }
+            case Wire.ImageFrame i -> {
+                checkFrame(i.sync());
+                Image image;
                 try {
-                    for (Wire.Desc d : p.buffers()) {
-                        if (in.fds.get(d.fdIndex()) == null) {
-                            throw new RuleViolationException(Rule.IPC_7, "two pool buffers name descriptor "
-                                    + d.fdIndex());
-                        }
-                        bases.add(importBuffer(in.take(d.fdIndex()), d));
+                    ImageDescriptor d = descriptor(i.image());
+                    checkFdIndexes(i.image().buffers());
+                    List<DmaBuf> bases = importBuffers(in, i.image().buffers());
+                    try {
+                        image = images("IMAGE").importImage(d, bases);
+                    } finally {
+                        bases.forEach(DmaBuf::close); // the image holds its own handles
                     }
-                } catch (RuntimeException | Error e) {
-                    bases.forEach(DmaBuf::close);
+                } catch (RuntimeException e) {
+                    failFrame(expectedFrame, e.getMessage());
                     throw e;
                 }
-                importedPools.put(p.pool(), bases);
+                deliver(i.sync(), null, image, -1);
+            }
+            case Wire.ImagePool p -> {
+                if (importedPools.containsKey(p.pool())) {
+                    throw new RuleViolationException(Rule.IPC_9, "IMAGE_POOL " + p.pool() + " was sent twice");
+                }
+                // every descriptor is validated before any buffer is imported (IPC-17)
+                List<ImageDescriptor> descriptors = new ArrayList<>();
+                List<Wire.Desc> all = new ArrayList<>();
+                for (Wire.ImageDesc d : p.images()) {
+                    descriptors.add(descriptor(d));
+                    all.addAll(d.buffers());
+                }
+                checkFdIndexes(all);
+                List<List<DmaBuf>> slots = new ArrayList<>();
+                try {
+                    for (Wire.ImageDesc d : p.images()) {
+                        slots.add(importBuffers(in, d.buffers()));
+                    }
+                    ImageAllocator images = images("IMAGE_POOL");
+                    for (int k = 0; k < slots.size(); k++) {
+                        images.importImage(descriptors.get(k), slots.get(k)).close(); // FMT-5, FMT-6 now, not per frame
+                    }
+                } catch (RuntimeException | Error e) {
+                    slots.forEach(bs -> bs.forEach(DmaBuf::close));
+                    throw e;
+                }
+                importedPools.put(p.pool(), new ImportedPool(List.copyOf(slots), List.copyOf(descriptors)));
             }
             case Wire.Frame f -> {
-                List<DmaBuf> bases = importedPools.get(f.pool());
-                if (bases == null || f.index() < 0 || f.index() >= bases.size()) {
+                ImportedPool pool = importedPools.get(f.pool());
+                if (pool == null || f.index() < 0 || f.index() >= pool.slots().size()) {
                     failFrame(f.sync().release(), "unknown pool " + f.pool() + " index " + f.index());
                     throw new RuleViolationException(Rule.IPC_9, "FRAME names pool " + f.pool() + " index "
-                            + f.index() + (bases == null ? ", but no such pool was sent" : ", but the pool has "
-                            + bases.size() + " buffers"));
+                            + f.index() + (pool == null ? ", but no such pool was sent" : ", but the pool has "
+                            + pool.slots().size() + " slots"));
                 }
                 checkFrame(f.sync());
-                deliver(f.sync(), bases.get(f.index()).share(), f.index());
+                List<DmaBuf> bases = pool.slots().get(f.index());
+                if (pool.descriptors() == null) {
+                    deliver(f.sync(), bases.getFirst().share(), null, f.index());
+                } else {
+                    Image image;
+                    try {
+                        image = images("FRAME").importImage(pool.descriptors().get(f.index()), bases);
+                    } catch (RuntimeException e) {
+                        failFrame(expectedFrame, e.getMessage());
+                        throw e;
+                    }
+                    deliver(f.sync(), null, image, f.index());
+                }
             }
             case Wire.Released r -> {
                 RemoteRef ref = remoteRefs.remove(r.token());
@@ -722,9 +1129,9 @@ public final class BufferChannel implements AutoCloseable {
                 }
             }
             case Wire.PoolEnd p -> {
-                List<DmaBuf> bases = importedPools.remove(p.pool());
-                if (bases != null) {
-                    bases.forEach(DmaBuf::close);
+                ImportedPool pool = importedPools.remove(p.pool());
+                if (pool != null) {
+                    pool.close();
                 }
             }
             case Wire.Reject r -> {
@@ -732,9 +1139,74 @@ public final class BufferChannel implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "[IPC-7] the peer of channel '" + name + "' rejected a message"
                         + " of kind " + r.rejectedKind() + ": " + r.reason());
             }
+            case Wire.Formats f -> {
+                FormatFeedback feedback = feedback(f);
+                peerFeedback = feedback;
+                firstFeedback.complete(feedback);
+            }
             case Wire.Bye y -> peerGone("it said goodbye");
             case Wire.Hello h -> throw new RuleViolationException(Rule.IPC_7, "a second HELLO");
         }
+    }
+
+    /**
+     * The descriptor of an image that arrived, validated with the FMT rules against its buffers' announced sizes
+     * before anything is imported ({@link Rule#IPC_17 IPC-17}).
+     *
+     * @throws RuleViolationException (FMT-1 to FMT-6) for a descriptor no import could accept
+     */
+    private static ImageDescriptor descriptor(Wire.ImageDesc d) {
+        List<ImageDescriptor.Plane> planes = new ArrayList<>(d.planes().size());
+        for (Wire.PlaneDesc p : d.planes()) {
+            planes.add(new ImageDescriptor.Plane(p.buffer(), p.offset(), p.pitch()));
+        }
+        ImageDescriptor descriptor = new ImageDescriptor(new DrmFormat(d.fourcc()), new FormatModifier(d.modifier()),
+                d.width(), d.height(), planes);
+        List<Long> sizes = new ArrayList<>(d.buffers().size());
+        for (Wire.Desc b : d.buffers()) {
+            sizes.add(b.size());
+        }
+        descriptor.checkBuffers(sizes);
+        return descriptor;
+    }
+
+    /** Every buffer of a message names its own descriptor (IPC-7), checked before anything is imported. */
+    private static void checkFdIndexes(List<Wire.Desc> descs) {
+        java.util.BitSet seen = new java.util.BitSet();
+        for (Wire.Desc d : descs) {
+            if (seen.get(d.fdIndex())) {
+                throw new RuleViolationException(Rule.IPC_7, "two buffers name descriptor " + d.fdIndex()
+                        + ": each buffer of a message comes with its own descriptor");
+            }
+            seen.set(d.fdIndex());
+        }
+    }
+
+    /** Imports the buffers of a message, in order; on failure, those imported are closed. */
+    private List<DmaBuf> importBuffers(Incoming in, List<Wire.Desc> descs) {
+        List<DmaBuf> bases = new ArrayList<>(descs.size());
+        try {
+            for (Wire.Desc d : descs) {
+                bases.add(importBuffer(in.take(d.fdIndex()), d));
+            }
+        } catch (RuntimeException | Error e) {
+            bases.forEach(DmaBuf::close);
+            throw e;
+        }
+        return List.copyOf(bases);
+    }
+
+    /** The feedback as it crossed (its bounds were checked by the decoder). */
+    private static FormatFeedback feedback(Wire.Formats f) {
+        List<FormatFeedback.Tranche> tranches = new ArrayList<>();
+        for (Wire.TrancheDesc t : f.tranches()) {
+            FormatSet.Builder b = FormatSet.builder();
+            for (int i = 0; i < t.fourccs().length; i++) {
+                b.add(new DrmFormat(t.fourccs()[i]), new FormatModifier(t.modifiers()[i]));
+            }
+            tranches.add(new FormatFeedback.Tranche(t.device(), ImageUsage.values()[t.usage()], b.build()));
+        }
+        return new FormatFeedback(tranches);
     }
 
     /** Checks a frame's numbering: frames arrive numbered 1, 2, ... with their release point equal to the number. */
@@ -775,25 +1247,39 @@ public final class BufferChannel implements AutoCloseable {
         return handle;
     }
 
-    private void deliver(Wire.Sync sync, DmaBuf handle, int poolIndex) {
+    /** Hands out a frame of a buffer ({@code image} null) or of an image ({@code handle} null). */
+    private void deliver(Wire.Sync sync, DmaBuf handle, Image image, int poolIndex) {
         expectedFrame++;
         Fence acquire;
         try {
-            List<Fence> points = new ArrayList<>();
+            List<Fence> points = new ArrayList<>(sync.acquire().size());
             for (Wire.Point p : sync.acquire()) {
                 points.add(peerAcquire.point(p.seqno()));
             }
-            acquire = system.fences().merge(points);
+            acquire = points.size() == 1 ? points.getFirst() : system.fences().merge(points);
             if (!acquire.isSignaled()) {
-                handle.importSyncFile(system.fences().syncFile(acquire, "acquire " + sync.frame()), Access.WRITE);
+                SyncFile file = system.fences().syncFile(acquire, "acquire");
+                if (image != null) {
+                    for (DmaBuf b : image.buffers()) {
+                        b.importSyncFile(file, Access.WRITE);
+                    }
+                } else {
+                    handle.importSyncFile(file, Access.WRITE);
+                }
             }
         } catch (RuntimeException | Error e) {
-            handle.close();
+            if (image != null) {
+                image.close();
+            } else {
+                handle.close();
+            }
             releaseOrder.complete(sync.release(), "rejected: " + e.getMessage());
             throw e;
         }
         framesReceived.incrementAndGet();
-        ReceivedFrame frame = new ReceivedFrame(this, sync.frame(), handle, acquire, poolIndex);
+        ReceivedFrame frame = image != null
+                ? new ReceivedFrame(this, sync.frame(), image.buffers().getFirst(), image, acquire, poolIndex)
+                : new ReceivedFrame(this, sync.frame(), handle, acquire, poolIndex);
         java.util.function.Consumer<? super ReceivedFrame> h = handler;
         if (h == null) {
             inbox.offer(frame);
@@ -841,7 +1327,7 @@ public final class BufferChannel implements AutoCloseable {
         try {
             sendLock.lock();
             try {
-                send(new Wire.Released(token), new OwnedFd[0]);
+                send(new Wire.Released(token), NO_FDS);
             } finally {
                 sendLock.unlock();
             }
@@ -869,7 +1355,7 @@ public final class BufferChannel implements AutoCloseable {
         try {
             sendLock.lock();
             try {
-                send(new Wire.Reject(kind, reason), new OwnedFd[0]);
+                send(new Wire.Reject(kind, reason), NO_FDS);
             } finally {
                 sendLock.unlock();
             }
@@ -894,6 +1380,7 @@ public final class BufferChannel implements AutoCloseable {
                     + name + "' is gone: " + how);
             peerGone = e;
         }
+        firstFeedback.completeExceptionally(e);
         dropRemoteRefs();
         PeerGoneException timelineError = new PeerGoneException(Rule.IPC_6, e.getMessage());
         if (peerAcquire != null) {
@@ -1064,17 +1551,19 @@ public final class BufferChannel implements AutoCloseable {
             }
             closed = true;
         }
-        if (peerGone == null && reader != null) {
-            try {
-                sendLock.lock();
+        sendLock.lock();
+        try {
+            if (peerGone == null && reader != null) {
                 try {
-                    send(new Wire.Bye(), new OwnedFd[0]);
-                } finally {
-                    sendLock.unlock();
+                    send(new Wire.Bye(), NO_FDS);
+                } catch (DmaBufException e) {
+                    // the peer is gone already
                 }
-            } catch (DmaBufException e) {
-                // the peer is gone already
             }
+            sendClosed = true;
+            sendArena.close();
+        } finally {
+            sendLock.unlock();
         }
         try {
             Sockets.shutdown(socket.fd());
@@ -1101,9 +1590,9 @@ public final class BufferChannel implements AutoCloseable {
         inbox.offer(GONE_MARK);
         dropRemoteRefs();
         for (Integer pool : List.copyOf(importedPools.keySet())) {
-            List<DmaBuf> bases = importedPools.remove(pool);
+            ImportedPool bases = importedPools.remove(pool);
             if (bases != null) {
-                bases.forEach(DmaBuf::close);
+                bases.close();
             }
         }
         myAcquire.close();

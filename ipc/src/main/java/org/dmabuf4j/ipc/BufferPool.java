@@ -1,15 +1,11 @@
 package org.dmabuf4j.ipc;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.DmaBuf;
 import org.dmabuf4j.api.DmaTimeoutException;
 import org.dmabuf4j.api.Fence;
-import org.dmabuf4j.api.FenceFailedException;
 import org.dmabuf4j.api.Rule;
 import org.dmabuf4j.api.RuleViolationException;
 
@@ -29,26 +25,19 @@ import org.dmabuf4j.api.RuleViolationException;
  * Thread-safe.
  */
 public final class BufferPool implements AutoCloseable {
-    private enum State {
-        FREE, HELD, IN_FLIGHT
-    }
-
     private final BufferChannel channel;
     private final int id;
     private final List<DmaBuf> buffers;
-    private final State[] states;
-    private final Fence[] released;
-    /** Slots in flight, oldest first. Guarded by this. */
-    private final Deque<Integer> inFlight = new ArrayDeque<>();
-    private boolean closed;
+    /** Each slot's buffer as a list, made once: what the channel puts the release fence on. */
+    private final List<List<DmaBuf>> slotBuffers;
+    private final PoolSlots slots;
 
     BufferPool(BufferChannel channel, int id, List<DmaBuf> buffers) {
         this.channel = channel;
         this.id = id;
         this.buffers = List.copyOf(buffers);
-        this.states = new State[buffers.size()];
-        java.util.Arrays.fill(states, State.FREE);
-        this.released = new Fence[buffers.size()];
+        this.slotBuffers = this.buffers.stream().map(List::of).toList();
+        this.slots = new PoolSlots("pool " + id, buffers.size());
     }
 
     /**
@@ -69,15 +58,8 @@ public final class BufferPool implements AutoCloseable {
      * @throws RuleViolationException ({@link Rule#IPC_9 IPC-9}) on a bad index
      */
     public DmaBuf buffer(int index) {
-        checkIndex(index, "buffer");
+        slots.checkIndex(index, "buffer");
         return buffers.get(index);
-    }
-
-    private void checkIndex(int index, String op) {
-        if (index < 0 || index >= buffers.size()) {
-            throw new RuleViolationException(Rule.IPC_9, op + "(" + index + ") on pool " + id + " of "
-                    + buffers.size() + " buffers");
-        }
     }
 
     /**
@@ -91,53 +73,7 @@ public final class BufferPool implements AutoCloseable {
      * @throws ClosedException ({@link Rule#IPC_9 IPC-9}) if the pool is closed
      */
     public int acquire(Duration timeout) {
-        if (timeout == null || timeout.isNegative()) {
-            throw new RuleViolationException(Rule.IPC_9, "acquire(" + timeout + ") on pool " + id);
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Fence wait;
-            int oldest;
-            synchronized (this) {
-                if (closed) {
-                    throw new ClosedException(Rule.IPC_9, "acquire on closed pool " + id);
-                }
-                for (int i = 0; i < states.length; i++) {
-                    if (states[i] == State.FREE) {
-                        states[i] = State.HELD;
-                        return i;
-                    }
-                }
-                Integer head = inFlight.peekFirst();
-                if (head == null) {
-                    throw new RuleViolationException(Rule.IPC_9, "acquire on pool " + id + ": all "
-                            + states.length + " buffers are held by the producer; submit one first");
-                }
-                oldest = head;
-                wait = released[oldest];
-            }
-            long left = deadline - System.nanoTime();
-            boolean done;
-            try {
-                done = wait.await(Duration.ofNanos(Math.max(0, left)));
-            } catch (FenceFailedException failed) {
-                Throwable why = failed.getCause();
-                if (why instanceof PeerGoneException gone) {
-                    throw new PeerGoneException(Rule.IPC_13, "acquire on pool " + id + ": " + gone.getMessage());
-                }
-                done = true; // the receiver rejected the frame: the buffer is not in use over there
-            }
-            if (!done) {
-                throw new DmaTimeoutException(Rule.IPC_9, "acquire on pool " + id + ": no buffer was released within "
-                        + timeout + " (the oldest in flight waits for " + wait + ")");
-            }
-            synchronized (this) {
-                if (states[oldest] == State.IN_FLIGHT && released[oldest] == wait) {
-                    states[oldest] = State.FREE;
-                    inFlight.remove(oldest);
-                }
-            }
-        }
+        return slots.acquire(timeout);
     }
 
     /**
@@ -151,22 +87,9 @@ public final class BufferPool implements AutoCloseable {
      * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the receiver is gone; the slot stays held
      */
     public SentFrame submit(int index, Fence acquire) {
-        checkIndex(index, "submit");
-        synchronized (this) {
-            if (closed) {
-                throw new ClosedException(Rule.IPC_9, "submit on closed pool " + id);
-            }
-            if (states[index] != State.HELD) {
-                throw new RuleViolationException(Rule.IPC_9, "submit(" + index + ") on pool " + id + ": the slot is "
-                        + states[index] + ", not held; acquire() it first");
-            }
-        }
-        SentFrame f = channel.sendPoolFrame(id, index, buffers.get(index), acquire);
-        synchronized (this) {
-            states[index] = State.IN_FLIGHT;
-            released[index] = f.released();
-            inFlight.addLast(index);
-        }
+        slots.checkHeld(index);
+        SentFrame f = channel.sendPoolFrame(id, index, slotBuffers.get(index), acquire);
+        slots.submitted(index, f.released());
         return f;
     }
 
@@ -177,16 +100,11 @@ public final class BufferPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<DmaBuf> toClose;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            toClose = new ArrayList<>(buffers);
+        if (!slots.close()) {
+            return;
         }
         channel.poolClosed(id);
-        toClose.forEach(DmaBuf::close);
+        buffers.forEach(DmaBuf::close);
     }
 
     @Override

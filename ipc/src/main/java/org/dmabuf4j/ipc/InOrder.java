@@ -64,6 +64,19 @@ final class InOrder {
         if (seqno <= signaled || done.containsKey(seqno)) {
             return;
         }
+        if (seqno == signaled + 1 && error == null && done.isEmpty()) {
+            // the common case, every frame released in order: no bookkeeping, nothing allocated
+            if (seqno > allocated) {
+                allocated = seqno;
+            }
+            signaled = seqno;
+            try {
+                timeline.advance(seqno, Map.of());
+            } catch (DmaBufException closed) {
+                // the channel closed its timeline: nobody waits for these points any more
+            }
+            return;
+        }
         if (seqno > allocated) {
             allocated = seqno;
         }

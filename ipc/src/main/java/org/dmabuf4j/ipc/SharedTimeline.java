@@ -77,14 +77,6 @@ public final class SharedTimeline implements AutoCloseable {
     private static final long RECORD = 64;
     private static final int REASON_BYTES = 48;
     private static final int FLAG_CLOSED = 1;
-    /**
-     * How long a waiter spins before it sleeps on the futex ({@code -Ddmabuf4j.ipc.spinNanos}). Spinning only pays when
-     * the signalling process runs on another CPU meanwhile: with two CPUs or fewer the spinner takes the CPU the
-     * signaller needs (measured: a cross-process round trip of 32 µs without spinning, 75 µs with 20 µs of it, on a
-     * loaded 2-vCPU VM), so the default is 0 there and 10 µs with four CPUs or more.
-     */
-    private static final long SPIN_NANOS = Long.getLong("dmabuf4j.ipc.spinNanos",
-            Runtime.getRuntime().availableProcessors() >= 4 ? 10_000L : 0L);
     private static final long SLICE_NANOS = 50_000_000;
     private static final int ERRORS_KEPT = 1024;
 
@@ -98,6 +90,8 @@ public final class SharedTimeline implements AutoCloseable {
     private final MemorySegment page;
     private final long genAddress;
     private final FenceContext context;
+    /** How long {@link #awaitValue} spins before it sleeps on the futex ({@link AdaptiveSpin}). */
+    private final AdaptiveSpin spin = new AdaptiveSpin();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition pendingAdded = lock.newCondition();
@@ -335,7 +329,7 @@ public final class SharedTimeline implements AutoCloseable {
      * @param failed errors of points in (value, to]
      */
     void advance(long to, Map<Long, String> failed) {
-        acquireUse("signal(" + Long.toUnsignedString(to) + ")");
+        acquireUse("signal", to);
         try {
             if (!creator) {
                 throw new RuleViolationException(Rule.IPC_5, "signal of timeline '" + name + "' by process "
@@ -351,10 +345,12 @@ public final class SharedTimeline implements AutoCloseable {
                             + ": a timeline's value only increases");
                 }
                 long count = (long) LONG.getAcquire(page, OFF_ERRORS);
-                for (Map.Entry<Long, String> e : new TreeMap<>(failed).entrySet()) {
-                    writeRecord(count++, e.getKey(), e.getValue());
+                if (!failed.isEmpty()) {
+                    for (Map.Entry<Long, String> e : new TreeMap<>(failed).entrySet()) {
+                        writeRecord(count++, e.getKey(), e.getValue());
+                    }
+                    LONG.setRelease(page, OFF_ERRORS, count);
                 }
-                LONG.setRelease(page, OFF_ERRORS, count);
                 LONG.setVolatile(page, OFF_VALUE, to);
                 INT.getAndAdd(page, OFF_GEN, 1);
                 if ((int) INT.getVolatile(page, OFF_WAITERS) != 0) {
@@ -388,7 +384,7 @@ public final class SharedTimeline implements AutoCloseable {
      * @throws ClosedException ({@link Rule#IPC_5 IPC-5}) if closed
      */
     public Fence point(long seqno) {
-        acquireUse("point(" + Long.toUnsignedString(seqno) + ")");
+        acquireUse("point", seqno);
         try {
             lock.lock();
             try {
@@ -532,13 +528,19 @@ public final class SharedTimeline implements AutoCloseable {
      * @throws ClosedException (IPC-5) if closed, or closed while waiting
      */
     boolean awaitValue(long seqno, long timeoutNanos) {
-        // spin (if at all) before sleeping: see SPIN_NANOS
-        acquireUse("await");
+        acquireUse("await", seqno);
         try {
-            long deadline = System.nanoTime() + timeoutNanos;
-            long spinUntil = System.nanoTime() + Math.min(SPIN_NANOS, timeoutNanos);
+            long start = System.nanoTime();
+            long deadline = start + timeoutNanos;
+            // spin (if at all) before sleeping: see AdaptiveSpin
+            long spinUntil = start + Math.min(spin.budget(), timeoutNanos);
+            boolean spun = false;
+            boolean slept = false;
             while (true) {
                 if (Long.compareUnsigned(pageValue(), seqno) >= 0) {
+                    if (spun && !slept) {
+                        spin.answered();
+                    }
                     return true;
                 }
                 if (closed) {
@@ -557,8 +559,13 @@ public final class SharedTimeline implements AutoCloseable {
                     return false;
                 }
                 if (now - spinUntil < 0) {
-                    Thread.onSpinWait();
+                    spun = true;
+                    AdaptiveSpin.pause(now - start);
                     continue;
+                }
+                if (!slept) {
+                    slept = true;
+                    spin.slept();
                 }
                 INT.getAndAdd(page, OFF_WAITERS, 1);
                 try {
@@ -663,10 +670,20 @@ public final class SharedTimeline implements AutoCloseable {
     }
 
     private void acquireUse(String op) {
+        acquireUse(op, -1);
+    }
+
+    /**
+     * Counts a use of the page by this process, which close waits for.
+     *
+     * @param op the operation, for the message
+     * @param seqno its point, for the message; -1 for none (the message is built only if the timeline is closed)
+     */
+    private void acquireUse(String op, long seqno) {
         lock.lock();
         try {
             if (closed) {
-                throw closedException(op);
+                throw closedException(seqno == -1 ? op : op + "(" + Long.toUnsignedString(seqno) + ")");
             }
             uses++;
         } finally {

@@ -29,15 +29,25 @@ import org.dmabuf4j.api.DmaConstraints;
  *   POOL_END  6  u32 pool                   the sender retires a pool
  *   REJECT    7  u16 kind, str reason       a message of that kind was rejected (IPC-7)
  *   BYE       8  (empty)                    orderly close
- *   IMAGE     9  reserved: an image descriptor (fourcc, modifier, planes) once image formats land; see DESIGN
+ *   IMAGE     9  image, sync                                                fds: one memfd per distinct buffer
+ *   IMAGE_POOL 10 u32 pool, u16 n, n x image                                fds: every image's buffers, in order
+ *   FORMATS  11  u8 n, n x tranche          the receiver's format feedback, best tranche first (linux-dmabuf)
  *
  *   desc  = u64 token, u16 fdIndex, u64 size, str name, u8 hasLayout [u32 width, u32 height, u64 stride, u8 bpp]
  *   sync  = u64 frame, u16 n, n x (u32 timeline, u64 seqno) acquire points, u64 release point
+ *   image = u32 fourcc, u64 modifier, u32 width, u32 height,
+ *           u8 planes, planes x (u8 buffer, u64 offset, u64 pitch),     the ImageDescriptor; buffer indexes the list:
+ *           u8 buffers, buffers x desc                                  one desc per distinct buffer
+ *   tranche = u8 usage (0 SAMPLE, 1 RENDER, 2 SCANOUT), str device, u16 n, n x (u32 fourcc, u64 modifier)
  *   str   = u8 length (at most 200), UTF-8 bytes
  * </pre>
  *
- * <p>A descriptor carries the index of its fd in the message ({@code fdIndex}), not an implicit position, so a later
- * message kind can describe several planes in one or several fds.
+ * <p>A descriptor carries the index of its fd in the message ({@code fdIndex}), not an implicit position: an image's
+ * planes name its buffers by index (several planes may share one buffer, NV12's Y and UV usually do), and each
+ * distinct buffer names its fd. The image's fields are decoded as they came; the channel builds the
+ * {@link org.dmabuf4j.api.image.ImageDescriptor} from them, so that a bad descriptor is refused with its FMT rule
+ * before any of its buffers is imported. Message kinds after BYE were added within version 1: a peer that does not
+ * know them rejects them as content errors (unknown kind) and stays usable.
  */
 final class Wire {
     static final int MAGIC = 0x4D4A3444; // "D4JM"
@@ -47,6 +57,10 @@ final class Wire {
     static final int MAX_MESSAGE = 64 * 1024;
     static final int MAX_ACQUIRE = 64;
     static final int MAX_STRING = 200;
+    /** Tranches in one FORMATS message. */
+    static final int MAX_TRANCHES = 32;
+    /** (format, modifier) pairs in one tranche. */
+    static final int MAX_PAIRS = 1024;
     /** Timeline ids in acquire points: the sender's acquire timeline (the only one in version 1). */
     static final int SENDER_ACQUIRE_TIMELINE = 0;
 
@@ -55,7 +69,8 @@ final class Wire {
 
     /** Message kinds. */
     enum Kind {
-        HELLO(1), BUFFER(2), POOL(3), FRAME(4), RELEASED(5), POOL_END(6), REJECT(7), BYE(8);
+        HELLO(1), BUFFER(2), POOL(3), FRAME(4), RELEASED(5), POOL_END(6), REJECT(7), BYE(8), IMAGE(9),
+        IMAGE_POOL(10), FORMATS(11);
 
         final int code;
 
@@ -86,6 +101,45 @@ final class Wire {
 
     /** A buffer descriptor. */
     record Desc(long token, int fdIndex, long size, String name, Optional<BufferLayout> layout) {
+    }
+
+    /**
+     * One plane of an image as it arrived, not yet validated.
+     *
+     * @param buffer the index of its buffer in the image's buffer list
+     * @param offset the offset (a u64: a value above 2^63 - 1 arrives negative and is refused by FMT-5)
+     * @param pitch the pitch
+     */
+    record PlaneDesc(int buffer, long offset, long pitch) {
+    }
+
+    /**
+     * An image as it arrived: the descriptor's fields, not yet validated (the channel builds the descriptor), and one
+     * buffer descriptor per distinct buffer.
+     *
+     * @param fourcc the format's fourcc
+     * @param modifier the modifier's value
+     * @param width pixels per row
+     * @param height rows
+     * @param planes the planes
+     * @param buffers the distinct buffers, by the index the planes use
+     */
+    record ImageDesc(int fourcc, long modifier, int width, int height, List<PlaneDesc> planes, List<Desc> buffers) {
+        ImageDesc {
+            planes = List.copyOf(planes);
+            buffers = List.copyOf(buffers);
+        }
+    }
+
+    /**
+     * One tranche of format feedback as it crossed.
+     *
+     * @param usage the usage's ordinal
+     * @param device the target device's name
+     * @param fourccs the formats of the pairs
+     * @param modifiers the modifiers of the pairs, index by index with {@code fourccs}
+     */
+    record TrancheDesc(int usage, String device, int[] fourccs, long[] modifiers) {
     }
 
     /** A decoded message. */
@@ -153,6 +207,35 @@ final class Wire {
         }
     }
 
+    record ImageFrame(ImageDesc image, Sync sync) implements Message {
+        @Override
+        public Kind kind() {
+            return Kind.IMAGE;
+        }
+    }
+
+    record ImagePool(int pool, List<ImageDesc> images) implements Message {
+        ImagePool {
+            images = List.copyOf(images);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.IMAGE_POOL;
+        }
+    }
+
+    record Formats(List<TrancheDesc> tranches) implements Message {
+        Formats {
+            tranches = List.copyOf(tranches);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.FORMATS;
+        }
+    }
+
     /**
      * How many descriptors a message of this kind carries.
      *
@@ -164,17 +247,37 @@ final class Wire {
             case Hello h -> 2;
             case Buffer b -> 1;
             case Pool p -> p.buffers().size();
+            case ImageFrame i -> i.image().buffers().size();
+            case ImagePool p -> p.images().stream().mapToInt(i -> i.buffers().size()).sum();
             default -> 0;
         };
     }
 
     // ---- encoding --------------------------------------------------------------------------------------------------
 
+    /**
+     * Encodes a message into a new array (tests and tools; the channel encodes into its send buffer).
+     *
+     * @param m the message
+     * @return the bytes
+     */
     static byte[] encode(Message m) {
-        // a pool's descriptors can need the whole maximum; every other message fits in a few hundred bytes
-        int room = m instanceof Pool p ? MAX_MESSAGE : 1024 + (m instanceof Buffer || m instanceof Frame
-                ? MAX_ACQUIRE * 12 : 0);
-        ByteBuffer b = ByteBuffer.allocate(room).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(MAX_MESSAGE).order(ByteOrder.LITTLE_ENDIAN);
+        int length = encode(m, b);
+        byte[] out = new byte[length];
+        b.get(0, out);
+        return out;
+    }
+
+    /**
+     * Encodes a message at the start of {@code b}, a little-endian buffer of at least {@link #MAX_MESSAGE} bytes.
+     *
+     * @param m the message
+     * @param b where to write; its position and limit are changed
+     * @return the message's length in bytes
+     */
+    static int encode(Message m, ByteBuffer b) {
+        b.clear();
         b.position(HEADER);
         switch (m) {
             case Hello h -> {
@@ -204,13 +307,57 @@ final class Wire {
             case Bye y -> {
                 // no payload
             }
+            case ImageFrame i -> {
+                putImage(b, i.image());
+                putSync(b, i.sync());
+            }
+            case ImagePool p -> {
+                b.putInt(p.pool()).putShort((short) p.images().size());
+                for (ImageDesc i : p.images()) {
+                    putImage(b, i);
+                }
+            }
+            case Formats f -> {
+                b.put((byte) f.tranches().size());
+                for (TrancheDesc t : f.tranches()) {
+                    b.put((byte) t.usage());
+                    putString(b, t.device());
+                    b.putShort((short) t.fourccs().length);
+                    for (int i = 0; i < t.fourccs().length; i++) {
+                        b.putInt(t.fourccs()[i]).putLong(t.modifiers()[i]);
+                    }
+                }
+            }
         }
         int length = b.position();
-        b.putInt(0, MAGIC).putShort(4, (short) VERSION).putShort(6, (short) m.kind().code).putInt(8, length)
-                .putShort(12, (short) fdCount(m)).putShort(14, (short) 0);
-        byte[] out = new byte[length];
-        b.get(0, out);
-        return out;
+        header(b, m.kind().code, length, fdCount(m));
+        return length;
+    }
+
+    /**
+     * Encodes a pool frame with one acquire point of the sender's acquire timeline, allocating nothing: the
+     * per-frame message of pool mode.
+     *
+     * @param b where to write, as {@link #encode(Message, ByteBuffer)}
+     * @param pool the pool id
+     * @param index the buffer's index
+     * @param frame the frame number (also its release point)
+     * @param acquire the acquire point's seqno
+     * @return the length
+     */
+    static int encodeFrame(ByteBuffer b, int pool, int index, long frame, long acquire) {
+        b.clear();
+        b.position(HEADER);
+        b.putInt(pool).putInt(index).putLong(frame).putShort((short) 1).putInt(SENDER_ACQUIRE_TIMELINE)
+                .putLong(acquire).putLong(frame);
+        int length = b.position();
+        header(b, Kind.FRAME.code, length, 0);
+        return length;
+    }
+
+    private static void header(ByteBuffer b, int kind, int length, int fds) {
+        b.putInt(0, MAGIC).putShort(4, (short) VERSION).putShort(6, (short) kind).putInt(8, length)
+                .putShort(12, (short) fds).putShort(14, (short) 0);
     }
 
     /**
@@ -247,6 +394,17 @@ final class Wire {
         }
     }
 
+    private static void putImage(ByteBuffer b, ImageDesc i) {
+        b.putInt(i.fourcc()).putLong(i.modifier()).putInt(i.width()).putInt(i.height()).put((byte) i.planes().size());
+        for (PlaneDesc p : i.planes()) {
+            b.put((byte) p.buffer()).putLong(p.offset()).putLong(p.pitch());
+        }
+        b.put((byte) i.buffers().size());
+        for (Desc d : i.buffers()) {
+            putDesc(b, d);
+        }
+    }
+
     private static void putSync(ByteBuffer b, Sync s) {
         b.putLong(s.frame()).putShort((short) s.acquire().size());
         for (Point p : s.acquire()) {
@@ -280,11 +438,25 @@ final class Wire {
      *     length), clear for errors of one message (kind, descriptor count, payload)
      */
     static Message decode(byte[] data, int fdsArrived) throws Bad {
-        if (data.length < HEADER) {
-            throw new Bad(true, 0, "a " + data.length + "-byte message is shorter than the " + HEADER
+        return decode(ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN), data.length, fdsArrived);
+    }
+
+    /**
+     * Decodes one datagram from the start of a little-endian buffer.
+     *
+     * @param b the bytes that arrived, from index 0; its position and limit are changed
+     * @param received how many bytes arrived
+     * @param fdsArrived how many descriptors came with them
+     * @return the message
+     * @throws Bad as {@link #decode(byte[], int)}
+     */
+    static Message decode(ByteBuffer b, int received, int fdsArrived) throws Bad {
+        if (received < HEADER) {
+            throw new Bad(true, 0, "a " + received + "-byte message is shorter than the " + HEADER
                     + "-byte header (truncated)");
         }
-        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        b.clear();
+        b.limit(received);
         int magic = b.getInt();
         int version = Short.toUnsignedInt(b.getShort());
         int kindCode = Short.toUnsignedInt(b.getShort());
@@ -298,8 +470,8 @@ final class Wire {
         if (version != VERSION) {
             throw new Bad(true, kindCode, "wire version " + version + " (this side speaks " + VERSION + ")");
         }
-        if (length != data.length) {
-            throw new Bad(true, kindCode, "the header announces " + length + " bytes but " + data.length
+        if (length != received) {
+            throw new Bad(true, kindCode, "the header announces " + length + " bytes but " + received
                     + " arrived (truncated or padded)");
         }
         Kind kind = Kind.of(kindCode).orElseThrow(() -> new Bad(false, kindCode, "unknown message kind "
@@ -331,6 +503,21 @@ final class Wire {
                 case POOL_END -> new PoolEnd(b.getInt());
                 case REJECT -> new Reject(Short.toUnsignedInt(b.getShort()), getString(b, MAX_STRING));
                 case BYE -> new Bye();
+                case IMAGE -> new ImageFrame(getImage(b, fds), getSync(b));
+                case IMAGE_POOL -> {
+                    int pool = b.getInt();
+                    int n = Short.toUnsignedInt(b.getShort());
+                    if (n == 0 || n > org.dmabuf4j.ipc.linux.Sockets.SCM_MAX_FD) {
+                        throw new Bad(false, kindCode, "IMAGE_POOL of " + n + " images: 1 to "
+                                + org.dmabuf4j.ipc.linux.Sockets.SCM_MAX_FD + " allowed");
+                    }
+                    List<ImageDesc> list = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        list.add(getImage(b, fds));
+                    }
+                    yield new ImagePool(pool, list);
+                }
+                case FORMATS -> getFormats(b);
             };
             if (b.hasRemaining()) {
                 throw new Bad(false, kindCode, kind + " has " + b.remaining() + " bytes after its payload");
@@ -393,6 +580,57 @@ final class Wire {
                     + " bytes in " + size);
         }
         return new Desc(token, fdIndex, size, name, layout);
+    }
+
+    private static ImageDesc getImage(ByteBuffer b, int fds) throws Bad {
+        int fourcc = b.getInt();
+        long modifier = b.getLong();
+        int width = b.getInt();
+        int height = b.getInt();
+        int n = Byte.toUnsignedInt(b.get());
+        List<PlaneDesc> planes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            planes.add(new PlaneDesc(Byte.toUnsignedInt(b.get()), b.getLong(), b.getLong()));
+        }
+        int buffers = Byte.toUnsignedInt(b.get());
+        List<Desc> descs = new ArrayList<>(buffers);
+        for (int i = 0; i < buffers; i++) {
+            Desc d = getDesc(b, fds);
+            if (d.layout().isPresent()) {
+                throw new Bad(false, 0, "buffer token " + d.token() + " of an image carries a 2-D layout: an image's"
+                        + " layout is its descriptor");
+            }
+            descs.add(d);
+        }
+        return new ImageDesc(fourcc, modifier, width, height, planes, descs);
+    }
+
+    private static Formats getFormats(ByteBuffer b) throws Bad {
+        int n = Byte.toUnsignedInt(b.get());
+        if (n > MAX_TRANCHES) {
+            throw new Bad(false, 0, "format feedback of " + n + " tranches; at most " + MAX_TRANCHES);
+        }
+        List<TrancheDesc> tranches = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int usage = Byte.toUnsignedInt(b.get());
+            if (usage >= org.dmabuf4j.api.image.ImageUsage.values().length) {
+                throw new Bad(false, 0, "tranche " + i + " has usage " + usage + "; 0 (SAMPLE), 1 (RENDER) or 2"
+                        + " (SCANOUT)");
+            }
+            String device = getString(b, 31);
+            int pairs = Short.toUnsignedInt(b.getShort());
+            if (pairs > MAX_PAIRS) {
+                throw new Bad(false, 0, "tranche " + i + " of " + pairs + " pairs; at most " + MAX_PAIRS);
+            }
+            int[] fourccs = new int[pairs];
+            long[] modifiers = new long[pairs];
+            for (int k = 0; k < pairs; k++) {
+                fourccs[k] = b.getInt();
+                modifiers[k] = b.getLong();
+            }
+            tranches.add(new TrancheDesc(usage, device, fourccs, modifiers));
+        }
+        return new Formats(tranches);
     }
 
     private static Sync getSync(ByteBuffer b) throws Bad {

@@ -20,6 +20,10 @@ import org.dmabuf4j.core.SimulatedSystem;
  *   <li>{@code holder N}: receives N frames, prints {@code HOLDING N}, and dies without releasing them.</li>
  *   <li>{@code producer}: sends a pool frame whose acquire fence it never signals, prints {@code SENT}, and waits
  *       to be killed.</li>
+ *   <li>{@code images}: sends its format feedback (an encoder sampling NV12 in SIM_TILED_CCS, SIM_TILED or LINEAR),
+ *       then checks every image frame sample by sample through per-plane windows, imports it into the encoder
+ *       (attach and map), and answers each with an image of its own in the same layout (pattern 1000 + frame);
+ *       prints {@code IMAGE n modifier pool OK} per frame and {@code LEAKS n} at the end.</li>
  * </ul>
  */
 public final class ChildMain {
@@ -37,6 +41,7 @@ public final class ChildMain {
                 case "consumer" -> consume(heap, c);
                 case "holder" -> hold(c, Integer.parseInt(args[2]));
                 case "producer" -> produce(sys, c);
+                case "images" -> images(sys, heap, c);
                 default -> throw new IllegalArgumentException(scenario);
             }
         }
@@ -71,6 +76,53 @@ public final class ChildMain {
                     try (CpuAccess w = reply.beginCpuAccess(Access.WRITE)) {
                         Patterns.fill(w.segments().get(0), 1000 + f.frame());
                     }
+                    replies.add(c.send(reply, null));
+                }
+            }
+        }
+        c.close();
+        System.out.println("REPLIES " + replies.size());
+    }
+
+    /** The encoder of the {@code images} scenario: what it samples, best first. */
+    static final org.dmabuf4j.api.image.FormatSet ENCODER_FORMATS = org.dmabuf4j.api.image.FormatSet.of(
+            org.dmabuf4j.api.image.DrmFormat.NV12, org.dmabuf4j.api.image.FormatModifier.SIM_TILED_CCS,
+            org.dmabuf4j.api.image.FormatModifier.SIM_TILED, org.dmabuf4j.api.image.FormatModifier.LINEAR);
+
+    private static void images(SimulatedSystem sys, MemfdHeap heap, BufferChannel c) {
+        org.dmabuf4j.core.SimulatedDevice encoder = sys.newDevice("encoder")
+                .formats(org.dmabuf4j.api.image.ImageUsage.SAMPLE, ENCODER_FORMATS).build();
+        c.sendFeedback(FormatFeedback.of(encoder.tranche(org.dmabuf4j.api.image.ImageUsage.SAMPLE)));
+        List<SentFrame> replies = new ArrayList<>();
+        while (true) {
+            Optional<ReceivedFrame> next;
+            try {
+                next = c.receive(Duration.ofSeconds(30));
+            } catch (PeerGoneException gone) {
+                break;
+            }
+            if (next.isEmpty()) {
+                System.out.println("TIMEOUT");
+                break;
+            }
+            try (ReceivedFrame f = next.get()) {
+                org.dmabuf4j.api.image.Image image = f.image().orElseThrow();
+                f.awaitAcquire(Duration.ofSeconds(10));
+                String mismatch = ImagePatterns.firstMismatch(image, f.frame());
+                try (org.dmabuf4j.api.image.ImageAttachment a = image.attach(encoder,
+                        org.dmabuf4j.api.image.ImageUsage.SAMPLE);
+                     org.dmabuf4j.api.image.ImageMapping m = a.mapUnlocked(org.dmabuf4j.api.Direction.TO_DEVICE)) {
+                    if (m.mappings().size() != image.buffers().size()) {
+                        mismatch = "mapped " + m.mappings().size() + " of " + image.buffers().size() + " buffers";
+                    }
+                }
+                var d = image.descriptor();
+                System.out.println("IMAGE " + f.frame() + " " + d.modifier() + " buffers " + image.buffers().size()
+                        + " pool " + f.poolIndex() + (mismatch == null ? " OK" : " MISMATCH at " + mismatch));
+                try (org.dmabuf4j.api.image.Image reply = sys.images().allocate(
+                        org.dmabuf4j.api.image.ImageRequest.of(d.format(), d.width(), d.height(), d.modifier())
+                                .withDisjointPlanes(image.buffers().size() > 1), heap)) {
+                    ImagePatterns.fill(reply, 1000 + f.frame());
                     replies.add(c.send(reply, null));
                 }
             }

@@ -2,6 +2,7 @@ package org.dmabuf4j.api.image;
 
 import java.util.List;
 import org.dmabuf4j.api.DmaBuf;
+import org.dmabuf4j.api.DmaHeap;
 import org.dmabuf4j.api.Rule;
 
 /**
@@ -34,6 +35,23 @@ public interface ImageAllocator {
      * @see "gbm_bo_create_with_modifiers2, gbm_bo_get_modifier, gbm_bo_get_stride_for_plane, gbm_bo_get_offset"
      */
     Image allocate(ImageRequest request);
+
+    /**
+     * Allocates an image as {@link #allocate(ImageRequest)} does, every buffer from {@code heap}: the way to lay an
+     * image out in memory of a particular kind, such as the ipc module's memfd heap, whose buffers can be sent to
+     * another process. A SCANOUT target still needs contiguous memory ({@link Rule#NEG_4 NEG-4}): with a heap other
+     * than the system's contiguous heap, every candidate is refused for it.
+     *
+     * @param request what to allocate; not null
+     * @param heap where the buffers come from; a heap whose buffers belong to this allocator's system; not null
+     * @return the image, zeroed, owning one handle per buffer
+     * @throws NegotiationFailedException ({@link Rule#NEG_4 NEG-4}) if no modifier of the list works with this heap,
+     *     with each one's reason; nothing is allocated
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#FMT_7 FMT-7}) on a null request,
+     *     ({@link Rule#NEG_4 NEG-4}) on a null heap or one whose buffers are not of this system (they are closed)
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the system is closed
+     */
+    Image allocate(ImageRequest request, DmaHeap heap);
 
     /**
      * Imports existing buffers with an explicit layout (the "Import" of dma-buf-alloc-exchange): checks the descriptor

@@ -66,6 +66,19 @@ public final class ImageAllocatorImpl implements SimulatedImages {
 
     @Override
     public Image allocate(ImageRequest request) {
+        return allocateFrom(request, null);
+    }
+
+    @Override
+    public Image allocate(ImageRequest request, DmaHeap heap) {
+        if (heap == null) {
+            throw new RuleViolationException(Rule.NEG_4, "allocate(" + request + ", null heap): pass the heap the"
+                    + " image's buffers come from, or call allocate(request) for the system's own heaps");
+        }
+        return allocateFrom(request, heap);
+    }
+
+    private Image allocateFrom(ImageRequest request, DmaHeap heap) {
         if (request == null) {
             throw new RuleViolationException(Rule.FMT_7, "allocate(null): pass an ImageRequest with the format, size"
                     + " and acceptable modifiers");
@@ -73,19 +86,29 @@ public final class ImageAllocatorImpl implements SimulatedImages {
         requireOpen.accept("image allocation");
         List<Fallback> refused = new ArrayList<>();
         for (FormatModifier m : new LinkedHashSet<>(request.modifiers())) {
-            Image image = tryAllocate(request, m, refused);
+            Image image = tryAllocate(request, m, refused, heap);
             if (image != null) {
                 return image;
             }
         }
         throw new NegotiationFailedException(Rule.NEG_4, "allocation of " + request.format() + " "
                 + request.width() + "x" + request.height() + " for " + request.targets() + " found no usable modifier"
-                + " in " + request.modifiers() + "; nothing was allocated. Widen the list (LINEAR is the baseline),"
-                + " drop a target, or negotiate a copy route. Candidates:", refused);
+                + " in " + request.modifiers() + (heap == null ? "" : " in heap '" + heap.name() + "'")
+                + "; nothing was allocated. Widen the list (LINEAR is the baseline), drop a target, or negotiate a"
+                + " copy route. Candidates:", refused);
     }
 
     /** One candidate: the image, or null with the reason added to {@code refused}. */
     Image tryAllocate(ImageRequest request, FormatModifier m, List<Fallback> refused) {
+        return tryAllocate(request, m, refused, null);
+    }
+
+    /**
+     * One candidate: the image, or null with the reason added to {@code refused}.
+     *
+     * @param heap where the buffers come from, or null for the system heap (the contiguous heap for scanout)
+     */
+    private Image tryAllocate(ImageRequest request, FormatModifier m, List<Fallback> refused, DmaHeap explicitHeap) {
         String attempt = request.format() + ":" + m;
         FormatModifier layout;
         if (m.isImplicit()) {
@@ -128,7 +151,12 @@ public final class ImageAllocatorImpl implements SimulatedImages {
         }
         ImageLayouts.Planned plan = ImageLayouts.plan(request.format(), request.width(), request.height(), m, layout,
                 constraints, request.disjoint());
-        DmaHeap heap = scanout ? system.contiguousHeap() : system.systemHeap();
+        if (scanout && explicitHeap != null && explicitHeap != system.contiguousHeap()) {
+            refused.add(new Fallback(Rule.NEG_4, attempt, "a SCANOUT target needs contiguous memory, and heap '"
+                    + explicitHeap.name() + "' is not the contiguous heap"));
+            return null;
+        }
+        DmaHeap heap = explicitHeap != null ? explicitHeap : scanout ? system.contiguousHeap() : system.systemHeap();
         List<DmaBuf> buffers = new ArrayList<>();
         try {
             for (int i = 0; i < plan.bufferSizes().size(); i++) {
@@ -143,6 +171,15 @@ public final class ImageAllocatorImpl implements SimulatedImages {
                     + plan.bufferSizes() + " bytes" + (scanout ? " of contiguous scanout memory" : "") + ": "
                     + e.getMessage()));
             return null;
+        }
+        for (DmaBuf b : buffers) {
+            if (!owns.test(b)) {
+                RuleViolationException e = new RuleViolationException(Rule.NEG_4, "heap '" + heap.name()
+                        + "' allocated " + b + ", which is not a buffer of " + system + ": pass a heap of the"
+                        + " allocator's own system; nothing was allocated");
+                closeAll(buffers, e);
+                throw e;
+            }
         }
         registry.add(plan.descriptor(), layout, buffers);
         stats.allocations.increment();

@@ -87,7 +87,7 @@ public final class FrameExchange {
                 + System.nanoTime());
         try (SimulatedSystem sys = DmaBufs.newSystem();
              ChannelListener listener = ChannelListener.listen(MemfdHeap.of(sys), address, "producer")) {
-            Process consumer = startConsumer(address);
+            Process consumer = startConsumer(FrameExchange.class, address);
             Thread pump = pumpOutput(consumer, out);
             try (BufferChannel channel = listener.accept(WAIT).orElseThrow(
                     () -> new IllegalStateException("the consumer did not connect within " + WAIT))) {
@@ -178,17 +178,21 @@ public final class FrameExchange {
         }
     }
 
-    private static double percentile(long[] sorted, double p) {
+    static double percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
         }
         return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
     }
 
-    private static Process startConsumer(UnixAddress address) {
+    /**
+     * Starts {@code main} as the consumer process: the same {@code java} and class path as this one, with the
+     * arguments {@code consumer ADDRESS}.
+     */
+    static Process startConsumer(Class<?> main, UnixAddress address) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(Arrays.asList(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                classPath(), FrameExchange.class.getName(), "consumer", address.name()));
+                classPath(), main.getName(), "consumer", address.name()));
         try {
             return new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
@@ -206,7 +210,8 @@ public final class FrameExchange {
         return String.join(File.pathSeparator, parts);
     }
 
-    private static Thread pumpOutput(Process p, PrintStream out) {
+    /** Copies the consumer's output lines to {@code out} on a daemon thread. */
+    static Thread pumpOutput(Process p, PrintStream out) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {

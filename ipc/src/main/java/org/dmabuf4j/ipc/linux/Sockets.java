@@ -66,13 +66,13 @@ public final class Sockets {
             JAVA_INT.withName("flags"), MemoryLayout.paddingLayout(4));
     static final StructLayout UCRED = MemoryLayout.structLayout(JAVA_INT.withName("pid"), JAVA_INT.withName("uid"),
             JAVA_INT.withName("gid"));
-    private static final long CMSG_HDR = 16;
+    static final long CMSG_HDR = 16;
     private static final long SUN_PATH = 108;
-    private static final long MSG_IOV = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("iov"));
-    private static final long MSG_IOVLEN = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("iovlen"));
-    private static final long MSG_CONTROL = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("control"));
-    private static final long MSG_CONTROLLEN = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("controllen"));
-    private static final long MSG_FLAGS = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("flags"));
+    static final long MSG_IOV = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("iov"));
+    static final long MSG_IOVLEN = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("iovlen"));
+    static final long MSG_CONTROL = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("control"));
+    static final long MSG_CONTROLLEN = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("controllen"));
+    static final long MSG_FLAGS = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("flags"));
 
     private static final MethodHandle SOCKET = Native.errnoCall("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -310,7 +310,7 @@ public final class Sockets {
         }
     }
 
-    private static long cmsgSpace(long dataBytes) {
+    static long cmsgSpace(long dataBytes) {
         return CMSG_HDR + ((dataBytes + 7) & ~7L);
     }
 
@@ -365,21 +365,60 @@ public final class Sockets {
                 msg.set(ADDRESS, MSG_CONTROL, control);
                 msg.set(JAVA_LONG, MSG_CONTROLLEN, control.byteSize());
             }
-            MemorySegment st = Native.state();
-            while (true) {
-                long r;
-                try {
-                    r = (long) SENDMSG.invokeExact(st, fd, msg, flags | MSG_NOSIGNAL);
-                } catch (Throwable t) {
-                    throw Native.unexpected(t);
-                }
-                if (r >= 0) {
-                    return r;
-                }
-                int e = Native.errno(st);
-                if (e != Errno.EINTR) {
-                    return -e;
-                }
+            return sendmsg(fd, msg, flags);
+        }
+    }
+
+    /**
+     * sendmsg(2) of a prepared {@code msghdr}, MSG_NOSIGNAL, retrying on EINTR.
+     *
+     * @param fd the socket
+     * @param msg the message header, its iovec and control message filled in
+     * @param flags more flags
+     * @return bytes sent, or -errno
+     */
+    static long sendmsg(int fd, MemorySegment msg, int flags) {
+        MemorySegment st = Native.state();
+        while (true) {
+            long r;
+            try {
+                r = (long) SENDMSG.invokeExact(st, fd, msg, flags | MSG_NOSIGNAL);
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+            if (r >= 0) {
+                return r;
+            }
+            int e = Native.errno(st);
+            if (e != Errno.EINTR) {
+                return -e;
+            }
+        }
+    }
+
+    /**
+     * recvmsg(2) into a prepared {@code msghdr}, MSG_CMSG_CLOEXEC, retrying on EINTR.
+     *
+     * @param fd the socket
+     * @param msg the message header, its iovec and control buffer filled in
+     * @param flags more flags
+     * @return bytes received, or -errno
+     */
+    static long recvmsg(int fd, MemorySegment msg, int flags) {
+        MemorySegment st = Native.state();
+        while (true) {
+            long r;
+            try {
+                r = (long) RECVMSG.invokeExact(st, fd, msg, flags | MSG_CMSG_CLOEXEC);
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+            if (r >= 0) {
+                return r;
+            }
+            int e = Native.errno(st);
+            if (e != Errno.EINTR) {
+                return -e;
             }
         }
     }
@@ -402,30 +441,18 @@ public final class Sockets {
             iov.set(JAVA_LONG, 8, buf.byteSize());
             MemorySegment msg = a.allocate(MSGHDR);
             MemorySegment control = a.allocate(cmsgSpace(4L * Math.max(1, maxFds)), 8);
-            MemorySegment st = Native.state();
-            while (true) {
-                msg.fill((byte) 0);
-                msg.set(ADDRESS, MSG_IOV, iov);
-                msg.set(JAVA_LONG, MSG_IOVLEN, 1);
-                msg.set(ADDRESS, MSG_CONTROL, control);
-                msg.set(JAVA_LONG, MSG_CONTROLLEN, control.byteSize());
-                long r;
-                try {
-                    r = (long) RECVMSG.invokeExact(st, fd, msg, flags | MSG_CMSG_CLOEXEC);
-                } catch (Throwable t) {
-                    throw Native.unexpected(t);
-                }
-                if (r < 0) {
-                    int e = Native.errno(st);
-                    if (e == Errno.EINTR) {
-                        continue;
-                    }
-                    return new Received(-e, 0, new int[0]);
-                }
-                int msgFlags = msg.get(JAVA_INT, MSG_FLAGS);
-                long controlLen = msg.get(JAVA_LONG, MSG_CONTROLLEN);
-                return new Received(r, msgFlags, descriptors(control, controlLen));
+            msg.fill((byte) 0);
+            msg.set(ADDRESS, MSG_IOV, iov);
+            msg.set(JAVA_LONG, MSG_IOVLEN, 1);
+            msg.set(ADDRESS, MSG_CONTROL, control);
+            msg.set(JAVA_LONG, MSG_CONTROLLEN, control.byteSize());
+            long r = recvmsg(fd, msg, flags);
+            if (r < 0) {
+                return new Received(r, 0, new int[0]);
             }
+            int msgFlags = msg.get(JAVA_INT, MSG_FLAGS);
+            long controlLen = msg.get(JAVA_LONG, MSG_CONTROLLEN);
+            return new Received(r, msgFlags, descriptors(control, controlLen));
         }
     }
 
