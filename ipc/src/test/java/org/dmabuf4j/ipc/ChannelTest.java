@@ -190,6 +190,13 @@ class ChannelTest {
     @Test
     @DisplayName("IPC-12: a frame handler gets every frame on the reader thread; one that throws has its frame released")
     void aFrameHandlerGetsFramesOnTheReaderThread() throws Exception {
+        try (CapturedLog log = CapturedLog.expecting("aFrameHandlerGetsFramesOnTheReaderThread",
+                "[IPC-12] the frame handler")) {
+            aFrameHandlerGetsFramesOnTheReaderThread(log);
+        }
+    }
+
+    private void aFrameHandlerGetsFramesOnTheReaderThread(CapturedLog log) throws Exception {
         withPair((sys, heap, a, b) -> {
             java.util.concurrent.LinkedBlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
             b.onFrame(f -> {
@@ -214,6 +221,7 @@ class ChannelTest {
                 assertEquals("dmabuf4j-ipc-reader-test-b " + i, seen.poll(10, TimeUnit.SECONDS));
             }
             assertTrue(b.receive(Duration.ZERO).isEmpty(), "nothing queued for receive");
+            log.assertLogged("[IPC-12] the frame handler of channel 'test-b' threw on", "the frame is released");
         });
     }
 

@@ -123,19 +123,23 @@ class OwnedFdTest {
     @Test
     @DisplayName("IPC-1: an owner dropped unclosed is closed by the garbage collector and reported with where it was created")
     void aDroppedOwnerIsReportedWithItsCreationSite() {
-        long leakedBefore = OwnedFd.counters().leaked();
-        int n = dropOne();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (OwnedFd.counters().leaked() == leakedBefore && System.nanoTime() < deadline) {
-            System.gc(); // the only way to make an object unreachable observable: bounded by the deadline
-            Thread.onSpinWait();
+        try (CapturedLog log = CapturedLog.expecting("aDroppedOwnerIsReportedWithItsCreationSite",
+                "[IPC-1] leaked descriptor")) {
+            long leakedBefore = OwnedFd.counters().leaked();
+            int n = dropOne();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (OwnedFd.counters().leaked() == leakedBefore && System.nanoTime() < deadline) {
+                System.gc(); // the only way to make an object unreachable observable: bounded by the deadline
+                Thread.onSpinWait();
+            }
+            assertEquals(leakedBefore + 1, OwnedFd.counters().leaked(), "the dropped owner was reported");
+            String report = OwnedFd.leakReports().getLast();
+            assertTrue(report.startsWith("[IPC-1] leaked descriptor " + n + " (dropped on purpose"), report);
+            assertTrue(report.contains("dropOne"), "the report names where it was created: " + report);
+            log.assertLogged("[IPC-1] leaked descriptor " + n + " (dropped on purpose", "dropOne");
+            assertFalse(isOpen(n), "the garbage collector closed it");
+            NoLeaks.expectReport();
         }
-        assertEquals(leakedBefore + 1, OwnedFd.counters().leaked(), "the dropped owner was reported");
-        String report = OwnedFd.leakReports().getLast();
-        assertTrue(report.startsWith("[IPC-1] leaked descriptor " + n + " (dropped on purpose"), report);
-        assertTrue(report.contains("dropOne"), "the report names where it was created: " + report);
-        assertFalse(isOpen(n), "the garbage collector closed it");
-        NoLeaks.expectReport();
     }
 
     private static int dropOne() {
