@@ -1,17 +1,10 @@
 package org.dmabuf4j.examples.ipc;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,7 +17,6 @@ import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.ipc.BufferChannel;
 import org.dmabuf4j.ipc.BufferPool;
-import org.dmabuf4j.ipc.ChannelListener;
 import org.dmabuf4j.ipc.MemfdHeap;
 import org.dmabuf4j.ipc.PeerGoneException;
 import org.dmabuf4j.ipc.ReceivedFrame;
@@ -56,7 +48,7 @@ public final class FrameExchange {
     public static final int WIDTH = 1920;
     /** Frame height in pixels. */
     public static final int HEIGHT = 1080;
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = ConsumerProcess.WAIT;
 
     private FrameExchange() {
     }
@@ -83,23 +75,8 @@ public final class FrameExchange {
      * @return the consumer's exit code (0 if every frame was intact)
      */
     public static int run(int frames, PrintStream out) {
-        UnixAddress address = UnixAddress.abstractName("dmabuf4j-frames-" + ProcessHandle.current().pid() + "-"
-                + System.nanoTime());
-        try (SimulatedSystem sys = DmaBufs.newSystem();
-             ChannelListener listener = ChannelListener.listen(MemfdHeap.of(sys), address, "producer")) {
-            Process consumer = startConsumer(FrameExchange.class, address);
-            Thread pump = pumpOutput(consumer, out);
-            try (BufferChannel channel = listener.accept(WAIT).orElseThrow(
-                    () -> new IllegalStateException("the consumer did not connect within " + WAIT))) {
-                produce(sys, channel, frames, out);
-            }
-            consumer.waitFor();
-            pump.join();
-            return consumer.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return ConsumerProcess.run(FrameExchange.class, "frames", (sys, channel) -> produce(sys, channel, frames, out),
+                out);
     }
 
     private static void produce(SimulatedSystem sys, BufferChannel channel, int frames, PrintStream out) {
@@ -171,60 +148,10 @@ public final class FrameExchange {
             double seconds = Math.max(1e-9, (last - first) / 1e9);
             out.printf(Locale.ROOT, "consumer: %d frames, %d bad, %.1f frames/s; latency render->checked"
                     + " p50 %.1f us, p99 %.1f us, max %.1f us%n", sorted.length, bad,
-                    sorted.length > 1 ? (sorted.length - 1) / seconds : 0.0, percentile(sorted, 0.50) / 1e3,
-                    percentile(sorted, 0.99) / 1e3, sorted.length == 0 ? 0.0 : sorted[sorted.length - 1] / 1e3);
+                    sorted.length > 1 ? (sorted.length - 1) / seconds : 0.0, ConsumerProcess.percentile(sorted, 0.50) / 1e3,
+                    ConsumerProcess.percentile(sorted, 0.99) / 1e3, sorted.length == 0 ? 0.0 : sorted[sorted.length - 1] / 1e3);
             out.flush();
             System.exit(bad == 0 && sorted.length > 0 ? 0 : 1);
         }
-    }
-
-    static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-    }
-
-    /**
-     * Starts {@code main} as the consumer process: the same {@code java} and class path as this one, with the
-     * arguments {@code consumer ADDRESS}.
-     */
-    static Process startConsumer(Class<?> main, UnixAddress address) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(Arrays.asList(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                classPath(), main.getName(), "consumer", address.name()));
-        try {
-            return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the consumer: " + cmd, e);
-        }
-    }
-
-    private static String classPath() {
-        List<String> parts = new ArrayList<>();
-        for (String p : new String[] {System.getProperty("java.class.path"), System.getProperty("jdk.module.path")}) {
-            if (p != null && !p.isBlank()) {
-                parts.add(p);
-            }
-        }
-        return String.join(File.pathSeparator, parts);
-    }
-
-    /** Copies the consumer's output lines to {@code out} on a daemon thread. */
-    static Thread pumpOutput(Process p, PrintStream out) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    out.println(line);
-                }
-            } catch (IOException e) {
-                out.println("consumer output lost: " + e);
-            }
-        }, "consumer-output");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }

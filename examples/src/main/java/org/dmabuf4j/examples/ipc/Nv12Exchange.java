@@ -27,7 +27,6 @@ import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.ipc.BufferChannel;
-import org.dmabuf4j.ipc.ChannelListener;
 import org.dmabuf4j.ipc.FormatFeedback;
 import org.dmabuf4j.ipc.ImagePool;
 import org.dmabuf4j.ipc.MemfdHeap;
@@ -65,7 +64,7 @@ public final class Nv12Exchange {
     public static final int WIDTH = 1920;
     /** Frame height in pixels. */
     public static final int HEIGHT = 1080;
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = ConsumerProcess.WAIT;
     /** The camera renders these: not the compressed layout the display would scan out. */
     static final FormatSet CAMERA = FormatSet.of(DrmFormat.NV12, FormatModifier.SIM_TILED, FormatModifier.LINEAR);
     /** The consumer's display scans out only the compressed layout. */
@@ -107,23 +106,8 @@ public final class Nv12Exchange {
      * @return the consumer's exit code (0 if every frame was intact)
      */
     public static int run(int frames, PrintStream out) {
-        UnixAddress address = UnixAddress.abstractName("dmabuf4j-nv12-" + ProcessHandle.current().pid() + "-"
-                + System.nanoTime());
-        try (SimulatedSystem sys = DmaBufs.newSystem();
-             ChannelListener listener = ChannelListener.listen(MemfdHeap.of(sys), address, "camera")) {
-            Process consumer = FrameExchange.startConsumer(Nv12Exchange.class, address);
-            Thread pump = FrameExchange.pumpOutput(consumer, out);
-            try (BufferChannel channel = listener.accept(WAIT).orElseThrow(
-                    () -> new IllegalStateException("the consumer did not connect within " + WAIT))) {
-                produce(sys, channel, frames, out);
-            }
-            consumer.waitFor();
-            pump.join();
-            return consumer.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return ConsumerProcess.run(Nv12Exchange.class, "camera", (sys, channel) -> produce(sys, channel, frames, out),
+                out);
     }
 
     private static void produce(SimulatedSystem sys, BufferChannel channel, int frames, PrintStream out) {
@@ -250,7 +234,7 @@ public final class Nv12Exchange {
             out.printf(Locale.ROOT, "consumer: %d frames of %s, %d bad (every sample checked through per-plane"
                     + " windows), each imported by 'encoder'; %.1f frames/s; latency render->checked p50 %.1f us, p99"
                     + " %.1f us%n", sorted.length, layout, bad, sorted.length > 1 ? (sorted.length - 1) / seconds : 0.0,
-                    FrameExchange.percentile(sorted, 0.50) / 1e3, FrameExchange.percentile(sorted, 0.99) / 1e3);
+                    ConsumerProcess.percentile(sorted, 0.50) / 1e3, ConsumerProcess.percentile(sorted, 0.99) / 1e3);
             out.flush();
             return bad == 0 && sorted.length > 0 ? 0 : 1;
         }
