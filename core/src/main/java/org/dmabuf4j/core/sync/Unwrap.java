@@ -182,8 +182,9 @@ final class Unwrap {
 
     /**
      * The fast path of a merge of a few plain leaves (the usual merge of two sync files): no growable array, no
-     * context array, no sort machinery; an insertion sort by context over at most {@value #SMALL_MAX} leaves with
-     * direct comparisons, keeping the later seqno of a context (the later position on a tie), as the general path.
+     * packing or sort machinery; two pending fences are compared directly, more are insertion-sorted by context (a
+     * primitive copy of the contexts, so no call per comparison) over at most {@value #SMALL_MAX} leaves, keeping the
+     * later seqno of a context (the later position on a tie), as the general path does.
      *
      * @param list a random-access list of at most {@value #SMALL_MAX} fences
      * @return the merge, or null if an element is a container (chain or array): the general path unwraps those
@@ -191,10 +192,6 @@ final class Unwrap {
      */
     private static Fence mergeSmall(List<? extends Fence> list) {
         int n = list.size();
-        Fence[] kept = new Fence[Math.max(n, 1)];
-        int count = 0;
-        long latestTimestamp = 0;
-        boolean anySignaled = false;
         for (int i = 0; i < n; i++) { // every argument checked before any fence is asked its state
             Fence leaf = list.get(i);
             if (leaf == null) {
@@ -216,6 +213,11 @@ final class Unwrap {
                 return Long.compareUnsigned(ca, cb) < 0 ? FenceArrayImpl.ofTwo(a, b) : FenceArrayImpl.ofTwo(b, a);
             }
         }
+        Fence[] kept = new Fence[Math.max(n, 1)];
+        long[] keptContexts = new long[kept.length]; // signed-comparable (context ^ MIN_VALUE): no call per comparison
+        int count = 0;
+        long latestTimestamp = 0;
+        boolean anySignaled = false;
         for (int i = 0; i < n; i++) {
             Fence leaf = list.get(i);
             if (leaf.isSignaled()) {
@@ -227,19 +229,26 @@ final class Unwrap {
                 continue;
             }
             // insert by unsigned context; the same context keeps the later seqno (ties: this later leaf)
-            long c = leaf.context();
+            long c = leaf.context() ^ Long.MIN_VALUE;
             int j = count - 1;
-            while (j >= 0 && Long.compareUnsigned(kept[j].context(), c) > 0) {
+            while (j >= 0 && keptContexts[j] > c) {
+                kept[j + 1] = kept[j];
+                keptContexts[j + 1] = keptContexts[j];
                 j--;
             }
-            if (j >= 0 && kept[j].context() == c) {
+            if (j >= 0 && keptContexts[j] == c) {
+                // the same context: undo the shift, keep the later seqno (the later position on a tie)
+                for (int k = j + 1; k < count; k++) {
+                    kept[k] = kept[k + 1];
+                    keptContexts[k] = keptContexts[k + 1];
+                }
                 if (Long.compareUnsigned(leaf.seqno(), kept[j].seqno()) >= 0) {
                     kept[j] = leaf;
                 }
                 continue;
             }
-            System.arraycopy(kept, j + 1, kept, j + 2, count - j - 1);
             kept[j + 1] = leaf;
+            keptContexts[j + 1] = c;
             count++;
         }
         if (count == 0) {

@@ -366,7 +366,7 @@ class FenceContainerTest extends SyncTestBase {
     }
 
     @Test
-    @DisplayName("FENCE-11: the fast merge of up to 8 leaves keeps the same fences in the same order as the fallback sort")
+    @DisplayName("FENCE-11: the fast merge of a few leaves keeps the same fences in the same order as the fallback sort")
     void smallMergeAgreesWithFallback() {
         long seed = Seeds.seed("smallMergeAgreesWithFallback");
         java.util.Random random = new java.util.Random(seed);
