@@ -41,15 +41,15 @@ final class FenceArrayImpl extends BaseFence implements FenceArray {
 
     /** The leaves: an unmodifiable list. */
     private final List<Fence> fences;
-    /** Leaves not yet signaled, once armed. */
+    /** Leaves not yet signaled, once armed (set by the arming thread, before its first callback). */
     private volatile int pending;
     private volatile Throwable firstError;
     private volatile boolean armed;
 
     private FenceArrayImpl(List<Fence> leaves) {
-        super(FenceContextImpl.allocate(DRIVER, TIMELINE), 1);
+        super(FenceContextImpl.allocateFramework(DRIVER, TIMELINE), 1);
         this.fences = leaves;
-        this.pending = leaves.size();
+        // pending is set when armed: a volatile store here would cost every merge a full fence
     }
 
     /**
@@ -101,7 +101,22 @@ final class FenceArrayImpl extends BaseFence implements FenceArray {
      * @return the array
      */
     static FenceArrayImpl ofMergedLeaves(Fence[] leaves, int count) {
-        return new FenceArrayImpl(List.copyOf(Arrays.asList(leaves).subList(0, count)));
+        return new FenceArrayImpl(switch (count) {
+            case 1 -> List.of(leaves[0]);
+            case 2 -> List.of(leaves[0], leaves[1]); // no array at all
+            default -> List.of(count == leaves.length ? leaves : Arrays.copyOf(leaves, count)); // List.of copies once
+        });
+    }
+
+    /**
+     * Creates the array of two leaves of distinct contexts, in context order: a merge's of two fences.
+     *
+     * @param first a leaf, not null
+     * @param second a leaf of a greater context, not null
+     * @return the array
+     */
+    static FenceArrayImpl ofTwo(Fence first, Fence second) {
+        return new FenceArrayImpl(List.of(first, second));
     }
 
     @Override
@@ -109,6 +124,7 @@ final class FenceArrayImpl extends BaseFence implements FenceArray {
         if (armed || !ARMED.compareAndSet(this, false, true)) {
             return;
         }
+        PENDING.setVolatile(this, fences.size()); // before any callback can count down
         FenceCallback onComponent = this::componentSignaled; // made once, when armed: unobserved arrays never pay
         for (int i = 0; i < fences.size(); i++) {
             Fence fence = fences.get(i);

@@ -56,6 +56,18 @@ final class FenceContextImpl implements FenceContext {
         return new FenceContextImpl(NEXT_ID.getAndIncrement(), driverName, timelineName);
     }
 
+    /**
+     * Allocates a context for the framework's own fences (arrays), whose names are constants known to be valid: the
+     * per-merge path skips {@link #allocate}'s name checks.
+     *
+     * @param driverName a non-blank constant
+     * @param timelineName a non-blank constant
+     * @return a new context
+     */
+    static FenceContextImpl allocateFramework(String driverName, String timelineName) {
+        return new FenceContextImpl(NEXT_ID.getAndIncrement(), driverName, timelineName);
+    }
+
     private static void checkName(String name, String what) {
         if (name == null || name.isBlank()) {
             throw new RuleViolationException(Rule.FENCE_6, "a fence context needs a non-blank " + what + ", got "

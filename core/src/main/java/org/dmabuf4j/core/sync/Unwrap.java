@@ -3,6 +3,7 @@ package org.dmabuf4j.core.sync;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.RandomAccess;
 
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.FenceArray;
@@ -28,6 +29,8 @@ import org.dmabuf4j.api.RuleViolationException;
 final class Unwrap {
     /** Runs up to this length are sorted by insertion; longer ones by merging (the fallback sort). */
     private static final int INSERTION_MAX = 24;
+    /** Merges of up to this many fences take the fast path when they are plain leaves in a random-access list. */
+    static final int SMALL_MAX = 8;
 
     private Unwrap() {
     }
@@ -115,6 +118,13 @@ final class Unwrap {
         if (fences == null) {
             throw new RuleViolationException(Rule.FENCE_11, "cannot merge a null collection of fences");
         }
+        if (!general && fences.size() <= SMALL_MAX && fences instanceof List<? extends Fence> list
+                && list instanceof RandomAccess) {
+            Fence merged = mergeSmall(list);
+            if (merged != null) {
+                return merged;
+            }
+        }
         Leaves all = new Leaves(fences.size());
         int index = 0;
         for (Fence input : fences) {
@@ -168,6 +178,86 @@ final class Unwrap {
         Fence[] kept = !general && max - min >= 0 && max - min < 1L << 32
                 ? mergePacked(leaves, contexts, pending, min) : mergeGeneral(leaves, contexts, pending);
         return kept.length == 1 ? kept[0] : FenceArrayImpl.ofMergedLeaves(kept, kept.length);
+    }
+
+    /**
+     * The fast path of a merge of a few plain leaves (the usual merge of two sync files): no growable array, no
+     * packing or sort machinery; two pending fences are compared directly, more are insertion-sorted by context (a
+     * primitive copy of the contexts, so no call per comparison) over at most {@value #SMALL_MAX} leaves, keeping the
+     * later seqno of a context (the later position on a tie), as the general path does.
+     *
+     * @param list a random-access list of at most {@value #SMALL_MAX} fences
+     * @return the merge, or null if an element is a container (chain or array): the general path unwraps those
+     * @throws RuleViolationException (FENCE-11) on a null element
+     */
+    private static Fence mergeSmall(List<? extends Fence> list) {
+        int n = list.size();
+        for (int i = 0; i < n; i++) { // every argument checked before any fence is asked its state
+            Fence leaf = list.get(i);
+            if (leaf == null) {
+                throw new RuleViolationException(Rule.FENCE_11, "fence " + i + " of a merge is null");
+            }
+            if (leaf instanceof FenceArray || leaf instanceof FenceChain) { // as collect() tells them apart
+                return null;
+            }
+        }
+        if (n == 2) {
+            Fence a = list.get(0);
+            Fence b = list.get(1);
+            if (!a.isSignaled() && !b.isSignaled()) { // the usual merge of two sync files: no array to sort in
+                long ca = a.context();
+                long cb = b.context();
+                if (ca == cb) {
+                    return Long.compareUnsigned(b.seqno(), a.seqno()) >= 0 ? b : a;
+                }
+                return Long.compareUnsigned(ca, cb) < 0 ? FenceArrayImpl.ofTwo(a, b) : FenceArrayImpl.ofTwo(b, a);
+            }
+        }
+        Fence[] kept = new Fence[Math.max(n, 1)];
+        long[] keptContexts = new long[kept.length]; // signed-comparable (context ^ MIN_VALUE): no call per comparison
+        int count = 0;
+        long latestTimestamp = 0;
+        boolean anySignaled = false;
+        for (int i = 0; i < n; i++) {
+            Fence leaf = list.get(i);
+            if (leaf.isSignaled()) {
+                long ts = leaf.timestampNanos();
+                if (!anySignaled || ts - latestTimestamp > 0) {
+                    latestTimestamp = ts;
+                }
+                anySignaled = true;
+                continue;
+            }
+            // insert by unsigned context; the same context keeps the later seqno (ties: this later leaf)
+            long c = leaf.context() ^ Long.MIN_VALUE;
+            int j = count - 1;
+            while (j >= 0 && keptContexts[j] > c) {
+                kept[j + 1] = kept[j];
+                keptContexts[j + 1] = keptContexts[j];
+                j--;
+            }
+            if (j >= 0 && keptContexts[j] == c) {
+                // the same context: undo the shift, keep the later seqno (the later position on a tie)
+                for (int k = j + 1; k < count; k++) {
+                    kept[k] = kept[k + 1];
+                    keptContexts[k] = keptContexts[k + 1];
+                }
+                if (Long.compareUnsigned(leaf.seqno(), kept[j].seqno()) >= 0) {
+                    kept[j] = leaf;
+                }
+                continue;
+            }
+            kept[j + 1] = leaf;
+            keptContexts[j + 1] = c;
+            count++;
+        }
+        if (count == 0) {
+            return FenceImpl.privateStub(anySignaled ? latestTimestamp : System.nanoTime());
+        }
+        if (count == 1) {
+            return kept[0];
+        }
+        return FenceArrayImpl.ofMergedLeaves(kept, count);
     }
 
     /**

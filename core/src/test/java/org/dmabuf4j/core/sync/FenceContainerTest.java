@@ -366,6 +366,57 @@ class FenceContainerTest extends SyncTestBase {
     }
 
     @Test
+    @DisplayName("FENCE-11: the fast merge of a few leaves keeps the same fences in the same order as the fallback sort")
+    void smallMergeAgreesWithFallback() {
+        long seed = Seeds.seed("smallMergeAgreesWithFallback");
+        java.util.Random random = new java.util.Random(seed);
+        List<FenceContext> contexts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            contexts.add(fences.newContext("test", "small" + i));
+        }
+        for (int round = 0; round < 400; round++) {
+            List<Fence> input = new ArrayList<>();
+            int n = 1 + random.nextInt(Unwrap.SMALL_MAX);
+            for (int i = 0; i < n; i++) {
+                SignalingFence f = contexts.get(random.nextInt(contexts.size())).next();
+                if (random.nextInt(5) == 0) {
+                    f.signal();
+                }
+                input.add(random.nextInt(4) == 0 && !input.isEmpty() ? input.get(random.nextInt(input.size())) : f);
+            }
+            java.util.Collections.shuffle(input, random); // later seqnos first too: the later seqno must still win
+            Fence small = Unwrap.merge(input, false);
+            Fence general = Unwrap.merge(input, true);
+            String where = "seed " + seed + " round " + round + " input " + input;
+            if (general.context() == 0) {
+                assertEquals(0, small.context(), where);
+                assertEquals(general.timestampNanos(), small.timestampNanos(), where);
+                continue;
+            }
+            assertEquals(fences.unwrap(general), fences.unwrap(small), where);
+            if (!(general instanceof FenceArray)) {
+                assertSame(general, small, where);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("FENCE-11: a merge of a few fences that holds a container unwraps it")
+    void smallMergeUnwrapsContainers() {
+        SignalingFence g1 = gfx.next();
+        SignalingFence d1 = dma.next();
+        SignalingFence g2 = gfx.next();
+        Fence array = fences.merge(List.of(g1, d1));
+        Fence merged = fences.merge(List.of(array, g2));
+        List<Fence> leaves = fences.unwrap(merged);
+        assertEquals(2, leaves.size(), "gfx keeps its later fence, dma its only one: " + leaves);
+        assertTrue(leaves.contains(g2) && leaves.contains(d1), leaves.toString());
+        g1.signal();
+        d1.signal();
+        g2.signal();
+    }
+
+    @Test
     @DisplayName("FENCE-11: merge with one fence left returns that fence")
     void mergeWithOneLeftReturnsIt() {
         SignalingFence g1 = gfx.next();
