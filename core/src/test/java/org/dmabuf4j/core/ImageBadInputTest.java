@@ -87,4 +87,65 @@ class ImageBadInputTest {
             assertEquals(Rule.CPU_4, assertThrows(ClosedException.class, access::planes).rule());
         }
     }
+
+    @Test
+    @DisplayName("BUF-9: closing an image attachment with a buffer's lock held detaches nothing and stays closable")
+    void closingWithTheLockHeldChangesNothing(SimulatedSystem sys) {
+        SimulatedDevice gpu = sys.newDevice("gpu").build();
+        try (var image = sys.images().allocate(linear())) {
+            var attachment = image.attach(gpu, ImageUsage.RENDER);
+            var reservation = image.buffers().get(0).reservation();
+            long releases = sys.counters().releases();
+            reservation.lock();
+            try {
+                assertEquals(Rule.BUF_9, assertThrows(RuleViolationException.class, attachment::close).rule());
+                assertEquals(true, attachment.isAttached(), "still attached: the refused close changed nothing");
+            } finally {
+                reservation.unlock();
+            }
+            attachment.close();
+            assertEquals(false, attachment.isAttached());
+            assertEquals(releases, sys.counters().releases());
+        }
+        assertEquals(0, sys.counters().liveBuffers(), "the buffer was released with its last attachment and handle");
+    }
+
+    @Test
+    @DisplayName("BUF-9: closing an image with a buffer's lock held closes no handle and the image stays closable")
+    void closingAnImageWithTheLockHeldChangesNothing(SimulatedSystem sys) {
+        var image = sys.images().allocate(linear());
+        var reservation = image.buffers().get(0).reservation();
+        reservation.lock();
+        try {
+            assertEquals(Rule.BUF_9, assertThrows(RuleViolationException.class, image::close).rule());
+            assertEquals(true, image.isOpen(), "still open: the refused close changed nothing");
+        } finally {
+            reservation.unlock();
+        }
+        image.close();
+        assertEquals(0, sys.counters().liveBuffers());
+    }
+
+    @Test
+    @DisplayName("MAP-1: closing an image mapping with a buffer's lock held unmaps nothing and stays closable")
+    void closingAMappingWithTheLockHeldChangesNothing(SimulatedSystem sys) {
+        SimulatedDevice gpu = sys.newDevice("gpu").build();
+        try (var image = sys.images().allocate(linear());
+                var attachment = image.attach(gpu, ImageUsage.RENDER)) {
+            var mapping = attachment.mapUnlocked(org.dmabuf4j.api.Direction.BIDIRECTIONAL);
+            long translations = gpu.liveTranslations();
+            var reservation = image.buffers().get(0).reservation();
+            reservation.lock();
+            try {
+                assertEquals(Rule.MAP_1, assertThrows(RuleViolationException.class, mapping::close).rule());
+                assertEquals(true, mapping.isValid(), "still mapped: the refused close changed nothing");
+                assertEquals(translations, gpu.liveTranslations());
+            } finally {
+                reservation.unlock();
+            }
+            mapping.close();
+            assertEquals(false, mapping.isValid());
+            assertEquals(0, gpu.liveTranslations());
+        }
+    }
 }

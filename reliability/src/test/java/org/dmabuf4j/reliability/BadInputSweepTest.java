@@ -78,6 +78,7 @@ import org.dmabuf4j.api.image.ImageRequest;
 import org.dmabuf4j.api.image.ImageTarget;
 import org.dmabuf4j.api.image.ImageUsage;
 import org.dmabuf4j.api.image.LayoutConstraints;
+import org.dmabuf4j.api.image.NegotiatedImages;
 import org.dmabuf4j.api.image.NegotiationRequest;
 import org.dmabuf4j.api.image.Tranche;
 import org.dmabuf4j.ipc.BufferChannel;
@@ -751,6 +752,28 @@ final class BadInputSweepTest {
         r.add(stateOtherThread("ImageAccess(other thread)", ImageAccess.class,
                 w -> w.track(w.image(FormatModifier.LINEAR).beginCpuAccess(Access.READ_WRITE)), "plane", "planes",
                 "close"));
+        r.add(state("Image(its buffer's lock held)", Image.class, w -> {
+            Image i = w.image(FormatModifier.LINEAR);
+            holdLock(w, i.buffers().get(0).reservation());
+            return i;
+        }, "beginCpuAccess", "attach", "close"));
+        r.add(state("ImageMapping(its buffer's lock held)", ImageMapping.class, w -> {
+            ImageMapping m = w.imageMapping();
+            holdLock(w, m.attachment().image().buffers().get(0).reservation());
+            return m;
+        }, "close"));
+        r.add(state("ImageAttachment(its buffer's lock held)", ImageAttachment.class, w -> {
+            Image i = w.image(FormatModifier.LINEAR);
+            ImageAttachment a = w.track(i.attach(w.dev, ImageUsage.RENDER));
+            holdLock(w, i.buffers().get(0).reservation());
+            return a;
+        }, "mapUnlocked", "close"));
+        r.add(state("NegotiatedImages(closed)", NegotiatedImages.class, w -> {
+            NegotiatedImages n = w.sys.images().negotiate(NegotiationRequest.of(DrmFormat.XRGB8888, 64, 64,
+                    w.dev.tranche(ImageUsage.RENDER), w.dev2.tranche(ImageUsage.SAMPLE)));
+            n.close();
+            return n;
+        }, "transfer"));
         r.add(state("ImageMapping(closed)", ImageMapping.class, w -> {
             ImageMapping m = w.imageMapping();
             m.close();
@@ -794,15 +817,21 @@ final class BadInputSweepTest {
             return c[0];
         }, channelCalls));
         r.add(state("BufferPool(closed)", BufferPool.class, w -> {
+            long live = w.sys.counters().liveBuffers();
             BufferPool p = pool(w);
             p.close();
-            World.settle("the peer released the pool", () -> w.channels()[1].importedBuffers() == 0);
+            // both sides release in the background (the peer's import, then this side's buffer on its IPC-10 note)
+            World.settle("the pool was released on both sides", () -> w.channels()[1].importedBuffers() == 0
+                    && w.sys.counters().liveBuffers() == live);
             return p;
         }, "buffer", "acquire", "submit"));
         r.add(state("ImagePool(closed)", ImagePool.class, w -> {
+            long live = w.sys.counters().liveBuffers();
             ImagePool p = imagePool(w);
             p.close();
-            World.settle("the peer released the pool", () -> w.channels()[1].importedBuffers() == 0);
+            // both sides release in the background (the peer's import, then this side's buffer on its IPC-10 note)
+            World.settle("the pool was released on both sides", () -> w.channels()[1].importedBuffers() == 0
+                    && w.sys.counters().liveBuffers() == live);
             return p;
         }, "image", "acquire", "submit"));
         r.add(state("ReceivedFrame(released)", ReceivedFrame.class, w -> {
@@ -826,6 +855,16 @@ final class BadInputSweepTest {
             return l;
         }, "accept"));
         r.add(state("OwnedFd(closed)", OwnedFd.class, World::closedFd, "fd", "dup"));
+    }
+
+    /** Locks a reservation on the case's thread (the call's) until the world closes. */
+    private static void holdLock(World w, Reservation res) {
+        res.lock();
+        w.track(() -> {
+            if (res.isHeldByCurrentThread()) {
+                res.unlock();
+            }
+        });
     }
 
     /** A channel with a frame and format feedback waiting, so that a wait with any timeout returns at once. */
