@@ -878,10 +878,20 @@ final class BadInputSweepTest {
         return c[0];
     }
 
+    /**
+     * Waits until the peer's reader thread handled everything sent so far: it handles messages in order, so once the
+     * feedback sent now arrived, the pool sent before it is imported completely (images made, handles settled).
+     */
+    private static void caughtUp(World w) {
+        BufferChannel[] c = w.channels();
+        c[0].sendFeedback(FormatFeedback.of(w.dev2.tranche(ImageUsage.SAMPLE)));
+        World.settle("the peer handled the pool", () -> c[1].awaitFeedback(Duration.ZERO).isPresent());
+    }
+
     /** A pool of two buffers on the world's channel, both imported by the peer already. */
     private static BufferPool pool(World w) {
         BufferPool p = w.track(w.channels()[0].createPool(2, 4096, Optional.empty(), "sweep-pool"));
-        World.settle("the peer imported the pool", () -> w.channels()[1].importedBuffers() == 2);
+        caughtUp(w);
         return p;
     }
 
@@ -889,7 +899,7 @@ final class BadInputSweepTest {
     private static ImagePool imagePool(World w) {
         ImagePool p = w.track(w.channels()[0].createImagePool(2, ImageRequest.of(DrmFormat.XRGB8888, 64, 64,
                 FormatModifier.LINEAR), "sweep-images"));
-        World.settle("the peer imported the pool", () -> w.channels()[1].importedBuffers() == 2);
+        caughtUp(w);
         return p;
     }
 
