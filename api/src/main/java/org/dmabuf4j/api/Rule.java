@@ -755,14 +755,16 @@ public enum Rule {
      * Allocation candidates: an allocation considers, in the caller's order, only modifiers whose layout it knows,
      * that every target imports for its usage, laid out to meet the merged constraints of the request and of every
      * target, in memory it can get (contiguous for a scanout target); when none remains it fails with each
-     * candidate's reason and allocates nothing.
+     * candidate's reason and allocates nothing. A target whose device is closed or belongs to another system is
+     * refused before any candidate: its buffers could never be attached to it (ATT-7).
      */
     NEG_4(Level.MUST, Party.FRAMEWORK, "An allocation considers only modifiers it can lay out that every target imports, meets the merged constraints of the request and the targets, takes contiguous memory for scanout, and fails with every candidate's reason when none remains.", "gbm_bo_create_with_modifiers2; dma-buf-alloc-exchange.rst: Allocation"),
     /**
      * Negotiation: tries the consumer's tranches in order and within a tranche the modifiers both sides have, in the
      * tranche's order, allocating each candidate for real (a probe allocation never stands in for it), records every
      * candidate it gives up with its rule and reason, and reports the route taken: direct, LINEAR, device blit or CPU
-     * copy.
+     * copy. A producer, consumer tranche or blitter whose device is closed or belongs to another system is refused
+     * before any candidate.
      */
     NEG_5(Level.MUST, Party.FRAMEWORK, "Negotiation tries the consumer's tranches in order and their common modifiers in order, allocating each for real, records every candidate it gives up with its rule and reason, and reports the route: direct, LINEAR, device blit or CPU copy.", "zwp_linux_dmabuf_feedback_v1 tranches; dma-buf-alloc-exchange.rst: Negotiation"),
     /**
@@ -895,7 +897,8 @@ public enum Rule {
     /**
      * Pool mode: a pool's descriptors cross once, when the pool is created; each frame then carries only a pool
      * index, acquire points and a release point; the sender hands a pool buffer out again only after the release
-     * point of its previous frame signaled, and a frame naming an unknown pool or index is rejected.
+     * point of its previous frame signaled, and a frame naming an unknown pool or index is rejected. A closed pool
+     * hands out nothing (its buffers are closed with it).
      */
     IPC_9(Level.MUST, Party.FRAMEWORK, "Pool buffers cross once; a frame carries only a pool index and sync points; a pool buffer is handed out again only after its previous release point signaled; a frame naming an unknown pool or index is rejected.", "linux-drm-syncobj-v1; PipeWire buffer pools"),
     /**

@@ -512,7 +512,7 @@ public final class BufferChannel implements AutoCloseable {
      *
      * @param count images; 1 or more, with at most 253 buffers in all (one descriptor per buffer)
      * @param request the format, size, acceptable modifiers, target devices and constraints; not null
-     * @param poolName the buffers' name prefix; at most 27 bytes
+     * @param poolName the buffers' name prefix; at most 27 bytes, without NUL (checked before anything is allocated)
      * @return the pool; close it to retire it
      * @throws RuleViolationException ({@link Rule#IPC_9 IPC-9}) on a bad count or name, or too many buffers,
      *     ({@link Rule#FMT_7 FMT-7}) on a null request
@@ -523,10 +523,11 @@ public final class BufferChannel implements AutoCloseable {
      */
     public ImagePool createImagePool(int count, ImageRequest request, String poolName) {
         checkUsable("createImagePool");
-        if (count < 1 || count > Sockets.SCM_MAX_FD || poolName == null
+        if (count < 1 || count > Sockets.SCM_MAX_FD || poolName == null || poolName.indexOf('\0') >= 0
                 || poolName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 27) {
             throw new RuleViolationException(Rule.IPC_9, "createImagePool(" + count + ", '" + poolName + "') on"
-                    + " channel '" + name + "': 1 to " + Sockets.SCM_MAX_FD + " images and a name of at most 27 bytes");
+                    + " channel '" + name + "': 1 to " + Sockets.SCM_MAX_FD + " images and a name of at most 27 bytes"
+                    + " without NUL (the buffers' names, BUF-4)");
         }
         if (request == null) {
             throw new RuleViolationException(Rule.FMT_7, "createImagePool(" + count + ", null request) on channel '"
@@ -603,6 +604,7 @@ public final class BufferChannel implements AutoCloseable {
      * @return the feedback, or empty if none came in time
      * @throws RuleViolationException ({@link Rule#IPC_18 IPC-18}) on a bad timeout
      * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer went away without sending any
+     * @throws ClosedException ({@link Rule#IPC_13 IPC-13}) if the channel is closed
      * @throws DmaInterruptedException ({@link Rule#IPC_18 IPC-18}) if interrupted
      */
     public Optional<FormatFeedback> awaitFeedback(Duration timeout) {
@@ -610,12 +612,15 @@ public final class BufferChannel implements AutoCloseable {
             throw new RuleViolationException(Rule.IPC_18, "awaitFeedback(" + timeout + ") on channel '" + name
                     + "': pass a timeout of zero or more");
         }
+        if (closed) {
+            throw new ClosedException(Rule.IPC_13, "awaitFeedback on closed channel '" + name + "'");
+        }
         FormatFeedback f = peerFeedback;
         if (f != null) {
             return Optional.of(f);
         }
         try {
-            firstFeedback.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            firstFeedback.get(Timeouts.nanos(timeout), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             return Optional.empty();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -670,7 +675,7 @@ public final class BufferChannel implements AutoCloseable {
      * @param count buffers; 1 to 253
      * @param size bytes per buffer; positive
      * @param layout their layout, or empty
-     * @param poolName the buffers' name prefix; at most 27 bytes
+     * @param poolName the buffers' name prefix; at most 27 bytes, without NUL (checked before anything is allocated)
      * @return the pool; close it to retire it
      * @throws RuleViolationException ({@link Rule#IPC_9 IPC-9}) on a bad count or name
      * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer is gone
@@ -678,10 +683,11 @@ public final class BufferChannel implements AutoCloseable {
      */
     public BufferPool createPool(int count, long size, Optional<BufferLayout> layout, String poolName) {
         checkUsable("createPool");
-        if (count < 1 || count > Sockets.SCM_MAX_FD || poolName == null
+        if (count < 1 || count > Sockets.SCM_MAX_FD || poolName == null || poolName.indexOf('\0') >= 0
                 || poolName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 27) {
             throw new RuleViolationException(Rule.IPC_9, "createPool(" + count + ", '" + poolName + "') on channel '"
-                    + name + "': 1 to " + Sockets.SCM_MAX_FD + " buffers and a name of at most 27 bytes");
+                    + name + "': 1 to " + Sockets.SCM_MAX_FD + " buffers and a name of at most 27 bytes without NUL"
+                    + " (the buffers' names, BUF-4)");
         }
         int id = (int) poolIds.incrementAndGet();
         List<DmaBuf> buffers = new ArrayList<>();
@@ -855,7 +861,7 @@ public final class BufferChannel implements AutoCloseable {
         }
         Object o;
         try {
-            o = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            o = inbox.poll(Timeouts.nanos(timeout), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             throw new DmaInterruptedException(Rule.IPC_13, "receive on channel '" + name + "'", e);
         }
@@ -1305,10 +1311,15 @@ public final class BufferChannel implements AutoCloseable {
      * @param handler the handler; not null
      * @throws RuleViolationException ({@link Rule#IPC_12 IPC-12}) on a null handler, or if a handler is already set
      * @throws ClosedException ({@link Rule#IPC_13 IPC-13}) if the channel is closed
+     * @throws PeerGoneException ({@link Rule#IPC_13 IPC-13}) if the peer is gone: no frame will arrive any more
+     *     (frames queued before stay for {@code receive})
      */
     public void onFrame(java.util.function.Consumer<? super ReceivedFrame> handler) {
         if (closed) {
             throw new ClosedException(Rule.IPC_13, "onFrame on closed channel '" + name + "'");
+        }
+        if (peerGone != null) {
+            throw goneException("onFrame");
         }
         synchronized (this) {
             if (handler == null || this.handler != null) {

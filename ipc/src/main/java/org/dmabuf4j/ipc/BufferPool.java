@@ -56,6 +56,7 @@ public final class BufferPool implements AutoCloseable {
      * @param index the index
      * @return the handle
      * @throws RuleViolationException ({@link Rule#IPC_9 IPC-9}) on a bad index
+     * @throws ClosedException ({@link Rule#IPC_9 IPC-9}) if the pool is closed
      */
     public DmaBuf buffer(int index) {
         slots.checkIndex(index, "buffer");

@@ -85,7 +85,7 @@ public final class ChannelListener implements AutoCloseable {
         int n = socket.use("accept");
         int fd;
         try {
-            short ev = Poll.poll(n, Poll.POLLIN, timeout.toNanos());
+            short ev = Poll.poll(n, Poll.POLLIN, Timeouts.nanos(timeout));
             if (ev == 0) {
                 return Optional.empty();
             }

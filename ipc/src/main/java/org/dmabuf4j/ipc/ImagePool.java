@@ -69,6 +69,7 @@ public final class ImagePool implements AutoCloseable {
      * @param index the index
      * @return the image
      * @throws RuleViolationException ({@link Rule#IPC_9 IPC-9}) on a bad index
+     * @throws ClosedException ({@link Rule#IPC_9 IPC-9}) if the pool is closed
      */
     public Image image(int index) {
         slots.checkIndex(index, "image");

@@ -223,12 +223,16 @@ public final class OwnedFd implements AutoCloseable {
     /**
      * A new owner of a duplicate (F_DUPFD_CLOEXEC): the same open file, its own number, closed on its own.
      *
-     * @param newWhat the description of the duplicate
+     * @param newWhat the description of the duplicate; not null
      * @return the duplicate's owner
+     * @throws RuleViolationException ({@link Rule#IPC_1 IPC-1}) on a null description, before anything is made
      * @throws ClosedException ({@link Rule#IPC_1 IPC-1}) if closed
      * @throws SyscallException ({@link Rule#IPC_2 IPC-2}) if the duplicate cannot be made (EMFILE)
      */
     public OwnedFd dup(String newWhat) {
+        if (newWhat == null) {
+            throw new RuleViolationException(Rule.IPC_1, "dup(null) of " + this + ": describe the duplicate");
+        }
         int n = use("dup");
         try {
             return adopt(Fds.dupCloexec(n, "duplicating " + this), state.kind, newWhat);

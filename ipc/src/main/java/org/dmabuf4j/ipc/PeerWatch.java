@@ -181,7 +181,7 @@ final class PeerWatch {
             return true;
         }
         try {
-            t.join(Math.max(1, timeout.toMillis()));
+            t.join(Math.max(1, Timeouts.nanos(timeout) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

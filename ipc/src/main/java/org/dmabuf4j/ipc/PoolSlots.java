@@ -56,9 +56,16 @@ final class PoolSlots {
      *
      * @param index the index
      * @param op the operation, for the message
+     * @throws ClosedException ({@link Rule#IPC_9 IPC-9}) if the pool is closed (its buffers are closed with it)
      * @throws RuleViolationException ({@link Rule#IPC_9 IPC-9}) on a bad index
      */
     void checkIndex(int index, String op) {
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedException(Rule.IPC_9, op + "(" + index + ") on closed " + what
+                        + ": its buffers are closed with it; create a new pool");
+            }
+        }
         if (index < 0 || index >= states.length) {
             throw new RuleViolationException(Rule.IPC_9, op + "(" + index + ") on " + what + " of " + states.length
                     + " slots");
@@ -80,7 +87,7 @@ final class PoolSlots {
         if (timeout == null || timeout.isNegative()) {
             throw new RuleViolationException(Rule.IPC_9, "acquire(" + timeout + ") on " + what);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + Timeouts.nanos(timeout);
         while (true) {
             Fence wait;
             int oldest;

@@ -3,6 +3,7 @@ package org.dmabuf4j.ipc;
 import java.util.concurrent.CompletableFuture;
 import org.dmabuf4j.api.Fence;
 import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
 
 /**
  * What the sending side keeps of a frame it sent.
@@ -16,4 +17,16 @@ import org.dmabuf4j.api.Rule;
  *     imported buffer closed or the receiver is gone ({@link Rule#IPC_10 IPC-10}); for a pool frame, already complete
  */
 public record SentFrame(long frame, Fence released, CompletableFuture<Void> remoteClosed) {
+    /**
+     * Validates the record.
+     *
+     * @throws RuleViolationException ({@link Rule#IPC_12 IPC-12}) on a frame number below 1 (frames count from 1 and
+     *     are also release points) or a null fence or future
+     */
+    public SentFrame {
+        if (frame < 1 || released == null || remoteClosed == null) {
+            throw new RuleViolationException(Rule.IPC_12, "SentFrame(" + frame + ", " + released + ", " + remoteClosed
+                    + "): frames count from 1 and carry their release fence and remote-close future");
+        }
+    }
 }

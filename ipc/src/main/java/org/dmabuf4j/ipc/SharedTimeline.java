@@ -798,7 +798,7 @@ public final class SharedTimeline implements AutoCloseable {
     boolean awaitIdle(Duration timeout) {
         lock.lock();
         try {
-            long left = timeout.toNanos();
+            long left = Timeouts.nanos(timeout);
             while (uses > 0 && left > 0) {
                 left = idle.awaitNanos(left);
             }

@@ -18,11 +18,15 @@ public record UnixAddress(String name, boolean isAbstract) {
      * Validates the address.
      *
      * @throws RuleViolationException ({@link Rule#IPC_7 IPC-7}) on a null, empty or too long name (107 bytes for a
-     *     path, 106 for an abstract name)
+     *     path, 106 for an abstract name), or a path with a NUL byte (an abstract name may hold any byte)
      */
     public UnixAddress {
         if (name == null || name.isEmpty()) {
             throw new RuleViolationException(Rule.IPC_7, "a unix socket address needs a name");
+        }
+        if (!isAbstract && name.indexOf('\0') >= 0) {
+            throw new RuleViolationException(Rule.IPC_7, "unix socket path '" + name.replace('\0', '?') + "' contains"
+                    + " a NUL byte, which ends a path; only an abstract name may hold one");
         }
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > (isAbstract ? 106 : 107)) {

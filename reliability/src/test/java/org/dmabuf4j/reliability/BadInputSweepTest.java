@@ -61,6 +61,40 @@ import org.dmabuf4j.core.RemappingImporter;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
 import org.dmabuf4j.core.TiledHeap;
+import java.util.Optional;
+import org.dmabuf4j.api.image.DrmFormat;
+import org.dmabuf4j.api.image.Fallback;
+import org.dmabuf4j.api.image.FormatModifier;
+import org.dmabuf4j.api.image.FormatModifierPair;
+import org.dmabuf4j.api.image.FormatPlane;
+import org.dmabuf4j.api.image.FormatSet;
+import org.dmabuf4j.api.image.Image;
+import org.dmabuf4j.api.image.ImageAccess;
+import org.dmabuf4j.api.image.ImageAllocator;
+import org.dmabuf4j.api.image.ImageAttachment;
+import org.dmabuf4j.api.image.ImageDescriptor;
+import org.dmabuf4j.api.image.ImageMapping;
+import org.dmabuf4j.api.image.ImageRequest;
+import org.dmabuf4j.api.image.ImageTarget;
+import org.dmabuf4j.api.image.ImageUsage;
+import org.dmabuf4j.api.image.LayoutConstraints;
+import org.dmabuf4j.api.image.NegotiatedImages;
+import org.dmabuf4j.api.image.NegotiationRequest;
+import org.dmabuf4j.api.image.Tranche;
+import org.dmabuf4j.ipc.BufferChannel;
+import org.dmabuf4j.ipc.BufferPool;
+import org.dmabuf4j.ipc.ChannelListener;
+import org.dmabuf4j.ipc.FdReport;
+import org.dmabuf4j.ipc.FormatFeedback;
+import org.dmabuf4j.ipc.ImagePool;
+import org.dmabuf4j.ipc.KernelDevices;
+import org.dmabuf4j.ipc.MemfdHeap;
+import org.dmabuf4j.ipc.OwnedFd;
+import org.dmabuf4j.ipc.ReadinessFd;
+import org.dmabuf4j.ipc.ReceivedFrame;
+import org.dmabuf4j.ipc.SentFrame;
+import org.dmabuf4j.ipc.SharedTimeline;
+import org.dmabuf4j.ipc.UnixAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -225,7 +259,163 @@ final class BadInputSweepTest {
                 "lockAll(Collection)", "newAcquireContext()", "heap(String)")) {
             a.put("SimulatedSystem(closed)." + m, closedSystem);
         }
+        imageAndIpcAccepted(a, display, closedSystem);
         return Map.copyOf(a);
+    }
+
+    /** The accepted inputs of the image api and the ipc module, with their reasons. */
+    private static void imageAndIpcAccepted(Map<String, String> a, String display, String closedSystem) {
+        String code = "formats and modifiers are values: any 32/64-bit code is representable (isKnown says whether the"
+                + " library knows it), since a peer's or a driver's table may name codes this library does not know;"
+                + " the call that lays an image out refuses an unknown one (FMT-1, NEG-4)";
+        for (String k : List.of("DrmFormat.new(int)[fourcc=-1]", "DrmFormat.new(int)[fourcc=MIN]",
+                "FormatModifier.new(long)[value=MIN]",
+                "FormatModifierPair.new(DrmFormat,FormatModifier)[format=unknown fourcc]",
+                "FormatModifierPair.new(DrmFormat,FormatModifier)[format=fourcc 0]",
+                "FormatModifierPair.new(DrmFormat,FormatModifier)[modifier=unknown vendor]",
+                "FormatSet.linear(Collection)[formats=[unknown fourcc]]",
+                "FormatSet.of(DrmFormat,FormatModifier[])[format=unknown fourcc]",
+                "FormatSet.of(DrmFormat,FormatModifier[])[format=fourcc 0]",
+                "FormatSet.of(DrmFormat,FormatModifier[])[modifiers={unknown vendor}]",
+                "FormatSet.Builder.add(DrmFormat,FormatModifier[])[format=unknown fourcc]",
+                "FormatSet.Builder.add(DrmFormat,FormatModifier[])[format=fourcc 0]",
+                "FormatSet.Builder.add(DrmFormat,FormatModifier[])[modifiers={unknown vendor}]",
+                "ImageDescriptor.new(DrmFormat,FormatModifier,int,int,List)[modifier=unknown vendor]",
+                "ImageDescriptor.Builder.plane(int,int,long,long,FormatModifier)[modifier=unknown vendor]",
+                "ImageRequest.new(DrmFormat,int,int,List,List,LayoutConstraints,boolean)[modifiers=[unknown vendor]]",
+                "ImageRequest.of(DrmFormat,int,int,FormatModifier[])[modifiers={unknown vendor}]")) {
+            a.put(k, code);
+        }
+        String answer = "a query of a set: an unknown format or modifier is simply not in it (false, no modifiers)";
+        for (String k : List.of("FormatSet(instance).contains(DrmFormat,FormatModifier)[format=unknown fourcc]",
+                "FormatSet(instance).contains(DrmFormat,FormatModifier)[format=fourcc 0]",
+                "FormatSet(instance).contains(DrmFormat,FormatModifier)[modifier=unknown vendor]",
+                "FormatSet(instance).modifiers(DrmFormat)[format=unknown fourcc]",
+                "FormatSet(instance).modifiers(DrmFormat)[format=fourcc 0]",
+                "FormatFeedback(instance).modifiers(DrmFormat,FormatSet)[format=unknown fourcc]",
+                "FormatFeedback(instance).modifiers(DrmFormat,FormatSet)[format=fourcc 0]")) {
+            a.put(k, answer);
+        }
+        a.put("FormatModifier(unknown vendor).memoryPlanes(DrmFormat)", "empty is the documented answer for a"
+                + " modifier whose layout the library does not know");
+        String noPair = "a format with no modifiers adds no pair: the empty set is a legal set (FormatSet.EMPTY)";
+        a.put("FormatSet.of(DrmFormat,FormatModifier[])[modifiers=empty]", noPair);
+        a.put("FormatSet.Builder.add(DrmFormat,FormatModifier[])[modifiers=empty]", noPair);
+        String plane = "a plane does not know its buffer: ImageDescriptor.checkBuffers and importImage check that it"
+                + " fits (FMT-5)";
+        a.put("Plane.new(int,long,long)[offset=off-the-end 16384]", plane);
+        a.put("ImageDescriptor.Builder.plane(int,int,long,long,FormatModifier)[offset=off-the-end 16384]", plane);
+        a.put("LayoutConstraints(instance).violations(ImageDescriptor,List)[image=larger than the buffers]",
+                "violations reports the constraints' own violations (alignment, padding); whether the planes fit"
+                + " the buffers is ImageDescriptor.checkBuffers (FMT-5)");
+        String devices = "requests, targets and tranches are values: allocate and negotiate check, before allocating,"
+                + " that every device is open and of the allocator's system (NEG-4, NEG-5), as their sweep shows";
+        for (String k : List.of("ImageTarget.new(Device,ImageUsage)[device=other system's device]",
+                "ImageTarget.new(Device,ImageUsage)[device=closed device]",
+                "Tranche.new(Device,ImageUsage,FormatSet)[device=other system's device]",
+                "Tranche.new(Device,ImageUsage,FormatSet)[device=closed device]",
+                "ImageRequest.new(DrmFormat,int,int,List,List,LayoutConstraints,boolean)[targets=[other system's"
+                        + " device]]",
+                "ImageRequest.new(DrmFormat,int,int,List,List,LayoutConstraints,boolean)[targets=[closed device]]",
+                "ImageRequest(instance).withTargets(ImageTarget[])[newTargets={other system's device}]",
+                "NegotiationRequest.new(DrmFormat,int,int,Tranche,List,List,LayoutConstraints)[producer=other"
+                        + " system's device]",
+                "NegotiationRequest.new(DrmFormat,int,int,Tranche,List,List,LayoutConstraints)[producer=closed"
+                        + " device]",
+                "NegotiationRequest.new(DrmFormat,int,int,Tranche,List,List,LayoutConstraints)[consumer=[other"
+                        + " system's device]]",
+                "NegotiationRequest.new(DrmFormat,int,int,Tranche,List,List,LayoutConstraints)[blitters=[other"
+                        + " system's device]]",
+                "NegotiationRequest.new(DrmFormat,int,int,Tranche,List,List,LayoutConstraints)[blitters=[closed"
+                        + " device]]",
+                "NegotiationRequest.of(DrmFormat,int,int,Tranche,Tranche[])[producer=other system's device]",
+                "NegotiationRequest.of(DrmFormat,int,int,Tranche,Tranche[])[producer=closed device]",
+                "NegotiationRequest.of(DrmFormat,int,int,Tranche,Tranche[])[consumer={other system's device}]",
+                "NegotiationRequest(instance).withBlitters(Device[])[devices={other system's device}]",
+                "NegotiationRequest(instance).withBlitters(Device[])[devices={closed device}]")) {
+            a.put(k, devices);
+        }
+        a.put("NegotiationRequest.new(DrmFormat,int,int,Tranche,List,List,LayoutConstraints)[consumer=empty]",
+                "a consumer that advertises no tranche (empty feedback) is a request negotiate answers with"
+                + " NegotiationFailedException, no candidate listed (NEG-5)");
+        for (String f : List.of("attempt", "reason")) {
+            for (String v : List.of("blank", "too long", "with NUL")) {
+                a.put("Fallback.new(Rule,String,String)[" + f + "=" + v + "]", display);
+            }
+        }
+        a.put("ImageAttachment(of a closed image).mapUnlocked(Direction)", "Image.close closes the image's handles;"
+                + " each buffer lives on with its attachments (dma_buf_attach holds a reference of its own), so an"
+                + " open attachment keeps mapping until it is closed");
+        String window = "plane(i) hands out a window object; the window checks its confinement on every use (CPU-5),"
+                + " as the sweep of CpuAccess(other thread) shows";
+        a.put("ImageAccess(other thread).plane(int)", window);
+        a.put("ImageAccess(other thread).planes()", window);
+        a.put("ImageMapping(closed).mappings()", "identities of the buffers' mappings, as ATT-4's identity queries:"
+                + " each unmapped mapping refuses use (MAP-11)");
+
+        // ipc
+        String address = "an abstract name is any bytes up to 106 (NUL included); a path of spaces is a legal"
+                + " relative name; 100 bytes is within sun_path (107)";
+        for (String k : List.of("UnixAddress.abstractName(String)[name=blank]",
+                "UnixAddress.abstractName(String)[name=too long]", "UnixAddress.abstractName(String)[name=with NUL]",
+                "UnixAddress.new(String,boolean)[name=blank]", "UnixAddress.new(String,boolean)[name=too long]")) {
+            a.put(k, address);
+        }
+        a.put("UnixAddress.path(Path)[path=in a missing directory]", "an address is a value: listen reports the"
+                + " missing directory (IPC-2), as the sweep of listen shows");
+        for (String k : List.of("MemfdHeap.of(DmaBufSystem)[system=closed system]",
+                "SharedTimeline.create(DmaBufSystem,String)[system=closed system]",
+                "SharedTimeline.open(DmaBufSystem,OwnedFd,String)[system=closed system]")) {
+            a.put(k, closedSystem);
+        }
+        for (String v : List.of("blank", "too long", "with NUL")) {
+            a.put("OwnedFd.adopt(int,String)[what=" + v + "]", display);
+            a.put("OwnedFd.dup(String)[newWhat=" + v + "]", display);
+            a.put("SharedTimeline.fail(long,String)[reason=" + v + "]", display + "; at most 48 bytes cross");
+        }
+        for (String k : List.of("BufferChannel.pair(MemfdHeap,String)[name=too long]",
+                "ChannelListener.listen(MemfdHeap,UnixAddress,String)[name=too long]",
+                "ChannelListener.listen(MemfdHeap,UnixAddress,String)[name=with NUL]",
+                "Tranche.new(String,ImageUsage,FormatSet)[device=blank]",
+                "BufferChannel.createImagePool(int,ImageRequest,String)[poolName=blank]",
+                "BufferChannel.createPool(int,long,Optional,String)[poolName=blank]")) {
+            a.put(k, display);
+        }
+        a.put("MemfdHeap.importFd(OwnedFd,long,Optional,String)[fd=wrong kind of descriptor]", "the kernel does not"
+                + " tell a buffer's memfd from another sealed memfd (a timeline's page): IPC-4 checks the seals and the"
+                + " size, which it passes, so the memory is imported as any peer's would be");
+        a.put("MemfdHeap.allocate(long,Optional,String)[name=blank]", "BUF-4 allows any name of at most 31 bytes"
+                + " without NUL");
+        a.put("MemfdHeap.importFd(OwnedFd,long,Optional,String)[name=blank]", "BUF-4 allows any name of at most 31"
+                + " bytes without NUL");
+        String anyHeap = "a channel takes any memfd heap: the heap's system is the one it allocates and imports into";
+        a.put("BufferChannel.pair(MemfdHeap,String)[heap=other system's heap]", anyHeap);
+        a.put("ChannelListener.listen(MemfdHeap,UnixAddress,String)[heap=other system's heap]", anyHeap);
+        a.put("FormatFeedback.of(Tranche[])[local={other system's device}]", "feedback names each device by name for"
+                + " the peer: a tranche of any system's device describes what that device imports");
+        a.put("ReadinessFd.of(DmaBuf,Access)[buffer=other system's buffer]", "readiness is a wait: any system's"
+                + " buffer may be waited on, as its fences may (sync objects and fences belong to no system)");
+        String predicate = "a predicate: false for a buffer of any other heap, a closed handle or null";
+        for (String v : List.of("null", "other system's buffer", "closed handle", "system-heap buffer")) {
+            a.put("MemfdHeap.contains(DmaBuf)[buffer=" + v + "]", predicate);
+        }
+        String ready = "a null acquire fence means the buffer is ready now (documented: nothing pending)";
+        a.put("BufferChannel.send(DmaBuf,Fence)[acquire=null]", ready);
+        a.put("BufferChannel.send(Image,Fence)[acquire=null]", ready);
+        String unsigned = "shared-timeline points are unsigned 64-bit values (IPC-5), as sync-object points are: -1"
+                + " and MIN are high points, not errors";
+        for (String v : List.of("-1", "MIN")) {
+            a.put("SharedTimeline.fail(long,String)[seqno=" + v + "]", unsigned);
+            a.put("SharedTimeline.point(long)[seqno=" + v + "]", unsigned);
+            a.put("SharedTimeline.signal(long)[seqno=" + v + "]", unsigned);
+        }
+        String receipt = "a received frame is a receipt: after release() its handles and image are closed (every use"
+                + " refuses, BUF-3) and its acquire fence still answers";
+        for (String m : List.of("awaitAcquire(Duration)", "buffer()", "buffers()", "image()")) {
+            a.put("ReceivedFrame(released)." + m, receipt);
+        }
+        a.put("ReadinessFd(closed).isReady()", "a state query: whether the condition held, which stays true after"
+                + " close, as isReleased does");
     }
 
     /**
@@ -476,7 +666,271 @@ final class BadInputSweepTest {
                 ExportInfo.of("x", 4096, new FaultyExporter(Injector.none(), false, 4096))));
         r.add(new Receiver("Job(instance)", Job.Fill.class, w -> Job.fill(w.mapping, 0, 4096, (byte) 1), null,
                 Set.of(), false, false, true));
+        imageReceivers(r);
+        ipcReceivers(r);
         return r;
+    }
+
+    private static Receiver declared(String name, Class<?> api, Function<World, Object> make) {
+        return new Receiver(name, api, make, null, Set.of(), false, false, true);
+    }
+
+    /** The image api (issue #12): its values and statics, the allocator, images, attachments, mappings, accesses. */
+    private static void imageReceivers(List<Receiver> r) {
+        for (Class<?> c : List.of(DrmFormat.class, FormatModifier.class, FormatModifierPair.class, FormatPlane.class,
+                FormatSet.class, ImageDescriptor.class, ImageDescriptor.Plane.class, ImageRequest.class,
+                ImageTarget.class, LayoutConstraints.class, NegotiationRequest.class, Tranche.class, Fallback.class)) {
+            r.add(statics(c));
+        }
+        r.add(value("DrmFormat(instance)", DrmFormat.class, DrmFormat.NV12));
+        r.add(state("DrmFormat(unknown fourcc)", DrmFormat.class, w -> ImageIpcValues.UNKNOWN_FORMAT, "planes",
+                "planeCount", "plane", "isYuv"));
+        r.add(value("FormatModifier(instance)", FormatModifier.class, FormatModifier.SIM_TILED_CCS));
+        r.add(state("FormatModifier(unknown vendor)", FormatModifier.class, w -> ImageIpcValues.UNKNOWN_MODIFIER,
+                "memoryPlanes"));
+        r.add(value("FormatPlane(instance)", FormatPlane.class, DrmFormat.NV12.plane(1)));
+        r.add(value("FormatSet(instance)", FormatSet.class, FormatSet.of(DrmFormat.XRGB8888, FormatModifier.LINEAR,
+                FormatModifier.SIM_TILED)));
+        r.add(declared("FormatSet.Builder", FormatSet.Builder.class, w -> FormatSet.builder()));
+        r.add(declared("ImageDescriptor(NV12 SIM_TILED_CCS)", ImageDescriptor.class, w -> w.track(
+                w.sys.images().allocate(ImageRequest.of(DrmFormat.NV12, 64, 64, FormatModifier.SIM_TILED_CCS)))
+                .descriptor()));
+        r.add(declared("ImageDescriptor.Builder", ImageDescriptor.Builder.class,
+                w -> ImageDescriptor.builder(DrmFormat.XRGB8888, 64, 64)));
+        r.add(value("ImageRequest(instance)", ImageRequest.class, ImageRequest.of(DrmFormat.XRGB8888, 64, 64,
+                FormatModifier.LINEAR)));
+        r.add(value("LayoutConstraints(instance)", LayoutConstraints.class, LayoutConstraints.NONE));
+        r.add(declared("NegotiationRequest(instance)", NegotiationRequest.class, w -> NegotiationRequest.of(
+                DrmFormat.XRGB8888, 64, 64, w.dev.tranche(ImageUsage.RENDER), w.dev2.tranche(ImageUsage.SAMPLE))));
+        r.add(value("ImageUsage(instance)", ImageUsage.class, ImageUsage.SAMPLE));
+
+        r.add(sweep("ImageAllocator", ImageAllocator.class, w -> w.sys.images()));
+        r.add(sweep("Image(LINEAR)", Image.class, w -> w.image(FormatModifier.LINEAR)));
+        r.add(sweep("Image(SIM_TILED_CCS)", Image.class, w -> w.image(FormatModifier.SIM_TILED_CCS)));
+        r.add(sweep("ImageAttachment", ImageAttachment.class,
+                w -> w.track(w.image(FormatModifier.LINEAR).attach(w.dev, ImageUsage.RENDER))));
+        r.add(sweep("ImageAccess(LINEAR)", ImageAccess.class,
+                w -> w.track(w.image(FormatModifier.LINEAR).beginCpuAccess(Access.READ_WRITE))));
+        r.add(sweep("ImageAccess(SIM_TILED_CCS)", ImageAccess.class,
+                w -> w.track(w.image(FormatModifier.SIM_TILED_CCS).beginCpuAccess(Access.READ_WRITE))));
+
+        r.add(state("Image(closed)", Image.class, World::closedImage, "beginCpuAccess", "attach"));
+        r.add(state("Image(own buffer handle closed)", Image.class, w -> {
+            Image i = w.image(FormatModifier.LINEAR);
+            i.buffers().get(0).close();
+            return i;
+        }, "beginCpuAccess", "attach"));
+        r.add(state("Image(of a closed system)", Image.class, w -> {
+            SimulatedSystem s = DmaBufs.newSystem();
+            Image i = w.track(s.images().allocate(ImageRequest.of(DrmFormat.XRGB8888, 64, 64,
+                    FormatModifier.LINEAR)));
+            s.close(); // reports the open buffer and releases it, as it should: a warning in the log
+            return i;
+        }, "beginCpuAccess", "attach"));
+        r.add(state("ImageAllocator(of a closed system)", ImageAllocator.class, w -> {
+            SimulatedSystem s = DmaBufs.newSystem();
+            ImageAllocator a = s.images();
+            s.close();
+            return a;
+        }, "allocate", "importImage", "negotiate"));
+        r.add(state("ImageAttachment(detached)", ImageAttachment.class, w -> {
+            ImageAttachment a = w.image(FormatModifier.LINEAR).attach(w.dev, ImageUsage.RENDER);
+            a.close();
+            return a;
+        }, "mapUnlocked"));
+        r.add(state("ImageAttachment(of a closed image)", ImageAttachment.class, w -> {
+            Image i = w.image(FormatModifier.LINEAR);
+            ImageAttachment a = w.track(i.attach(w.dev, ImageUsage.RENDER));
+            i.close();
+            return a;
+        }, "mapUnlocked"));
+        r.add(state("ImageAccess(closed)", ImageAccess.class, w -> {
+            ImageAccess a = w.image(FormatModifier.LINEAR).beginCpuAccess(Access.READ_WRITE);
+            a.close();
+            return a;
+        }, "plane", "planes"));
+        r.add(stateOtherThread("ImageAccess(other thread)", ImageAccess.class,
+                w -> w.track(w.image(FormatModifier.LINEAR).beginCpuAccess(Access.READ_WRITE)), "plane", "planes",
+                "close"));
+        r.add(state("Image(its buffer's lock held)", Image.class, w -> {
+            Image i = w.image(FormatModifier.LINEAR);
+            holdLock(w, i.buffers().get(0).reservation());
+            return i;
+        }, "beginCpuAccess", "attach", "close"));
+        r.add(state("ImageMapping(its buffer's lock held)", ImageMapping.class, w -> {
+            ImageMapping m = w.imageMapping();
+            holdLock(w, m.attachment().image().buffers().get(0).reservation());
+            return m;
+        }, "close"));
+        r.add(state("ImageAttachment(its buffer's lock held)", ImageAttachment.class, w -> {
+            Image i = w.image(FormatModifier.LINEAR);
+            ImageAttachment a = w.track(i.attach(w.dev, ImageUsage.RENDER));
+            holdLock(w, i.buffers().get(0).reservation());
+            return a;
+        }, "mapUnlocked", "close"));
+        r.add(state("NegotiatedImages(closed)", NegotiatedImages.class, w -> {
+            NegotiatedImages n = w.sys.images().negotiate(NegotiationRequest.of(DrmFormat.XRGB8888, 64, 64,
+                    w.dev.tranche(ImageUsage.RENDER), w.dev2.tranche(ImageUsage.SAMPLE)));
+            n.close();
+            return n;
+        }, "transfer"));
+        r.add(state("ImageMapping(closed)", ImageMapping.class, w -> {
+            ImageMapping m = w.imageMapping();
+            m.close();
+            return m;
+        }, "mappings"));
+    }
+
+    /** The ipc module: its values and statics, memfd heap, descriptors, channels, pools, frames, timelines. */
+    private static void ipcReceivers(List<Receiver> r) {
+        for (Class<?> c : List.of(UnixAddress.class, MemfdHeap.class, OwnedFd.class, FormatFeedback.class,
+                FormatFeedback.Tranche.class, BufferChannel.class, ChannelListener.class, ReadinessFd.class,
+                SharedTimeline.class, SentFrame.class, KernelDevices.class)) {
+            r.add(statics(c));
+        }
+        r.add(declared("MemfdHeap", MemfdHeap.class, World::memfd));
+        r.add(declared("OwnedFd", OwnedFd.class, World::ownedFd));
+        r.add(declared("FormatFeedback(instance)", FormatFeedback.class,
+                w -> FormatFeedback.of(w.dev2.tranche(ImageUsage.SAMPLE))));
+        r.add(declared("BufferChannel", BufferChannel.class, BadInputSweepTest::channelWithMail));
+        r.add(declared("BufferPool", BufferPool.class, BadInputSweepTest::pool));
+        r.add(declared("ImagePool", ImagePool.class, BadInputSweepTest::imagePool));
+        r.add(declared("ReceivedFrame", ReceivedFrame.class, BadInputSweepTest::received));
+        r.add(declared("SharedTimeline", SharedTimeline.class, World::sharedTimeline));
+        r.add(declared("ChannelListener", ChannelListener.class, BadInputSweepTest::listenerWithCaller));
+
+        String[] channelCalls = {"send", "createImagePool", "sendFeedback", "awaitFeedback", "createPool", "receive",
+            "onFrame"};
+        r.add(state("BufferChannel(closed)", BufferChannel.class, w -> {
+            BufferChannel c = w.channels()[0];
+            c.close();
+            return c;
+        }, channelCalls));
+        r.add(state("BufferChannel(peer gone)", BufferChannel.class, w -> {
+            BufferChannel[] c = w.channels();
+            c[1].close();
+            try {
+                c[0].whenPeerGone().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the peer's close was not seen", e);
+            }
+            return c[0];
+        }, channelCalls));
+        r.add(state("BufferPool(closed)", BufferPool.class, w -> {
+            long live = w.sys.counters().liveBuffers();
+            BufferPool p = pool(w);
+            p.close();
+            // both sides release in the background (the peer's import, then this side's buffer on its IPC-10 note)
+            World.settle("the pool was released on both sides", () -> w.channels()[1].importedBuffers() == 0
+                    && w.sys.counters().liveBuffers() == live);
+            return p;
+        }, "buffer", "acquire", "submit"));
+        r.add(state("ImagePool(closed)", ImagePool.class, w -> {
+            long live = w.sys.counters().liveBuffers();
+            ImagePool p = imagePool(w);
+            p.close();
+            // both sides release in the background (the peer's import, then this side's buffer on its IPC-10 note)
+            World.settle("the pool was released on both sides", () -> w.channels()[1].importedBuffers() == 0
+                    && w.sys.counters().liveBuffers() == live);
+            return p;
+        }, "image", "acquire", "submit"));
+        r.add(state("ReceivedFrame(released)", ReceivedFrame.class, w -> {
+            ReceivedFrame f = received(w);
+            f.release();
+            return f;
+        }, "buffer", "buffers", "image", "awaitAcquire"));
+        r.add(state("SharedTimeline(closed)", SharedTimeline.class, w -> {
+            SharedTimeline t = w.sharedTimeline();
+            t.close();
+            return t;
+        }, "signal", "fail", "point", "exportFd"));
+        r.add(state("ReadinessFd(closed)", ReadinessFd.class, w -> {
+            ReadinessFd f = ReadinessFd.of(w.signaled);
+            f.close();
+            return f;
+        }, "fd", "isReady", "isReadable"));
+        r.add(state("ChannelListener(closed)", ChannelListener.class, w -> {
+            ChannelListener l = ChannelListener.listen(w.memfd(), w.address(), "sweep-closed");
+            l.close();
+            return l;
+        }, "accept"));
+        r.add(state("OwnedFd(closed)", OwnedFd.class, World::closedFd, "fd", "dup"));
+    }
+
+    /** Locks a reservation on the case's thread (the call's) until the world closes. */
+    private static void holdLock(World w, Reservation res) {
+        res.lock();
+        w.track(() -> {
+            if (res.isHeldByCurrentThread()) {
+                res.unlock();
+            }
+        });
+    }
+
+    /** A channel with a frame and format feedback waiting, so that a wait with any timeout returns at once. */
+    private static BufferChannel channelWithMail(World w) {
+        BufferChannel[] c = w.channels();
+        DmaBuf b = w.track(w.memfd().allocate(4096));
+        c[1].send(b, null);
+        c[1].sendFeedback(FormatFeedback.of(w.dev2.tranche(ImageUsage.SAMPLE)));
+        World.settle("the frame was imported", () -> c[0].importedBuffers() == 1);
+        World.settle("the feedback arrived", () -> c[0].awaitFeedback(Duration.ZERO).isPresent());
+        return c[0];
+    }
+
+    /**
+     * Waits until the peer's reader thread handled everything sent so far: it handles messages in order, so once the
+     * feedback sent now arrived, the pool sent before it is imported completely (images made, handles settled).
+     */
+    private static void caughtUp(World w) {
+        BufferChannel[] c = w.channels();
+        c[0].sendFeedback(FormatFeedback.of(w.dev2.tranche(ImageUsage.SAMPLE)));
+        World.settle("the peer handled the pool", () -> c[1].awaitFeedback(Duration.ZERO).isPresent());
+    }
+
+    /** A pool of two buffers on the world's channel, both imported by the peer already. */
+    private static BufferPool pool(World w) {
+        BufferPool p = w.track(w.channels()[0].createPool(2, 4096, Optional.empty(), "sweep-pool"));
+        caughtUp(w);
+        return p;
+    }
+
+    /** A pool of two LINEAR images on the world's channel, both imported by the peer already. */
+    private static ImagePool imagePool(World w) {
+        ImagePool p = w.track(w.channels()[0].createImagePool(2, ImageRequest.of(DrmFormat.XRGB8888, 64, 64,
+                FormatModifier.LINEAR), "sweep-images"));
+        caughtUp(w);
+        return p;
+    }
+
+    /** A frame received from the world's channel pair, closed with the world. */
+    private static ReceivedFrame received(World w) {
+        BufferChannel[] c = w.channels();
+        DmaBuf b = w.track(w.memfd().allocate(4096));
+        c[1].send(b, null);
+        return w.track(c[0].receive(Duration.ofSeconds(10)).orElseThrow());
+    }
+
+    /** A listener with a caller connecting on another thread, so that accept with any timeout returns at once. */
+    private static ChannelListener listenerWithCaller(World w) {
+        UnixAddress at = w.address();
+        ChannelListener l = ChannelListener.listen(w.memfd(), at, "sweep-listener");
+        AtomicReference<BufferChannel> caller = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().daemon().name("sweep-caller").start(() -> {
+            try {
+                caller.set(BufferChannel.connect(w.memfd(), at, "sweep-caller"));
+            } catch (RuntimeException e) {
+                // the listener closed before accepting: nothing was made
+            }
+        });
+        w.track(() -> {
+            Values.join(t);
+            if (caller.get() != null) {
+                caller.get().close();
+            }
+        });
+        w.track(l);
+        return l;
     }
 
     private static ExportedBuffer exported(World w) {
@@ -590,6 +1044,8 @@ final class BadInputSweepTest {
     }
 
     private static Outcome runHere(Case c) {
+        // descriptors (memfds, sockets, eventfds, pidfds, owned ones) and memfd mappings: a case closes what it made
+        String fdsBefore = FdReport.current().summary();
         World w = new World();
         try {
             Object recv;
@@ -629,7 +1085,11 @@ final class BadInputSweepTest {
                 lock.unlock();
             }
             closeResult(returned.get(), w);
-            List<String> left = w.closeAndCheck();
+            List<String> left = new ArrayList<>(w.closeAndCheck());
+            String fdsAfter = FdReport.current().summary();
+            if (!fdsAfter.equals(fdsBefore)) {
+                left.add("descriptors left: {" + fdsBefore + "} -> {" + fdsAfter + "}");
+            }
             Throwable t = thrown.get();
             String saw = t == null ? "returned " + shortly(returned.get()) : FaultInjectionTest.describe(t);
             if (!left.isEmpty()) {
@@ -696,6 +1156,16 @@ final class BadInputSweepTest {
     }
 
     private static void closeResult(Object r, World w) {
+        if (r instanceof Optional<?> o) {
+            o.ifPresent(v -> closeResult(v, w));
+            return;
+        }
+        if (r instanceof Object[] a) {
+            for (Object o : a) {
+                closeResult(o, w);
+            }
+            return;
+        }
         try {
             if (r instanceof ExportedBuffer e) {
                 e.handle().close();

@@ -73,7 +73,10 @@ final class Values {
 
     /** Parameter names of counts and sizes: zero is invalid for them. */
     private static final Set<String> POSITIVE = Set.of("size", "length", "n", "count", "width", "height",
-            "bytesPerPixel", "bytes", "widthBytes", "heightRows", "maxSegmentSize");
+            "bytesPerPixel", "bytes", "widthBytes", "heightRows", "maxSegmentSize",
+            // images: pitches, samples, subsampling, alignments
+            "pitch", "bytesPerSample", "hsub", "vsub", "rows", "pitchAlignment", "offsetAlignment",
+            "heightAlignment");
 
     /** A value no generator knows; the method is skipped and listed. */
     static final Object NO_VALUE = new Object();
@@ -102,6 +105,13 @@ final class Values {
     static Object good(Parameter p, World w) {
         Class<?> t = p.getType();
         String n = p.getName();
+        Object more = ImageIpcValues.good(p, w);
+        if (more != NO_VALUE) {
+            return more;
+        }
+        if (t == int.class && n.equals("fd")) {
+            return ImageIpcValues.adoptable(w);
+        }
         if (t == long.class) {
             return switch (n) {
                 case "size", "length", "bytes" -> 4096L;
@@ -112,6 +122,8 @@ final class Values {
                 case "maxSegmentSize" -> 4096L;
                 case "bufferSize" -> 16384L;
                 case "flags" -> 1L;
+                case "pitch" -> 256L;
+                case "code" -> 1L;
                 default -> 0L;
             };
         }
@@ -120,6 +132,11 @@ final class Values {
                 case "width", "height", "n", "count", "widthBytes", "heightRows" -> 1;
                 case "bytesPerPixel" -> 4;
                 case "bits", "addressBits" -> 32;
+                // images and ipc
+                case "bytes", "bytesPerSample" -> 4;
+                case "rows", "hsub", "vsub", "pitchAlignment", "offsetAlignment", "heightAlignment" -> 1;
+                case "imageWidth", "imageHeight", "imageRows" -> 64;
+                case "vendor" -> org.dmabuf4j.api.image.FormatModifier.VENDOR_SIMULATED;
                 default -> 0;
             };
         }
@@ -318,6 +335,19 @@ final class Values {
                 // the rows of the sweep's 2-D window (a 4x4 rectangle): 4 is one past the last
                 out.add(new Bad("off-the-end 4", isLong ? (Object) 4L : (Object) 4, Kind.INVALID));
             }
+            if (n.equals("index") && p.getDeclaringExecutable().getDeclaringClass().getSimpleName()
+                    .endsWith("Pool")) {
+                // the sweep's pools have two slots
+                out.add(new Bad("off-the-end 2", isLong ? (Object) 2L : (Object) 2, Kind.INVALID));
+            } else if (n.equals("plane") || n.equals("index")) {
+                // an image's planes: one past the last plane any format has (ImageDescriptor.MAX_PLANES)
+                out.add(new Bad("off-the-end 4", isLong ? (Object) 4L : (Object) 4, Kind.INVALID));
+            }
+            if (n.equals("fd")) {
+                // never 0, 1, 2: an adopt that wrongly succeeded would close the test JVM's own stdio
+                out.removeIf(b -> b.label().equals("0"));
+                out.add(new Bad("not open", 1_000_000, Kind.INVALID));
+            }
             if (n.equals("dmaAddress")) {
                 out.add(new Bad("off-the-end", w.mapping.dmaAddress(0) + w.buf.size(), Kind.INVALID));
             }
@@ -327,6 +357,11 @@ final class Values {
             return out;
         }
         out.add(new Bad("null", null, Kind.INVALID));
+        List<Bad> more = ImageIpcValues.bad(p, w);
+        if (more != null) {
+            out.addAll(more);
+            return out;
+        }
         if (t == String.class) {
             out.add(new Bad("blank", "  ", Kind.INVALID));
             out.add(new Bad("too long", "x".repeat(100), Kind.INVALID));
@@ -340,6 +375,9 @@ final class Values {
         } else if (t == DmaBuf.class) {
             out.add(new Bad("other system's buffer", w.otherBuf, Kind.INVALID));
             out.add(new Bad("closed handle", w.closedHandle, Kind.INVALID));
+            if (ImageIpcValues.wantsMemfd(p)) {
+                out.add(new Bad("system-heap buffer", w.buf, Kind.INVALID));
+            }
         } else if (t == Mapping.class) {
             out.add(new Bad("other system's mapping", w.otherMapping, Kind.INVALID));
             out.add(new Bad("unmapped mapping", w.unmapped, Kind.INVALID));

@@ -16,6 +16,16 @@ import org.dmabuf4j.api.SyncObjectKind;
 import org.dmabuf4j.core.DmaBufs;
 import org.dmabuf4j.core.SimulatedDevice;
 import org.dmabuf4j.core.SimulatedSystem;
+import org.dmabuf4j.api.image.DrmFormat;
+import org.dmabuf4j.api.image.FormatModifier;
+import org.dmabuf4j.api.image.Image;
+import org.dmabuf4j.api.image.ImageDescriptor;
+import org.dmabuf4j.api.image.ImageRequest;
+import org.dmabuf4j.ipc.BufferChannel;
+import org.dmabuf4j.ipc.MemfdHeap;
+import org.dmabuf4j.ipc.OwnedFd;
+import org.dmabuf4j.ipc.SharedTimeline;
+import org.dmabuf4j.ipc.UnixAddress;
 
 /**
  * The fresh world of one bad-input case: a system with a buffer (64x64x4 linear layout, 16 KiB) statically attached
@@ -43,6 +53,7 @@ final class World implements AutoCloseable {
     final Fence signaled = sys.fences().signaled();
     private final Deque<AutoCloseable> tracked = new ArrayDeque<>();
     private SyncObject timeline;
+    private BufferChannel[] channels;
 
     World() {
         closedDev.close();
@@ -63,6 +74,144 @@ final class World implements AutoCloseable {
                 org.dmabuf4j.api.image.ImageUsage.RENDER));
         return a.mapUnlocked(Direction.BIDIRECTIONAL);
     }
+
+    // ---- images and ipc (the sweep of issue #10 extended to the image api and the ipc module) -----------------
+
+    /**
+     * A 64x64 XRGB8888 image of this system, closed with the world.
+     *
+     * @param modifier LINEAR, or SIM_TILED / SIM_TILED_CCS for a tiled or compressed one
+     * @return the image
+     */
+    Image image(FormatModifier modifier) {
+        return track(sys.images().allocate(ImageRequest.of(DrmFormat.XRGB8888, 64, 64, modifier)));
+    }
+
+    /**
+     * A LINEAR image of the other system, closed with the world.
+     *
+     * @return the image
+     */
+    Image otherImage() {
+        return track(other.images().allocate(ImageRequest.of(DrmFormat.XRGB8888, 64, 64, FormatModifier.LINEAR)));
+    }
+
+    /**
+     * A closed LINEAR image of this system.
+     *
+     * @return the image
+     */
+    Image closedImage() {
+        Image i = sys.images().allocate(ImageRequest.of(DrmFormat.XRGB8888, 64, 64, FormatModifier.LINEAR));
+        i.close();
+        return i;
+    }
+
+    /**
+     * An image imported over a buffer whose handle was then closed: the image's own handles stay (the import
+     * shares them), so this is an image whose importer's buffers are gone.
+     *
+     * @return the image, closed with the world
+     */
+    Image imageOfClosedBuffer() {
+        DmaBuf b = sys.systemHeap().allocate(64 * 64 * 4);
+        try {
+            return track(sys.images().importImage(linearDescriptor(), List.of(b)));
+        } finally {
+            b.close();
+        }
+    }
+
+    /**
+     * The descriptor of a 64x64 XRGB8888 LINEAR image in one buffer (pitch 256).
+     *
+     * @return the descriptor
+     */
+    static ImageDescriptor linearDescriptor() {
+        return ImageDescriptor.builder(DrmFormat.XRGB8888, 64, 64).plane(0, 0, 0, 256, FormatModifier.LINEAR).build();
+    }
+
+    /**
+     * The memfd heap of this system.
+     *
+     * @return the heap (one per system, nothing to close: its buffers are closed with the world)
+     */
+    MemfdHeap memfd() {
+        return MemfdHeap.of(sys);
+    }
+
+    /**
+     * A connected pair of channels in this process (socketpair), closed with the world.
+     *
+     * @return the two ends
+     */
+    BufferChannel[] channels() {
+        if (channels == null) {
+            channels = BufferChannel.pair(memfd(), "sweep");
+            track(channels[1]);
+            track(channels[0]);
+        }
+        return channels;
+    }
+
+    /**
+     * A shared timeline of this system, closed with the world.
+     *
+     * @return the timeline
+     */
+    SharedTimeline sharedTimeline() {
+        return track(SharedTimeline.create(sys, "sweep-shared"));
+    }
+
+    /**
+     * An owned descriptor (a dup of a memfd buffer's), closed with the world.
+     *
+     * @return the descriptor
+     */
+    OwnedFd ownedFd() {
+        DmaBuf b = track(memfd().allocate(4096));
+        return track(memfd().exportFd(b));
+    }
+
+    /**
+     * A closed owned descriptor.
+     *
+     * @return the descriptor
+     */
+    OwnedFd closedFd() {
+        OwnedFd fd = ownedFd();
+        fd.close();
+        return fd;
+    }
+
+    /**
+     * An abstract socket address unique to this world.
+     *
+     * @return the address
+     */
+    UnixAddress address() {
+        return UnixAddress.abstractName("dmabuf4j-sweep-" + ProcessHandle.current().pid() + "-"
+                + ADDRESSES.incrementAndGet());
+    }
+
+    /**
+     * Waits until the channels' reader threads caught up (imports, releases): a case's "before" fingerprint must not
+     * race the peer's import of what the receiver's set-up sent. A bounded poll of the condition, not a sleep.
+     *
+     * @param what the condition, for the failure
+     * @param condition the condition
+     */
+    static void settle(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the world did not settle: " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong ADDRESSES = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Registers something to close before the world's own objects.

@@ -45,8 +45,10 @@ public record FormatPlane(int bytesPerSample, int hsub, int vsub) {
      *
      * @param imageWidth the image's width in pixels; positive
      * @return {@code ceil(imageWidth / hsub)}
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a negative width
      */
     public int width(int imageWidth) {
+        checkDimension(imageWidth, "width");
         return (int) (((long) imageWidth + hsub - 1) / hsub);
     }
 
@@ -55,8 +57,10 @@ public record FormatPlane(int bytesPerSample, int hsub, int vsub) {
      *
      * @param imageHeight the image's height in pixels; positive
      * @return {@code ceil(imageHeight / vsub)}
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a negative height
      */
     public int height(int imageHeight) {
+        checkDimension(imageHeight, "height");
         return (int) (((long) imageHeight + vsub - 1) / vsub);
     }
 
@@ -65,8 +69,17 @@ public record FormatPlane(int bytesPerSample, int hsub, int vsub) {
      *
      * @param imageWidth the image's width in pixels; positive
      * @return {@code width(imageWidth) * bytesPerSample}
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a negative width
      */
     public long rowBytes(int imageWidth) {
         return (long) width(imageWidth) * bytesPerSample;
+    }
+
+    /** FMT-1: an image dimension is not negative (zero, an empty image's, gives zero samples). */
+    private void checkDimension(int pixels, String what) {
+        if (pixels < 0) {
+            throw new RuleViolationException(Rule.FMT_1, what + "(" + pixels + ") of plane " + this
+                    + ": an image's width and height are 1 to " + ImageDescriptor.MAX_DIMENSION);
+        }
     }
 }

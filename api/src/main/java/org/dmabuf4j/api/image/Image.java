@@ -117,7 +117,12 @@ public interface Image extends AutoCloseable {
      */
     boolean isOpen();
 
-    /** Closes the image's handles (each buffer is released with its last handle and attachment). Idempotent. */
+    /**
+     * Closes the image's handles (each buffer is released with its last handle and attachment). Idempotent.
+     *
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#BUF_9 BUF-9}) if the caller holds a buffer's
+     *     reservation lock; nothing is closed
+     */
     @Override
     void close();
 }

@@ -52,6 +52,7 @@ public interface ImageAccess extends AutoCloseable {
      * @param plane 0 to {@link #planeCount()} - 1
      * @return the window, closed with this access
      * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#CPU_3 CPU-3}) if the index is out of range
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#CPU_4 CPU-4}) if this access is closed
      */
     CpuAccess plane(int plane);
 
@@ -59,6 +60,7 @@ public interface ImageAccess extends AutoCloseable {
      * Every plane's window, in plane order.
      *
      * @return an immutable list
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#CPU_4 CPU-4}) if this access is closed
      */
     List<CpuAccess> planes();
 

@@ -30,8 +30,10 @@ public interface ImageAllocator {
      * @return the image, zeroed, owning one handle per buffer
      * @throws NegotiationFailedException ({@link Rule#NEG_4 NEG-4}) if no modifier of the list works, with each one's
      *     reason; nothing is allocated
-     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#FMT_7 FMT-7}) on a null request
-     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the system is closed
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#FMT_7 FMT-7}) on a null request, ({@link Rule#NEG_4
+     *     NEG-4}) if a target's device is not one of this system's; before anything is allocated
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the system is closed, ({@link Rule#NEG_4
+     *     NEG-4}) if a target's device is closed
      * @see "gbm_bo_create_with_modifiers2, gbm_bo_get_modifier, gbm_bo_get_stride_for_plane, gbm_bo_get_offset"
      */
     Image allocate(ImageRequest request);
@@ -83,8 +85,10 @@ public interface ImageAllocator {
      * @return the images and the result
      * @throws NegotiationFailedException ({@link Rule#NEG_5 NEG-5}) if not even a copy route can be set up (the
      *     producer or the consumer cannot allocate the format at all); nothing is allocated
-     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#NEG_5 NEG-5}) on a null request
-     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the system is closed
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#NEG_5 NEG-5}) on a null request, or if the
+     *     producer's, a consumer tranche's or a blitter's device is not one of this system's; before any candidate
+     * @throws org.dmabuf4j.api.ClosedException ({@link Rule#BUF_3 BUF-3}) if the system is closed, ({@link Rule#NEG_5
+     *     NEG-5}) if one of those devices is closed
      */
     NegotiatedImages negotiate(NegotiationRequest request);
 }

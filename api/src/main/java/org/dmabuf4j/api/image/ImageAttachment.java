@@ -61,7 +61,12 @@ public interface ImageAttachment extends AutoCloseable {
      */
     boolean isAttached();
 
-    /** Unmaps the mappings made through this attachment that are still mapped, then detaches every buffer. Idempotent. */
+    /**
+     * Unmaps the mappings made through this attachment that are still mapped, then detaches every buffer. Idempotent.
+     *
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link Rule#BUF_9 BUF-9}) if the caller holds a buffer's
+     *     reservation lock; nothing is unmapped or detached
+     */
     @Override
     void close();
 }

@@ -208,11 +208,17 @@ public record ImageDescriptor(DrmFormat format, FormatModifier modifier, int wid
      * @param width pixels per row; positive
      * @param height rows; positive
      * @return a builder
-     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a null format (the dimensions are checked by build)
+     * @throws RuleViolationException ({@link Rule#FMT_1 FMT-1}) on a null format, one outside the catalogue, or bad
+     *     dimensions: up front, as the record's constructor would at {@code build()}
      */
     public static Builder builder(DrmFormat format, int width, int height) {
         if (format == null) {
             throw new RuleViolationException(Rule.FMT_1, "ImageDescriptor.builder with a null format");
+        }
+        format.planes(); // FMT-1 for a format outside the catalogue
+        if (width < 1 || height < 1 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
+            throw new RuleViolationException(Rule.FMT_1, "ImageDescriptor.builder of " + format + " " + width + "x"
+                    + height + ": width and height must be 1 to " + MAX_DIMENSION);
         }
         return new Builder(format, width, height);
     }

@@ -52,7 +52,12 @@ public interface ImageMapping extends AutoCloseable {
      */
     boolean isValid();
 
-    /** Unmaps every buffer ({@link org.dmabuf4j.api.Attachment#unmapUnlocked}). Idempotent. */
+    /**
+     * Unmaps every buffer ({@link org.dmabuf4j.api.Attachment#unmapUnlocked}). Idempotent.
+     *
+     * @throws org.dmabuf4j.api.RuleViolationException ({@link org.dmabuf4j.api.Rule#MAP_1 MAP-1}) if the caller holds
+     *     a buffer's reservation lock (unmapUnlocked takes it); nothing is unmapped
+     */
     @Override
     void close();
 }

@@ -101,7 +101,7 @@ public record LayoutConstraints(int pitchAlignment, int offsetAlignment, int hei
      * @param bufferSizes the sizes of the image's buffers, by index; not null, as many as the descriptor names
      * @return one sentence per violation; empty if the image meets the constraints
      * @throws RuleViolationException ({@link Rule#NEG_4 NEG-4}) on a null argument, ({@link Rule#FMT_6 FMT-6}) on a
-     *     wrong number of sizes
+     *     wrong number of sizes or a size that is null, zero or negative
      */
     public List<String> violations(ImageDescriptor image, List<Long> bufferSizes) {
         if (image == null || bufferSizes == null) {
@@ -111,6 +111,13 @@ public record LayoutConstraints(int pitchAlignment, int offsetAlignment, int hei
         if (bufferSizes.size() != image.bufferCount()) {
             throw new RuleViolationException(Rule.FMT_6, "image " + image + " names " + image.bufferCount()
                     + " buffer(s), " + bufferSizes.size() + " size(s) given");
+        }
+        for (int b = 0; b < bufferSizes.size(); b++) {
+            Long size = bufferSizes.get(b);
+            if (size == null || size < 1) {
+                throw new RuleViolationException(Rule.FMT_6, "image " + image + ": buffer " + b + " has size " + size
+                        + "; a buffer size is positive");
+            }
         }
         List<String> out = new ArrayList<>();
         List<ImageDescriptor.Plane> planes = image.planes();

@@ -169,4 +169,37 @@ class ImageDescriptorTest {
         return new ImageDescriptor(DrmFormat.NV12, LINEAR, 1920, 1080, List.of(new Plane(0, 0, 1920),
                 new Plane(0, 1920L * rows, 1920)));
     }
+
+    @Test
+    @DisplayName("FMT-1: the builder refuses an unknown format or bad dimensions up front, not at build()")
+    void theBuilderChecksItsArgumentsUpFront() {
+        for (int[] wh : new int[][] {{0, 16}, {16, 0}, {-1, 16}, {16, Integer.MIN_VALUE}, {65537, 16}}) {
+            assertEquals(Rule.FMT_1, assertThrows(RuleViolationException.class,
+                    () -> ImageDescriptor.builder(DrmFormat.XRGB8888, wh[0], wh[1])).rule());
+        }
+        assertEquals(Rule.FMT_1, assertThrows(RuleViolationException.class,
+                () -> ImageDescriptor.builder(new DrmFormat(0x5a5a5a5a), 16, 16)).rule());
+    }
+
+    @Test
+    @DisplayName("FMT-1: a plane's width, height and row bytes refuse a negative image dimension")
+    void planeSizesRefuseNegativeDimensions() {
+        FormatPlane chroma = DrmFormat.NV12.plane(1);
+        assertEquals(Rule.FMT_1, assertThrows(RuleViolationException.class, () -> chroma.width(-1)).rule());
+        assertEquals(Rule.FMT_1, assertThrows(RuleViolationException.class, () -> chroma.height(-1)).rule());
+        assertEquals(Rule.FMT_1, assertThrows(RuleViolationException.class,
+                () -> chroma.rowBytes(Integer.MIN_VALUE)).rule());
+        assertEquals(8, chroma.width(16), "while a good width still gives its samples");
+    }
+
+    @Test
+    @DisplayName("FMT-6: violations refuses a buffer size that is zero or negative")
+    void violationsRefusesBadBufferSizes() {
+        ImageDescriptor d = ImageDescriptor.builder(DrmFormat.XRGB8888, 16, 16).plane(0, 0, 0, 64, LINEAR).build();
+        for (long size : new long[] {0, -1, Long.MIN_VALUE}) {
+            assertEquals(Rule.FMT_6, assertThrows(RuleViolationException.class,
+                    () -> LayoutConstraints.NONE.violations(d, List.of(size))).rule());
+        }
+        assertEquals(List.of(), LayoutConstraints.NONE.violations(d, List.of(1024L)));
+    }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.dmabuf4j.api.Access;
+import org.dmabuf4j.api.ClosedException;
 import org.dmabuf4j.api.Confinement;
 import org.dmabuf4j.api.CpuAccess;
 import org.dmabuf4j.api.Region;
@@ -69,6 +70,7 @@ final class ImageAccessImpl implements ImageAccess {
 
     @Override
     public CpuAccess plane(int plane) {
+        checkOpen("plane(" + plane + ")");
         if (plane < 0 || plane >= planes.size()) {
             throw new RuleViolationException(Rule.CPU_3, "plane(" + plane + ") of a CPU access to image " + image
                     + ", which has " + planes.size() + " colour plane(s)");
@@ -78,7 +80,16 @@ final class ImageAccessImpl implements ImageAccess {
 
     @Override
     public List<CpuAccess> planes() {
+        checkOpen("planes()");
         return List.copyOf(planes);
+    }
+
+    /** CPU-4: a closed access hands out no window (every one of them is closed), as a closed window hands out no view. */
+    private void checkOpen(String what) {
+        if (!open.get()) {
+            throw new ClosedException(Rule.CPU_4, what + " of a closed CPU access to image " + image
+                    + ": its plane windows are closed; begin a new access with image.beginCpuAccess(...)");
+        }
     }
 
     @Override

@@ -84,6 +84,10 @@ public final class ImageAllocatorImpl implements SimulatedImages {
                     + " and acceptable modifiers");
         }
         requireOpen.accept("image allocation");
+        for (ImageTarget t : request.targets()) {
+            checkDevice(t.device(), Rule.NEG_4, "target of the allocation of " + request.format() + " "
+                    + request.width() + "x" + request.height());
+        }
         List<Fallback> refused = new ArrayList<>();
         for (FormatModifier m : new LinkedHashSet<>(request.modifiers())) {
             Image image = tryAllocate(request, m, refused, heap);
@@ -365,7 +369,38 @@ public final class ImageAllocatorImpl implements SimulatedImages {
                     + " producer's tranche and the consumer's tranches");
         }
         requireOpen.accept("negotiation");
+        String what = "negotiation of " + request.format() + " " + request.width() + "x" + request.height();
+        checkDevice(request.producer().device(), Rule.NEG_5, "producer of the " + what);
+        for (org.dmabuf4j.api.image.Tranche t : request.consumer()) {
+            checkDevice(t.device(), Rule.NEG_5, "consumer tranche of the " + what);
+        }
+        for (org.dmabuf4j.api.Device d : request.blitters()) {
+            checkDevice(d, Rule.NEG_5, "blitter of the " + what);
+        }
         return new Negotiator(this, request).run();
+    }
+
+    /**
+     * Rejects, before anything is allocated, a device the system cannot allocate for: a closed (unplugged) one, or
+     * one of another system (its formats and constraints would be taken for this system's; its buffers could never
+     * be attached to it, ATT-7).
+     *
+     * @param device a device of a request; not null (the request records check that)
+     * @param rule NEG-4 for an allocation's targets, NEG-5 for a negotiation's parties
+     * @param role what the device is in the request, for the message
+     * @throws org.dmabuf4j.api.ClosedException (rule) if the device is closed
+     * @throws RuleViolationException (rule) if the device is not one of this system's
+     */
+    private void checkDevice(org.dmabuf4j.api.Device device, Rule rule, String role) {
+        if (!device.isOpen()) {
+            throw new org.dmabuf4j.api.ClosedException(rule, "device '" + device.name() + "', " + role + " in "
+                    + system + ", is closed (unplugged): name open devices only. Nothing was allocated");
+        }
+        if (!(device instanceof org.dmabuf4j.core.device.SimulatedDeviceImpl sim) || sim.directory() != system) {
+            throw new RuleViolationException(rule, "device '" + device.name() + "', " + role + " in " + system
+                    + ", is not a device of this system: images are allocated only for the system's own devices;"
+                    + " allocate in the device's system. Nothing was allocated");
+        }
     }
 
     @Override

@@ -163,6 +163,17 @@ final class ImageAttachmentImpl implements ImageAttachment {
 
     @Override
     public void close() {
+        if (!attached.get()) {
+            return;
+        }
+        // BUF-9 before anything: a detach refused half-way would leave the buffers attached behind a detached image
+        // attachment that close() could no longer reach (a failed call changes nothing)
+        for (Attachment a : attachments) {
+            if (a.buffer().reservation().isHeldByCurrentThread()) {
+                throw new RuleViolationException(Rule.BUF_9, "close() of " + this + " while holding the reservation"
+                        + " lock of " + a.buffer() + ": detach without the lock (unlock first). Nothing was detached");
+            }
+        }
         if (!attached.compareAndSet(true, false)) {
             return;
         }

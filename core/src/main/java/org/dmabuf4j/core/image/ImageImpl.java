@@ -92,6 +92,16 @@ final class ImageImpl implements Image {
 
     @Override
     public void close() {
+        if (!open.get()) {
+            return;
+        }
+        // BUF-9 before anything: a close refused half-way would leave handles open behind a closed image
+        for (DmaBuf b : buffers) {
+            if (b.reservation().isHeldByCurrentThread()) {
+                throw new RuleViolationException(Rule.BUF_9, "close() of image " + this + " while holding the"
+                        + " reservation lock of " + b + ": close without the lock (unlock first). Nothing was closed");
+            }
+        }
         if (!open.compareAndSet(true, false)) {
             return;
         }

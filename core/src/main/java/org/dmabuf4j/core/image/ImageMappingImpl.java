@@ -2,8 +2,11 @@ package org.dmabuf4j.core.image;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.dmabuf4j.api.Attachment;
 import org.dmabuf4j.api.Direction;
 import org.dmabuf4j.api.Mapping;
+import org.dmabuf4j.api.Rule;
+import org.dmabuf4j.api.RuleViolationException;
 import org.dmabuf4j.api.image.FormatModifier;
 import org.dmabuf4j.api.image.ImageAttachment;
 import org.dmabuf4j.api.image.ImageDescriptor;
@@ -80,6 +83,18 @@ public final class ImageMappingImpl implements ImageMapping {
 
     @Override
     public void close() {
+        if (!mapped.get()) {
+            return;
+        }
+        // MAP-1 before anything (unmapUnlocked takes each buffer's lock): an unmap refused half-way would leave
+        // buffers mapped behind a closed image mapping that close() could no longer reach
+        for (Attachment a : attachment.attachments()) {
+            if (a.buffer().reservation().isHeldByCurrentThread()) {
+                throw new RuleViolationException(Rule.MAP_1, "close() of " + this + " while holding the reservation"
+                        + " lock of " + a.buffer() + ": it unmaps with unmapUnlocked, which takes the lock itself;"
+                        + " unlock first. Nothing was unmapped");
+            }
+        }
         if (!mapped.compareAndSet(true, false)) {
             return;
         }
