@@ -82,8 +82,10 @@ enum ImporterFlaw {
     UNMAPS_THROUGH_OTHER_ATTACHMENT(Rule.MAP_10, "unmaps its mapping through its other attachment of the buffer",
             java.util.Set.of(), "made by"),
     /** Marks its mapping stale in moveNotify but keeps it, and unmaps only the newest at stop. */
+    // a mapping dropped without unmap is also a leak (BUF-8), reported once the garbage collector has seen it: when
+    // that happens depends on the collector, so the kit may or may not have the report when it checks
     LEAKS_STALE_MAPPINGS(Rule.ATT_2, "drops its stale mapping without unmapping it after a move",
-            java.util.Set.of(), "unmap"),
+            java.util.Set.of(Rule.BUF_8), "unmap"),
     /** Checks each frame by reading what the device wrote through the mapping entry's CPU view, without a window. */
     CHECKS_FRAMES_THROUGH_ENTRY_VIEW(Rule.CPU_1, "checks each frame by reading what its device wrote through the"
             + " mapping entry's CPU view, without a CPU window", java.util.Set.of(), "non-coherent"),
