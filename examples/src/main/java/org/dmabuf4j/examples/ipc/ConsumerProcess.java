@@ -71,20 +71,6 @@ final class ConsumerProcess {
         }
     }
 
-    /**
-     * The {@code p}-quantile of sorted samples.
-     *
-     * @param sorted the samples, ascending
-     * @param p the quantile, 0 to 1
-     * @return the sample, 0 if there is none
-     */
-    static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-    }
-
     private static Process start(Class<?> main, UnixAddress address) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath(), main.getName(),

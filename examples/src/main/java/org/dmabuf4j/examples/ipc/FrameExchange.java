@@ -110,10 +110,7 @@ public final class FrameExchange {
     private static void consume(UnixAddress address, PrintStream out) {
         try (SimulatedSystem sys = DmaBufs.newSystem();
              BufferChannel channel = BufferChannel.connect(MemfdHeap.of(sys), address, "consumer")) {
-            List<Long> latencies = new ArrayList<>();
-            int bad = 0;
-            long first = 0;
-            long last = 0;
+            ConsumerStats stats = new ConsumerStats();
             while (true) {
                 Optional<ReceivedFrame> next;
                 try {
@@ -133,25 +130,12 @@ public final class FrameExchange {
                     for (long off = 16; ok && off < pixels.byteSize(); off += 4093) {
                         ok = pixels.get(ValueLayout.JAVA_BYTE, off) == (byte) n;
                     }
-                    long now = System.nanoTime();
-                    latencies.add(now - rendered);
-                    if (!ok) {
-                        bad++;
-                    }
-                    if (first == 0) {
-                        first = now;
-                    }
-                    last = now;
+                    stats.frame(rendered, ok);
                 }
             }
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            double seconds = Math.max(1e-9, (last - first) / 1e9);
-            out.printf(Locale.ROOT, "consumer: %d frames, %d bad, %.1f frames/s; latency render->checked"
-                    + " p50 %.1f us, p99 %.1f us, max %.1f us%n", sorted.length, bad,
-                    sorted.length > 1 ? (sorted.length - 1) / seconds : 0.0, ConsumerProcess.percentile(sorted, 0.50) / 1e3,
-                    ConsumerProcess.percentile(sorted, 0.99) / 1e3, sorted.length == 0 ? 0.0 : sorted[sorted.length - 1] / 1e3);
+            out.println("consumer: " + stats.summary("", ""));
             out.flush();
-            System.exit(bad == 0 && sorted.length > 0 ? 0 : 1);
+            System.exit(stats.exitCode());
         }
     }
 }

@@ -185,10 +185,7 @@ public final class Nv12Exchange {
             SimulatedDevice encoder = sys.newDevice("encoder").formats(ImageUsage.SAMPLE, ENCODER).build();
             channel.sendFeedback(FormatFeedback.of(display.tranche(ImageUsage.SCANOUT),
                     encoder.tranche(ImageUsage.SAMPLE)));
-            List<Long> latencies = new ArrayList<>();
-            int bad = 0;
-            long first = 0;
-            long last = 0;
+            ConsumerStats stats = new ConsumerStats();
             String layout = "?";
             while (true) {
                 Optional<ReceivedFrame> next;
@@ -218,25 +215,13 @@ public final class Nv12Exchange {
                          ImageMapping m = a.mapUnlocked(Direction.TO_DEVICE)) {
                         ok &= m.mappings().size() == image.buffers().size();
                     }
-                    long now = System.nanoTime();
-                    latencies.add(now - rendered);
-                    if (!ok) {
-                        bad++;
-                    }
-                    if (first == 0) {
-                        first = now;
-                    }
-                    last = now;
+                    stats.frame(rendered, ok);
                 }
             }
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            double seconds = Math.max(1e-9, (last - first) / 1e9);
-            out.printf(Locale.ROOT, "consumer: %d frames of %s, %d bad (every sample checked through per-plane"
-                    + " windows), each imported by 'encoder'; %.1f frames/s; latency render->checked p50 %.1f us, p99"
-                    + " %.1f us%n", sorted.length, layout, bad, sorted.length > 1 ? (sorted.length - 1) / seconds : 0.0,
-                    ConsumerProcess.percentile(sorted, 0.50) / 1e3, ConsumerProcess.percentile(sorted, 0.99) / 1e3);
+            out.println("consumer: " + stats.summary(layout, "every sample checked through per-plane windows, each"
+                    + " imported by 'encoder'"));
             out.flush();
-            return bad == 0 && sorted.length > 0 ? 0 : 1;
+            return stats.exitCode();
         }
     }
 }
