@@ -54,7 +54,7 @@ case "$profile" in
       "CpuAccessBenchmark.(regionSync|baselineRegionCopy) -p region=10x10,100x100,full"
       "MapBenchmark.(cachedMapUnmap|uncachedMapUnmap|baselineScopedViews) -p mapSize=4096,1048576,67108864"
       "ReservationBenchmark.(lockUnlock|baselineReentrantLock|lockAll8of64|baselineOrderedLocks)"
-      "FenceBenchmark.(signalToCallback|baselineFutureCallback.*|signalToWakeup|baselineParkPingPong)"
+      "FenceBenchmark.(signalToCallback|baselineFutureCallback.*|signalToWakeup|baselineParkPingPong|baselineFuturePingPong)"
       "FenceBenchmark.(merge|unwrap|baselineSortDedup) -p fenceCount=2,16,256,4096"
       "MoveNotifyBenchmark.(moveNotifyFanOut|baselineCallImporters)"
       "DataPathBenchmark.(window.*|baselineSegment.*) -p dataSize=4096,1048576 -f 3 -wi 3 -i 10"
