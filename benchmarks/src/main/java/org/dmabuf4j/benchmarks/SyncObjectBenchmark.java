@@ -65,24 +65,6 @@ public class SyncObjectBenchmark {
     /** The default seed. */
     static final long DEFAULT_SEED = 20261121L;
 
-    /** A park/unpark helper thread. */
-    @State(Scope.Thread)
-    public static class ParkPartner {
-        ParkPingPong pingPong;
-
-        /** Starts the helper. */
-        @Setup(Level.Trial)
-        public void setUp() {
-            pingPong = new ParkPingPong();
-        }
-
-        /** Stops the helper. */
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            pingPong.close();
-        }
-    }
-
     /** Library: a helper thread answering through timeline points with submitted fences. */
     @State(Scope.Thread)
     public static class TimelinePartner {
@@ -236,7 +218,7 @@ public class SyncObjectBenchmark {
      * @return the round number
      */
     @Benchmark
-    public long baselineParkPingPong(ParkPartner p) {
+    public long baselineParkPingPong(FenceBenchmark.ParkPartner p) {
         return p.pingPong.roundTrip();
     }
 

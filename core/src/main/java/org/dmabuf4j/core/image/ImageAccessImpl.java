@@ -35,14 +35,7 @@ final class ImageAccessImpl implements ImageAccess {
                 windows.add(PlaneWindow.open(image, p, p.samples(region), access, confinement));
             }
         } catch (RuntimeException | Error e) {
-            // all or nothing: the planes opened so far are closed again
-            for (PlaneWindow w : windows) {
-                try {
-                    w.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            Closing.undo(windows, PlaneWindow::close, e); // all or nothing: the planes opened so far are closed again
             throw e;
         }
         return new ImageAccessImpl(image, access, region, List.copyOf(windows));
@@ -110,21 +103,7 @@ final class ImageAccessImpl implements ImageAccess {
         if (!open.compareAndSet(true, false)) {
             return;
         }
-        RuntimeException failure = null;
-        for (PlaneWindow w : planes) {
-            try {
-                w.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closing.rethrow(Closing.all(planes, PlaneWindow::close, null));
     }
 
     @Override

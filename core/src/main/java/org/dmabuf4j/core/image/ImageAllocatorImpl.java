@@ -167,10 +167,10 @@ public final class ImageAllocatorImpl implements SimulatedImages {
                 buffers.add(allocateBuffer(heap, plan, i, layout));
             }
         } catch (ClosedException e) {
-            closeAll(buffers, e);
+            Closing.undo(buffers, DmaBuf::close, e);
             throw e;
         } catch (DmaBufException e) {
-            closeAll(buffers, e);
+            Closing.undo(buffers, DmaBuf::close, e);
             refused.add(new Fallback(e.rule(), attempt, "heap '" + heap.name() + "' could not allocate the "
                     + plan.bufferSizes() + " bytes" + (scanout ? " of contiguous scanout memory" : "") + ": "
                     + e.getMessage()));
@@ -181,7 +181,7 @@ public final class ImageAllocatorImpl implements SimulatedImages {
                 RuleViolationException e = new RuleViolationException(Rule.NEG_4, "heap '" + heap.name()
                         + "' allocated " + b + ", which is not a buffer of " + system + ": pass a heap of the"
                         + " allocator's own system; nothing was allocated");
-                closeAll(buffers, e);
+                Closing.undo(buffers, DmaBuf::close, e);
                 throw e;
             }
         }
@@ -214,16 +214,6 @@ public final class ImageAllocatorImpl implements SimulatedImages {
             }
         }
         return heap.allocate(size);
-    }
-
-    private static void closeAll(List<DmaBuf> buffers, Throwable into) {
-        for (DmaBuf b : buffers) {
-            try {
-                b.close();
-            } catch (RuntimeException suppressed) {
-                into.addSuppressed(suppressed);
-            }
-        }
     }
 
     static SimulatedDevice sim(ImageTarget t) {
@@ -267,7 +257,7 @@ public final class ImageAllocatorImpl implements SimulatedImages {
                 shares.add(b.share());
             }
         } catch (RuntimeException | Error e) {
-            closeAll(shares, e);
+            Closing.undo(shares, DmaBuf::close, e);
             throw e;
         }
         stats.imports.increment();

@@ -56,13 +56,7 @@ final class ImageAttachmentImpl implements ImageAttachment {
                 done.add(b.attach(sim));
             }
         } catch (RuntimeException | Error e) {
-            for (Attachment a : done) {
-                try {
-                    a.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            Closing.undo(done, Attachment::close, e);
             throw e;
         }
         return new ImageAttachmentImpl(image, sim, usage, done);
@@ -134,13 +128,7 @@ final class ImageAttachmentImpl implements ImageAttachment {
                 done.add(a.mapUnlocked(direction));
             }
         } catch (RuntimeException | Error e) {
-            for (int i = 0; i < done.size(); i++) {
-                try {
-                    attachments.get(i).unmapUnlocked(done.get(i));
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            Closing.undoIndexed(done.size(), i -> attachments.get(i).unmapUnlocked(done.get(i)), e);
             throw e;
         }
         ImageMappingImpl m = new ImageMappingImpl(this, direction, done);
@@ -177,28 +165,8 @@ final class ImageAttachmentImpl implements ImageAttachment {
         if (!attached.compareAndSet(true, false)) {
             return;
         }
-        RuntimeException failure = null;
-        for (ImageMappingImpl m : mappings) {
-            try {
-                m.close();
-            } catch (RuntimeException e) {
-                failure = failure == null ? e : failure;
-            }
-        }
-        for (Attachment a : attachments) {
-            try {
-                a.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        RuntimeException failure = Closing.all(mappings, ImageMappingImpl::close, null);
+        Closing.rethrow(Closing.all(attachments, Attachment::close, failure));
     }
 
     @Override

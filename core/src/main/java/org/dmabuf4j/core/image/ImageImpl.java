@@ -105,21 +105,7 @@ final class ImageImpl implements Image {
         if (!open.compareAndSet(true, false)) {
             return;
         }
-        RuntimeException failure = null;
-        for (DmaBuf b : buffers) {
-            try {
-                b.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closing.rethrow(Closing.all(buffers, DmaBuf::close, null));
     }
 
     @Override

@@ -99,21 +99,8 @@ public final class ImageMappingImpl implements ImageMapping {
             return;
         }
         attachment.unmapped(this);
-        RuntimeException failure = null;
-        for (int i = 0; i < mappings.size(); i++) {
-            try {
-                attachment.attachments().get(i).unmapUnlocked(mappings.get(i));
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closing.rethrow(Closing.allIndexed(mappings.size(),
+                i -> attachment.attachments().get(i).unmapUnlocked(mappings.get(i)), null));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.dmabuf4j.core.image;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.dmabuf4j.api.Access;
 import org.dmabuf4j.api.ClosedException;
@@ -92,27 +94,18 @@ final class NegotiatedImagesImpl implements NegotiatedImages {
         if (!open.compareAndSet(true, false)) {
             return;
         }
-        RuntimeException failure = null;
-        for (AutoCloseable c : new AutoCloseable[] {dst == null ? null : dst.attachment(),
-            src == null ? null : src.attachment(), consumer, producer == consumer ? null : producer}) {
-            if (c == null) {
-                continue;
-            }
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e); // the closeables here throw no checked exception
-            }
+        List<Runnable> parts = new ArrayList<>(4);
+        if (dst != null) {
+            parts.add(dst.attachment()::close);
         }
-        if (failure != null) {
-            throw failure;
+        if (src != null) {
+            parts.add(src.attachment()::close);
         }
+        parts.add(consumer::close);
+        if (producer != consumer) {
+            parts.add(producer::close);
+        }
+        Closing.rethrow(Closing.all(parts, Runnable::run, null));
     }
 
     @Override

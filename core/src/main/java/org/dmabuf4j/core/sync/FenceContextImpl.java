@@ -53,7 +53,7 @@ final class FenceContextImpl implements FenceContext {
     static FenceContextImpl allocate(String driverName, String timelineName) {
         checkName(driverName, "driver name");
         checkName(timelineName, "timeline name");
-        return new FenceContextImpl(NEXT_ID.getAndIncrement(), driverName, timelineName);
+        return allocateFramework(driverName, timelineName);
     }
 
     /**

@@ -228,24 +228,21 @@ final class Unwrap {
                 anySignaled = true;
                 continue;
             }
-            // insert by unsigned context; the same context keeps the later seqno (ties: this later leaf)
             long c = leaf.context() ^ Long.MIN_VALUE;
+            int same = indexOf(keptContexts, count, c);
+            if (same >= 0) {
+                // the same context keeps the later seqno (the later position on a tie)
+                if (Long.compareUnsigned(leaf.seqno(), kept[same].seqno()) >= 0) {
+                    kept[same] = leaf;
+                }
+                continue;
+            }
+            // a new context: insert by unsigned context
             int j = count - 1;
             while (j >= 0 && keptContexts[j] > c) {
                 kept[j + 1] = kept[j];
                 keptContexts[j + 1] = keptContexts[j];
                 j--;
-            }
-            if (j >= 0 && keptContexts[j] == c) {
-                // the same context: undo the shift, keep the later seqno (the later position on a tie)
-                for (int k = j + 1; k < count; k++) {
-                    kept[k] = kept[k + 1];
-                    keptContexts[k] = keptContexts[k + 1];
-                }
-                if (Long.compareUnsigned(leaf.seqno(), kept[j].seqno()) >= 0) {
-                    kept[j] = leaf;
-                }
-                continue;
             }
             kept[j + 1] = leaf;
             keptContexts[j + 1] = c;
@@ -258,6 +255,15 @@ final class Unwrap {
             return kept[0];
         }
         return FenceArrayImpl.ofMergedLeaves(kept, count);
+    }
+
+    private static int indexOf(long[] values, int n, long value) {
+        for (int i = 0; i < n; i++) {
+            if (values[i] == value) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
